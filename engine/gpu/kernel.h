@@ -1,0 +1,26 @@
+/* kernel.h — the table entry describing one compute shader.
+ *
+ * Every operator wrapper declares a static const AtKernelInfo for its shader:
+ * which bindings it has and which of them it writes (used to place
+ * barriers), the size of its push-constant struct (which must equal the
+ * GLSL block: static_assert it beside the struct), and its default
+ * workgroup size. The dispatcher asserts bindings and push size against it.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AT_KERNEL_MAX_BINDINGS 8
+#define AT_KERNEL_MAX_SPEC 8
+
+typedef struct {
+  const char *shader;        /* file stem of the .comp file under shaders/ */
+  guint n_bindings;
+  guint32 write_mask;        /* bit i set: binding i is written */
+  guint32 push_size;         /* bytes */
+  guint32 local_size[3];     /* specialization constants 0, 1, 2 */
+} AtKernelInfo;
+
+G_END_DECLS

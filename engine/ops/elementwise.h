@@ -1,0 +1,28 @@
+/* elementwise.h — operators that map each element on its own.
+ *
+ * All record into an AtCmd; out may be the same tensor as an input. */
+#pragma once
+
+#include "ops/tensor.h"
+
+G_BEGIN_DECLS
+
+/* t[i] = value (zeroing, and NaN poisoning in tests). */
+gboolean at_op_fill (AtCmd *cmd, AtTensor *t, float value, GError **error);
+
+/* out = alpha*a + beta*b, with NumPy broadcasting of a and b to out. */
+gboolean at_op_axpby (AtCmd *cmd, float alpha, AtTensor *a, float beta, AtTensor *b,
+                      AtTensor *out, GError **error);
+/* out = a + b, broadcasting. */
+gboolean at_op_add (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *out, GError **error);
+/* out = a * b, broadcasting. */
+gboolean at_op_mul (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *out, GError **error);
+
+/* out = alpha*x + beta. */
+gboolean at_op_scale (AtCmd *cmd, AtTensor *x, float alpha, float beta, AtTensor *out,
+                      GError **error);
+gboolean at_op_silu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
+/* GELU with the tanh approximation (PyTorch's approximate='tanh'). */
+gboolean at_op_gelu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
+
+G_END_DECLS

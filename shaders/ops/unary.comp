@@ -1,0 +1,34 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+// Element-wise activation or affine map, chosen by the MODE constant:
+// 0 scale: alpha*x + beta   1 SiLU: x*sigmoid(x)   2 GELU (tanh approximation)
+#include "common.glsl"
+
+layout(constant_id = 3) const uint MODE = 0;
+
+AT_BUFFER_RO(0, src);
+AT_BUFFER_WO(1, dst);
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint pad0;
+  float alpha;
+  float beta;
+} p;
+
+const float SQRT_2_OVER_PI = 0.7978845608028654;
+
+void main() {
+  uint i = at_global_index();
+  if (i >= p.n)
+    return;
+  float x = src[i];
+  float y;
+  if (MODE == 0)
+    y = p.alpha * x + p.beta;
+  else if (MODE == 1)
+    y = x / (1.0 + exp(-x));
+  else
+    y = 0.5 * x * (1.0 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+  dst[i] = y;
+}
