@@ -1,0 +1,51 @@
+/* cli.c — dispatches the command-line actions before any display is used. */
+#include <stdio.h>
+#include <string.h>
+
+#include "atelier-config.h"
+#include "app/cli.h"
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: atelier [--version] [--list-devices] [FILE.atelier]\n"
+           "\n"
+           "Without arguments, opens the studio.\n"
+           "  --version       print the version and exit\n"
+           "  --list-devices  list Vulkan devices (choose one with ATELIER_DEVICE)\n"
+           "  --help          show this help\n");
+}
+
+gboolean
+at_cli_run (int argc, char **argv, int *status)
+{
+  if (argc < 2)
+    return FALSE;
+  const char *arg = argv[1];
+  if (strcmp (arg, "--version") == 0 || strcmp (arg, "-v") == 0)
+    {
+      printf ("atelier %s\n", AT_VERSION);
+      *status = AT_EXIT_OK;
+      return TRUE;
+    }
+  if (strcmp (arg, "--list-devices") == 0)
+    {
+      *status = at_cli_list_devices ();
+      return TRUE;
+    }
+  if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
+    {
+      print_usage (stdout);
+      *status = AT_EXIT_OK;
+      return TRUE;
+    }
+  if (arg[0] == '-' && strncmp (arg, "--gapplication", 14) != 0)
+    {
+      fprintf (stderr, "atelier: unknown option %s\n\n", arg);
+      print_usage (stderr);
+      *status = AT_EXIT_BAD_INPUT;
+      return TRUE;
+    }
+  return FALSE;
+}

@@ -1,0 +1,22 @@
+/* cli.h — the headless command line (works with no display). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes shared by every subcommand. */
+typedef enum {
+  AT_EXIT_OK = 0,
+  AT_EXIT_INTERNAL = 1,   /* a bug or an unexpected failure */
+  AT_EXIT_BAD_INPUT = 2,  /* wrong arguments, unreadable or invalid files */
+  AT_EXIT_NO_DEVICE = 3,  /* no usable Vulkan device */
+} AtExitCode;
+
+/* TRUE when argv asks for a command-line action rather than the studio;
+ * *status is then the exit code to return. */
+gboolean at_cli_run (int argc, char **argv, int *status);
+
+int at_cli_list_devices (void);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* main.c — entry point: command-line actions first, else the studio. */
+#include <glib/gi18n.h>
+
+#include "atelier-config.h"
+#include "app/cli.h"
+#include "ui/application.h"
+
+int
+main (int argc, char **argv)
+{
+  int status = 0;
+  if (at_cli_run (argc, argv, &status))
+    return status;
+  g_autoptr (AtApplication) app = at_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian 12 packages Atelier needs to build, run and test,
+# skipping those already installed. Safe to run any number of times.
+set -eu
+
+PACKAGES="
+  build-essential meson ninja-build pkg-config python3
+  glslang-tools libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
+  libglib2.0-dev libgtk-4-dev libadwaita-1-dev
+  libsndfile1-dev libjson-glib-dev libpng-dev libopenblas-dev
+  xvfb xauth dbus-daemon desktop-file-utils appstream
+"
+
+missing=""
+for pkg in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $pkg"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "All build and test packages are installed."
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "Installing:$missing"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
