@@ -103,26 +103,36 @@ def sobel(a):
 
 
 def edge_sketch(rgb, alpha, rng, thresh):
-    """Thin edges of filled art: outline of the shape plus strong colour edges."""
+    """Pen sketch of filled art: the continuous outline of the shape (inner boundary
+    of the alpha mask) plus thinned strong colour edges, widened to ~2 px, then wobbled."""
     a = alpha.astype(np.float32) / 255.0
     lum = (rgb.astype(np.float32) / 255.0 @ np.array([0.3, 0.59, 0.11], np.float32)) * a + (1 - a)
-    ax, ay = sobel(a)
     lx, ly = sobel(lum)
-    gx, gy = ax + lx, ay + ly
-    mag = np.hypot(ax, ay) + np.hypot(lx, ly)
+    mag = np.hypot(lx, ly)
     # non-maximum suppression along the dominant gradient axis keeps lines 1 px wide
     p = np.pad(mag, 1)
-    horiz = np.abs(gx) >= np.abs(gy)
+    horiz = np.abs(lx) >= np.abs(ly)
     nm_h = (mag >= p[1:-1, :-2]) & (mag >= p[1:-1, 2:])
     nm_v = (mag >= p[:-2, 1:-1]) & (mag >= p[2:, 1:-1])
-    keep = np.where(horiz, nm_h, nm_v) & (mag > thresh)
-    e = keep.astype(np.uint8)
-    e = jitter(e, rng)
-    # pen of about 2 px
+    e = np.where(horiz, nm_h, nm_v) & (mag > thresh)
+    inside = alpha > 128
+    q = np.pad(inside, 1)
+    border = inside & ~(q[:-2, 1:-1] & q[2:, 1:-1] & q[1:-1, :-2] & q[1:-1, 2:])
+    e = (e | border).astype(np.uint8)
     e2 = e.copy()
     e2[1:, :] |= e[:-1, :]
     e2[:, 1:] |= e[:, :-1]
-    return e2
+    return jitter(e2, rng, amp=0.8)
+
+
+def resketch(path):
+    """Recompute the sketches of filled art (emoji, filled icons) in an existing data set."""
+    d = dict(np.load(path))
+    rng = np.random.default_rng(4321)
+    for i in np.nonzero(d["kind"] != 1)[0]:
+        rgb = d["rgb"][i] if d["kind"][i] == 0 else np.zeros((S, S, 3), np.uint8)
+        d["sketch"][i] = edge_sketch(rgb, d["alpha"][i], rng, 1.2 if d["kind"][i] == 0 else 1.0)
+    np.savez(path, **d)
 
 
 # ---------------------------------------------------------------- rendering
@@ -204,7 +214,7 @@ def main():
         col = colour_name(im[:, :, :3], im[:, :, 3])
         tagtxt = ", ".join(t for t in tags if t and t not in label.split())
         cap = (col + " " if col else "") + label + (", " + tagtxt if tagtxt else "")
-        sk = edge_sketch(im[:, :, :3], im[:, :, 3], rng, thresh=1.2)
+        sk = edge_sketch(rgb, im[:, :, 3], rng, thresh=1.2)
         items.append(dict(kind=0, rgb=rgb, alpha=im[:, :, 3], sketch=sk, caption=cap,
                           name=((col + " ") if col and rng.random() < 0.5 else "") + label,
                           split=split_of("emoji:" + label)))
@@ -293,4 +303,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--resketch" in sys.argv:
+        resketch(OUT)
+    else:
+        main()

@@ -344,8 +344,6 @@ def main():
             t_save = now
         if now - t_sample > args.sample_every or done:
             ema.eval()
-            if args.device != "cpu":
-                cpu_model.load_state_dict(ema.state_dict())
             write_samples(ema, val, dev, os.path.join(args.ckpt, "samples", "step%06d.png" % step))
             t_sample = time.time()
         if done:

@@ -1,0 +1,332 @@
+/* bench-ops.c — `atelier-bench ops`: GFLOP/s of the engine's matmul and
+ * conv2d beside OpenBLAS, measured in the same run on the same machine.
+ *
+ * GPU side: each case is recorded once into an AtCmd, submitted once to warm
+ * up (pipeline compilation, first touch of memory), then submitted --runs
+ * times; the wall-clock time around each at_cmd_submit() is one sample and
+ * the median is reported. CPU side: cblas_sgemm (and, for the convolution,
+ * im2col + cblas_sgemm, the im2col counted) the same way. Both outputs are
+ * compared, so a fast wrong kernel does not pass unnoticed. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <glib.h>
+
+#include "app/bench.h"
+#include "gpu/gpu.h"
+#include "ops/conv2d.h"
+#include "ops/matmul.h"
+
+typedef struct {
+  int runs;
+  char *device;
+  char *variant;
+  char *tiles;
+  gboolean quick;
+} OpsOptions;
+
+typedef struct {
+  const char *name;
+  double flops;
+  double gpu_s, blas_s;  /* median seconds per run */
+  double rel_err;        /* max |gpu - blas| / max |blas| */
+} OpsRow;
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () * 1e-6;
+}
+
+static float *
+random_floats (gsize n, guint32 seed)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  float *data = g_new (float, n);
+  for (gsize i = 0; i < n; i++)
+    data[i] = (float) g_rand_double_range (rand, -1, 1);
+  return data;
+}
+
+static double
+max_rel_error (const float *got, const float *want, gsize n)
+{
+  double err = 0, scale = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      err = MAX (err, fabs ((double) got[i] - want[i]));
+      scale = MAX (scale, fabs ((double) want[i]));
+      if (isnan (got[i]))
+        return INFINITY;
+    }
+  return scale > 0 ? err / scale : err;
+}
+
+/* Warm-up, then the median of runs submissions of the recorded cmd. */
+static gboolean
+time_cmd (AtCmd *cmd, int runs, double *median, GError **error)
+{
+  if (!at_cmd_submit (cmd, error))
+    return FALSE;
+  g_autofree double *samples = g_new (double, runs);
+  for (int i = 0; i < runs; i++)
+    {
+      double start = now_s ();
+      if (!at_cmd_submit (cmd, error))
+        return FALSE;
+      samples[i] = now_s () - start;
+    }
+  *median = at_bench_median (samples, runs);
+  return TRUE;
+}
+
+static AtTensor *
+upload (AtGpu *gpu, const float *data, guint ndim, const gint64 *shape, GError **error)
+{
+  g_autoptr (AtTensor) t = at_tensor_new (gpu, ndim, shape, error);
+  if (t == NULL || (data != NULL && !at_tensor_upload (t, data, error)))
+    return NULL;
+  return g_steal_pointer (&t);
+}
+
+static void
+blas_sgemm (int m, int n, int k, const float *a, const float *b, float *c)
+{
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+}
+
+static gboolean
+bench_matmul (AtGpu *gpu, const AtGemmConfig *config, int size, int runs, OpsRow *row, GError **error)
+{
+  gsize n = (gsize) size * size;
+  g_autofree float *a = random_floats (n, 1);
+  g_autofree float *b = random_floats (n, 2);
+  g_autofree float *want = g_new (float, n);
+  g_autofree float *got = g_new (float, n);
+  const gint64 shape[] = { size, size };
+  g_autoptr (AtTensor) ta = upload (gpu, a, 2, shape, error);
+  g_autoptr (AtTensor) tb = ta != NULL ? upload (gpu, b, 2, shape, error) : NULL;
+  g_autoptr (AtTensor) tc = tb != NULL ? upload (gpu, NULL, 2, shape, error) : NULL;
+  g_autoptr (AtCmd) cmd = tc != NULL ? at_cmd_new (gpu, error) : NULL;
+  if (cmd == NULL || !at_op_matmul_full (cmd, ta, tb, NULL, tc, 0, config, error) ||
+      !time_cmd (cmd, runs, &row->gpu_s, error) || !at_tensor_download (tc, got, error))
+    return FALSE;
+
+  blas_sgemm (size, size, size, a, b, want);
+  g_autofree double *samples = g_new (double, runs);
+  for (int i = 0; i < runs; i++)
+    {
+      double start = now_s ();
+      blas_sgemm (size, size, size, a, b, want);
+      samples[i] = now_s () - start;
+    }
+  row->blas_s = at_bench_median (samples, runs);
+  row->flops = 2.0 * size * size * size;
+  row->rel_err = max_rel_error (got, want, n);
+  return TRUE;
+}
+
+/* cols[(ci·KH + ky)·KW + kx][oy·OW + ox] for one NCHW image, zero padded. */
+static void
+im2col (const float *x, int cin, int h, int w, int k, int pad, float *cols)
+{
+  int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  for (int ci = 0; ci < cin; ci++)
+    for (int ky = 0; ky < k; ky++)
+      for (int kx = 0; kx < k; kx++)
+        {
+          float *dst = cols + (gsize) ((ci * k + ky) * k + kx) * oh * ow;
+          for (int oy = 0; oy < oh; oy++)
+            {
+              int iy = oy + ky - pad;
+              for (int ox = 0; ox < ow; ox++)
+                {
+                  int ix = ox + kx - pad;
+                  dst[oy * ow + ox] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[(ci * h + iy) * w + ix] : 0.0f;
+                }
+            }
+        }
+}
+
+static gboolean
+bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int runs, OpsRow *row,
+            GError **error)
+{
+  const int k = 3, pad = 1, taps = channels * k * k, pixels = size * size;
+  gsize nx = (gsize) channels * pixels, nw = (gsize) channels * taps;
+  g_autofree float *x = random_floats (nx, 3);
+  g_autofree float *w = random_floats (nw, 4);
+  g_autofree float *cols = g_new (float, (gsize) taps * pixels);
+  g_autofree float *want = g_new (float, nx);
+  g_autofree float *got = g_new (float, nx);
+  g_autoptr (AtTensor) tx = upload (gpu, x, 4, (const gint64[]) { 1, channels, size, size }, error);
+  g_autoptr (AtTensor) tw = tx != NULL ? upload (gpu, w, 4, (const gint64[]) { channels, channels, k, k }, error)
+                                       : NULL;
+  g_autoptr (AtTensor) ty = tw != NULL ? upload (gpu, NULL, 4, (const gint64[]) { 1, channels, size, size }, error)
+                                       : NULL;
+  g_autoptr (AtCmd) cmd = ty != NULL ? at_cmd_new (gpu, error) : NULL;
+  AtConv2dParams params = { { 1, 1 }, { pad, pad } };
+  if (cmd == NULL || !at_op_conv2d_full (cmd, tx, tw, NULL, ty, &params, config, error) ||
+      !time_cmd (cmd, runs, &row->gpu_s, error) || !at_tensor_download (ty, got, error))
+    return FALSE;
+
+  g_autofree double *samples = g_new (double, runs);
+  for (int i = -1; i < runs; i++)
+    {
+      double start = now_s ();
+      im2col (x, channels, size, size, k, pad, cols);
+      blas_sgemm (channels, pixels, taps, w, cols, want);
+      if (i >= 0)
+        samples[i] = now_s () - start;
+    }
+  row->blas_s = at_bench_median (samples, runs);
+  row->flops = 2.0 * channels * taps * pixels;
+  row->rel_err = max_rel_error (got, want, nx);
+  return TRUE;
+}
+
+/* --tiles TM,TN,WX[,WY,BK] overrides the device's default tiling. */
+static gboolean
+parse_config (AtGpu *gpu, const OpsOptions *options, AtGemmConfig *config, GError **error)
+{
+  AtGemmVariant variant = AT_GEMM_AUTO;
+  if (options->variant == NULL || g_str_equal (options->variant, "auto"))
+    variant = AT_GEMM_AUTO;
+  else if (g_str_equal (options->variant, "registers"))
+    variant = AT_GEMM_REGISTERS;
+  else if (g_str_equal (options->variant, "shared"))
+    variant = AT_GEMM_SHARED;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--variant must be auto, registers or shared, not “%s”", options->variant);
+      return FALSE;
+    }
+  at_gemm_config_default (gpu, variant, config);
+  if (options->tiles == NULL)
+    return TRUE;
+  guint v[5] = { 0, 0, 0, config->local_size[1], config->bk };
+  int n = sscanf (options->tiles, "%u,%u,%u,%u,%u", &v[0], &v[1], &v[2], &v[3], &v[4]);
+  if (n < 3 || v[0] == 0 || v[1] == 0 || v[2] == 0 || v[3] == 0 || v[4] == 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--tiles wants TM,TN,WX[,WY,BK] (positive numbers), not “%s”", options->tiles);
+      return FALSE;
+    }
+  config->tm = v[0];
+  config->tn = v[1];
+  config->local_size[0] = v[2];
+  config->local_size[1] = v[3];
+  config->bk = v[4];
+  return TRUE;
+}
+
+static char *
+cpu_model (void)
+{
+  g_autofree char *info = NULL;
+  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
+    return g_strdup ("unknown CPU");
+  char *line = strstr (info, "model name");
+  char *colon = line != NULL ? strchr (line, ':') : NULL;
+  if (colon == NULL)
+    return g_strdup ("unknown CPU");
+  char *end = strchr (colon, '\n');
+  return g_strstrip (g_strndup (colon + 1, end != NULL ? (gsize) (end - colon - 1) : strlen (colon + 1)));
+}
+
+static void
+print_header (AtGpu *gpu, const AtGemmConfig *config)
+{
+  const AtGpuDeviceInfo *info = at_gpu_get_device_info (gpu);
+  g_autofree char *cpu = cpu_model ();
+  const char *coretype = g_getenv ("OPENBLAS_CORETYPE");
+  g_autofree char *slices = config->variant == AT_GEMM_SHARED ? g_strdup_printf (", K slices of %u", config->bk)
+                                                              : g_strdup ("");
+  printf ("CPU:       %s, %u logical cores, AVX2 %s, AVX-512F %s\n", cpu, g_get_num_processors (),
+          __builtin_cpu_supports ("avx2") ? "yes" : "no", __builtin_cpu_supports ("avx512f") ? "yes" : "no");
+  printf ("Device:    %s (%s, %s)\n", info->name, at_gpu_device_type_to_string (info->type), info->driver);
+  printf ("Kernels:   %s, %u×%u invocations, %u×%u outputs each%s\n",
+          config->variant == AT_GEMM_REGISTERS ? "register-blocked (no shared memory)" : "shared-memory tiles",
+          config->local_size[0], config->local_size[1], config->tm, config->tn,
+          slices);
+  printf ("OpenBLAS:  core %s, %d threads, OPENBLAS_CORETYPE=%s\n", openblas_get_corename (),
+          openblas_get_num_threads (), coretype != NULL ? coretype : "(unset: OpenBLAS's own detection)");
+  printf ("           %s\n", openblas_get_config ());
+}
+
+static void
+print_row (const OpsRow *row)
+{
+  double gpu = row->flops / row->gpu_s * 1e-9, blas = row->flops / row->blas_s * 1e-9;
+  printf ("| %-34s | %9.1f | %9.1f | %9.1f | %9.1f | %6.3f | %8.1e |\n", row->name, row->gpu_s * 1e3, gpu,
+          row->blas_s * 1e3, blas, gpu / blas, row->rel_err);
+  fflush (stdout);
+}
+
+int
+at_bench_ops (int argc, char **argv)
+{
+  OpsOptions options = { .runs = 5 };
+  GOptionEntry entries[] = {
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &options.runs, "Timed runs per case; the median is shown (default 5)", "N" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &options.device, "Vulkan device: index or part of its name", "DEVICE" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &options.variant, "auto (by device type), registers or shared", "NAME" },
+    { "tiles", 0, 0, G_OPTION_ARG_STRING, &options.tiles, "Override the tiling: outputs per invocation and workgroup size", "TM,TN,WX[,WY,BK]" },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &options.quick, "Skip matmul 2048³", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— GFLOP/s of matmul and conv2d beside OpenBLAS");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "atelier-bench ops: %s\n", error->message);
+      return 2;
+    }
+  options.runs = CLAMP (options.runs, 1, 1000);
+  g_autofree char *device = options.device, *variant = options.variant, *tiles = options.tiles;
+
+  g_autoptr (AtGpu) gpu = at_gpu_new (options.device, &error);
+  AtGemmConfig config;
+  if (gpu == NULL || !parse_config (gpu, &options, &config, &error))
+    {
+      fprintf (stderr, "atelier-bench: %s\n", error->message);
+      return 1;
+    }
+  print_header (gpu, &config);
+  printf ("Timing:    median of %d runs after one warm-up; GPU = wall clock around at_cmd_submit\n\n", options.runs);
+  printf ("| %-34s | %9s | %9s | %9s | %9s | %6s | %8s |\n", "case", "GPU ms", "GPU GF/s", "BLAS ms", "BLAS GF/s",
+          "ratio", "max err");
+  printf ("|%s|%s|%s|%s|%s|%s|%s|\n", "------------------------------------", "-----------", "-----------",
+          "-----------", "-----------", "--------", "----------");
+  fflush (stdout);
+
+  static const int sizes[] = { 1024, 2048 };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      if (options.quick && sizes[i] > 1024)
+        continue;
+      g_autofree char *name = g_strdup_printf ("matmul %d³", sizes[i]);
+      OpsRow row = { name };
+      if (!bench_matmul (gpu, &config, sizes[i], options.runs, &row, &error))
+        break;
+      print_row (&row);
+    }
+  if (error == NULL)
+    {
+      OpsRow row = { "conv2d 3×3 128→128 64×64 pad 1" };
+      if (bench_conv (gpu, &config, 128, 64, options.runs, &row, &error))
+        print_row (&row);
+    }
+  if (error != NULL)
+    {
+      fprintf (stderr, "atelier-bench: %s\n", error->message);
+      return 1;
+    }
+  printf ("\nratio = GPU GF/s ÷ BLAS GF/s; max err = max |GPU − BLAS| ÷ max |BLAS|. "
+          "BLAS conv = im2col + sgemm, im2col timed.\n");
+  return 0;
+}

@@ -1,0 +1,62 @@
+/* bench.c — atelier-bench: measurements, not tests. Dispatches on argv[1]. */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "app/bench.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} BenchMode;
+
+static const BenchMode modes[] = {
+  { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS on this machine (default)" },
+};
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+double
+at_bench_median (double *values, int n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: atelier-bench [MODE] [OPTION…]\n\nModes:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    fprintf (out, "  %-10s %s\n", modes[i].name, modes[i].summary);
+  fprintf (out, "\n'atelier-bench MODE --help' lists a mode's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* No mode, or an option first: the default mode gets every argument. */
+  if (argc < 2 || argv[1][0] == '-')
+    {
+      if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+        {
+          print_usage (stdout);
+          return 0;
+        }
+      argv[0] = (char *) modes[0].name;
+      return modes[0].run (argc, argv);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (strcmp (argv[1], modes[i].name) == 0)
+      return modes[i].run (argc - 1, argv + 1);
+  fprintf (stderr, "atelier-bench: unknown mode “%s”\n\n", argv[1]);
+  print_usage (stderr);
+  return 2;
+}

@@ -1,0 +1,101 @@
+/* conditioning.c — encoders and fusion, run once per request. */
+#define G_LOG_DOMAIN "atelier-engine"
+
+#include "audio/audio-file.h"
+#include "audio/mel.h"
+#include "conditioning.h"
+
+float *
+at_sketch_to_model_input (const AtImage *sketch, int size)
+{
+  g_autoptr (AtImage) gray = at_image_to_gray (sketch);
+  float *out = g_new0 (float, (gsize) size * size);
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        guint y0 = (guint64) y * gray->height / size, y1 = MAX (y0 + 1, (guint64) (y + 1) * gray->height / size);
+        guint x0 = (guint64) x * gray->width / size, x1 = MAX (x0 + 1, (guint64) (x + 1) * gray->width / size);
+        float ink = 0.0f;
+        for (guint sy = y0; sy < y1 && sy < gray->height; sy++)
+          for (guint sx = x0; sx < x1 && sx < gray->width; sx++)
+            ink = MAX (ink, 1.0f - gray->pixels[(gsize) sy * gray->width + sx] / 255.0f);
+        out[y * size + x] = ink;
+      }
+  return out;
+}
+
+float *
+at_voice_to_log_mel (AtModel *model, const float *voice, gsize n, int rate, GError **error)
+{
+  const AtMelConfig *mel = &model->config->mel;
+  g_autoptr (AtAudio) audio = at_audio_new_from_samples (voice, n, rate);
+  if (rate != mel->sample_rate && !at_audio_resample (audio, mel->sample_rate, error))
+    return NULL;
+  return at_log_mel (mel, model->mel_filterbank_host, audio->samples, audio->n, error);
+}
+
+/* Text tokens [1, L, D], or NULL (no words). */
+static AtTensor *
+encode_text (AtModel *model, AtGraph *g, const char *text, guint *unknown)
+{
+  guint n = 0, n_unknown = 0;
+  g_autofree guint32 *ids = at_tokenizer_encode (model->tokenizer, text, &n, &n_unknown);
+  *unknown += n_unknown;
+  return n > 0 ? at_model_text_forward (model, g, ids, n) : NULL;
+}
+
+static AtTensor *
+encode_voice (AtModel *model, AtGraph *g, const AtRequest *r)
+{
+  if (r->voice == NULL || r->voice_len == 0 || g->error != NULL)
+    return NULL;
+  const AtModelConfig *c = model->config;
+  GError *error = NULL;
+  g_autofree float *mel = at_voice_to_log_mel (model, r->voice, r->voice_len, r->voice_rate, &error);
+  if (mel == NULL)
+    {
+      at_graph_fail (g, error);
+      return NULL;
+    }
+  AtTensor *t = at_graph_constant (g, mel, AT_G_SHAPE (1, c->mel.n_frames, c->mel.n_mels));
+  return at_model_audio_forward (model, g, t);
+}
+
+AtConditioning *
+at_conditioning_new (AtModel *model, AtGpu *gpu, const AtRequest *r, GError **error)
+{
+  int size = model->config->image_size;
+  g_autoptr (AtConditioning) cond = g_new0 (AtConditioning, 1);
+  cond->graph = at_graph_new (gpu, error);
+  if (cond->graph == NULL)
+    return NULL;
+  AtGraph *g = cond->graph;
+
+  g_autofree float *zeros = g_new0 (float, (gsize) size * size);
+  g_autofree float *sketch = r->sketch != NULL ? at_sketch_to_model_input (r->sketch, size) : NULL;
+  cond->has_sketch = sketch != NULL;
+  cond->zeros = at_graph_constant (g, zeros, AT_G_SHAPE (1, 1, size, size));
+  cond->sketch = at_graph_constant (g, sketch != NULL ? sketch : zeros, AT_G_SHAPE (1, 1, size, size));
+
+  AtTensor *text = encode_text (model, g, r->prompt, &cond->unknown_words);
+  AtTensor *sketch_tokens = cond->has_sketch ? at_model_sketch_forward (model, g, cond->sketch) : NULL;
+  AtTensor *audio = encode_voice (model, g, r);
+  AtTensor *negative = encode_text (model, g, r->negative, &cond->unknown_words);
+
+  cond->ctx = at_model_fusion_forward (model, g, text, sketch_tokens, audio, &cond->pooled);
+  cond->ctx_uncond = at_model_fusion_forward (model, g, negative, NULL, NULL, &cond->pooled_uncond);
+  if (cond->has_sketch && r->sketch_strength < 1.0f)
+    cond->ctx_no_sketch = at_model_fusion_forward (model, g, text, NULL, audio, &cond->pooled_no_sketch);
+  if (!at_graph_run (g, error))
+    return NULL;
+  return g_steal_pointer (&cond);
+}
+
+void
+at_conditioning_free (AtConditioning *cond)
+{
+  if (cond == NULL)
+    return;
+  g_clear_pointer (&cond->graph, at_graph_free);
+  g_free (cond);
+}

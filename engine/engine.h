@@ -1,0 +1,55 @@
+/* engine.h — the one door to the engine for the studio and the command line.
+ *
+ * An AtEngine keeps the Vulkan device and the built-in model resident
+ * (weights uploaded once). at_engine_generate() turns an AtRequest into an
+ * AtResult on the calling thread; the _async variant runs it on a worker
+ * thread and delivers progress and the result on the caller's main context.
+ * Every generation can be cancelled with a GCancellable and stops within
+ * one denoiser step. One generation runs at a time per engine; others wait.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpu/gpu.h"
+#include "request.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AtEngine AtEngine;
+
+typedef struct {
+  int variant, n_variants;   /* 0-based variant being made */
+  int step, n_steps;         /* steps done in this variant */
+  double elapsed_ms;
+  double remaining_ms;       /* estimate for the whole request */
+  AtImage *preview;          /* x0 prediction, or NULL; borrowed */
+} AtProgress;
+
+typedef void (*AtProgressFunc) (const AtProgress *progress, gpointer user_data);
+
+/* device: NULL for the default choice; model_dir: NULL for the built-in
+ * model ($ATELIER_MODEL_DIR, else the installed or source-tree copy). */
+AtEngine *at_engine_new (const char *device, const char *model_dir, GError **error);
+void at_engine_free (AtEngine *engine);
+
+AtGpu *at_engine_get_gpu (AtEngine *engine);
+const char *at_engine_get_model_name (AtEngine *engine);
+int at_engine_get_native_size (AtEngine *engine);
+/* The model's recommended steps and guidance. */
+void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
+
+AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
+                              AtProgressFunc progress, gpointer progress_data,
+                              GCancellable *cancellable, GError **error);
+
+/* progress is called on the thread-default main context of the caller. */
+void at_engine_generate_async (AtEngine *engine, const AtRequest *request,
+                               AtProgressFunc progress, gpointer progress_data,
+                               GDestroyNotify progress_data_free, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+AtResult *at_engine_generate_finish (AtEngine *engine, GAsyncResult *result, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtEngine, at_engine_free)
+
+G_END_DECLS

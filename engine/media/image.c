@@ -1,0 +1,785 @@
+/* image.c — host images: conversions, resampling and PNG files. */
+#define G_LOG_DOMAIN "atelier-media"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <png.h>
+
+#include "media/image.h"
+
+G_DEFINE_QUARK (at-image-error-quark, at_image_error)
+
+/* Bounds what libpng may allocate for one ancillary chunk (text, ICC). */
+#define MAX_CHUNK_BYTES (16u * 1024 * 1024)
+
+AtImage *
+at_image_new (guint width, guint height, guint channels)
+{
+  g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+  g_return_val_if_fail (width >= 1 && width <= AT_IMAGE_MAX_DIM, NULL);
+  g_return_val_if_fail (height >= 1 && height <= AT_IMAGE_MAX_DIM, NULL);
+  AtImage *img = g_new0 (AtImage, 1);
+  img->width = width;
+  img->height = height;
+  img->channels = channels;
+  img->pixels = g_malloc0 ((gsize) width * height * channels);
+  return img;
+}
+
+void
+at_image_free (AtImage *img)
+{
+  if (img == NULL)
+    return;
+  g_free (img->pixels);
+  g_free (img);
+}
+
+gsize
+at_image_get_nbytes (const AtImage *img)
+{
+  g_return_val_if_fail (img != NULL, 0);
+  return (gsize) img->width * img->height * img->channels;
+}
+
+AtImage *
+at_image_copy (const AtImage *img)
+{
+  g_return_val_if_fail (img != NULL, NULL);
+  AtImage *copy = at_image_new (img->width, img->height, img->channels);
+  memcpy (copy->pixels, img->pixels, at_image_get_nbytes (img));
+  return copy;
+}
+
+/* ---- channel conversions ---- */
+
+static inline guint8
+over_white (guint c, guint a)
+{
+  return (guint8) ((c * a + 255 * (255 - a) + 127) / 255);
+}
+
+/* ITU-R 601 luma in 16.16 fixed point, rounded; the weights sum to 65536. */
+static inline guint8
+luma (guint r, guint g, guint b)
+{
+  return (guint8) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+}
+
+AtImage *
+at_image_convert (const AtImage *img, guint channels)
+{
+  g_return_val_if_fail (img != NULL, NULL);
+  g_return_val_if_fail (channels == 1 || channels == 3 || channels == 4, NULL);
+  if (channels == img->channels)
+    return at_image_copy (img);
+  AtImage *out = at_image_new (img->width, img->height, channels);
+  gsize n = (gsize) img->width * img->height;
+  for (gsize i = 0; i < n; i++)
+    {
+      const guint8 *s = img->pixels + i * img->channels;
+      guint8 *d = out->pixels + i * channels;
+      guint r, g, b, a = 255;
+      if (img->channels == 1)
+        r = g = b = s[0];
+      else
+        {
+          r = s[0];
+          g = s[1];
+          b = s[2];
+          if (img->channels == 4)
+            a = s[3];
+        }
+      if (channels == 4)
+        {
+          d[0] = r;
+          d[1] = g;
+          d[2] = b;
+          d[3] = a;
+          continue;
+        }
+      if (img->channels == 4)
+        {
+          r = over_white (r, a);
+          g = over_white (g, a);
+          b = over_white (b, a);
+        }
+      if (channels == 1)
+        d[0] = luma (r, g, b);
+      else
+        {
+          d[0] = r;
+          d[1] = g;
+          d[2] = b;
+        }
+    }
+  return out;
+}
+
+AtImage *
+at_image_to_gray (const AtImage *img)
+{
+  return at_image_convert (img, 1);
+}
+
+/* ---- float planes ---- */
+
+void
+at_image_to_chw (const AtImage *img, float *out)
+{
+  g_return_if_fail (img != NULL && out != NULL);
+  gsize plane = (gsize) img->width * img->height;
+  for (gsize i = 0; i < plane; i++)
+    for (guint c = 0; c < img->channels; c++)
+      out[c * plane + i] = img->pixels[i * img->channels + c] / 127.5f - 1.0f;
+}
+
+float *
+at_image_to_chw_new (const AtImage *img)
+{
+  g_return_val_if_fail (img != NULL, NULL);
+  float *out = g_new (float, at_image_get_nbytes (img));
+  at_image_to_chw (img, out);
+  return out;
+}
+
+AtImage *
+at_image_new_from_chw (const float *chw, guint channels, guint width, guint height)
+{
+  g_return_val_if_fail (chw != NULL, NULL);
+  AtImage *img = at_image_new (width, height, channels);
+  g_return_val_if_fail (img != NULL, NULL);
+  gsize plane = (gsize) width * height;
+  for (gsize i = 0; i < plane; i++)
+    for (guint c = 0; c < channels; c++)
+      {
+        float v = chw[c * plane + i];
+        if (isnan (v))
+          v = -1.0f;
+        v = CLAMP (v, -1.0f, 1.0f);
+        img->pixels[i * channels + c] = (guint8) floorf ((v + 1.0f) * 127.5f + 0.5f);
+      }
+  return img;
+}
+
+/* ---- resampling ---- */
+
+/* Which source samples, with which weights, make each output sample along
+ * one axis. */
+typedef struct {
+  guint taps;       /* weights per output sample */
+  guint *first;     /* [out] first source index */
+  float *weights;   /* [out * taps] */
+} Axis;
+
+static void
+axis_clear (Axis *axis)
+{
+  g_free (axis->first);
+  g_free (axis->weights);
+}
+
+static void
+axis_init (Axis *axis, guint src, guint dst, AtImageFilter filter)
+{
+  double scale = (double) src / dst;
+  axis->first = g_new0 (guint, dst);
+  if (dst < src)
+    {
+      /* Box: output i covers source [i*scale, (i+1)*scale), each source
+       * pixel weighted by how much of it lies inside. */
+      axis->taps = (guint) ceil (scale) + 1;
+      axis->weights = g_new0 (float, (gsize) dst * axis->taps);
+      for (guint i = 0; i < dst; i++)
+        {
+          double lo = i * scale, hi = (i + 1) * scale;
+          guint j0 = (guint) floor (lo);
+          axis->first[i] = j0;
+          for (guint k = 0; k < axis->taps && j0 + k < src; k++)
+            {
+              double overlap = MIN (j0 + k + 1.0, hi) - MAX ((double) (j0 + k), lo);
+              if (overlap > 0)
+                axis->weights[(gsize) i * axis->taps + k] = (float) (overlap / scale);
+            }
+        }
+    }
+  else if (filter == AT_IMAGE_FILTER_NEAREST || dst == src)
+    {
+      axis->taps = 1;
+      axis->weights = g_new (float, dst);
+      for (guint i = 0; i < dst; i++)
+        {
+          axis->first[i] = MIN ((guint) floor ((i + 0.5) * scale), src - 1);
+          axis->weights[i] = 1.0f;
+        }
+    }
+  else
+    {
+      /* Bilinear on pixel centres, clamped at the edges. */
+      axis->taps = 2;
+      axis->weights = g_new0 (float, (gsize) dst * 2);
+      for (guint i = 0; i < dst; i++)
+        {
+          double x = CLAMP ((i + 0.5) * scale - 0.5, 0.0, (double) (src - 1));
+          guint j0 = MIN ((guint) floor (x), src - 1);
+          double t = x - j0;
+          if (j0 + 1 >= src)
+            {
+              j0 = src - 1;
+              t = 0;
+            }
+          axis->first[i] = j0;
+          axis->weights[(gsize) i * 2] = (float) (1.0 - t);
+          axis->weights[(gsize) i * 2 + 1] = (float) t;
+        }
+    }
+}
+
+AtImage *
+at_image_resize (const AtImage *img, guint width, guint height, AtImageFilter upscale_filter)
+{
+  g_return_val_if_fail (img != NULL, NULL);
+  g_return_val_if_fail (width >= 1 && width <= AT_IMAGE_MAX_DIM, NULL);
+  g_return_val_if_fail (height >= 1 && height <= AT_IMAGE_MAX_DIM, NULL);
+  if (width == img->width && height == img->height)
+    return at_image_copy (img);
+
+  guint C = img->channels, sw = img->width, sh = img->height;
+  gboolean alpha = C == 4;
+  Axis ax, ay;
+  axis_init (&ax, sw, width, upscale_filter);
+  axis_init (&ay, sh, height, upscale_filter);
+
+  /* Source as float, colour premultiplied by alpha. */
+  gsize n_src = (gsize) sw * sh;
+  g_autofree float *src = g_new (float, n_src * C);
+  for (gsize i = 0; i < n_src; i++)
+    {
+      const guint8 *p = img->pixels + i * C;
+      float a = alpha ? p[3] / 255.0f : 1.0f;
+      for (guint c = 0; c < C; c++)
+        src[i * C + c] = (alpha && c < 3) ? p[c] * a : p[c];
+    }
+
+  /* Horizontal pass: sw x sh -> width x sh. */
+  g_autofree float *tmp = g_new0 (float, (gsize) width * sh * C);
+  for (guint y = 0; y < sh; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        float *d = tmp + ((gsize) y * width + x) * C;
+        for (guint k = 0; k < ax.taps; k++)
+          {
+            guint j = ax.first[x] + k;
+            float w = ax.weights[(gsize) x * ax.taps + k];
+            if (w == 0.0f || j >= sw)
+              continue;
+            const float *s = src + ((gsize) y * sw + j) * C;
+            for (guint c = 0; c < C; c++)
+              d[c] += w * s[c];
+          }
+      }
+
+  /* Vertical pass: width x sh -> width x height, then back to 8 bits. */
+  AtImage *out = at_image_new (width, height, C);
+  g_autofree float *acc = g_new (float, C);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        memset (acc, 0, C * sizeof (float));
+        for (guint k = 0; k < ay.taps; k++)
+          {
+            guint j = ay.first[y] + k;
+            float w = ay.weights[(gsize) y * ay.taps + k];
+            if (w == 0.0f || j >= sh)
+              continue;
+            const float *s = tmp + ((gsize) j * width + x) * C;
+            for (guint c = 0; c < C; c++)
+              acc[c] += w * s[c];
+          }
+        float a = alpha ? acc[3] / 255.0f : 1.0f;
+        guint8 *d = out->pixels + ((gsize) y * width + x) * C;
+        for (guint c = 0; c < C; c++)
+          {
+            float v = acc[c];
+            if (alpha && c < 3)
+              v = a > 0 ? v / a : 0.0f;
+            d[c] = (guint8) CLAMP (floorf (v + 0.5f), 0.0f, 255.0f);
+          }
+      }
+
+  axis_clear (&ax);
+  axis_clear (&ay);
+  return out;
+}
+
+/* ---- PNG, shared ---- */
+
+/* libpng reports errors through a callback that must not return; it
+ * copies the message here and longjmps back to the setjmp in the *_run
+ * functions below, whose callers then free everything. Each *_run keeps
+ * its state in the struct it is given, never in locals, so nothing is
+ * lost to the longjmp. */
+typedef struct {
+  char message[256];
+} PngErr;
+
+static void
+png_error_cb (png_structp png, png_const_charp message)
+{
+  PngErr *err = png_get_error_ptr (png);
+  g_strlcpy (err->message, message, sizeof err->message);
+  png_longjmp (png, 1);
+}
+
+static void
+png_warning_cb (png_structp png, png_const_charp message)
+{
+  g_debug ("libpng: %s", message);
+}
+
+static const char *
+detect_format (const guint8 *b, gsize n)
+{
+  if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+    return "a JPEG image";
+  if (n >= 6 && (memcmp (b, "GIF87a", 6) == 0 || memcmp (b, "GIF89a", 6) == 0))
+    return "a GIF image";
+  if (n >= 12 && memcmp (b, "RIFF", 4) == 0 && memcmp (b + 8, "WEBP", 4) == 0)
+    return "a WebP image";
+  if (n >= 2 && b[0] == 'B' && b[1] == 'M')
+    return "a BMP image";
+  if (n >= 4 && (memcmp (b, "II*\0", 4) == 0 || memcmp (b, "MM\0*", 4) == 0))
+    return "a TIFF image";
+  if (n >= 12 && memcmp (b + 4, "ftyp", 4) == 0)
+    return "an HEIF/AVIF image or a video";
+  return NULL;
+}
+
+/* ---- PNG reading ---- */
+
+typedef struct {
+  PngErr err;
+  FILE *fp;
+  png_structp png;
+  png_infop info;
+  /* what to read: pixels into img, or only the text chunk want_key */
+  const char *want_key;           /* Latin-1; NULL to read pixels */
+  char *text;                     /* the value found, UTF-8 */
+  gboolean text_invalid;
+  AtImage *img;
+  png_bytep *rows;
+  guint8 *scratch;
+  /* a failure found by us rather than libpng */
+  AtImageError code;
+  char *our_message;
+} PngRead;
+
+static void
+read_cb (png_structp png, png_bytep data, size_t length)
+{
+  FILE *fp = png_get_io_ptr (png);
+  if (fread (data, 1, length, fp) != length)
+    png_error (png, ferror (fp) ? "read error" : "the file ends early (truncated)");
+}
+
+/* Looks for want_key among the text chunks read so far. */
+static gboolean
+find_text (PngRead *r)
+{
+  png_textp texts = NULL;
+  int n = png_get_text (r->png, r->info, &texts, NULL);
+  for (int i = 0; i < n; i++)
+    {
+      if (texts[i].key == NULL || strcmp (texts[i].key, r->want_key) != 0)
+        continue;
+      const char *value = texts[i].text ? texts[i].text : "";
+      gboolean utf8 = texts[i].compression == PNG_ITXT_COMPRESSION_NONE ||
+                      texts[i].compression == PNG_ITXT_COMPRESSION_zTXt;
+      if (utf8)
+        {
+          if (g_utf8_validate (value, -1, NULL))
+            r->text = g_strdup (value);
+          else
+            r->text_invalid = TRUE;
+        }
+      else
+        r->text = g_convert (value, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+      if (r->text == NULL)
+        r->text_invalid = TRUE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+png_read_run (PngRead *r)
+{
+  if (setjmp (png_jmpbuf (r->png)))
+    return FALSE;
+
+  png_set_read_fn (r->png, r->fp, read_cb);
+  png_set_user_limits (r->png, 0x7fffffff, 0x7fffffff);   /* we check sizes ourselves below */
+  png_set_chunk_malloc_max (r->png, MAX_CHUNK_BYTES);
+  png_read_info (r->png, r->info);
+
+  if (r->want_key != NULL && find_text (r))
+    return TRUE;
+
+  png_uint_32 width, height;
+  int bit_depth, color_type, interlace;
+  png_get_IHDR (r->png, r->info, &width, &height, &bit_depth, &color_type, &interlace, NULL, NULL);
+  if (width > AT_IMAGE_MAX_DIM || height > AT_IMAGE_MAX_DIM ||
+      (guint64) width * height > AT_IMAGE_MAX_PIXELS)
+    {
+      r->code = AT_IMAGE_ERROR_TOO_LARGE;
+      r->our_message = g_strdup_printf ("the image is %u × %u pixels; Atelier opens images up to %u × %u "
+                                        "and %u megapixels", (guint) width, (guint) height, AT_IMAGE_MAX_DIM,
+                                        AT_IMAGE_MAX_DIM, AT_IMAGE_MAX_PIXELS >> 20);
+      return FALSE;
+    }
+
+  gboolean has_trns = png_get_valid (r->png, r->info, PNG_INFO_tRNS) != 0;
+  if (color_type == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (r->png);
+  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (r->png);
+  if (has_trns)
+    png_set_tRNS_to_alpha (r->png);
+  if (bit_depth == 16)
+    png_set_scale_16 (r->png);
+  if ((color_type == PNG_COLOR_TYPE_GRAY && has_trns) || color_type == PNG_COLOR_TYPE_GRAY_ALPHA)
+    png_set_gray_to_rgb (r->png);
+  int passes = png_set_interlace_handling (r->png);
+  png_read_update_info (r->png, r->info);
+
+  guint channels = png_get_channels (r->png, r->info);
+  if ((channels != 1 && channels != 3 && channels != 4) ||
+      png_get_rowbytes (r->png, r->info) != (gsize) width * channels)
+    png_error (r->png, "unexpected pixel layout after conversion to 8 bits");
+
+  if (r->want_key != NULL)
+    {
+      /* The text may follow the pixels: decode them row by row into one
+       * scratch row to get there. */
+      r->scratch = g_malloc ((gsize) width * channels);
+      for (int pass = 0; pass < passes; pass++)
+        for (png_uint_32 y = 0; y < height; y++)
+          png_read_row (r->png, r->scratch, NULL);
+      png_read_end (r->png, r->info);
+      find_text (r);
+      return TRUE;
+    }
+
+  r->img = at_image_new (width, height, channels);
+  r->rows = g_new (png_bytep, height);
+  for (png_uint_32 y = 0; y < height; y++)
+    r->rows[y] = r->img->pixels + (gsize) y * width * channels;
+  png_read_image (r->png, r->rows);
+  png_read_end (r->png, NULL);
+  return TRUE;
+}
+
+/* Reads path's pixels (want_key NULL) or the text chunk want_key. */
+static AtImage *
+png_read_file (const char *path, const char *want_key, char **text, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  FILE *fp = fopen (path, "rbe");
+  if (fp == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot open %s: %s", display,
+                   g_strerror (saved));
+      return NULL;
+    }
+
+  guint8 magic[16];
+  gsize n = fread (magic, 1, sizeof magic, fp);
+  static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  if (n < 8 || memcmp (magic, png_signature, 8) != 0)
+    {
+      const char *format = detect_format (magic, n);
+      if (n == 0)
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_UNSUPPORTED_FORMAT, "%s is empty", display);
+      else if (n < 8 && memcmp (magic, png_signature, n) == 0)
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT, "%s: the PNG file ends early (truncated)",
+                     display);
+      else if (format != NULL)
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_UNSUPPORTED_FORMAT,
+                     "%s is %s; Atelier reads PNG images only (convert it to PNG first)", display, format);
+      else
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_UNSUPPORTED_FORMAT,
+                     "%s is not a PNG image; Atelier reads PNG images only", display);
+      fclose (fp);
+      return NULL;
+    }
+  rewind (fp);
+
+  PngRead r = { 0 };
+  r.fp = fp;
+  r.want_key = want_key;
+  r.code = AT_IMAGE_ERROR_CORRUPT;
+  r.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &r.err, png_error_cb, png_warning_cb);
+  if (r.png != NULL)
+    r.info = png_create_info_struct (r.png);
+  gboolean ok = r.png != NULL && r.info != NULL && png_read_run (&r);
+  if (!ok)
+    {
+      if (r.our_message != NULL)
+        g_set_error (error, AT_IMAGE_ERROR, r.code, "%s: %s", display, r.our_message);
+      else
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT, "%s is a damaged PNG file: %s", display,
+                     r.png ? r.err.message : "out of memory");
+      g_clear_pointer (&r.img, at_image_free);
+    }
+  else if (want_key != NULL)
+    {
+      if (r.text_invalid)
+        {
+          g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT,
+                       "%s: the text chunk '%s' is not valid text", display, want_key);
+        }
+      else if (r.text == NULL)
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_NOT_FOUND, "%s has no text chunk '%s'", display,
+                     want_key);
+      *text = g_steal_pointer (&r.text);
+    }
+  png_destroy_read_struct (r.png ? &r.png : NULL, r.info ? &r.info : NULL, NULL);
+  g_free (r.rows);
+  g_free (r.scratch);
+  g_free (r.text);
+  g_free (r.our_message);
+  fclose (fp);
+  return r.img;
+}
+
+AtImage *
+at_image_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return png_read_file (path, NULL, NULL, error);
+}
+
+/* PNG keywords are 1-79 printable Latin-1 characters without leading,
+ * trailing or doubled spaces; returns the Latin-1 form or NULL. */
+static char *
+png_keyword (const char *key)
+{
+  g_autofree char *latin1 = g_convert (key, -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
+  if (latin1 == NULL)
+    return NULL;
+  gsize n = strlen (latin1);
+  if (n < 1 || n > 79 || latin1[0] == ' ' || latin1[n - 1] == ' ' || strstr (latin1, "  ") != NULL)
+    return NULL;
+  for (gsize i = 0; i < n; i++)
+    {
+      guchar c = latin1[i];
+      if (c < 32 || (c > 126 && c < 161))
+        return NULL;
+    }
+  return g_steal_pointer (&latin1);
+}
+
+char *
+at_image_read_png_text (const char *path, const char *key, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_autofree char *keyword = png_keyword (key);
+  if (keyword == NULL)
+    {
+      g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_INVALID_ARGUMENT,
+                   "'%s' cannot be a PNG text key (1-79 printable Latin-1 characters)", key);
+      return NULL;
+    }
+  char *text = NULL;
+  png_read_file (path, keyword, &text, error);
+  return text;
+}
+
+/* ---- PNG writing ---- */
+
+typedef struct {
+  PngErr err;
+  FILE *fp;
+  png_structp png;
+  png_infop info;
+  const AtImage *img;
+  png_textp texts;
+  int n_texts;
+  png_bytep *rows;
+} PngWrite;
+
+static void
+write_cb (png_structp png, png_bytep data, size_t length)
+{
+  FILE *fp = png_get_io_ptr (png);
+  if (fwrite (data, 1, length, fp) != length)
+    png_error (png, g_strerror (errno));
+}
+
+static void
+flush_cb (png_structp png)
+{
+  FILE *fp = png_get_io_ptr (png);
+  if (fflush (fp) != 0)
+    png_error (png, g_strerror (errno));
+}
+
+static gboolean
+png_write_run (PngWrite *w)
+{
+  if (setjmp (png_jmpbuf (w->png)))
+    return FALSE;
+
+  static const int color_types[] = { 0, PNG_COLOR_TYPE_GRAY, 0, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA };
+  const AtImage *img = w->img;
+  png_set_write_fn (w->png, w->fp, write_cb, flush_cb);
+  png_set_IHDR (w->png, w->info, img->width, img->height, 8, color_types[img->channels],
+                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  /* Text before the pixels, where readers that stop at IDAT find it. */
+  if (w->n_texts > 0)
+    png_set_text (w->png, w->info, w->texts, w->n_texts);
+  png_write_info (w->png, w->info);
+  png_write_image (w->png, w->rows);
+  png_write_end (w->png, NULL);
+  return TRUE;
+}
+
+/* Makes the rename itself durable; failure here loses nothing. */
+static void
+sync_directory (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+gboolean
+at_image_save_png (const AtImage *img, const char *path, const char *const *text_keys,
+                   const char *const *text_values, GError **error)
+{
+  g_return_val_if_fail (img != NULL && img->pixels != NULL, FALSE);
+  g_return_val_if_fail (img->channels == 1 || img->channels == 3 || img->channels == 4, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail ((text_keys == NULL) == (text_values == NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autofree char *display = g_filename_display_name (path);
+
+  /* Text chunks: tEXt (Latin-1) when the value allows, else iTXt. */
+  guint n_texts = text_keys ? g_strv_length ((char **) text_keys) : 0;
+  g_autoptr (GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree png_text *texts = g_new0 (png_text, MAX (n_texts, 1));
+  for (guint i = 0; i < n_texts; i++)
+    {
+      char *keyword = png_keyword (text_keys[i]);
+      if (keyword == NULL || text_values[i] == NULL || !g_utf8_validate (text_values[i], -1, NULL))
+        {
+          g_free (keyword);
+          g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_INVALID_ARGUMENT,
+                       "Cannot store text '%s' in %s: a key must be 1-79 printable Latin-1 characters and "
+                       "a value UTF-8 text", text_keys[i], display);
+          return FALSE;
+        }
+      g_ptr_array_add (strings, keyword);
+      char *latin1 = g_convert (text_values[i], -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
+      texts[i].key = keyword;
+      if (latin1 != NULL)
+        {
+          g_ptr_array_add (strings, latin1);
+          texts[i].compression = PNG_TEXT_COMPRESSION_NONE;
+          texts[i].text = latin1;
+          texts[i].text_length = strlen (latin1);
+        }
+      else
+        {
+          texts[i].compression = PNG_ITXT_COMPRESSION_NONE;
+          texts[i].text = (char *) text_values[i];
+          texts[i].itxt_length = strlen (text_values[i]);
+          texts[i].lang = (char *) "";
+          texts[i].lang_key = (char *) "";
+        }
+    }
+
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp_name = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *tmp_path = g_build_filename (dir, tmp_name, NULL);
+  int fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot save %s: %s", display,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  FILE *fp = fdopen (fd, "wb");
+  if (fp == NULL)
+    {
+      int saved = errno;
+      close (fd);
+      g_unlink (tmp_path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot save %s: %s", display,
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  PngWrite w = { 0 };
+  w.fp = fp;
+  w.img = img;
+  w.texts = texts;
+  w.n_texts = n_texts;
+  w.rows = g_new (png_bytep, img->height);
+  for (guint y = 0; y < img->height; y++)
+    w.rows[y] = img->pixels + (gsize) y * img->width * img->channels;
+  w.png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &w.err, png_error_cb, png_warning_cb);
+  if (w.png != NULL)
+    w.info = png_create_info_struct (w.png);
+  gboolean ok = w.png != NULL && w.info != NULL && png_write_run (&w);
+  const char *why = ok ? NULL : (w.png ? w.err.message : "out of memory");
+  png_destroy_write_struct (w.png ? &w.png : NULL, w.info ? &w.info : NULL);
+  g_free (w.rows);
+
+  /* The data must be on disk before the rename makes it the file. */
+  int saved = 0;
+  if (ok && (fflush (fp) != 0 || fsync (fileno (fp)) != 0))
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (fclose (fp) != 0 && ok)
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (ok && g_rename (tmp_path, path) != 0)
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      if (why != NULL)
+        g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_WRITE, "Could not save %s: %s", display, why);
+      else
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Could not save %s: %s", display,
+                     g_strerror (saved));
+      return FALSE;
+    }
+  sync_directory (dir);
+  return TRUE;
+}

@@ -1,0 +1,197 @@
+/* config.c — the model's JSON config, every key checked. */
+#define G_LOG_DOMAIN "atelier-model"
+
+#include <json-glib/json-glib.h>
+
+#include "model/config.h"
+
+typedef struct {
+  const char *path;
+  GError *error;
+} Reader;
+
+static JsonNode *
+member (Reader *r, JsonObject *obj, const char *key, JsonNodeType type)
+{
+  if (r->error != NULL)
+    return NULL;
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, key) : NULL;
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
+    {
+      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: key \"%s\" is missing or has the wrong type", r->path, key);
+      return NULL;
+    }
+  return node;
+}
+
+static int
+get_int (Reader *r, JsonObject *obj, const char *key, int min, int max)
+{
+  JsonNode *node = member (r, obj, key, JSON_NODE_VALUE);
+  if (node == NULL)
+    return 0;
+  gint64 value = json_node_get_int (node);
+  if (json_node_get_value_type (node) != G_TYPE_INT64 || value < min || value > max)
+    {
+      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: \"%s\" must be an integer from %d to %d", r->path, key, min, max);
+      return 0;
+    }
+  return value;
+}
+
+static double
+get_double (Reader *r, JsonObject *obj, const char *key, double min, double max)
+{
+  JsonNode *node = member (r, obj, key, JSON_NODE_VALUE);
+  if (node == NULL)
+    return 0;
+  double value = json_node_get_double (node);
+  if (!(value >= min && value <= max))
+    {
+      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: \"%s\" must be a number from %g to %g", r->path, key, min, max);
+      return 0;
+    }
+  return value;
+}
+
+static void
+get_ints (Reader *r, JsonObject *obj, const char *key, int *out, guint n)
+{
+  JsonNode *node = member (r, obj, key, JSON_NODE_ARRAY);
+  if (node == NULL)
+    return;
+  JsonArray *array = json_node_get_array (node);
+  if (json_array_get_length (array) != n)
+    {
+      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: \"%s\" must list %u integers", r->path, key, n);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      out[i] = json_array_get_int_element (array, i);
+      if (out[i] < 1 || out[i] > 4096)
+        g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "%s: \"%s\" holds an out-of-range value", r->path, key);
+    }
+}
+
+static JsonObject *
+get_object (Reader *r, JsonObject *obj, const char *key)
+{
+  JsonNode *node = member (r, obj, key, JSON_NODE_OBJECT);
+  return node != NULL ? json_node_get_object (node) : NULL;
+}
+
+static void
+read_mel (Reader *r, JsonObject *m, AtMelConfig *mel)
+{
+  mel->sample_rate = get_int (r, m, "sample_rate", 8000, 48000);
+  mel->clip_samples = get_int (r, m, "clip_samples", 1, 10000000);
+  mel->n_fft = get_int (r, m, "n_fft", 16, 8192);
+  mel->hop = get_int (r, m, "hop", 1, 8192);
+  mel->win = get_int (r, m, "win", 16, 8192);
+  mel->n_mels = get_int (r, m, "n_mels", 1, 512);
+  mel->n_frames = get_int (r, m, "n_frames", 1, 100000);
+  mel->fmin = get_double (r, m, "fmin", 0, 24000);
+  mel->fmax = get_double (r, m, "fmax", 1, 24000);
+  mel->log_floor = get_double (r, m, "log_floor", 1e-30, 1);
+  mel->log_offset = get_double (r, m, "log_offset", -100, 100);
+  mel->log_div = get_double (r, m, "log_div", 1e-6, 1000);
+}
+
+static void
+read_hyper (Reader *r, JsonObject *h, AtModelConfig *c)
+{
+  c->image_size = get_int (r, h, "image_size", 8, 4096);
+  c->image_channels = get_int (r, h, "image_channels", 1, 4);
+  c->width = get_int (r, h, "width", 1, 4096);
+  c->heads = get_int (r, h, "heads", 1, 64);
+  c->mlp_ratio = get_int (r, h, "mlp_ratio", 1, 16);
+  c->ln_eps = get_double (r, h, "ln_eps", 0, 1);
+  c->gn_eps = get_double (r, h, "gn_eps", 0, 1);
+  c->gn_groups = get_int (r, h, "gn_groups", 1, 1024);
+  c->text_max_tokens = get_int (r, h, "text_max_tokens", 1, 1024);
+  c->text_layers = get_int (r, h, "text_layers", 0, 64);
+  get_ints (r, h, "sketch_channels", c->sketch_channels, 3);
+  c->audio_layers = get_int (r, h, "audio_layers", 0, 64);
+  c->audio_stack = get_int (r, h, "audio_stack", 1, 64);
+  c->fusion_layers = get_int (r, h, "fusion_layers", 0, 64);
+  get_ints (r, h, "image_enc_channels", c->image_enc_channels, 4);
+  c->embed_dim = get_int (r, h, "embed_dim", 1, 4096);
+  get_ints (r, h, "unet_channels", c->unet_channels, 3);
+  c->unet_attn_mlp_ratio = get_int (r, h, "unet_attn_mlp_ratio", 1, 16);
+  c->temb_dim = get_int (r, h, "temb_dim", 1, 8192);
+  c->time_freq_dim = get_int (r, h, "time_freq_dim", 2, 8192);
+  c->time_multiplier = get_double (r, h, "time_multiplier", 1e-6, 1e6);
+  read_mel (r, get_object (r, h, "mel"), &c->mel);
+}
+
+/* Relations between values that the forward pass relies on. */
+static void
+check_consistency (Reader *r, AtModelConfig *c)
+{
+  const char *problem = NULL;
+  if (r->error != NULL)
+    return;
+  if (c->width % c->heads != 0)
+    problem = "width must be a multiple of heads";
+  else if (c->image_size % 8 != 0)
+    problem = "image_size must be a multiple of 8";
+  else if (c->time_freq_dim % 2 != 0)
+    problem = "time_freq_dim must be even";
+  else if (c->mel.n_frames % c->audio_stack != 0)
+    problem = "mel n_frames must be a multiple of audio_stack";
+  else if (c->unet_channels[0] % c->gn_groups || c->unet_channels[1] % c->gn_groups ||
+           c->unet_channels[2] % c->gn_groups)
+    problem = "unet_channels must be multiples of gn_groups";
+  else if (c->unet_channels[2] % c->heads != 0)
+    problem = "the deepest UNet width must be a multiple of heads";
+  if (problem != NULL)
+    g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", r->path, problem);
+}
+
+AtModelConfig *
+at_model_config_load (const char *path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_mapped_file (parser, path, error))
+    {
+      g_prefix_error (error, "Model config %s: ", path);
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  Reader r = { path, NULL };
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not a JSON object", path);
+      return NULL;
+    }
+  JsonObject *obj = json_node_get_object (root);
+  g_autoptr (AtModelConfig) c = g_new0 (AtModelConfig, 1);
+  c->name = g_strdup_printf ("atelier-v%d", get_int (&r, obj, "version", 1, 1000));
+  c->vocab_size = get_int (&r, obj, "vocab_size", 3, 10000000);
+  read_hyper (&r, get_object (&r, obj, "hyper"), c);
+  JsonObject *flow = get_object (&r, obj, "flow");
+  c->default_steps = get_int (&r, flow, "default_steps", 1, 200);
+  c->default_guidance = get_double (&r, flow, "default_guidance", 0, 30);
+  check_consistency (&r, c);
+  if (r.error != NULL)
+    {
+      g_propagate_error (error, r.error);
+      return NULL;
+    }
+  return g_steal_pointer (&c);
+}
+
+void
+at_model_config_free (AtModelConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->name);
+  g_free (config);
+}

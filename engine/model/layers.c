@@ -1,0 +1,184 @@
+/* layers.c — loading and forward passes of the model's blocks. */
+#define G_LOG_DOMAIN "atelier-model"
+
+#include <stdarg.h>
+
+#include "model/layers.h"
+
+AtTensor *
+at_loader_get (AtLoader *l, guint ndim, const gint64 *shape, const char *format, ...)
+{
+  if (l->error != NULL)
+    return NULL;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *name = g_strdup_vprintf (format, args);
+  va_end (args);
+  return at_weights_get (l->weights, name, ndim, shape, &l->error);
+}
+
+void
+at_linear_load (AtLoader *l, AtLinear *layer, int in, int out, const char *prefix)
+{
+  layer->weight = at_loader_get (l, AT_G_SHAPE (out, in), "%s.weight", prefix);
+  layer->bias = at_loader_get (l, AT_G_SHAPE (out), "%s.bias", prefix);
+}
+
+void
+at_conv_load (AtLoader *l, AtConv *layer, int cin, int cout, int k, int stride, int padding,
+              const char *prefix)
+{
+  layer->weight = at_loader_get (l, AT_G_SHAPE (cout, cin, k, k), "%s.weight", prefix);
+  layer->bias = at_loader_get (l, AT_G_SHAPE (cout), "%s.bias", prefix);
+  layer->stride = stride;
+  layer->padding = padding;
+}
+
+void
+at_norm_load (AtLoader *l, AtNorm *norm, int channels, const char *prefix)
+{
+  norm->weight = at_loader_get (l, AT_G_SHAPE (channels), "%s.weight", prefix);
+  norm->bias = at_loader_get (l, AT_G_SHAPE (channels), "%s.bias", prefix);
+}
+
+void
+at_attention_load (AtLoader *l, AtAttention *attn, int dim, int ctx_dim, guint heads, const char *prefix)
+{
+  g_autofree char *q = g_strdup_printf ("%s.q", prefix);
+  g_autofree char *k = g_strdup_printf ("%s.k", prefix);
+  g_autofree char *v = g_strdup_printf ("%s.v", prefix);
+  g_autofree char *o = g_strdup_printf ("%s.o", prefix);
+  at_linear_load (l, &attn->q, dim, dim, q);
+  at_linear_load (l, &attn->k, ctx_dim, dim, k);
+  at_linear_load (l, &attn->v, ctx_dim, dim, v);
+  at_linear_load (l, &attn->o, dim, dim, o);
+  attn->heads = heads;
+}
+
+void
+at_block_load (AtLoader *l, AtBlock *block, const char *prefix)
+{
+  int d = l->config->width, hidden = d * l->config->mlp_ratio;
+  g_autofree char *ln1 = g_strdup_printf ("%s.ln1", prefix);
+  g_autofree char *ln2 = g_strdup_printf ("%s.ln2", prefix);
+  g_autofree char *attn = g_strdup_printf ("%s.attn", prefix);
+  g_autofree char *fc1 = g_strdup_printf ("%s.fc1", prefix);
+  g_autofree char *fc2 = g_strdup_printf ("%s.fc2", prefix);
+  at_norm_load (l, &block->ln1, d, ln1);
+  at_norm_load (l, &block->ln2, d, ln2);
+  at_attention_load (l, &block->attn, d, d, l->config->heads, attn);
+  at_linear_load (l, &block->fc1, d, hidden, fc1);
+  at_linear_load (l, &block->fc2, hidden, d, fc2);
+  block->eps = l->config->ln_eps;
+}
+
+void
+at_res_block_load (AtLoader *l, AtResBlock *block, int cin, int cout, const char *prefix)
+{
+  g_autofree char *gn1 = g_strdup_printf ("%s.gn1", prefix);
+  g_autofree char *gn2 = g_strdup_printf ("%s.gn2", prefix);
+  g_autofree char *conv1 = g_strdup_printf ("%s.conv1", prefix);
+  g_autofree char *conv2 = g_strdup_printf ("%s.conv2", prefix);
+  g_autofree char *emb = g_strdup_printf ("%s.emb", prefix);
+  g_autofree char *skip = g_strdup_printf ("%s.skip", prefix);
+  at_norm_load (l, &block->gn1, cin, gn1);
+  at_conv_load (l, &block->conv1, cin, cout, 3, 1, 1, conv1);
+  at_linear_load (l, &block->emb, l->config->temb_dim, cout, emb);
+  at_norm_load (l, &block->gn2, cout, gn2);
+  at_conv_load (l, &block->conv2, cout, cout, 3, 1, 1, conv2);
+  if (cin != cout)
+    at_conv_load (l, &block->skip, cin, cout, 1, 1, 0, skip);
+  else
+    block->skip = (AtConv) { 0 };
+  block->groups = l->config->gn_groups;
+  block->eps = l->config->gn_eps;
+}
+
+void
+at_attn_block_load (AtLoader *l, AtAttnBlock *block, int channels, const char *prefix)
+{
+  int hidden = channels * l->config->unet_attn_mlp_ratio;
+  g_autofree char *ln1 = g_strdup_printf ("%s.ln1", prefix);
+  g_autofree char *ln2 = g_strdup_printf ("%s.ln2", prefix);
+  g_autofree char *ln3 = g_strdup_printf ("%s.ln3", prefix);
+  g_autofree char *self_attn = g_strdup_printf ("%s.self_attn", prefix);
+  g_autofree char *cross_attn = g_strdup_printf ("%s.cross_attn", prefix);
+  g_autofree char *fc1 = g_strdup_printf ("%s.fc1", prefix);
+  g_autofree char *fc2 = g_strdup_printf ("%s.fc2", prefix);
+  at_norm_load (l, &block->ln1, channels, ln1);
+  at_norm_load (l, &block->ln2, channels, ln2);
+  at_norm_load (l, &block->ln3, channels, ln3);
+  at_attention_load (l, &block->self_attn, channels, channels, l->config->heads, self_attn);
+  at_attention_load (l, &block->cross_attn, channels, l->config->width, l->config->heads, cross_attn);
+  at_linear_load (l, &block->fc1, channels, hidden, fc1);
+  at_linear_load (l, &block->fc2, hidden, channels, fc2);
+  block->eps = l->config->ln_eps;
+}
+
+AtTensor *
+at_linear_forward (AtGraph *g, const AtLinear *layer, AtTensor *x)
+{
+  return at_g_linear (g, x, layer->weight, layer->bias);
+}
+
+AtTensor *
+at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x)
+{
+  return at_g_conv2d (g, x, layer->weight, layer->bias, layer->stride, layer->padding);
+}
+
+AtTensor *
+at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx)
+{
+  if (ctx == NULL)
+    ctx = x;
+  AtTensor *q = at_linear_forward (g, &attn->q, x);
+  AtTensor *k = at_linear_forward (g, &attn->k, ctx);
+  AtTensor *v = at_linear_forward (g, &attn->v, ctx);
+  if (q == NULL || k == NULL || v == NULL)
+    return NULL;
+  return at_linear_forward (g, &attn->o, at_g_attention (g, q, k, v, attn->heads));
+}
+
+AtTensor *
+at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
+{
+  AtTensor *h = at_g_layer_norm (g, x, b->ln1.weight, b->ln1.bias, b->eps);
+  x = at_g_add (g, x, at_attention_forward (g, &b->attn, h, NULL));
+  h = at_g_layer_norm (g, x, b->ln2.weight, b->ln2.bias, b->eps);
+  h = at_linear_forward (g, &b->fc2, at_g_gelu (g, at_linear_forward (g, &b->fc1, h)));
+  return at_g_add (g, x, h);
+}
+
+AtTensor *
+at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *semb)
+{
+  AtTensor *h = at_g_group_norm (g, x, b->groups, b->gn1.weight, b->gn1.bias, b->eps, TRUE);
+  h = at_conv_forward (g, &b->conv1, h);
+  AtTensor *e = at_linear_forward (g, &b->emb, semb);            /* [B, Cout] */
+  if (e != NULL)
+    e = at_graph_reshape (g, e, AT_G_SHAPE (e->shape[0], e->shape[1], 1, 1));
+  h = at_g_add (g, h, e);
+  h = at_g_group_norm (g, h, b->groups, b->gn2.weight, b->gn2.bias, b->eps, TRUE);
+  h = at_conv_forward (g, &b->conv2, h);
+  AtTensor *skip = b->skip.weight != NULL ? at_conv_forward (g, &b->skip, x) : x;
+  return at_g_add (g, skip, h);
+}
+
+AtTensor *
+at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *ctx)
+{
+  if (x == NULL)
+    return NULL;
+  gint64 batch = x->shape[0], channels = x->shape[1], height = x->shape[2], width = x->shape[3];
+  /* (B, C, H, W) -> (B, H*W, C) tokens in row-major pixel order */
+  AtTensor *t = at_g_transpose (g, at_graph_reshape (g, x, AT_G_SHAPE (batch, channels, height * width)));
+  AtTensor *h = at_g_layer_norm (g, t, b->ln1.weight, b->ln1.bias, b->eps);
+  t = at_g_add (g, t, at_attention_forward (g, &b->self_attn, h, NULL));
+  h = at_g_layer_norm (g, t, b->ln2.weight, b->ln2.bias, b->eps);
+  t = at_g_add (g, t, at_attention_forward (g, &b->cross_attn, h, ctx));
+  h = at_g_layer_norm (g, t, b->ln3.weight, b->ln3.bias, b->eps);
+  t = at_g_add (g, t, at_linear_forward (g, &b->fc2, at_g_gelu (g, at_linear_forward (g, &b->fc1, h))));
+  AtTensor *back = at_g_transpose (g, t);
+  return back != NULL ? at_graph_reshape (g, back, AT_G_SHAPE (batch, channels, height, width)) : NULL;
+}

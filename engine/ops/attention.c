@@ -1,0 +1,65 @@
+/* attention.c — flash-style multi-head attention, one invocation per query.
+ *
+ * The shader is specialised on the head size (register arrays and loops of
+ * exact length) and on the key tile, which is as long as fits two tiles (K
+ * and V) into the 16 KiB of shared memory every Vulkan device has. */
+#define G_LOG_DOMAIN "atelier-ops"
+
+#include <math.h>
+
+#include "ops/attention.h"
+
+#define QUERIES_PER_GROUP 64
+#define MAX_KEY_TILE 32
+#define SHARED_BUDGET 16384
+
+typedef struct {
+  guint32 lq;
+  guint32 lk;
+  guint32 heads;
+  float scale_log2e;
+} AttentionPush;
+G_STATIC_ASSERT (sizeof (AttentionPush) == 16);
+
+static const AtKernelInfo attention_kernel = {
+  "attention", 4, 0x8, sizeof (AttentionPush), { QUERIES_PER_GROUP, 1, 1 }
+};
+
+/* Keys per tile: K and V tiles of vec4-padded rows within the budget. */
+static guint32
+key_tile_for (guint32 head_dim)
+{
+  guint32 row_bytes = (head_dim + 3) / 4 * 16;
+  return MIN (MAX_KEY_TILE, SHARED_BUDGET / (2 * row_bytes));
+}
+
+gboolean
+at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
+                 AtTensor *out, GError **error)
+{
+  g_return_val_if_fail (cmd != NULL && q != NULL && k != NULL && v != NULL && out != NULL, FALSE);
+  gboolean batched = q->ndim == 3;
+  gint64 batch = batched ? q->shape[0] : 1;
+  gint64 lq = at_tensor_dim (q, -2), lk = at_tensor_dim (k, -2), channels = at_tensor_dim (q, -1);
+  if (!at_op_check ((q->ndim == 2 || q->ndim == 3) && k->ndim == q->ndim, "attention",
+                    "q, k and v must be [B, L, H*D] (or [L, H*D])", error) ||
+      !at_tensor_check_same_shape ("attention", k, v, error) ||
+      !at_tensor_check_same_shape ("attention", q, out, error) ||
+      !at_op_check (at_tensor_dim (k, -1) == channels && (!batched || k->shape[0] == batch), "attention",
+                    "k and v must have q's batch and channels", error) ||
+      !at_op_check (heads > 0 && channels % heads == 0 && channels / heads <= AT_ATTENTION_MAX_HEAD_DIM,
+                    "attention", "channels must split into heads of at most 128", error) ||
+      !at_op_check (lk > 0, "attention", "needs at least one key", error) ||
+      !at_op_check (at_tensor_numel (q) <= G_MAXUINT32 && at_tensor_numel (k) <= G_MAXUINT32, "attention",
+                    "tensor too large for 32-bit indices", error))
+    return FALSE;
+  guint32 head_dim = channels / heads;
+  if (scale == 0)
+    scale = 1.0f / sqrtf (head_dim);
+  AttentionPush push = { lq, lk, heads, (float) (scale / G_LN2) };
+  guint32 spec[] = { head_dim, key_tile_for (head_dim) };
+  AtBinding bindings[] = { at_tensor_binding (q), at_tensor_binding (k), at_tensor_binding (v),
+                           at_tensor_binding (out) };
+  return at_cmd_dispatch_full (cmd, &attention_kernel, NULL, spec, G_N_ELEMENTS (spec), bindings, &push,
+                               (lq + QUERIES_PER_GROUP - 1) / QUERIES_PER_GROUP, heads, batch, "attention", error);
+}

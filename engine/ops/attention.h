@@ -1,0 +1,23 @@
+/* attention.h — multi-head scaled-dot-product attention (self and cross).
+ *
+ * The inputs are the projected queries, keys and values laid out as
+ * PyTorch's nn.MultiheadAttention holds them before splitting the heads:
+ * channel h*D + d of a token is channel d of head h. No mask. The kernel
+ * streams keys and values (flash attention), so memory does not grow with
+ * Lq x Lk. Records into an AtCmd; out must not overlap k or v. */
+#pragma once
+
+#include "ops/tensor.h"
+
+G_BEGIN_DECLS
+
+#define AT_ATTENTION_MAX_HEAD_DIM 128
+
+/* q [B, Lq, H*D], k and v [B, Lk, H*D] -> out [B, Lq, H*D] (B may be left
+ * out: [L, H*D]). D = channels / heads, at most AT_ATTENTION_MAX_HEAD_DIM;
+ * Lk >= 1. Per head: out = softmax(scale * Q K^T) V, where scale 0 means
+ * the usual 1/sqrt(D). */
+gboolean at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
+                          float scale, AtTensor *out, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* softmax.h — softmax over the last dimension.
+ *
+ * Records into an AtCmd; out may be the same tensor as x. */
+#pragma once
+
+#include "ops/tensor.h"
+
+G_BEGIN_DECLS
+
+/* out[..., i] = exp(x[..., i] - max) / sum_j exp(x[..., j] - max) for every
+ * row of the last dimension; x of any shape, rows of any length. */
+gboolean at_op_softmax (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* transpose.h — batched 2D transpose.
+ *
+ * The UNet turns NCHW feature maps into [B, HW, C] token sequences for
+ * attention and back: reshape to [B, C, HW], transpose, and the reverse.
+ * Records into an AtCmd; out must not overlap x. */
+#pragma once
+
+#include "ops/tensor.h"
+
+G_BEGIN_DECLS
+
+/* x [B, R, C] -> out [B, C, R], or x [R, C] -> out [C, R]. */
+gboolean at_op_transpose (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
+
+G_END_DECLS

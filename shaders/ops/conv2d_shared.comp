@@ -1,0 +1,108 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+// 2D convolution as an implicit GEMM with shared-memory tiles: the variant
+// for GPUs. See matmul_shared.comp for the tiling and conv2d_regs.comp for
+// the GEMM view: out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]) per
+// image, with X the im2col matrix gathered tile by tile from the NCHW input
+// (zero padding) straight into shared memory.
+#include "common.glsl"
+
+layout(constant_id = 3) const uint TM = 4;
+layout(constant_id = 4) const uint TN = 4;
+layout(constant_id = 5) const uint KH = 3;
+layout(constant_id = 6) const uint KW = 3;
+layout(constant_id = 7) const uint BK = 16;
+
+const uint WX = gl_WorkGroupSize.x;
+const uint WY = gl_WorkGroupSize.y;
+const uint BM = WY * TM;  // output channels per tile
+const uint BN = WX * TN;  // output pixels per tile
+
+AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
+AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
+AT_BUFFER_RO(2, bias);    // [Cout]
+AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
+
+layout(push_constant) uniform Push {
+  uint cin, h, w;
+  uint cout, oh, ow;
+  uint stride_y, stride_x;
+  uint pad_y, pad_x;
+  uint flags;  // bit 0: add bias[co]
+  uint pad0;
+} p;
+
+shared float w_tile[BK * BM];  // [k][co]
+shared float x_tile[BK * BN];  // [k][pixel]
+
+void main() {
+  uint n = gl_WorkGroupID.z;
+  uint tile_m = gl_WorkGroupID.y * BM;
+  uint tile_n = gl_WorkGroupID.x * BN;
+  uint tx = gl_LocalInvocationID.x;
+  uint ty = gl_LocalInvocationID.y;
+  uint tid = gl_LocalInvocationIndex;
+  uint npix = p.oh * p.ow;
+  uint taps = p.cin * KH * KW;
+  uint x_base = n * p.cin * p.h * p.w;
+
+  float acc[TM][TN];
+  for (uint i = 0; i < TM; i++)
+    for (uint j = 0; j < TN; j++)
+      acc[i][j] = 0.0;
+
+  for (uint k0 = 0; k0 < taps; k0 += BK) {
+    // Weights are [Cout, taps] row-major: consecutive invocations walk k.
+    for (uint e = tid; e < BM * BK; e += WX * WY) {
+      uint mm = e / BK, kk = e % BK;
+      uint co = tile_m + mm, k = k0 + kk;
+      float v = 0.0;
+      if (co < p.cout && k < taps)
+        v = weight[co * taps + k];
+      w_tile[kk * BM + mm] = v;
+    }
+    // Consecutive invocations walk output pixels, mostly consecutive inputs.
+    for (uint e = tid; e < BN * BK; e += WX * WY) {
+      uint nn = e % BN, kk = e / BN;
+      uint pix = tile_n + nn, k = k0 + kk;
+      float v = 0.0;
+      if (pix < npix && k < taps) {
+        uint ci = k / (KH * KW), r = k % (KH * KW);
+        int iy = int((pix / p.ow) * p.stride_y + r / KW) - int(p.pad_y);
+        int ix = int((pix % p.ow) * p.stride_x + r % KW) - int(p.pad_x);
+        if (iy >= 0 && iy < int(p.h) && ix >= 0 && ix < int(p.w))
+          v = x[x_base + (ci * p.h + uint(iy)) * p.w + uint(ix)];
+      }
+      x_tile[kk * BN + nn] = v;
+    }
+    barrier();
+    for (uint kk = 0; kk < BK; kk++) {
+      float wv[TM], xv[TN];
+      for (uint i = 0; i < TM; i++)
+        wv[i] = w_tile[kk * BM + ty + i * WY];
+      for (uint j = 0; j < TN; j++)
+        xv[j] = x_tile[kk * BN + tx + j * WX];
+      for (uint i = 0; i < TM; i++)
+        for (uint j = 0; j < TN; j++)
+          acc[i][j] = fma(wv[i], xv[j], acc[i][j]);
+    }
+    barrier();
+  }
+
+  bool has_bias = (p.flags & 1u) != 0;
+  uint y_base = n * p.cout * npix;
+  for (uint i = 0; i < TM; i++) {
+    uint co = tile_m + ty + i * WY;
+    if (co >= p.cout)
+      break;
+    float b = 0.0;
+    if (has_bias)
+      b = bias[co];
+    for (uint j = 0; j < TN; j++) {
+      uint pix = tile_n + tx + j * WX;
+      if (pix >= npix)
+        break;
+      y[y_base + co * npix + pix] = acc[i][j] + b;
+    }
+  }
+}

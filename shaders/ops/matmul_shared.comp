@@ -1,0 +1,112 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) with shared-memory tiles:
+// the variant for GPUs, where a tile loaded once from global memory is read
+// by a whole workgroup.
+//
+// A workgroup of WX × WY invocations computes a BM × BN tile of C
+// (BM = WY·TM, BN = WX·TN), stepping through K in slices of BK: each slice
+// of op(A) and op(B) is loaded cooperatively (consecutive invocations read
+// consecutive addresses), then every invocation accumulates TM × TN sums.
+// Invocation (x, y) owns rows y + i·WY and columns x + j·WX, so the reads
+// of the B tile and the stores of C are consecutive across a warp.
+//
+// op(A) is A [M, K], or A [K, M] read transposed when TRANS_A; op(B) is
+// B [K, N], or B [N, K] read transposed when TRANS_B. Elements outside the
+// matrices load as zero and are not stored.
+#include "common.glsl"
+
+layout(constant_id = 3) const uint TM = 4;
+layout(constant_id = 4) const uint TN = 4;
+layout(constant_id = 5) const bool TRANS_A = false;
+layout(constant_id = 6) const bool TRANS_B = false;
+layout(constant_id = 7) const uint BK = 16;
+
+const uint WX = gl_WorkGroupSize.x;
+const uint WY = gl_WorkGroupSize.y;
+const uint BM = WY * TM;
+const uint BN = WX * TN;
+
+AT_BUFFER_RO(0, a);
+AT_BUFFER_RO(1, b);
+AT_BUFFER_RO(2, bias);
+AT_BUFFER_WO(3, c);
+
+layout(push_constant) uniform Push {
+  uint M, N, K;
+  uint flags;           // bit 0: add bias[n]
+  uint a_batch_stride;  // elements; 0 broadcasts one matrix over the batch
+  uint b_batch_stride;
+  uint c_batch_stride;
+  uint pad0;
+} p;
+
+shared float a_tile[BK * BM];  // [k][m]
+shared float b_tile[BK * BN];  // [k][n]
+
+void main() {
+  uint batch = gl_WorkGroupID.z;
+  uint tile_m = gl_WorkGroupID.y * BM;
+  uint tile_n = gl_WorkGroupID.x * BN;
+  uint tx = gl_LocalInvocationID.x;
+  uint ty = gl_LocalInvocationID.y;
+  uint tid = gl_LocalInvocationIndex;
+  uint a_base = batch * p.a_batch_stride;
+  uint b_base = batch * p.b_batch_stride;
+  uint c_base = batch * p.c_batch_stride;
+
+  float acc[TM][TN];
+  for (uint i = 0; i < TM; i++)
+    for (uint j = 0; j < TN; j++)
+      acc[i][j] = 0.0;
+
+  for (uint k0 = 0; k0 < p.K; k0 += BK) {
+    // The index that runs fastest follows the operand's memory layout.
+    for (uint e = tid; e < BM * BK; e += WX * WY) {
+      uint mm = TRANS_A ? e % BM : e / BK;
+      uint kk = TRANS_A ? e / BM : e % BK;
+      uint m = tile_m + mm, k = k0 + kk;
+      float v = 0.0;
+      if (m < p.M && k < p.K)
+        v = TRANS_A ? a[a_base + k * p.M + m] : a[a_base + m * p.K + k];
+      a_tile[kk * BM + mm] = v;
+    }
+    for (uint e = tid; e < BN * BK; e += WX * WY) {
+      uint nn = TRANS_B ? e / BK : e % BN;
+      uint kk = TRANS_B ? e % BK : e / BN;
+      uint n = tile_n + nn, k = k0 + kk;
+      float v = 0.0;
+      if (n < p.N && k < p.K)
+        v = TRANS_B ? b[b_base + n * p.K + k] : b[b_base + k * p.N + n];
+      b_tile[kk * BN + nn] = v;
+    }
+    barrier();
+    for (uint kk = 0; kk < BK; kk++) {
+      float av[TM], bv[TN];
+      for (uint i = 0; i < TM; i++)
+        av[i] = a_tile[kk * BM + ty + i * WY];
+      for (uint j = 0; j < TN; j++)
+        bv[j] = b_tile[kk * BN + tx + j * WX];
+      for (uint i = 0; i < TM; i++)
+        for (uint j = 0; j < TN; j++)
+          acc[i][j] = fma(av[i], bv[j], acc[i][j]);
+    }
+    barrier();
+  }
+
+  bool has_bias = (p.flags & 1u) != 0;
+  for (uint i = 0; i < TM; i++) {
+    uint m = tile_m + ty + i * WY;
+    if (m >= p.M)
+      break;
+    for (uint j = 0; j < TN; j++) {
+      uint n = tile_n + tx + j * WX;
+      if (n >= p.N)
+        break;
+      float sum = acc[i][j];
+      if (has_bias)
+        sum += bias[n];
+      c[c_base + m * p.N + n] = sum;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/* test-conv2d.c — conv2d (both kernel variants, 1×1, 3×3, rectangular and
+ * strided kernels, padding, bias) against a plain-C direct convolution that
+ * accumulates in double.
+ *
+ * Tolerance: inputs are uniform in [-1, 1) and every output sums at most
+ * Cin·KH·KW ≤ 300 products in fp32, as in test-matmul.c: 1e-4 absolute and
+ * 1e-10 normalised squared error, far above what fp32 rounding gives. */
+#include "test-util.h"
+#include "ops/conv2d.h"
+
+#define MAX_NSE 1e-10
+#define MAX_ABS 1e-4
+
+typedef struct {
+  gint64 n, cin, h, w, cout, kh, kw;
+  guint stride[2], padding[2];
+} ConvCase;
+
+static void
+ref_conv2d (const ConvCase *c, gint64 oh, gint64 ow, const float *x, const float *wt, const float *bias,
+            float *want)
+{
+  for (gint64 n = 0; n < c->n; n++)
+    for (gint64 co = 0; co < c->cout; co++)
+      for (gint64 oy = 0; oy < oh; oy++)
+        for (gint64 ox = 0; ox < ow; ox++)
+          {
+            double sum = bias != NULL ? bias[co] : 0.0;
+            for (gint64 ci = 0; ci < c->cin; ci++)
+              for (gint64 ky = 0; ky < c->kh; ky++)
+                for (gint64 kx = 0; kx < c->kw; kx++)
+                  {
+                    gint64 iy = oy * c->stride[0] + ky - c->padding[0];
+                    gint64 ix = ox * c->stride[1] + kx - c->padding[1];
+                    if (iy < 0 || iy >= c->h || ix < 0 || ix >= c->w)
+                      continue;
+                    sum += (double) x[((n * c->cin + ci) * c->h + iy) * c->w + ix] *
+                           wt[((co * c->cin + ci) * c->kh + ky) * c->kw + kx];
+                  }
+            want[((n * c->cout + co) * oh + oy) * ow + ox] = sum;
+          }
+}
+
+static void
+check_conv2d (const ConvCase *c, const AtGemmConfig *config, gboolean with_bias)
+{
+  gint64 oh = at_conv2d_output_size (c->h, c->kh, c->stride[0], c->padding[0]);
+  gint64 ow = at_conv2d_output_size (c->w, c->kw, c->stride[1], c->padding[1]);
+  g_assert_cmpint (oh, >, 0);
+  g_assert_cmpint (ow, >, 0);
+  gsize nx = c->n * c->cin * c->h * c->w, nw = c->cout * c->cin * c->kh * c->kw, ny = c->n * c->cout * oh * ow;
+  g_autofree float *x = test_random (nx, 31, -1, 1);
+  g_autofree float *wt = test_random (nw, 32, -1, 1);
+  g_autofree float *bias = test_random (c->cout, 33, -1, 1);
+  g_autofree float *want = g_new (float, ny);
+  ref_conv2d (c, oh, ow, x, wt, with_bias ? bias : NULL, want);
+
+  g_autoptr (AtTensor) tx = test_tensor_from_shape (x, c->n, c->cin, c->h, c->w);
+  g_autoptr (AtTensor) tw = test_tensor_from_shape (wt, c->cout, c->cin, c->kh, c->kw);
+  g_autoptr (AtTensor) tb = test_tensor_from_shape (bias, c->cout);
+  g_autoptr (AtTensor) y = test_tensor_poisoned_shape (c->n, c->cout, oh, ow);
+  AtConv2dParams params = { { c->stride[0], c->stride[1] }, { c->padding[0], c->padding[1] } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  at_op_conv2d_full (cmd, tx, tw, with_bias ? tb : NULL, y, &params, config, &error);
+  g_assert_no_error (error);
+  test_submit (cmd);
+  g_autofree float *got = test_download (y);
+  g_autofree char *what = g_strdup_printf (
+    "conv2d %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+    "] -> %" G_GINT64_FORMAT " k%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s%u,%u p%u,%u%s",
+    config == NULL ? "default" : config->variant == AT_GEMM_SHARED ? "shared" : "registers", c->n, c->cin,
+    c->h, c->w, c->cout, c->kh, c->kw, c->stride[0], c->stride[1], c->padding[0], c->padding[1],
+    with_bias ? " +bias" : "");
+  test_assert_close (what, got, want, ny, MAX_NSE, MAX_ABS);
+}
+
+static const ConvCase cases[] = {
+  /* n, cin, h, w, cout, kh, kw, stride, padding */
+  { 1, 1, 1, 1, 1, 1, 1, { 1, 1 }, { 0, 0 } },
+  { 2, 5, 7, 9, 3, 1, 1, { 1, 1 }, { 0, 0 } },          /* 1×1: a per-pixel linear map */
+  { 1, 3, 17, 13, 8, 3, 3, { 1, 1 }, { 1, 1 } },        /* 3×3 "same" */
+  { 2, 4, 16, 15, 6, 3, 3, { 2, 2 }, { 1, 1 } },        /* stride-2 downsampling */
+  { 1, 2, 11, 10, 5, 3, 3, { 1, 1 }, { 0, 0 } },        /* "valid" */
+  { 1, 3, 9, 12, 7, 3, 1, { 1, 2 }, { 1, 0 } },         /* rectangular, per-axis stride */
+  { 1, 2, 8, 8, 4, 4, 4, { 2, 2 }, { 1, 1 } },          /* 4×4 stride 2 */
+  { 1, 2, 10, 9, 3, 5, 5, { 1, 1 }, { 2, 2 } },         /* 5×5 */
+  { 1, 2, 3, 3, 2, 3, 3, { 1, 1 }, { 2, 2 } },          /* padding wider than the image edge */
+  { 1, 32, 32, 32, 40, 3, 3, { 1, 1 }, { 1, 1 } },
+  { 3, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },
+};
+
+static void
+check_variant (const AtGemmConfig *config)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_conv2d (&cases[i], config, i % 2 == 0);
+}
+
+static void
+test_registers (void)
+{
+  AtGemmConfig config;
+  at_gemm_config_default (test_gpu (), AT_GEMM_REGISTERS, &config);
+  check_variant (&config);
+}
+
+static void
+test_shared (void)
+{
+  AtGemmConfig config;
+  at_gemm_config_default (test_gpu (), AT_GEMM_SHARED, &config);
+  check_variant (&config);
+}
+
+static void
+test_other_tiles (void)
+{
+  static const AtGemmConfig configs[] = {
+    { AT_GEMM_REGISTERS, { 8, 1 }, 3, 5, 1 },
+    { AT_GEMM_SHARED, { 8, 4 }, 2, 3, 7 },
+  };
+  static const ConvCase some[] = {
+    { 2, 5, 13, 11, 9, 3, 3, { 1, 1 }, { 1, 1 } },
+    { 1, 6, 14, 9, 10, 3, 3, { 2, 1 }, { 0, 1 } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (configs); i++)
+    for (gsize j = 0; j < G_N_ELEMENTS (some); j++)
+      check_conv2d (&some[j], &configs[i], j == 0);
+}
+
+static void
+test_square_api (void)
+{
+  ConvCase c = { 2, 4, 9, 8, 5, 3, 3, { 2, 2 }, { 1, 1 } };
+  gint64 oh = at_conv2d_output_size (9, 3, 2, 1), ow = at_conv2d_output_size (8, 3, 2, 1);
+  g_assert_cmpint (oh, ==, 5);
+  g_assert_cmpint (ow, ==, 4);
+  gsize ny = 2 * 5 * oh * ow;
+  g_autofree float *x = test_random (2 * 4 * 9 * 8, 41, -1, 1);
+  g_autofree float *wt = test_random (5 * 4 * 9, 42, -1, 1);
+  g_autofree float *bias = test_random (5, 43, -1, 1);
+  g_autofree float *want = g_new (float, ny);
+  ref_conv2d (&c, oh, ow, x, wt, bias, want);
+  g_autoptr (AtTensor) tx = test_tensor_from_shape (x, 2, 4, 9, 8);
+  g_autoptr (AtTensor) tw = test_tensor_from_shape (wt, 5, 4, 3, 3);
+  g_autoptr (AtTensor) tb = test_tensor_from_shape (bias, 5);
+  g_autoptr (AtTensor) y = test_tensor_poisoned_shape (2, 5, oh, ow);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  at_op_conv2d (cmd, tx, tw, tb, y, 2, 1, &error);
+  g_assert_no_error (error);
+  test_submit (cmd);
+  g_autofree float *got = test_download (y);
+  test_assert_close ("conv2d default", got, want, ny, MAX_NSE, MAX_ABS);
+}
+
+static void
+test_shape_errors (void)
+{
+  g_autoptr (AtTensor) x = test_tensor_poisoned_shape (1, 3, 8, 8);
+  g_autoptr (AtTensor) w = test_tensor_poisoned_shape (4, 3, 3, 3);
+  g_autoptr (AtTensor) w_bad = test_tensor_poisoned_shape (4, 2, 3, 3);
+  g_autoptr (AtTensor) w_big = test_tensor_poisoned_shape (4, 3, 11, 11);
+  g_autoptr (AtTensor) y = test_tensor_poisoned_shape (1, 4, 8, 8);
+  g_autoptr (AtTensor) y_bad = test_tensor_poisoned_shape (1, 4, 6, 6);
+  g_autoptr (AtTensor) bias_bad = test_tensor_poisoned_shape (3);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+
+  g_assert_false (at_op_conv2d (cmd, x, w_bad, NULL, y, 1, 1, &error));  /* Cin 3 vs 2 */
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_clear_error (&error);
+  g_assert_false (at_op_conv2d (cmd, x, w, NULL, y_bad, 1, 1, &error));  /* output 8×8, not 6×6 */
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_clear_error (&error);
+  g_assert_false (at_op_conv2d (cmd, x, w, bias_bad, y, 1, 1, &error));
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_clear_error (&error);
+  g_assert_false (at_op_conv2d (cmd, x, w_big, NULL, y, 1, 0, &error));  /* kernel larger than input */
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_clear_error (&error);
+  g_assert_false (at_op_conv2d (cmd, x, w, NULL, y, 0, 1, &error));      /* stride 0 */
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ops/conv2d/registers", test_registers);
+  g_test_add_func ("/ops/conv2d/shared", test_shared);
+  g_test_add_func ("/ops/conv2d/other-tiles", test_other_tiles);
+  g_test_add_func ("/ops/conv2d/square-api", test_square_api);
+  g_test_add_func ("/ops/conv2d/shape-errors", test_shape_errors);
+  return g_test_run ();
+}

@@ -1,0 +1,71 @@
+/* test-transpose.c — batched 2D transpose against a plain-C reference, at
+ * shapes smaller than, equal to and not a multiple of the 32x32 tile.
+ *
+ * Tolerance: exact (a transpose only moves values). */
+#include "test-util.h"
+#include "ops/transpose.h"
+
+static void
+check_transpose (gint64 batch, gint64 rows, gint64 cols, gboolean batched)
+{
+  gsize n = batch * rows * cols;
+  g_autofree float *x = test_random (n, 41 + rows, -1, 1);
+  g_autofree float *want = g_new (float, n);
+  for (gint64 b = 0; b < batch; b++)
+    for (gint64 r = 0; r < rows; r++)
+      for (gint64 c = 0; c < cols; c++)
+        want[(b * cols + c) * rows + r] = x[(b * rows + r) * cols + c];
+  g_autoptr (AtTensor) tx = batched ? test_tensor_from_shape (x, batch, rows, cols)
+                                    : test_tensor_from_shape (x, rows, cols);
+  g_autoptr (AtTensor) out = batched ? test_tensor_poisoned_shape (batch, cols, rows)
+                                     : test_tensor_poisoned_shape (cols, rows);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  at_op_transpose (cmd, tx, out, &error);
+  g_assert_no_error (error);
+  test_submit (cmd);
+  g_autofree float *got = test_download (out);
+  g_autofree char *what = g_strdup_printf ("transpose %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
+                                           batch, rows, cols);
+  test_assert_close (what, got, want, n, 0, 0);
+}
+
+static void
+test_transpose (void)
+{
+  check_transpose (1, 1, 1, TRUE);
+  check_transpose (1, 17, 31, FALSE);
+  check_transpose (2, 33, 65, TRUE);
+  check_transpose (3, 64, 64, TRUE);
+  check_transpose (1, 5, 1000, TRUE);
+  check_transpose (1, 1000, 5, TRUE);
+  check_transpose (2, 320, 4096, TRUE);   /* NCHW 320 channels at 64x64 -> tokens */
+  check_transpose (2, 4096, 320, TRUE);   /* and back */
+}
+
+static void
+test_transpose_shape_errors (void)
+{
+  g_autoptr (AtTensor) x = test_tensor_poisoned_shape (2, 3, 5);
+  g_autoptr (AtTensor) same = test_tensor_poisoned_shape (2, 3, 5);
+  g_autoptr (AtTensor) other_batch = test_tensor_poisoned_shape (1, 5, 3);
+  g_autoptr (AtTensor) flat = test_tensor_poisoned_shape (30);
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), NULL);
+  AtTensor *outs[] = { same, other_batch, flat };
+  for (gsize i = 0; i < G_N_ELEMENTS (outs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (at_op_transpose (cmd, x, outs[i], &error));
+      g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+    }
+  g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ops/transpose", test_transpose);
+  g_test_add_func ("/ops/transpose-shape-errors", test_transpose_shape_errors);
+  return g_test_run ();
+}
