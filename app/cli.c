@@ -10,6 +10,8 @@ print_usage (FILE *out)
 {
   fprintf (out,
            "Usage: atelier [--version] [--list-devices] [FILE.atelier]\n"
+           "       atelier generate --prompt TEXT [--sketch FILE] [--voice FILE] -o FILE.png [...]\n"
+           "               (atelier generate --help lists every option)\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -32,6 +34,11 @@ at_cli_run (int argc, char **argv, int *status)
   if (strcmp (arg, "--list-devices") == 0)
     {
       *status = at_cli_list_devices ();
+      return TRUE;
+    }
+  if (strcmp (arg, "generate") == 0)
+    {
+      *status = at_cli_generate (argc - 1, argv + 1);
       return TRUE;
     }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)

@@ -18,5 +18,7 @@ typedef enum {
 gboolean at_cli_run (int argc, char **argv, int *status);
 
 int at_cli_list_devices (void);
+/* `atelier generate ...`; argv[0] is "generate". */
+int at_cli_generate (int argc, char **argv);
 
 G_END_DECLS

@@ -27,11 +27,8 @@ at_sketch_to_model_input (const AtImage *sketch, int size)
 float *
 at_voice_to_log_mel (AtModel *model, const float *voice, gsize n, int rate, GError **error)
 {
-  const AtMelConfig *mel = &model->config->mel;
-  g_autoptr (AtAudio) audio = at_audio_new_from_samples (voice, n, rate);
-  if (rate != mel->sample_rate && !at_audio_resample (audio, mel->sample_rate, error))
-    return NULL;
-  return at_log_mel (mel, model->mel_filterbank_host, audio->samples, audio->n, error);
+  g_autoptr (AtAudio) audio = at_audio_new_from (voice, n, rate);
+  return at_log_mel_audio (&model->config->mel, model->mel_filterbank_host, audio, error);
 }
 
 /* Text tokens [1, L, D], or NULL (no words). */

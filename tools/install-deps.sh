@@ -7,7 +7,8 @@ PACKAGES="
   build-essential meson ninja-build pkg-config python3
   glslang-tools libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev
-  libsndfile1-dev libjson-glib-dev libpng-dev libopenblas-dev
+  libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev
+  espeak-ng libfftw3-dev
   xvfb xauth dbus-daemon desktop-file-utils appstream
 "
 

@@ -1,5 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // 2D convolution as an implicit GEMM without shared memory: the variant for
 // CPU devices (lavapipe). See matmul_regs.comp for why.
 //
@@ -42,18 +43,18 @@ void main() {
   // Top-left input corner of each pixel's window; clamped pixels past the
   // end compute garbage that is never stored.
   int iy0[TN], ix0[TN];
-  for (uint j = 0; j < TN; j++) {
+  [[unroll]] for (uint j = 0; j < TN; j++) {
     uint pix = min(p0 + j, npix - 1);
     iy0[j] = int((pix / p.ow) * p.stride_y) - int(p.pad_y);
     ix0[j] = int((pix % p.ow) * p.stride_x) - int(p.pad_x);
   }
   uint w_row[TM];
-  for (uint i = 0; i < TM; i++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
     w_row[i] = min(co0 + i, p.cout - 1) * taps;
 
   float acc[TM][TN];
-  for (uint i = 0; i < TM; i++)
-    for (uint j = 0; j < TN; j++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
   for (uint ci = 0; ci < p.cin; ci++) {
@@ -61,7 +62,7 @@ void main() {
     for (uint ky = 0; ky < KH; ky++) {
       for (uint kx = 0; kx < KW; kx++) {
         float xv[TN];
-        for (uint j = 0; j < TN; j++) {
+        [[unroll]] for (uint j = 0; j < TN; j++) {
           int iy = iy0[j] + int(ky), ix = ix0[j] + int(kx);
           bool inside = iy >= 0 && iy < int(p.h) && ix >= 0 && ix < int(p.w);
           // Load from a clamped address, then zero: no branch per tap.
@@ -69,9 +70,9 @@ void main() {
           xv[j] = inside ? v : 0.0;
         }
         uint tap = (ci * KH + ky) * KW + kx;
-        for (uint i = 0; i < TM; i++) {
+        [[unroll]] for (uint i = 0; i < TM; i++) {
           float wv = weight[w_row[i] + tap];
-          for (uint j = 0; j < TN; j++)
+          [[unroll]] for (uint j = 0; j < TN; j++)
             acc[i][j] = fma(wv, xv[j], acc[i][j]);
         }
       }
@@ -80,14 +81,14 @@ void main() {
 
   bool has_bias = (p.flags & 1u) != 0;
   uint y_base = n * p.cout * npix;
-  for (uint i = 0; i < TM; i++) {
+  [[unroll]] for (uint i = 0; i < TM; i++) {
     uint co = co0 + i;
     if (co >= p.cout)
       break;
     float b = 0.0;
     if (has_bias)
       b = bias[co];
-    for (uint j = 0; j < TN; j++) {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
       uint pix = p0 + j;
       if (pix >= npix)
         break;

@@ -1,5 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // 2D convolution as an implicit GEMM with shared-memory tiles: the variant
 // for GPUs. See matmul_shared.comp for the tiling and conv2d_regs.comp for
 // the GEMM view: out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]) per
@@ -47,8 +48,8 @@ void main() {
   uint x_base = n * p.cin * p.h * p.w;
 
   float acc[TM][TN];
-  for (uint i = 0; i < TM; i++)
-    for (uint j = 0; j < TN; j++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
   for (uint k0 = 0; k0 < taps; k0 += BK) {
@@ -78,12 +79,12 @@ void main() {
     barrier();
     for (uint kk = 0; kk < BK; kk++) {
       float wv[TM], xv[TN];
-      for (uint i = 0; i < TM; i++)
+      [[unroll]] for (uint i = 0; i < TM; i++)
         wv[i] = w_tile[kk * BM + ty + i * WY];
-      for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint j = 0; j < TN; j++)
         xv[j] = x_tile[kk * BN + tx + j * WX];
-      for (uint i = 0; i < TM; i++)
-        for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint i = 0; i < TM; i++)
+        [[unroll]] for (uint j = 0; j < TN; j++)
           acc[i][j] = fma(wv[i], xv[j], acc[i][j]);
     }
     barrier();
@@ -91,14 +92,14 @@ void main() {
 
   bool has_bias = (p.flags & 1u) != 0;
   uint y_base = n * p.cout * npix;
-  for (uint i = 0; i < TM; i++) {
+  [[unroll]] for (uint i = 0; i < TM; i++) {
     uint co = tile_m + ty + i * WY;
     if (co >= p.cout)
       break;
     float b = 0.0;
     if (has_bias)
       b = bias[co];
-    for (uint j = 0; j < TN; j++) {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
       uint pix = tile_n + tx + j * WX;
       if (pix >= npix)
         break;

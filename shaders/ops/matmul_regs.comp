@@ -1,5 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) without shared memory: the
 // variant for CPU devices (lavapipe), where shared memory is just more
 // memory traffic and what costs is the number of per-lane (divergent) loads.
@@ -59,13 +60,13 @@ void main() {
 
   float acc[TM][TN];
   uint rows[TM];
-  for (uint i = 0; i < TM; i++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
     rows[i] = min(m0 + i, p.M - 1);
   uint cols[TN];
-  for (uint j = 0; j < TN; j++)
+  [[unroll]] for (uint j = 0; j < TN; j++)
     cols[j] = min(n0 + j, p.N - 1);
-  for (uint i = 0; i < TM; i++)
-    for (uint j = 0; j < TN; j++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
   if (VEC_B && !TRANS_B) {
@@ -74,12 +75,12 @@ void main() {
     uint last4 = (p.N - 4) / 4;
     for (uint k = 0; k < p.K; k++) {
       vec4 bv[TN / 4];
-      for (uint j = 0; j < TN / 4; j++)
+      [[unroll]] for (uint j = 0; j < TN / 4; j++)
         bv[j] = b4[(b_base + k * p.N) / 4 + min((n0 / 4) + j, last4)];
-      for (uint i = 0; i < TM; i++) {
+      [[unroll]] for (uint i = 0; i < TM; i++) {
         float av = load_a(a_base, rows[i], k);
-        for (uint j = 0; j < TN / 4; j++)
-          for (uint q = 0; q < 4; q++)
+        [[unroll]] for (uint j = 0; j < TN / 4; j++)
+          [[unroll]] for (uint q = 0; q < 4; q++)
             acc[i][4 * j + q] = fma(av, bv[j][q], acc[i][4 * j + q]);
       }
     }
@@ -87,34 +88,34 @@ void main() {
     // Column n of op(B) is row n of B: four consecutive k at once.
     for (uint k = 0; k < p.K; k += 4) {
       vec4 bv[TN];
-      for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint j = 0; j < TN; j++)
         bv[j] = b4[(b_base + cols[j] * p.K + k) / 4];
-      for (uint q = 0; q < 4; q++)
-        for (uint i = 0; i < TM; i++) {
+      [[unroll]] for (uint q = 0; q < 4; q++)
+        [[unroll]] for (uint i = 0; i < TM; i++) {
           float av = load_a(a_base, rows[i], k + q);
-          for (uint j = 0; j < TN; j++)
+          [[unroll]] for (uint j = 0; j < TN; j++)
             acc[i][j] = fma(av, bv[j][q], acc[i][j]);
         }
     }
   } else {
     for (uint k = 0; k < p.K; k++) {
       float bv[TN];
-      for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint j = 0; j < TN; j++)
         bv[j] = load_b(b_base, k, cols[j]);
-      for (uint i = 0; i < TM; i++) {
+      [[unroll]] for (uint i = 0; i < TM; i++) {
         float av = load_a(a_base, rows[i], k);
-        for (uint j = 0; j < TN; j++)
+        [[unroll]] for (uint j = 0; j < TN; j++)
           acc[i][j] = fma(av, bv[j], acc[i][j]);
       }
     }
   }
 
   bool has_bias = (p.flags & 1u) != 0;
-  for (uint i = 0; i < TM; i++) {
+  [[unroll]] for (uint i = 0; i < TM; i++) {
     uint m = m0 + i;
     if (m >= p.M)
       break;
-    for (uint j = 0; j < TN; j++) {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
       uint n = n0 + j;
       if (n >= p.N)
         break;

@@ -1,5 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) with shared-memory tiles:
 // the variant for GPUs, where a tile loaded once from global memory is read
 // by a whole workgroup.
@@ -56,8 +57,8 @@ void main() {
   uint c_base = batch * p.c_batch_stride;
 
   float acc[TM][TN];
-  for (uint i = 0; i < TM; i++)
-    for (uint j = 0; j < TN; j++)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
   for (uint k0 = 0; k0 < p.K; k0 += BK) {
@@ -83,23 +84,23 @@ void main() {
     barrier();
     for (uint kk = 0; kk < BK; kk++) {
       float av[TM], bv[TN];
-      for (uint i = 0; i < TM; i++)
+      [[unroll]] for (uint i = 0; i < TM; i++)
         av[i] = a_tile[kk * BM + ty + i * WY];
-      for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint j = 0; j < TN; j++)
         bv[j] = b_tile[kk * BN + tx + j * WX];
-      for (uint i = 0; i < TM; i++)
-        for (uint j = 0; j < TN; j++)
+      [[unroll]] for (uint i = 0; i < TM; i++)
+        [[unroll]] for (uint j = 0; j < TN; j++)
           acc[i][j] = fma(av[i], bv[j], acc[i][j]);
     }
     barrier();
   }
 
   bool has_bias = (p.flags & 1u) != 0;
-  for (uint i = 0; i < TM; i++) {
+  [[unroll]] for (uint i = 0; i < TM; i++) {
     uint m = tile_m + ty + i * WY;
     if (m >= p.M)
       break;
-    for (uint j = 0; j < TN; j++) {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
       uint n = tile_n + tx + j * WX;
       if (n >= p.N)
         break;

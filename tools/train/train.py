@@ -306,6 +306,9 @@ def main():
         torch.save(ck, last + ".tmp")
         os.replace(last + ".tmp", last)
 
+    stop = []
+    import signal
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))  # save, then exit
     t_start = time.time()
     t_save = t_sample = time.time()
     fm_avg = cl_avg = None
@@ -338,11 +341,11 @@ def main():
             log.write(msg + "\n")
             log.flush()
         now = time.time()
-        done = step >= args.steps or (now - t_start) / 60 >= args.minutes
+        done = step >= args.steps or (now - t_start) / 60 >= args.minutes or bool(stop)
         if now - t_save > args.save_every or done:
             save()
             t_save = now
-        if now - t_sample > args.sample_every or done:
+        if now - t_sample > args.sample_every or (done and not stop):
             ema.eval()
             write_samples(ema, val, dev, os.path.join(args.ckpt, "samples", "step%06d.png" % step))
             t_sample = time.time()

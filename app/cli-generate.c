@@ -1,0 +1,269 @@
+/* cli-generate.c — `atelier generate`: a request from flags, PNGs out. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "app/cli.h"
+#include "audio/audio-file.h"
+#include "engine.h"
+
+typedef struct {
+  char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir;
+  gint64 seed;
+  int steps, count, size, preview_every;
+  double guidance, strength, sketch_strength;
+  gboolean json, quiet;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->prompt);
+  g_free (o->negative);
+  g_free (o->sketch);
+  g_free (o->voice);
+  g_free (o->init);
+  g_free (o->sampler);
+  g_free (o->output);
+  g_free (o->device);
+  g_free (o->model_dir);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* Which exit code an error deserves. */
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain == AT_GPU_ERROR &&
+      (error->code == AT_GPU_ERROR_NO_DRIVER || error->code == AT_GPU_ERROR_NO_DEVICE ||
+       error->code == AT_GPU_ERROR_DEVICE_NOT_FOUND))
+    return AT_EXIT_NO_DEVICE;
+  if (error->domain == AT_REQUEST_ERROR || error->domain == AT_IMAGE_ERROR ||
+      error->domain == AT_AUDIO_ERROR || error->domain == G_OPTION_ERROR ||
+      error->domain == G_FILE_ERROR)
+    return AT_EXIT_BAD_INPUT;
+  return AT_EXIT_INTERNAL;
+}
+
+static gboolean
+parse (int argc, char **argv, Options *o, GError **error)
+{
+  g_autofree char *sampler_help = g_strdup_printf ("Sampler: %s, %s, %s or %s (default %s)",
+                                                   at_sampler_kind_to_string (AT_SAMPLER_EULER),
+                                                   at_sampler_kind_to_string (AT_SAMPLER_HEUN),
+                                                   at_sampler_kind_to_string (AT_SAMPLER_DPMPP_2M),
+                                                   at_sampler_kind_to_string (AT_SAMPLER_EULER_A),
+                                                   at_sampler_kind_to_string (AT_SAMPLER_EULER));
+  GOptionEntry entries[] = {
+    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &o->prompt, "What to draw", "TEXT" },
+    { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, "What to steer away from", "TEXT" },
+    { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
+    { "sketch-strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->sketch_strength, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
+    { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
+    { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
+    { "strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->strength, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default: random, printed)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps (default: the model's)", "N" },
+    { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Classifier-free guidance scale (default: the model's)", "X" },
+    { "sampler", 0, 0, G_OPTION_ARG_STRING, &o->sampler, sampler_help, "NAME" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "Output side in pixels (default: the model's, upscaled crisply)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
+    { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->model_dir, "Use the model in this folder", "DIR" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_help_enabled (context, TRUE);
+  o->seed = -1;
+  o->sketch_strength = 1.0;
+  o->strength = 0.75;
+  o->guidance = -1;
+  o->count = 1;
+  if (!g_option_context_parse (context, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument \"%s\"", argv[1]);
+      return FALSE;
+    }
+  if (o->output == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fills a request from the options, loading every input file. */
+static AtRequest *
+build_request (AtEngine *engine, const Options *o, GError **error)
+{
+  g_autoptr (AtRequest) r = at_request_new ();
+  int steps;
+  float guidance;
+  at_engine_get_defaults (engine, &steps, &guidance);
+  r->prompt = g_strdup (o->prompt);
+  r->negative = g_strdup (o->negative);
+  r->steps = o->steps > 0 ? o->steps : steps;
+  r->guidance = o->guidance >= 0 ? o->guidance : guidance;
+  r->strength = o->strength;
+  r->sketch_strength = o->sketch_strength;
+  r->count = o->count;
+  r->size = o->size > 0 ? o->size : at_engine_get_native_size (engine);
+  if (o->seed >= 0)
+    r->seed = o->seed;
+  if (o->sampler != NULL && !at_sampler_kind_from_string (o->sampler, &r->sampler))
+    {
+      g_set_error (error, AT_REQUEST_ERROR, AT_REQUEST_ERROR_INVALID,
+                   "Unknown sampler \"%s\"; try euler, heun, dpmpp-2m or euler-a", o->sampler);
+      return NULL;
+    }
+  if (o->sketch != NULL && (r->sketch = at_image_load (o->sketch, error)) == NULL)
+    return g_prefix_error (error, "Sketch: "), NULL;
+  if (o->init != NULL && (r->init = at_image_load (o->init, error)) == NULL)
+    return g_prefix_error (error, "Init image: "), NULL;
+  if (o->voice != NULL)
+    {
+      g_autoptr (AtAudio) audio = at_audio_load (o->voice, error);
+      if (audio == NULL)
+        return g_prefix_error (error, "Voice: "), NULL;
+      r->voice = g_steal_pointer (&audio->samples);
+      r->voice_len = audio->n;
+      r->voice_rate = audio->rate;
+    }
+  if (!at_request_validate (r, error))
+    return NULL;
+  return g_steal_pointer (&r);
+}
+
+/* A bar when stderr is a terminal, one plain line per step otherwise. */
+static void
+show_progress (const AtProgress *p, gpointer user_data)
+{
+  gboolean tty = GPOINTER_TO_INT (user_data);
+  int width = 30, filled = width * p->step / MAX (p->n_steps, 1);
+  if (tty)
+    {
+      fprintf (stderr, "\rimage %d/%d [%.*s%*s] step %d/%d, %.1f s left ", p->variant + 1, p->n_variants,
+               filled, "##############################", width - filled, "", p->step, p->n_steps,
+               p->remaining_ms / 1000.0);
+      if (p->step == p->n_steps && p->variant + 1 == p->n_variants)
+        fputc ('\n', stderr);
+    }
+  else
+    fprintf (stderr, "image %d/%d step %d/%d (%.1f s left)\n", p->variant + 1, p->n_variants, p->step,
+             p->n_steps, p->remaining_ms / 1000.0);
+  fflush (stderr);
+}
+
+static char *
+output_path (const char *output, int index, int count)
+{
+  if (count == 1)
+    return g_strdup (output);
+  const char *dot = strrchr (output, '.');
+  const char *slash = strrchr (output, '/');
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return g_strdup_printf ("%s-%d", output, index + 1);
+  return g_strdup_printf ("%.*s-%d%s", (int) (dot - output), output, index + 1, dot);
+}
+
+static void
+print_json (AtEngine *engine, AtResult *result, GPtrArray *paths)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, at_gpu_get_device_info (at_engine_get_gpu (engine))->name);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, at_engine_get_model_name (engine));
+  json_builder_set_member_name (b, "images");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      AtImage *img = result->images->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, paths->pdata[i]);
+      json_builder_set_member_name (b, "seed");
+      json_builder_add_int_value (b, g_array_index (result->seeds, guint64, i));
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, img->width);
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, img->height);
+      json_builder_set_member_name (b, "parameters");
+      json_builder_add_string_value (b, result->parameters->pdata[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "timings_ms");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "encode");
+  json_builder_add_double_value (b, result->encode_ms);
+  json_builder_set_member_name (b, "denoise");
+  json_builder_add_double_value (b, result->denoise_ms);
+  json_builder_set_member_name (b, "per_denoiser_call");
+  json_builder_add_double_value (b, result->per_call_ms);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_double_value (b, result->total_ms);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "denoiser_calls");
+  json_builder_add_int_value (b, result->denoiser_calls);
+  json_builder_end_object (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+static int
+fail (GError *error)
+{
+  fprintf (stderr, "atelier generate: %s\n", error->message);
+  int code = exit_code_for (error);
+  g_error_free (error);
+  return code;
+}
+
+int
+at_cli_generate (int argc, char **argv)
+{
+  g_auto (Options) o = { 0 };
+  GError *error = NULL;
+  if (!parse (argc, argv, &o, &error))
+    return fail (error);
+  g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
+  if (engine == NULL)
+    return fail (error);
+  g_autoptr (AtRequest) request = build_request (engine, &o, &error);
+  if (request == NULL)
+    return fail (error);
+  gboolean tty = isatty (STDERR_FILENO);
+  g_autoptr (AtResult) result = at_engine_generate (engine, request, o.quiet ? NULL : show_progress,
+                                                    GINT_TO_POINTER (tty), NULL, &error);
+  if (result == NULL)
+    return fail (error);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      char *path = output_path (o.output, i, result->images->len);
+      const char *keys[] = { "parameters", "Software", NULL };
+      const char *values[] = { result->parameters->pdata[i], "Atelier", NULL };
+      g_ptr_array_add (paths, path);
+      if (!at_image_save_png (result->images->pdata[i], path, keys, values, &error))
+        return fail (error);
+      if (!o.json && !o.quiet)
+        fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n", path, g_array_index (result->seeds, guint64, i));
+    }
+  if (o.json)
+    print_json (engine, result, paths);
+  return AT_EXIT_OK;
+}
