@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-  build-essential meson ninja-build pkg-config python3
+  build-essential meson ninja-build pkg-config python3 python3-pil
   glslang-tools libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev
   libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev

@@ -232,7 +232,7 @@ at_audio_load (const char *path, GError **error)
 }
 
 gboolean
-at_audio_resample (AtAudio *audio, int rate, GError **error)
+at_audio_resample_full (AtAudio *audio, int rate, AtResampleQuality quality, GError **error)
 {
   g_return_val_if_fail (audio != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -276,7 +276,8 @@ at_audio_resample (AtAudio *audio, int rate, GError **error)
     .end_of_input = 1,
     .src_ratio = ratio,
   };
-  int err = src_simple (&data, SRC_SINC_BEST_QUALITY, 1);
+  int converter = quality == AT_RESAMPLE_FAST ? SRC_SINC_FASTEST : SRC_SINC_BEST_QUALITY;
+  int err = src_simple (&data, converter, 1);
   if (err != 0)
     {
       g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_RESAMPLE,
@@ -291,6 +292,12 @@ at_audio_resample (AtAudio *audio, int rate, GError **error)
   audio->n = want;
   audio->rate = rate;
   return TRUE;
+}
+
+gboolean
+at_audio_resample (AtAudio *audio, int rate, GError **error)
+{
+  return at_audio_resample_full (audio, rate, AT_RESAMPLE_BEST, error);
 }
 
 /* The libsndfile format for path's extension and encoding, or 0 with error. */
@@ -326,7 +333,7 @@ format_for (const char *path, AtAudioEncoding encoding, GError **error)
                        "OGG files are always Vorbis-compressed; choose the default encoding");
           return 0;
         }
-      return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+      return SF_FORMAT_OGG | SF_FORMAT_VORBIS;  /* its rate limit is checked by the caller */
     }
   switch (encoding)
     {
@@ -351,17 +358,37 @@ format_for (const char *path, AtAudioEncoding encoding, GError **error)
   return major | sub;
 }
 
-/* Writes every sample to sf, non-finite ones as silence. */
+/* Writes every sample to sf, non-finite ones as silence. Integer
+ * encodings are rounded here, to the nearest step of 2^-(bits-1) with
+ * clipping, and handed to libsndfile as exact left-justified integers: its
+ * own float conversion rounds differently per container (WAV and AIFF
+ * towards -inf, FLAC to nearest), which would make the same audio differ
+ * between formats and bias it by half a step. */
 static gboolean
-write_samples (SNDFILE *sf, const AtAudio *audio, const char *name, GError **error)
+write_samples (SNDFILE *sf, const AtAudio *audio, int bits, const char *name, GError **error)
 {
   float chunk[CHUNK_FRAMES];
+  int ints[CHUNK_FRAMES];
+  double scale = bits > 0 ? ldexp (1.0, bits - 1) : 0;
+  int shift = 32 - bits;
   for (gsize at = 0; at < audio->n; at += CHUNK_FRAMES)
     {
       gsize len = MIN ((gsize) CHUNK_FRAMES, audio->n - at);
+      sf_count_t wrote;
       for (gsize i = 0; i < len; i++)
         chunk[i] = isfinite (audio->samples[at + i]) ? audio->samples[at + i] : 0.0f;
-      if (sf_writef_float (sf, chunk, (sf_count_t) len) != (sf_count_t) len)
+      if (bits > 0)
+        {
+          for (gsize i = 0; i < len; i++)
+            {
+              double q = CLAMP (nearbyint (chunk[i] * scale), -scale, scale - 1);
+              ints[i] = (int) ((gint64) q * ((gint64) 1 << shift));
+            }
+          wrote = sf_writef_int (sf, ints, (sf_count_t) len);
+        }
+      else
+        wrote = sf_writef_float (sf, chunk, (sf_count_t) len);
+      if (wrote != (sf_count_t) len)
         {
           g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE,
                        "Writing “%s” failed: %s", name, sf_strerror (sf));
@@ -384,11 +411,14 @@ at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding enco
   if (format == 0)
     return FALSE;
   SF_INFO info = { .samplerate = audio->rate, .channels = 1, .format = format };
-  if (!sf_format_check (&info))
+  /* libvorbis's encoder modes stop at 192 kHz; libsndfile only finds out
+   * mid-write, with a misleading message. */
+  if (!sf_format_check (&info)
+      || ((format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG && audio->rate > 192000))
     {
       g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_FORMAT,
-                   "Cannot save “%s”: this format does not support %d Hz audio", name,
-                   audio->rate);
+                   "Cannot save “%s”: this format does not support %d Hz audio; "
+                   "resample it or choose WAV", name, audio->rate);
       return FALSE;
     }
 
@@ -421,7 +451,9 @@ at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding enco
           double quality = 0.6;  /* clearer narration than the default 0.4, still small */
           sf_command (sf, SFC_SET_VBR_ENCODING_QUALITY, &quality, sizeof quality);
         }
-      ok = write_samples (sf, audio, name, error);
+      int sub = format & SF_FORMAT_SUBMASK;
+      int bits = sub == SF_FORMAT_PCM_16 ? 16 : sub == SF_FORMAT_PCM_24 ? 24 : 0;
+      ok = write_samples (sf, audio, bits, name, error);
       int err = sf_close (sf);
       if (ok && err != 0)
         {

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -486,6 +487,46 @@ png_read_run (PngRead *r)
   return TRUE;
 }
 
+/* Walks the chunk lengths before libpng sees the file: libpng allocates
+ * a buffer of a chunk's declared length before reading it (an oversized
+ * ancillary chunk is only a warning), so a damaged length could cost
+ * gigabytes. Every chunk must fit in the file, and the file must reach
+ * IEND. Sets *message on failure. */
+static gboolean
+check_chunk_lengths (FILE *fp, char **message)
+{
+  struct stat st;
+  if (fstat (fileno (fp), &st) != 0)
+    {
+      *message = g_strdup (g_strerror (errno));
+      return FALSE;
+    }
+  guint64 size = st.st_size, pos = 8;
+  while (TRUE)
+    {
+      guint8 header[8];
+      if (pos + 8 > size || fseeko (fp, pos, SEEK_SET) != 0 || fread (header, 1, 8, fp) != 8)
+        {
+          *message = g_strdup ("the file ends early (truncated) before its IEND chunk");
+          return FALSE;
+        }
+      guint64 length = (guint64) header[0] << 24 | header[1] << 16 | header[2] << 8 | header[3];
+      char name[5] = { 0 };
+      for (int i = 0; i < 4; i++)
+        name[i] = g_ascii_isalpha (header[4 + i]) ? header[4 + i] : '?';
+      if (length > 0x7fffffff || pos + 12 + length > size)
+        {
+          *message = g_strdup_printf ("the file ends early (truncated) or is damaged: chunk '%s' declares "
+                                      "%" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " are left",
+                                      name, length, size - MIN (size, pos + 12));
+          return FALSE;
+        }
+      pos += 12 + length;
+      if (memcmp (header + 4, "IEND", 4) == 0)
+        return TRUE;
+    }
+}
+
 /* Reads path's pixels (want_key NULL) or the text chunk want_key. */
 static AtImage *
 png_read_file (const char *path, const char *want_key, char **text, GError **error)
@@ -517,6 +558,14 @@ png_read_file (const char *path, const char *want_key, char **text, GError **err
       else
         g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_UNSUPPORTED_FORMAT,
                      "%s is not a PNG image; Atelier reads PNG images only", display);
+      fclose (fp);
+      return NULL;
+    }
+  g_autofree char *chunk_problem = NULL;
+  if (!check_chunk_lengths (fp, &chunk_problem))
+    {
+      g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT, "%s is a damaged PNG file: %s", display,
+                   chunk_problem);
       fclose (fp);
       return NULL;
     }

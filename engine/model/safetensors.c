@@ -172,6 +172,13 @@ check_json_lexically (const char *s, gsize len, const char *file, GError **error
                   set_invalid (error, file, NULL, "header: control character in a string at byte %zu", i);
                   return FALSE;
                 }
+              /* A NUL would cut a name short in C and could make two
+               * tensors one. */
+              if (s[i] == '\\' && i + 5 < len && memcmp (s + i + 1, "u0000", 5) == 0)
+                {
+                  set_invalid (error, file, NULL, "header: a string contains \\u0000 at byte %zu", i);
+                  return FALSE;
+                }
               if (s[i] == '\\')
                 i++;
             }
@@ -454,6 +461,9 @@ parse_header (AtSafetensors *st, const char *header, gsize len, GError **error)
 
   JsonObject *object = json_node_get_object (root);
   g_autoptr (GList) members = json_object_get_members (object);
+  /* json-glib keeps one of two equal keys; a "\u0000" could still make
+   * two names equal in C, but is refused above. This is the backstop. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
@@ -467,6 +477,11 @@ parse_header (AtSafetensors *st, const char *header, gsize len, GError **error)
       if (name[0] == '\0')
         {
           set_invalid (error, file, NULL, "a tensor has an empty name");
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, (gpointer) name))
+        {
+          set_invalid (error, file, name, "the name appears twice");
           return FALSE;
         }
       Entry e = { 0 };
@@ -679,11 +694,24 @@ at_bf16_to_float (guint16 b)
   return f;
 }
 
+static gboolean
+check_convertible (const AtSafetensorsInfo *info, GError **error)
+{
+  if (info->dtype != AT_DTYPE_OTHER)
+    return TRUE;
+  g_set_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_UNSUPPORTED,
+               "weight '%s' has dtype %s, which Atelier cannot read (only F32, F16 and BF16)",
+               info->name, info->dtype_name);
+  return FALSE;
+}
+
 gboolean
 at_safetensors_info_to_f32 (const AtSafetensorsInfo *info, float *dst, GError **error)
 {
   g_return_val_if_fail (info != NULL, FALSE);
   g_return_val_if_fail (dst != NULL || info->numel == 0, FALSE);
+  if (!check_convertible (info, error))
+    return FALSE;
   const guint8 *src = info->data;
   gsize n = info->numel;
   switch (info->dtype)
@@ -714,10 +742,7 @@ at_safetensors_info_to_f32 (const AtSafetensorsInfo *info, float *dst, GError **
       return TRUE;
     case AT_DTYPE_OTHER:
     default:
-      g_set_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_UNSUPPORTED,
-                   "weight '%s' has dtype %s, which Atelier cannot read (only F32, F16 and BF16)",
-                   info->name, info->dtype_name);
-      return FALSE;
+      g_assert_not_reached ();
     }
 }
 
@@ -733,8 +758,8 @@ at_safetensors_get_f32 (AtSafetensors *st, const char *name, guint ndim_expected
   const AtSafetensorsInfo *info = at_safetensors_require (st, name, error);
   if (info == NULL || !at_safetensors_check_shape (info, ndim_expected, shape_expected, error))
     return FALSE;
-  if (info->dtype == AT_DTYPE_OTHER)
-    return at_safetensors_info_to_f32 (info, NULL, error);
+  if (!check_convertible (info, error))
+    return FALSE;
   /* Never NULL on success, even for an empty tensor. */
   g_autofree float *data = g_try_malloc_n (MAX (info->numel, 1), sizeof (float));
   if (data == NULL)

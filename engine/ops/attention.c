@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "atelier-ops"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "ops/attention.h"
 
@@ -57,9 +58,13 @@ at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
   if (scale == 0)
     scale = 1.0f / sqrtf (head_dim);
   AttentionPush push = { lq, lk, heads, (float) (scale / G_LN2) };
-  guint32 spec[] = { head_dim, key_tile_for (head_dim) };
+  guint32 queries = g_getenv ("TUNE_Q") ? atoi (g_getenv ("TUNE_Q")) : 1;
+  guint32 chunk = g_getenv ("TUNE_C") ? atoi (g_getenv ("TUNE_C")) : 4;
+  guint32 wg = g_getenv ("TUNE_WG") ? atoi (g_getenv ("TUNE_WG")) : QUERIES_PER_GROUP;
+  guint32 local_size[3] = { wg, 1, 1 };
+  guint32 spec[] = { head_dim, key_tile_for (head_dim), queries, chunk };
   AtBinding bindings[] = { at_tensor_binding (q), at_tensor_binding (k), at_tensor_binding (v),
                            at_tensor_binding (out) };
-  return at_cmd_dispatch_full (cmd, &attention_kernel, NULL, spec, G_N_ELEMENTS (spec), bindings, &push,
-                               (lq + QUERIES_PER_GROUP - 1) / QUERIES_PER_GROUP, heads, batch, "attention", error);
+  return at_cmd_dispatch_full (cmd, &attention_kernel, local_size, spec, G_N_ELEMENTS (spec), bindings, &push,
+                               (lq + wg * queries - 1) / (wg * queries), heads, batch, "attention", error);
 }

@@ -31,9 +31,9 @@ at_gemm_config_default (AtGpu *gpu, AtGemmVariant variant, AtGemmConfig *config)
   if (variant == AT_GEMM_AUTO)
     variant = at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU ? AT_GEMM_REGISTERS : AT_GEMM_SHARED;
   if (variant == AT_GEMM_REGISTERS)
-    /* Measured on lavapipe (BENCHMARKS.md): many rows per workgroup make
-     * most loads uniform; four columns per lane are one vec4 of B. */
-    *config = (AtGemmConfig) { AT_GEMM_REGISTERS, { 16, 1 }, 16, 4, 1 };
+    /* Measured on lavapipe (BENCHMARKS.md): what costs there is the
+     * number of loads, so each invocation computes a large block. */
+    *config = (AtGemmConfig) { AT_GEMM_REGISTERS, { 16, 1 }, 32, 4, 1 };
   else
     /* 64 × 64 tiles of 256 invocations, 4 × 4 outputs each: 8 KiB of
      * shared memory, within every device's 16 KiB minimum. */
@@ -48,11 +48,14 @@ at_gemm_config_resolve (AtGpu *gpu, const AtGemmConfig *config, AtGemmConfig *ou
     at_gemm_config_default (gpu, AT_GEMM_AUTO, out);
   else
     *out = *config;
+  /* REGISTERS: one row of invocations sharing its rows, whole subgroups
+   * of up to eight lanes (their broadcasts read lanes 0-7). */
   if (out->variant == AT_GEMM_REGISTERS)
     out->local_size[1] = 1;
   return at_op_check (out->local_size[0] > 0 && out->local_size[1] > 0 && out->tm > 0 && out->tn > 0 &&
-                      (out->variant == AT_GEMM_REGISTERS || out->bk > 0),
-                      op, "tile sizes must be positive", error);
+                      (out->variant == AT_GEMM_SHARED ? out->bk > 0 : out->local_size[0] % 8 == 0),
+                      op, "tile sizes must be positive (and the workgroup a multiple of 8 for REGISTERS)",
+                      error);
 }
 
 /* Product of every dimension but the last two. */
@@ -76,14 +79,12 @@ shape_error (const char *op, const AtTensor *a, const AtTensor *b, const AtTenso
   return FALSE;
 }
 
-/* Whether B can be read as aligned vec4s: four floats along its
- * contiguous dimension, starting on 16-byte boundaries. */
+/* Whether t, a matrix (or batch of them) whose rows are row_len long, can
+ * be read as aligned vec4s along its rows. */
 static gboolean
-b_is_vec4 (const AtTensor *b, guint32 n, guint32 k, gboolean trans_b, guint32 tn)
+rows_are_vec4 (const AtTensor *t, guint32 row_len, guint32 tile)
 {
-  if (b->offset % 16 != 0)
-    return FALSE;
-  return trans_b ? k % 4 == 0 : n % 4 == 0 && tn % 4 == 0;
+  return t->offset % 16 == 0 && row_len % 4 == 0 && tile % 4 == 0;
 }
 
 /* Records one product; the shapes are already checked. */
@@ -99,8 +100,10 @@ record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor
   guint32 local[3] = { config->local_size[0], config->local_size[1], 1 };
   if (config->variant == AT_GEMM_REGISTERS)
     {
-      guint32 spec[] = { config->tm, config->tn, trans_a, trans_b,
-                         b_is_vec4 (b, push->n, push->k, trans_b, config->tn) };
+      guint32 spec[] = {
+        config->tm, config->tn, trans_a, trans_b,
+        !trans_b && rows_are_vec4 (b, push->n, config->tn), rows_are_vec4 (c, push->n, config->tn),
+      };
       guint32 cols = local[0] * config->tn;
       return at_cmd_dispatch_full (cmd, &matmul_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings,
                                    push, (push->n + cols - 1) / cols, (push->m + config->tm - 1) / config->tm,

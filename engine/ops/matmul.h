@@ -20,14 +20,14 @@ typedef enum {
 
 typedef enum {
   AT_GEMM_AUTO,       /* by device type: CPU devices -> REGISTERS, else SHARED */
-  AT_GEMM_REGISTERS,  /* no shared memory; a workgroup shares its rows */
+  AT_GEMM_REGISTERS,  /* no shared memory, vec4 loads, large blocks per invocation */
   AT_GEMM_SHARED,     /* shared-memory tiles of BM × BN, K sliced by bk */
 } AtGemmVariant;
 
 /* Tiling, fixed at pipeline creation as specialization constants. */
 typedef struct {
   AtGemmVariant variant;
-  guint32 local_size[2];  /* workgroup x, y (y is 1 for REGISTERS) */
+  guint32 local_size[2];  /* workgroup x, y */
   guint32 tm, tn;         /* outputs per invocation: rows × columns */
   guint32 bk;             /* K slice per shared tile (SHARED only) */
 } AtGemmConfig;

@@ -1,20 +1,29 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 // Multi-head scaled-dot-product attention, flash style: the Lq x Lk score
 // matrix never exists outside registers. Each workgroup takes a block of
-// queries of one head of one batch item, one query per invocation, and
-// streams K and V through shared memory in tiles of KEY_TILE keys, keeping a
-// running maximum, a running sum and an unnormalised output per query
-// (online softmax), rescaled whenever the maximum grows.
+// queries of one head of one batch item and streams K and V through shared
+// memory in tiles of KEY_TILE keys. Per query it keeps a running maximum,
+// a running sum and an unnormalised output (online softmax), rescaled when
+// the maximum grows; keys go KEY_CHUNK at a time, so that costs one extra
+// exp2 and one rescale per chunk rather than per key.
+//
+// Each invocation owns QUERIES queries, WG apart, so every K or V value it
+// loads feeds QUERIES dot products: on CPU devices (lavapipe), where a load
+// costs about a dozen FMAs, the wrapper raises QUERIES; on GPUs it is 1.
 //
 // Layout as PyTorch after the input projections: q [B, Lq, H*D], k and v
 // [B, Lk, H*D], out [B, Lq, H*D]; head h owns channels h*D .. h*D+D-1.
-// Grid: x = query blocks, y = heads, z = batch.
+// Grid: x = query blocks of WG*QUERIES, y = heads, z = batch.
 #include "common.glsl"
 
-layout(constant_id = 3) const uint HEAD_DIM = 64; // D, at most 128
-layout(constant_id = 4) const uint KEY_TILE = 32; // keys per shared-memory tile
+layout(constant_id = 3) const uint HEAD_DIM = 64;  // D, at most 128
+layout(constant_id = 4) const uint KEY_TILE = 32;  // keys per shared tile, a multiple of KEY_CHUNK
+layout(constant_id = 5) const uint QUERIES = 1;    // queries per invocation
+layout(constant_id = 6) const uint KEY_CHUNK = 4;  // keys per online-softmax step
 
+const uint WG = gl_WorkGroupSize.x;
 // Vectors of four channels; the padding beyond HEAD_DIM holds zeros.
 const uint D4 = (HEAD_DIM + 3) / 4;
 // Finite stand-in for -infinity, so no inf - inf can make a NaN.
@@ -35,81 +44,105 @@ layout(push_constant) uniform Push {
 shared vec4 k_tile[KEY_TILE * D4];
 shared vec4 v_tile[KEY_TILE * D4];
 
-// Four channels of one row, zero past HEAD_DIM.
-vec4 load4_q(uint row_base, uint d4) {
-  vec4 x = vec4(0.0);
-  for (uint c = 0; c < 4; c++)
-    if (d4 * 4 + c < HEAD_DIM)
-      x[c] = q[row_base + d4 * 4 + c];
-  return x;
+vec4 qv[QUERIES][D4];
+vec4 acc[QUERIES][D4];
+float m[QUERIES];   // running maximum of the scores (log2 units)
+float l[QUERIES];   // running sum of exp2(score - m)
+
+void load_tiles(uint kv_base, uint row_stride, uint j0) {
+  for (uint e = gl_LocalInvocationID.x; e < KEY_TILE * D4; e += WG) {
+    uint j = e / D4, d = (e % D4) * 4;
+    vec4 kx = vec4(0.0), vx = vec4(0.0);
+    if (j0 + j < p.lk) {
+      uint off = kv_base + (j0 + j) * row_stride + d;
+      [[unroll]] for (uint c = 0; c < 4; c++)
+        if (d + c < HEAD_DIM) {
+          kx[c] = k[off + c];
+          vx[c] = v[off + c];
+        }
+    }
+    k_tile[e] = kx;
+    v_tile[e] = vx;
+  }
+}
+
+// Folds keys j0+jc .. j0+jc+KEY_CHUNK-1 of the current tile into every query.
+void attend_chunk(uint jc, uint valid) {
+  float s[QUERIES][KEY_CHUNK];
+  [[unroll]] for (uint i = 0; i < QUERIES; i++)
+    [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++)
+      s[i][kk] = 0.0;
+  [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++)
+    [[unroll]] for (uint d4 = 0; d4 < D4; d4++) {
+      vec4 kx = k_tile[(jc + kk) * D4 + d4];
+      [[unroll]] for (uint i = 0; i < QUERIES; i++)
+        s[i][kk] += dot(qv[i][d4], kx);
+    }
+  [[unroll]] for (uint i = 0; i < QUERIES; i++) {
+    float chunk_max = m[i];
+    [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++) {
+      s[i][kk] = jc + kk < valid ? s[i][kk] : NEG_BIG;
+      chunk_max = max(chunk_max, s[i][kk]);
+    }
+    float correction = exp2(m[i] - chunk_max);
+    m[i] = chunk_max;
+    l[i] *= correction;
+    [[unroll]] for (uint d4 = 0; d4 < D4; d4++)
+      acc[i][d4] *= correction;
+    [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++) {
+      s[i][kk] = exp2(s[i][kk] - chunk_max);
+      l[i] += s[i][kk];
+    }
+  }
+  [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++)
+    [[unroll]] for (uint d4 = 0; d4 < D4; d4++) {
+      vec4 vx = v_tile[(jc + kk) * D4 + d4];
+      [[unroll]] for (uint i = 0; i < QUERIES; i++)
+        acc[i][d4] += s[i][kk] * vx;
+    }
 }
 
 void main() {
   uint t = gl_LocalInvocationID.x;
   uint h = gl_WorkGroupID.y, b = gl_WorkGroupID.z;
   uint row_stride = p.heads * HEAD_DIM;
-  uint query = gl_WorkGroupID.x * gl_WorkGroupSize.x + t;
-  bool in_range = query < p.lq;
-  // Inactive invocations still load tiles and meet the barriers.
-  uint q_base = (b * p.lq + min(query, p.lq - 1)) * row_stride + h * HEAD_DIM;
+  uint first = gl_WorkGroupID.x * WG * QUERIES + t;
   uint kv_base = b * p.lk * row_stride + h * HEAD_DIM;
 
-  vec4 qv[D4];
-  vec4 acc[D4];
-  for (uint d4 = 0; d4 < D4; d4++) {
-    qv[d4] = load4_q(q_base, d4) * p.scale_log2e;
-    acc[d4] = vec4(0.0);
+  // Queries past the end compute on a copy of the last one (they still
+  // load tiles and meet the barriers) and store nothing.
+  [[unroll]] for (uint i = 0; i < QUERIES; i++) {
+    uint q_base = (b * p.lq + min(first + i * WG, p.lq - 1)) * row_stride + h * HEAD_DIM;
+    [[unroll]] for (uint d4 = 0; d4 < D4; d4++) {
+      vec4 x = vec4(0.0);
+      [[unroll]] for (uint c = 0; c < 4; c++)
+        if (d4 * 4 + c < HEAD_DIM)
+          x[c] = q[q_base + d4 * 4 + c];
+      qv[i][d4] = x * p.scale_log2e;
+      acc[i][d4] = vec4(0.0);
+    }
+    m[i] = NEG_BIG;
+    l[i] = 0.0;
   }
-  float m = NEG_BIG; // running maximum of the scores (log2 units)
-  float l = 0.0;     // running sum of exp2(score - m)
 
   for (uint j0 = 0; j0 < p.lk; j0 += KEY_TILE) {
-    for (uint e = t; e < KEY_TILE * D4; e += gl_WorkGroupSize.x) {
-      uint j = e / D4, d = (e % D4) * 4;
-      vec4 kx = vec4(0.0), vx = vec4(0.0);
-      if (j0 + j < p.lk) {
-        uint off = kv_base + (j0 + j) * row_stride + d;
-        for (uint c = 0; c < 4; c++)
-          if (d + c < HEAD_DIM) {
-            kx[c] = k[off + c];
-            vx[c] = v[off + c];
-          }
-      }
-      k_tile[e] = kx;
-      v_tile[e] = vx;
-    }
+    load_tiles(kv_base, row_stride, j0);
     barrier();
-
     uint valid = min(KEY_TILE, p.lk - j0);
-    float s[KEY_TILE];
-    float tile_max = m;
-    for (uint j = 0; j < KEY_TILE; j++) {
-      float dot_qk = 0.0;
-      for (uint d4 = 0; d4 < D4; d4++)
-        dot_qk += dot(qv[d4], k_tile[j * D4 + d4]);
-      s[j] = j < valid ? dot_qk : NEG_BIG;
-      tile_max = max(tile_max, s[j]);
-    }
-    float correction = exp2(m - tile_max);
-    l *= correction;
-    for (uint d4 = 0; d4 < D4; d4++)
-      acc[d4] *= correction;
-    for (uint j = 0; j < KEY_TILE; j++) {
-      float pj = exp2(s[j] - tile_max);
-      l += pj;
-      for (uint d4 = 0; d4 < D4; d4++)
-        acc[d4] += pj * v_tile[j * D4 + d4];
-    }
-    m = tile_max;
+    [[dont_unroll]] for (uint jc = 0; jc < valid; jc += KEY_CHUNK)
+      attend_chunk(jc, valid);
     barrier(); // the tiles are overwritten next
   }
 
-  if (!in_range)
-    return;
-  float inv_l = 1.0 / l;
-  uint out_base = (b * p.lq + query) * row_stride + h * HEAD_DIM;
-  for (uint d4 = 0; d4 < D4; d4++)
-    for (uint c = 0; c < 4; c++)
-      if (d4 * 4 + c < HEAD_DIM)
-        dst[out_base + d4 * 4 + c] = acc[d4][c] * inv_l;
+  [[unroll]] for (uint i = 0; i < QUERIES; i++) {
+    uint query = first + i * WG;
+    if (query >= p.lq)
+      break;
+    float inv_l = 1.0 / l[i];
+    uint out_base = (b * p.lq + query) * row_stride + h * HEAD_DIM;
+    [[unroll]] for (uint d4 = 0; d4 < D4; d4++)
+      [[unroll]] for (uint c = 0; c < 4; c++)
+        if (d4 * 4 + c < HEAD_DIM)
+          dst[out_base + d4 * 4 + c] = acc[i][d4][c] * inv_l;
+  }
 }

@@ -1,36 +1,52 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_ballot : require
 // Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) without shared memory: the
-// variant for CPU devices (lavapipe), where shared memory is just more
-// memory traffic and what costs is the number of per-lane (divergent) loads.
+// variant for CPU devices (lavapipe).
 //
-// One workgroup computes TM rows × (local_size_x · TN) columns of one batch.
-// The rows come from the workgroup id only, so every load of A is the same
-// address across the subgroup (a scalar load plus a broadcast on lavapipe);
-// each invocation owns TN consecutive columns, loaded from B as vec4 when
-// VEC_B says the layout allows it. Each invocation keeps TM × TN sums.
+// Why this shape: lavapipe runs a workgroup on one CPU thread, eight
+// invocations (one subgroup) to a SIMD vector. A buffer load whose address
+// is not provably the same for all eight becomes a loop over the lanes, one
+// scalar load and a vector insert each: one float per lane costs about as
+// much as a dozen vector FMAs, shared memory included. Register moves
+// between lanes (subgroupBroadcast with a constant lane) cost almost nothing.
+// So the loads, not the FMAs, are what to minimise:
+// - one workgroup computes TM rows × (local_size_x · TN) columns, and every
+//   invocation of it shares the TM rows: the subgroup loads a row's next
+//   eight K values with one load per lane (lane l takes k0 + l) and
+//   broadcasts them, instead of every lane loading all eight;
+// - each invocation owns TN consecutive columns of B, loaded per k (as vec4
+//   when VEC_B), and keeps a TM × TN block of sums.
+// Per eight K steps a lane loads TM + 8·TN floats for 8·TM·TN FMAs.
 //
 // op(A) is A [M, K], or A [K, M] read transposed when TRANS_A; op(B) is
-// B [K, N], or B [N, K] read transposed when TRANS_B. Out-of-range rows and
-// columns are clamped for loading and skipped for storing.
+// B [K, N], or B [N, K] read transposed when TRANS_B. Rows and columns past
+// the edge are clamped for loading and skipped for storing, so every
+// invocation stays active for the subgroup operations.
 #include "common.glsl"
 
-layout(constant_id = 3) const uint TM = 16;
-layout(constant_id = 4) const uint TN = 4;      // a multiple of 4 when VEC_B
+layout(constant_id = 3) const uint TM = 32;     // rows per workgroup
+layout(constant_id = 4) const uint TN = 4;      // columns per invocation
 layout(constant_id = 5) const bool TRANS_A = false;
 layout(constant_id = 6) const bool TRANS_B = false;
-// B read four floats at a time: along N (N % 4 == 0) without TRANS_B, along
-// K (K % 4 == 0) with it; batch strides and offsets 16-byte aligned. The
-// wrapper checks this.
+// vec4 loads of B rows: !TRANS_B, N % 4 == 0, TN % 4 == 0, 16-byte aligned.
 layout(constant_id = 7) const bool VEC_B = false;
+// vec4 stores of C: N % 4 == 0, TN % 4 == 0, 16-byte aligned.
+layout(constant_id = 8) const bool VEC_C = false;
+
+// K values shared per broadcast round: the subgroup size, at most 8 (the
+// STEP list below).
+const uint MAX_SHARE = 8;
 
 AT_BUFFER_RO(0, a);
 AT_BUFFER_RO(1, b);
-// The same binding seen as vec4: one load per lane fetches four floats.
-layout(std430, set = 0, binding = 1) readonly buffer b4_block { vec4 b4[]; };
 AT_BUFFER_RO(2, bias);
 AT_BUFFER_WO(3, c);
+// The same bindings seen as vec4s.
+layout(std430, set = 0, binding = 1) readonly buffer b4_block { vec4 b4[]; };
+layout(std430, set = 0, binding = 3) writeonly buffer c4_block { vec4 c4[]; };
 
 layout(push_constant) uniform Push {
   uint M, N, K;
@@ -41,14 +57,37 @@ layout(push_constant) uniform Push {
   uint pad0;
 } p;
 
-// op(A)[m, k] and op(B)[k, n] for in-range indices.
-float load_a(uint base, uint m, uint k) {
-  return TRANS_A ? a[base + k * p.M + m] : a[base + m * p.K + k];
+float acc[TM][TN];
+float a_lane[TM];  // op(A)[m0 + i, k0 + this lane]
+float bv[TN];
+
+// op(B)[k, n0 .. n0 + TN - 1] into bv.
+void load_b(uint base, uint n0, uint k) {
+  if (VEC_B) {
+    uint last = p.N / 4 - 1;
+    [[unroll]] for (uint j = 0; j < TN; j += 4) {
+      vec4 v = b4[(base + k * p.N) / 4 + min((n0 + j) / 4, last)];
+      [[unroll]] for (uint r = 0; r < 4; r++)
+        bv[j + r] = v[r];
+    }
+  } else {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
+      uint n = min(n0 + j, p.N - 1);
+      bv[j] = TRANS_B ? b[base + n * p.K + k] : b[base + k * p.N + n];
+    }
+  }
 }
 
-float load_b(uint base, uint k, uint n) {
-  return TRANS_B ? b[base + n * p.K + k] : b[base + k * p.N + n];
-}
+// One K step: row values from lane kk (a constant after expansion).
+#define STEP(kk)                                                    \
+  if (kk < steps) {                                                 \
+    load_b(b_base, n0, k0 + kk);                                    \
+    [[unroll]] for (uint i = 0; i < TM; i++) {                      \
+      float av = subgroupBroadcast(a_lane[i], kk);                  \
+      [[unroll]] for (uint j = 0; j < TN; j++)                      \
+        acc[i][j] = fma(av, bv[j], acc[i][j]);                      \
+    }                                                               \
+  }
 
 void main() {
   uint batch = gl_WorkGroupID.z;
@@ -57,72 +96,42 @@ void main() {
   uint a_base = batch * p.a_batch_stride;
   uint b_base = batch * p.b_batch_stride;
   uint c_base = batch * p.c_batch_stride;
+  uint share = min(gl_SubgroupSize, MAX_SHARE);
+  uint lane = gl_SubgroupInvocationID;
 
-  float acc[TM][TN];
-  uint rows[TM];
-  [[unroll]] for (uint i = 0; i < TM; i++)
-    rows[i] = min(m0 + i, p.M - 1);
-  uint cols[TN];
-  [[unroll]] for (uint j = 0; j < TN; j++)
-    cols[j] = min(n0 + j, p.N - 1);
   [[unroll]] for (uint i = 0; i < TM; i++)
     [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
-  if (VEC_B && !TRANS_B) {
-    // TN consecutive columns of row k are TN/4 aligned vec4s; a lane past
-    // the last column re-reads the last vec4 (N % 4 == 0) and stores nothing.
-    uint last4 = (p.N - 4) / 4;
-    for (uint k = 0; k < p.K; k++) {
-      vec4 bv[TN / 4];
-      [[unroll]] for (uint j = 0; j < TN / 4; j++)
-        bv[j] = b4[(b_base + k * p.N) / 4 + min((n0 / 4) + j, last4)];
-      [[unroll]] for (uint i = 0; i < TM; i++) {
-        float av = load_a(a_base, rows[i], k);
-        [[unroll]] for (uint j = 0; j < TN / 4; j++)
-          [[unroll]] for (uint q = 0; q < 4; q++)
-            acc[i][4 * j + q] = fma(av, bv[j][q], acc[i][4 * j + q]);
-      }
+  for (uint k0 = 0; k0 < p.K; k0 += share) {
+    uint k = min(k0 + lane, p.K - 1);
+    [[unroll]] for (uint i = 0; i < TM; i++) {
+      uint m = min(m0 + i, p.M - 1);
+      a_lane[i] = TRANS_A ? a[a_base + k * p.M + m] : a[a_base + m * p.K + k];
     }
-  } else if (VEC_B && TRANS_B) {
-    // Column n of op(B) is row n of B: four consecutive k at once.
-    for (uint k = 0; k < p.K; k += 4) {
-      vec4 bv[TN];
-      [[unroll]] for (uint j = 0; j < TN; j++)
-        bv[j] = b4[(b_base + cols[j] * p.K + k) / 4];
-      [[unroll]] for (uint q = 0; q < 4; q++)
-        [[unroll]] for (uint i = 0; i < TM; i++) {
-          float av = load_a(a_base, rows[i], k + q);
-          [[unroll]] for (uint j = 0; j < TN; j++)
-            acc[i][j] = fma(av, bv[j][q], acc[i][j]);
-        }
-    }
-  } else {
-    for (uint k = 0; k < p.K; k++) {
-      float bv[TN];
-      [[unroll]] for (uint j = 0; j < TN; j++)
-        bv[j] = load_b(b_base, k, cols[j]);
-      [[unroll]] for (uint i = 0; i < TM; i++) {
-        float av = load_a(a_base, rows[i], k);
-        [[unroll]] for (uint j = 0; j < TN; j++)
-          acc[i][j] = fma(av, bv[j], acc[i][j]);
-      }
-    }
+    uint steps = min(share, p.K - k0);
+    STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
   }
 
-  bool has_bias = (p.flags & 1u) != 0;
+  if ((p.flags & 1u) != 0) {
+    [[unroll]] for (uint j = 0; j < TN; j++) {
+      float add = bias[min(n0 + j, p.N - 1)];
+      [[unroll]] for (uint i = 0; i < TM; i++)
+        acc[i][j] += add;
+    }
+  }
   [[unroll]] for (uint i = 0; i < TM; i++) {
     uint m = m0 + i;
     if (m >= p.M)
       break;
-    [[unroll]] for (uint j = 0; j < TN; j++) {
-      uint n = n0 + j;
-      if (n >= p.N)
-        break;
-      float sum = acc[i][j];
-      if (has_bias)
-        sum += bias[n];
-      c[c_base + m * p.N + n] = sum;
+    if (VEC_C) {
+      [[unroll]] for (uint j = 0; j < TN; j += 4)
+        if (n0 + j < p.N)
+          c4[(c_base + m * p.N + n0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);
+    } else {
+      [[unroll]] for (uint j = 0; j < TN; j++)
+        if (n0 + j < p.N)
+          c[c_base + m * p.N + n0 + j] = acc[i][j];
     }
   }
 }

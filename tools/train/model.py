@@ -33,7 +33,8 @@ CFG = dict(
     fusion_layers=2,
     image_enc_channels=[32, 64, 128, 128],
     embed_dim=128,             # contrastive embedding size
-    unet_channels=[32, 64, 128],
+    unet_channels=[16, 32, 64, 128],   # at 64, 32, 16, 8 pixels
+    unet_attn_levels=[2, 3],           # levels with self+cross attention (16x16, 8x8)
     unet_attn_mlp_ratio=2,
     temb_dim=256,
     time_freq_dim=128,
@@ -310,35 +311,45 @@ class AttnBlock(nn.Module):
 
 
 class UNet(nn.Module):
-    """in = cat(x_t, sketch) (4 ch) at 64x64; levels 64/32/16 (+ middle at 8x8).
+    """in = cat(x_t, sketch) (4 ch) at 64x64; level i has unet_channels[i] channels at
+    64 / 2^i; attention (self + cross) after the res blocks of the levels in unet_attn_levels
+    and in the middle.
 
-    conv_in -> d0 RB(c0,c0) [skip s0] -> avgpool -> d1 RB(c0,c1) [s1] -> avgpool
-    -> d2 RB(c1,c2) + A [s2] -> avgpool -> m1 RB(c2,c2) + mA + m2 RB(c2,c2) -> up
-    -> u2 RB(cat(h,s2) 2c2 -> c2) + A -> up -> u1 RB(cat(h,s1) c2+c1 -> c1)
-    -> up -> u0 RB(cat(h,s0) c1+c0 -> c0) -> gn_out, silu, conv_out (c0 -> 3)."""
+    h = conv_in(x)
+    for i in 0..L-1:  [i > 0: h = avgpool2x2(h)]  h = d{i}(h) [+ d{i}_attn]   s_i = h
+    h = m2(m_attn(m1(h)))                                         (lowest level)
+    for i in L-1..0:  [i < L-1: h = up2(h)]  h = u{i}(cat(h, s_i)) [+ u{i}_attn]
+    v = conv_out(silu(gn_out(h)))"""
 
     def __init__(self, c):
         super().__init__()
-        c0, c1, c2 = c["unet_channels"]
+        ch = c["unet_channels"]
+        L = len(ch)
         T, G, eps, D = c["temb_dim"], c["gn_groups"], c["gn_eps"], c["width"]
-        h, r = c["heads"], c["unet_attn_mlp_ratio"]
+        hd, r = c["heads"], c["unet_attn_mlp_ratio"]
+        self.L, self.attn_levels = L, set(c["unet_attn_levels"])
         self.freq_dim, self.mult = c["time_freq_dim"], c["time_multiplier"]
         self.time1 = nn.Linear(self.freq_dim, T)
         self.time2 = nn.Linear(T, T)
-        self.conv_in = nn.Conv2d(c["image_channels"] + 1, c0, 3, 1, 1)
-        self.d0 = ResBlock(c0, c0, T, G, eps)
-        self.d1 = ResBlock(c0, c1, T, G, eps)
-        self.d2 = ResBlock(c1, c2, T, G, eps)
-        self.d2_attn = AttnBlock(c2, D, h, r, eps)
-        self.m1 = ResBlock(c2, c2, T, G, eps)
-        self.m_attn = AttnBlock(c2, D, h, r, eps)
-        self.m2 = ResBlock(c2, c2, T, G, eps)
-        self.u2 = ResBlock(2 * c2, c2, T, G, eps)
-        self.u2_attn = AttnBlock(c2, D, h, r, eps)
-        self.u1 = ResBlock(c2 + c1, c1, T, G, eps)
-        self.u0 = ResBlock(c1 + c0, c0, T, G, eps)
-        self.gn_out = nn.GroupNorm(G, c0, eps=eps)
-        self.conv_out = nn.Conv2d(c0, c["image_channels"], 3, 1, 1)
+        self.conv_in = nn.Conv2d(c["image_channels"] + 1, ch[0], 3, 1, 1)
+        self.down = nn.ModuleList()
+        self.down_attn = nn.ModuleDict()
+        for i in range(L):
+            self.down.append(ResBlock(ch[max(i - 1, 0)], ch[i], T, G, eps))
+            if i in self.attn_levels:
+                self.down_attn[str(i)] = AttnBlock(ch[i], D, hd, r, eps)
+        self.m1 = ResBlock(ch[-1], ch[-1], T, G, eps)
+        self.m_attn = AttnBlock(ch[-1], D, hd, r, eps)
+        self.m2 = ResBlock(ch[-1], ch[-1], T, G, eps)
+        self.up = nn.ModuleList()
+        self.up_attn = nn.ModuleDict()
+        for i in range(L):
+            cin = (ch[i + 1] if i + 1 < L else ch[-1]) + ch[i]
+            self.up.append(ResBlock(cin, ch[i], T, G, eps))
+            if i in self.attn_levels:
+                self.up_attn[str(i)] = AttnBlock(ch[i], D, hd, r, eps)
+        self.gn_out = nn.GroupNorm(G, ch[0], eps=eps)
+        self.conv_out = nn.Conv2d(ch[0], c["image_channels"], 3, 1, 1)
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
 
@@ -346,19 +357,21 @@ class UNet(nn.Module):
         emb = self.time2(F.silu(self.time1(timestep_embedding(t, self.freq_dim, self.mult)))) + pooled
         se = F.silu(emb)
         h = self.conv_in(torch.cat([x, sketch], 1))
-        s0 = self.d0(h, se)
-        h = F.avg_pool2d(s0, 2)
-        s1 = self.d1(h, se)
-        h = F.avg_pool2d(s1, 2)
-        s2 = self.d2_attn(self.d2(h, se), ctx, ctx_mask)
-        h = F.avg_pool2d(s2, 2)
+        skips = []
+        for i in range(self.L):
+            if i > 0:
+                h = F.avg_pool2d(h, 2)
+            h = self.down[i](h, se)
+            if i in self.attn_levels:
+                h = self.down_attn[str(i)](h, ctx, ctx_mask)
+            skips.append(h)
         h = self.m2(self.m_attn(self.m1(h, se), ctx, ctx_mask), se)
-        h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = self.u2_attn(self.u2(torch.cat([h, s2], 1), se), ctx, ctx_mask)
-        h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = self.u1(torch.cat([h, s1], 1), se)
-        h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = self.u0(torch.cat([h, s0], 1), se)
+        for i in reversed(range(self.L)):
+            if i < self.L - 1:
+                h = F.interpolate(h, scale_factor=2, mode="nearest")
+            h = self.up[i](torch.cat([h, skips[i]], 1), se)
+            if i in self.attn_levels:
+                h = self.up_attn[str(i)](h, ctx, ctx_mask)
         return self.conv_out(F.silu(self.gn_out(h)))
 
 

@@ -258,18 +258,23 @@ def write_samples(model, val, dev, path, seed=0):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--ema", type=float, default=0.995, help="EMA decay cap")
     ap.add_argument("--minutes", type=float, default=1e9, help="stop after this many minutes")
     ap.add_argument("--steps", type=int, default=10 ** 9)
     ap.add_argument("--ckpt", default=os.path.join(ROOT, "checkpoints"))
     ap.add_argument("--data", default=os.path.join(ROOT, "data", "dataset.npz"))
     ap.add_argument("--save-every", type=float, default=300, help="seconds")
     ap.add_argument("--sample-every", type=float, default=900, help="seconds")
-    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--threads", default="0",
+                    help="intra-op threads; 'auto' probes 1 vs 2 every 100 steps (the CPU is shared)")
     args = ap.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    auto = args.threads == "auto"
+    if not auto and int(args.threads):
+        torch.set_num_threads(int(args.threads))
+    probe = {1: [], 2: []}
+    best_threads = 2
     dev = torch.device(args.device)
     os.makedirs(os.path.join(args.ckpt, "samples"), exist_ok=True)
     tok_path = os.path.join(args.ckpt, "tokenizer.json")
@@ -313,8 +318,15 @@ def main():
     t_save = t_sample = time.time()
     fm_avg = cl_avg = None
     while True:
+        if auto:
+            ph = step % 100
+            if ph in (0, 10, 20):
+                if ph == 20 and probe[1] and probe[2]:
+                    best_threads = min((sorted(v)[len(v) // 2], k) for k, v in probe.items())[1]
+                    probe = {1: [], 2: []}
+                torch.set_num_threads({0: 1, 10: 2, 20: best_threads}[ph])
         t0 = time.time()
-        lr = args.lr * min(1.0, (step + 1) / 300)
+        lr = args.lr * min(1.0, (step + 1) / 100)
         for gparam in opt.param_groups:
             gparam["lr"] = lr
         b = train.batch(args.batch)
@@ -325,18 +337,22 @@ def main():
         loss.backward()
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        decay = min(0.999, (1 + step) / (10 + step))
+        decay = min(args.ema, (1 + step) / (10 + step))
         with torch.no_grad():
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
         step += 1
         seen += args.batch
-        train_s += time.time() - t0
+        dt = time.time() - t0
+        train_s += dt
+        if auto and 0 < step % 100 <= 20 and step % 10 != 1:
+            probe[torch.get_num_threads()].append(dt)
         fm_avg = fm.item() if fm_avg is None else 0.98 * fm_avg + 0.02 * fm.item()
         cl_avg = cl.item() if cl_avg is None else 0.98 * cl_avg + 0.02 * cl.item()
         if step % 20 == 0:
-            msg = "step %d seen %d fm %.4f cl %.3f gn %.2f lr %.2e %.1f samples/s train_h %.2f" % (
-                step, seen, fm_avg, cl_avg, gn, lr, args.batch / (time.time() - t0), train_s / 3600)
+            msg = "step %d seen %d fm %.4f cl %.3f gn %.2f lr %.2e %.1f samples/s train_h %.2f threads %d %s" % (
+                step, seen, fm_avg, cl_avg, gn, lr, args.batch / (time.time() - t0), train_s / 3600,
+                torch.get_num_threads(), time.strftime("%H:%M:%S"))
             print(msg, flush=True)
             log.write(msg + "\n")
             log.flush()

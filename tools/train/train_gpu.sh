@@ -11,7 +11,7 @@ MIN=${1:-8}
 BATCH=${2:-256}
 PY=${PYTHON:-python3}
 [ -f data/dataset.npz ] || tools/dataset/build.sh
-$PY tools/train/train.py --device cuda --batch "$BATCH" --lr 1e-3 --minutes "$MIN" \
+$PY tools/train/train.py --device cuda --batch "$BATCH" --lr 1e-3 --ema 0.999 --minutes "$MIN" \
     --save-every 120 --sample-every 300 --threads 8
 $PY tools/train/export.py
 $PY tools/train/export_golden.py
