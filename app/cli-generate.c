@@ -84,6 +84,8 @@ parse (int argc, char **argv, Options *o, GError **error)
   o->sketch_strength = 1.0;
   o->strength = 0.75;
   o->guidance = -1;
+  o->steps = -1;
+  o->size = -1;
   o->count = 1;
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
@@ -110,12 +112,12 @@ build_request (AtEngine *engine, const Options *o, GError **error)
   at_engine_get_defaults (engine, &steps, &guidance);
   r->prompt = g_strdup (o->prompt);
   r->negative = g_strdup (o->negative);
-  r->steps = o->steps > 0 ? o->steps : steps;
+  r->steps = o->steps != -1 ? o->steps : steps;
   r->guidance = o->guidance >= 0 ? o->guidance : guidance;
   r->strength = o->strength;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
-  r->size = o->size > 0 ? o->size : at_engine_get_native_size (engine);
+  r->size = o->size != -1 ? o->size : at_engine_get_native_size (engine);
   if (o->seed >= 0)
     r->seed = o->seed;
   if (o->sampler != NULL && !at_sampler_kind_from_string (o->sampler, &r->sampler))

@@ -1,4 +1,5 @@
-/* window.h — the studio window. */
+/* window.h — the studio window: one project, its sketch, prompts,
+ * parameters, results and history. */
 #pragma once
 
 #include <adwaita.h>
@@ -11,5 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtWindow, at_window, AT, WINDOW, AdwApplicationWindow)
 
 AtWindow *at_window_new (AtApplication *app);
+/* Opens a project file, showing any error in the window. */
+void at_window_open (AtWindow *self, GFile *file);
 
 G_END_DECLS

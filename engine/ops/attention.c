@@ -1,16 +1,15 @@
-/* attention.c — flash-style multi-head attention, one invocation per query.
+/* attention.c — flash-style multi-head attention.
  *
  * The shader is specialised on the head size (register arrays and loops of
- * exact length) and on the key tile, which is as long as fits two tiles (K
- * and V) into the 16 KiB of shared memory every Vulkan device has. */
+ * exact length), on the key tile, which is as long as fits two tiles (K and
+ * V) into the 16 KiB of shared memory every Vulkan device has, and on the
+ * work per invocation (AtAttentionConfig). */
 #define G_LOG_DOMAIN "atelier-ops"
 
 #include <math.h>
-#include <stdlib.h>
 
 #include "ops/attention.h"
 
-#define QUERIES_PER_GROUP 64
 #define MAX_KEY_TILE 32
 #define SHARED_BUDGET 16384
 
@@ -22,21 +21,42 @@ typedef struct {
 } AttentionPush;
 G_STATIC_ASSERT (sizeof (AttentionPush) == 16);
 
-static const AtKernelInfo attention_kernel = {
-  "attention", 4, 0x8, sizeof (AttentionPush), { QUERIES_PER_GROUP, 1, 1 }
-};
+static const AtKernelInfo attention_kernel = { "attention", 4, 0x8, sizeof (AttentionPush), { 64, 1, 1 } };
 
-/* Keys per tile: K and V tiles of vec4-padded rows within the budget. */
+void
+at_attention_config_default (AtGpu *gpu, guint head_dim, AtAttentionConfig *config)
+{
+  config->workgroup = 64;
+  if (at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU)
+    {
+      /* lavapipe: a load costs about a dozen FMAs, so each K/V value should
+       * feed several queries; but the state per invocation (2*queries*D
+       * floats) drives LLVM's compile time up steeply (D=64 with 4 queries:
+       * 7 s), so fewer queries for larger heads. One key per step compiles
+       * in half the time of two and runs as fast. */
+      config->queries = head_dim <= 32 ? 4 : head_dim <= 64 ? 2 : 1;
+      config->key_chunk = 1;
+    }
+  else
+    {
+      config->queries = 1;
+      config->key_chunk = 4;
+    }
+}
+
+/* Keys per tile: K and V tiles of vec4-padded rows within the budget, a
+ * multiple of the chunk. */
 static guint32
-key_tile_for (guint32 head_dim)
+key_tile_for (guint32 head_dim, guint32 key_chunk)
 {
   guint32 row_bytes = (head_dim + 3) / 4 * 16;
-  return MIN (MAX_KEY_TILE, SHARED_BUDGET / (2 * row_bytes));
+  guint32 tile = MIN (MAX_KEY_TILE, SHARED_BUDGET / (2 * row_bytes));
+  return MAX (tile / key_chunk * key_chunk, key_chunk);
 }
 
 gboolean
-at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
-                 AtTensor *out, GError **error)
+at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
+                      const AtAttentionConfig *config, AtTensor *out, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && q != NULL && k != NULL && v != NULL && out != NULL, FALSE);
   gboolean batched = q->ndim == 3;
@@ -55,16 +75,30 @@ at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
                     "tensor too large for 32-bit indices", error))
     return FALSE;
   guint32 head_dim = channels / heads;
+  AtAttentionConfig chosen;
+  if (config == NULL)
+    at_attention_config_default (at_tensor_get_gpu (q), head_dim, &chosen);
+  else
+    chosen = *config;
+  if (!at_op_check (chosen.workgroup >= 1 && chosen.workgroup <= 1024 && chosen.queries >= 1 &&
+                    chosen.queries <= 16 && chosen.key_chunk >= 1 && chosen.key_chunk <= 8,
+                    "attention", "invalid configuration", error))
+    return FALSE;
   if (scale == 0)
     scale = 1.0f / sqrtf (head_dim);
   AttentionPush push = { lq, lk, heads, (float) (scale / G_LN2) };
-  guint32 queries = g_getenv ("TUNE_Q") ? atoi (g_getenv ("TUNE_Q")) : 1;
-  guint32 chunk = g_getenv ("TUNE_C") ? atoi (g_getenv ("TUNE_C")) : 4;
-  guint32 wg = g_getenv ("TUNE_WG") ? atoi (g_getenv ("TUNE_WG")) : QUERIES_PER_GROUP;
-  guint32 local_size[3] = { wg, 1, 1 };
-  guint32 spec[] = { head_dim, key_tile_for (head_dim), queries, chunk };
+  guint32 local_size[3] = { chosen.workgroup, 1, 1 };
+  guint32 spec[] = { head_dim, key_tile_for (head_dim, chosen.key_chunk), chosen.queries, chosen.key_chunk };
+  guint32 per_group = chosen.workgroup * chosen.queries;
   AtBinding bindings[] = { at_tensor_binding (q), at_tensor_binding (k), at_tensor_binding (v),
                            at_tensor_binding (out) };
   return at_cmd_dispatch_full (cmd, &attention_kernel, local_size, spec, G_N_ELEMENTS (spec), bindings, &push,
-                               (lq + wg * queries - 1) / (wg * queries), heads, batch, "attention", error);
+                               (lq + per_group - 1) / per_group, heads, batch, "attention", error);
+}
+
+gboolean
+at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
+                 AtTensor *out, GError **error)
+{
+  return at_op_attention_full (cmd, q, k, v, heads, scale, NULL, out, error);
 }

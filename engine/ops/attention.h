@@ -13,11 +13,26 @@ G_BEGIN_DECLS
 
 #define AT_ATTENTION_MAX_HEAD_DIM 128
 
+/* How the kernel divides the work; at_attention_config_default() picks it
+ * per device and head size. Tests and benchmarks may set it. */
+typedef struct {
+  guint32 workgroup;   /* invocations per workgroup, 1..1024 */
+  guint32 queries;     /* queries per invocation, 1..16: K/V loads are shared by them */
+  guint32 key_chunk;   /* keys per online-softmax step, 1..8 (one exp2 and rescale each) */
+} AtAttentionConfig;
+
+void at_attention_config_default (AtGpu *gpu, guint head_dim, AtAttentionConfig *config);
+
 /* q [B, Lq, H*D], k and v [B, Lk, H*D] -> out [B, Lq, H*D] (B may be left
  * out: [L, H*D]). D = channels / heads, at most AT_ATTENTION_MAX_HEAD_DIM;
  * Lk >= 1. Per head: out = softmax(scale * Q K^T) V, where scale 0 means
  * the usual 1/sqrt(D). */
 gboolean at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
                           float scale, AtTensor *out, GError **error);
+
+/* at_op_attention with an explicit configuration (NULL = the default). */
+gboolean at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
+                               float scale, const AtAttentionConfig *config, AtTensor *out,
+                               GError **error);
 
 G_END_DECLS

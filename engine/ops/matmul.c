@@ -4,15 +4,20 @@
 
 #include "ops/matmul-private.h"
 
+/* One layout for both kernels. Operand layouts are strides rather than
+ * specialization constants: every pipeline costs seconds of compilation on
+ * lavapipe, and a multiply per address is nothing beside the loads. */
 typedef struct {
   guint32 m, n, k;
-  guint32 flags;           /* bit 0: add bias */
+  guint32 flags;           /* FLAG_* */
   guint32 a_batch_stride;  /* elements; 0 = broadcast */
   guint32 b_batch_stride;
   guint32 c_batch_stride;
   guint32 pad0;
+  guint32 a_stride_m, a_stride_k;
+  guint32 b_stride_k, b_stride_n;
 } MatmulPush;
-G_STATIC_ASSERT (sizeof (MatmulPush) == 32);
+G_STATIC_ASSERT (sizeof (MatmulPush) == 48);
 
 /* Bindings: a, b, bias (a stand-in when there is none), c. */
 static const AtKernelInfo matmul_regs_kernel = {
@@ -22,7 +27,7 @@ static const AtKernelInfo matmul_shared_kernel = {
   "matmul_shared", 4, 0x8, sizeof (MatmulPush), { 16, 16, 1 },
 };
 
-enum { FLAG_BIAS = 1 };
+enum { FLAG_BIAS = 1, FLAG_VEC_B = 2, FLAG_VEC_C = 4 };
 
 void
 at_gemm_config_default (AtGpu *gpu, AtGemmVariant variant, AtGemmConfig *config)
@@ -33,7 +38,7 @@ at_gemm_config_default (AtGpu *gpu, AtGemmVariant variant, AtGemmConfig *config)
   if (variant == AT_GEMM_REGISTERS)
     /* Measured on lavapipe (BENCHMARKS.md): what costs there is the
      * number of loads, so each invocation computes a large block. */
-    *config = (AtGemmConfig) { AT_GEMM_REGISTERS, { 16, 1 }, 32, 4, 1 };
+    *config = (AtGemmConfig) { AT_GEMM_REGISTERS, { 16, 1 }, 32, 8, 8 };
   else
     /* 64 × 64 tiles of 256 invocations, 4 × 4 outputs each: 8 KiB of
      * shared memory, within every device's 16 KiB minimum. */
@@ -53,7 +58,7 @@ at_gemm_config_resolve (AtGpu *gpu, const AtGemmConfig *config, AtGemmConfig *ou
   if (out->variant == AT_GEMM_REGISTERS)
     out->local_size[1] = 1;
   return at_op_check (out->local_size[0] > 0 && out->local_size[1] > 0 && out->tm > 0 && out->tn > 0 &&
-                      (out->variant == AT_GEMM_SHARED ? out->bk > 0 : out->local_size[0] % 8 == 0),
+                      (out->variant == AT_GEMM_SHARED ? out->bk > 0 : out->local_size[0] % 8 == 0 && out->bk >= 1 && out->bk <= 8),
                       op, "tile sizes must be positive (and the workgroup a multiple of 8 for REGISTERS)",
                       error);
 }
@@ -90,8 +95,7 @@ rows_are_vec4 (const AtTensor *t, guint32 row_len, guint32 tile)
 /* Records one product; the shapes are already checked. */
 static gboolean
 record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor *a, AtTensor *b,
-             AtTensor *bias, AtTensor *c, const MatmulPush *push, gboolean trans_a, gboolean trans_b,
-             guint32 batch, GError **error)
+             AtTensor *bias, AtTensor *c, MatmulPush *push, gboolean trans_b, guint32 batch, GError **error)
 {
   AtBinding bindings[] = {
     at_tensor_binding (a), at_tensor_binding (b), at_tensor_binding (bias != NULL ? bias : a),
@@ -100,16 +104,17 @@ record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor
   guint32 local[3] = { config->local_size[0], config->local_size[1], 1 };
   if (config->variant == AT_GEMM_REGISTERS)
     {
-      guint32 spec[] = {
-        config->tm, config->tn, trans_a, trans_b,
-        !trans_b && rows_are_vec4 (b, push->n, config->tn), rows_are_vec4 (c, push->n, config->tn),
-      };
+      if (!trans_b && rows_are_vec4 (b, push->n, config->tn))
+        push->flags |= FLAG_VEC_B;
+      if (rows_are_vec4 (c, push->n, config->tn))
+        push->flags |= FLAG_VEC_C;
+      guint32 spec[] = { config->tm, config->tn, config->bk };
       guint32 cols = local[0] * config->tn;
       return at_cmd_dispatch_full (cmd, &matmul_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings,
                                    push, (push->n + cols - 1) / cols, (push->m + config->tm - 1) / config->tm,
                                    batch, label, error);
     }
-  guint32 spec[] = { config->tm, config->tn, trans_a, trans_b, config->bk };
+  guint32 spec[] = { config->tm, config->tn, config->bk };
   guint32 bm = local[1] * config->tm, bn = local[0] * config->tn;
   return at_cmd_dispatch_full (cmd, &matmul_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, push,
                                (push->n + bn - 1) / bn, (push->m + bm - 1) / bm, batch, label, error);
@@ -147,8 +152,10 @@ matmul (AtCmd *cmd, const char *label, AtTensor *a, AtTensor *b, AtTensor *bias,
     .a_batch_stride = batch_of (a) == 1 ? 0 : m * ka,
     .b_batch_stride = batch_of (b) == 1 ? 0 : ka * n,
     .c_batch_stride = m * n,
+    .a_stride_m = trans_a ? 1 : ka, .a_stride_k = trans_a ? m : 1,
+    .b_stride_k = trans_b ? 1 : n, .b_stride_n = trans_b ? ka : 1,
   };
-  return record_gemm (cmd, &resolved, label, a, b, bias, c, &push, trans_a, trans_b, batch, error);
+  return record_gemm (cmd, &resolved, label, a, b, bias, c, &push, trans_b, batch, error);
 }
 
 gboolean

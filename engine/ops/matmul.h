@@ -29,7 +29,8 @@ typedef struct {
   AtGemmVariant variant;
   guint32 local_size[2];  /* workgroup x, y */
   guint32 tm, tn;         /* outputs per invocation: rows × columns */
-  guint32 bk;             /* K slice per shared tile (SHARED only) */
+  guint32 bk;             /* K slice: per shared tile (SHARED), or per
+                           * subgroup broadcast round (REGISTERS, 1-8) */
 } AtGemmConfig;
 
 /* The configuration the engine uses on gpu for variant (AUTO: the device's

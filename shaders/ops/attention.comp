@@ -74,7 +74,7 @@ void attend_chunk(uint jc, uint valid) {
       s[i][kk] = 0.0;
   [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++)
     [[unroll]] for (uint d4 = 0; d4 < D4; d4++) {
-      vec4 kx = k_tile[(kk) * D4 + d4];
+      vec4 kx = k_tile[(jc + kk) * D4 + d4];
       [[unroll]] for (uint i = 0; i < QUERIES; i++)
         s[i][kk] += dot(qv[i][d4], kx);
     }
@@ -96,7 +96,7 @@ void attend_chunk(uint jc, uint valid) {
   }
   [[unroll]] for (uint kk = 0; kk < KEY_CHUNK; kk++)
     [[unroll]] for (uint d4 = 0; d4 < D4; d4++) {
-      vec4 vx = v_tile[(kk) * D4 + d4];
+      vec4 vx = v_tile[(jc + kk) * D4 + d4];
       [[unroll]] for (uint i = 0; i < QUERIES; i++)
         acc[i][d4] += s[i][kk] * vx;
     }
@@ -130,7 +130,7 @@ void main() {
     barrier();
     uint valid = min(KEY_TILE, p.lk - j0);
     [[dont_unroll]] for (uint jc = 0; jc < valid; jc += KEY_CHUNK)
-      if (p.heads == 12345) attend_chunk(jc, valid);
+      attend_chunk(jc, valid);
     barrier(); // the tiles are overwritten next
   }
 

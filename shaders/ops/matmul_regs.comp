@@ -18,27 +18,22 @@
 //   eight K values with one load per lane (lane l takes k0 + l) and
 //   broadcasts them, instead of every lane loading all eight;
 // - each invocation owns TN consecutive columns of B, loaded per k (as vec4
-//   when VEC_B), and keeps a TM × TN block of sums.
+//   when FLAG_VEC_B), and keeps a TM × TN block of sums.
 // Per eight K steps a lane loads TM + 8·TN floats for 8·TM·TN FMAs.
 //
-// op(A) is A [M, K], or A [K, M] read transposed when TRANS_A; op(B) is
-// B [K, N], or B [N, K] read transposed when TRANS_B. Rows and columns past
+// op(A) and op(B) are read through strides, so either may be stored
+// transposed. Rows and columns past
 // the edge are clamped for loading and skipped for storing, so every
 // invocation stays active for the subgroup operations.
 #include "common.glsl"
 
 layout(constant_id = 3) const uint TM = 32;     // rows per workgroup
-layout(constant_id = 4) const uint TN = 4;      // columns per invocation
-layout(constant_id = 5) const bool TRANS_A = false;
-layout(constant_id = 6) const bool TRANS_B = false;
-// vec4 loads of B rows: !TRANS_B, N % 4 == 0, TN % 4 == 0, 16-byte aligned.
-layout(constant_id = 7) const bool VEC_B = false;
-// vec4 stores of C: N % 4 == 0, TN % 4 == 0, 16-byte aligned.
-layout(constant_id = 8) const bool VEC_C = false;
+layout(constant_id = 4) const uint TN = 8;      // columns per invocation
 
-// K values shared per broadcast round: the subgroup size, at most 8 (the
-// STEP list below).
-const uint MAX_SHARE = 8;
+// K values shared per broadcast round, at most 8 (the STEP list below) and
+// never more than the subgroup size. Fewer rounds of more steps mean fewer
+// loads but more code for LLVM to compile.
+layout(constant_id = 5) const uint MAX_SHARE = 8;
 
 AT_BUFFER_RO(0, a);
 AT_BUFFER_RO(1, b);
@@ -48,14 +43,23 @@ AT_BUFFER_WO(3, c);
 layout(std430, set = 0, binding = 1) readonly buffer b4_block { vec4 b4[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer c4_block { vec4 c4[]; };
 
+// Layouts travel as strides, not specialization constants: every pipeline
+// costs seconds of LLVM time on lavapipe, and address arithmetic is cheap
+// beside the loads.
 layout(push_constant) uniform Push {
   uint M, N, K;
-  uint flags;           // bit 0: add bias[n]
+  uint flags;           // FLAG_*
   uint a_batch_stride;  // elements; 0 broadcasts one matrix over the batch
   uint b_batch_stride;
   uint c_batch_stride;
   uint pad0;
+  uint a_stride_m, a_stride_k;  // op(A)[m, k] = a[m * a_stride_m + k * a_stride_k]
+  uint b_stride_k, b_stride_n;  // op(B)[k, n] = b[k * b_stride_k + n * b_stride_n]
 } p;
+
+const uint FLAG_BIAS = 1;   // add bias[n]
+const uint FLAG_VEC_B = 2;  // b_stride_n == 1, N % 4 == 0, TN % 4 == 0, aligned: vec4 loads
+const uint FLAG_VEC_C = 4;  // N % 4 == 0, TN % 4 == 0, aligned: vec4 stores
 
 float acc[TM][TN];
 float a_lane[TM];  // op(A)[m0 + i, k0 + this lane]
@@ -63,7 +67,7 @@ float bv[TN];
 
 // op(B)[k, n0 .. n0 + TN - 1] into bv.
 void load_b(uint base, uint n0, uint k) {
-  if (VEC_B) {
+  if ((p.flags & FLAG_VEC_B) != 0) {
     uint last = p.N / 4 - 1;
     [[unroll]] for (uint j = 0; j < TN; j += 4) {
       vec4 v = b4[(base + k * p.N) / 4 + min((n0 + j) / 4, last)];
@@ -71,16 +75,14 @@ void load_b(uint base, uint n0, uint k) {
         bv[j + r] = v[r];
     }
   } else {
-    [[unroll]] for (uint j = 0; j < TN; j++) {
-      uint n = min(n0 + j, p.N - 1);
-      bv[j] = TRANS_B ? b[base + n * p.K + k] : b[base + k * p.N + n];
-    }
+    [[unroll]] for (uint j = 0; j < TN; j++)
+      bv[j] = b[base + k * p.b_stride_k + min(n0 + j, p.N - 1) * p.b_stride_n];
   }
 }
 
 // One K step: row values from lane kk (a constant after expansion).
 #define STEP(kk)                                                    \
-  if (kk < steps) {                                                 \
+  if (kk < MAX_SHARE && kk < steps) {                                                 \
     load_b(b_base, n0, k0 + kk);                                    \
     [[unroll]] for (uint i = 0; i < TM; i++) {                      \
       float av = subgroupBroadcast(a_lane[i], kk);                  \
@@ -105,15 +107,13 @@ void main() {
 
   for (uint k0 = 0; k0 < p.K; k0 += share) {
     uint k = min(k0 + lane, p.K - 1);
-    [[unroll]] for (uint i = 0; i < TM; i++) {
-      uint m = min(m0 + i, p.M - 1);
-      a_lane[i] = TRANS_A ? a[a_base + k * p.M + m] : a[a_base + m * p.K + k];
-    }
+    [[unroll]] for (uint i = 0; i < TM; i++)
+      a_lane[i] = a[a_base + min(m0 + i, p.M - 1) * p.a_stride_m + k * p.a_stride_k];
     uint steps = min(share, p.K - k0);
     STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
   }
 
-  if ((p.flags & 1u) != 0) {
+  if ((p.flags & FLAG_BIAS) != 0) {
     [[unroll]] for (uint j = 0; j < TN; j++) {
       float add = bias[min(n0 + j, p.N - 1)];
       [[unroll]] for (uint i = 0; i < TM; i++)
@@ -124,7 +124,7 @@ void main() {
     uint m = m0 + i;
     if (m >= p.M)
       break;
-    if (VEC_C) {
+    if ((p.flags & FLAG_VEC_C) != 0) {
       [[unroll]] for (uint j = 0; j < TN; j += 4)
         if (n0 + j < p.N)
           c4[(c_base + m * p.N + n0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);

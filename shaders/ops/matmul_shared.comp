@@ -12,16 +12,13 @@
 // Invocation (x, y) owns rows y + i·WY and columns x + j·WX, so the reads
 // of the B tile and the stores of C are consecutive across a warp.
 //
-// op(A) is A [M, K], or A [K, M] read transposed when TRANS_A; op(B) is
-// B [K, N], or B [N, K] read transposed when TRANS_B. Elements outside the
-// matrices load as zero and are not stored.
+// op(A) and op(B) are read through strides, so either may be stored
+// transposed. Elements outside the matrices load as zero and are not stored.
 #include "common.glsl"
 
 layout(constant_id = 3) const uint TM = 4;
 layout(constant_id = 4) const uint TN = 4;
-layout(constant_id = 5) const bool TRANS_A = false;
-layout(constant_id = 6) const bool TRANS_B = false;
-layout(constant_id = 7) const uint BK = 16;
+layout(constant_id = 5) const uint BK = 16;
 
 const uint WX = gl_WorkGroupSize.x;
 const uint WY = gl_WorkGroupSize.y;
@@ -40,6 +37,8 @@ layout(push_constant) uniform Push {
   uint b_batch_stride;
   uint c_batch_stride;
   uint pad0;
+  uint a_stride_m, a_stride_k;  // op(A)[m, k] = a[m * a_stride_m + k * a_stride_k]
+  uint b_stride_k, b_stride_n;  // op(B)[k, n] = b[k * b_stride_k + n * b_stride_n]
 } p;
 
 shared float a_tile[BK * BM];  // [k][m]
@@ -55,6 +54,8 @@ void main() {
   uint a_base = batch * p.a_batch_stride;
   uint b_base = batch * p.b_batch_stride;
   uint c_base = batch * p.c_batch_stride;
+  bool a_k_major = p.a_stride_k == 1;  // A [M, K]: consecutive k are adjacent
+  bool b_k_major = p.b_stride_k == 1;  // B stored [N, K]
 
   float acc[TM][TN];
   [[unroll]] for (uint i = 0; i < TM; i++)
@@ -62,23 +63,24 @@ void main() {
       acc[i][j] = 0.0;
 
   for (uint k0 = 0; k0 < p.K; k0 += BK) {
-    // The index that runs fastest follows the operand's memory layout.
+    // The index that runs fastest follows the operand's memory layout, so
+    // consecutive invocations read consecutive addresses.
     for (uint e = tid; e < BM * BK; e += WX * WY) {
-      uint mm = TRANS_A ? e % BM : e / BK;
-      uint kk = TRANS_A ? e / BM : e % BK;
+      uint mm = a_k_major ? e / BK : e % BM;
+      uint kk = a_k_major ? e % BK : e / BM;
       uint m = tile_m + mm, k = k0 + kk;
       float v = 0.0;
       if (m < p.M && k < p.K)
-        v = TRANS_A ? a[a_base + k * p.M + m] : a[a_base + m * p.K + k];
+        v = a[a_base + m * p.a_stride_m + k * p.a_stride_k];
       a_tile[kk * BM + mm] = v;
     }
     for (uint e = tid; e < BN * BK; e += WX * WY) {
-      uint nn = TRANS_B ? e / BK : e % BN;
-      uint kk = TRANS_B ? e % BK : e / BN;
+      uint nn = b_k_major ? e / BK : e % BN;
+      uint kk = b_k_major ? e % BK : e / BN;
       uint n = tile_n + nn, k = k0 + kk;
       float v = 0.0;
       if (n < p.N && k < p.K)
-        v = TRANS_B ? b[b_base + n * p.K + k] : b[b_base + k * p.N + n];
+        v = b[b_base + k * p.b_stride_k + n * p.b_stride_n];
       b_tile[kk * BN + nn] = v;
     }
     barrier();

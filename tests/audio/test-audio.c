@@ -451,6 +451,14 @@ test_load_errors (void)
       write_bytes (path, data, cuts[i]);
       assert_load_fails (path, AT_AUDIO_ERROR_INVALID, NULL);
     }
+  /* Cut inside the samples (a download that stopped): what is there loads. */
+  g_autofree char *half = tmp_path ("half.wav");
+  gsize keep = 44 + 2 * 10001;   /* 16-bit mono, a 44-byte header */
+  write_bytes (half, data, keep);
+  g_autoptr (AtAudio) partial = load_ok (half);
+  g_assert_cmpuint (partial->n, ==, 10001);
+  g_assert_cmpmem (partial->samples, 10001 * sizeof (float), speech->samples, 10001 * sizeof (float));
+
   /* Header intact, fmt chunk damaged (channels = 0). */
   g_autofree char *damaged = tmp_path ("zero-channels.wav");
   g_autofree char *copy = g_memdup2 (data, len);

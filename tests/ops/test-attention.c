@@ -25,6 +25,7 @@ typedef struct {
   float qk_range;   /* q and k uniform in [-qk_range, qk_range) */
   float scale;      /* 0: 1/sqrt(D) */
   gint64 row_step;  /* check every row_step-th query */
+  const AtAttentionConfig *config;   /* NULL: the device default */
 } AttentionCase;
 
 /* One output row (all heads) for query i of batch item b. */
@@ -77,7 +78,7 @@ check_attention (const AttentionCase *c)
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (c->batch, c->lq, channels);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  at_op_attention (cmd, tq, tk, tv, c->heads, c->scale, out, &error);
+  at_op_attention_full (cmd, tq, tk, tv, c->heads, c->scale, c->config, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
   g_autofree float *all = test_download (out);
@@ -97,8 +98,10 @@ check_attention (const AttentionCase *c)
       }
   g_assert_cmpuint (at, ==, n);
   g_autofree char *what = g_strdup_printf ("attention B=%" G_GINT64_FORMAT " Lq=%" G_GINT64_FORMAT
-                                           " Lk=%" G_GINT64_FORMAT " H=%" G_GINT64_FORMAT " D=%" G_GINT64_FORMAT,
-                                           c->batch, c->lq, c->lk, c->heads, c->head_dim);
+                                           " Lk=%" G_GINT64_FORMAT " H=%" G_GINT64_FORMAT " D=%" G_GINT64_FORMAT
+                                           " config=%u/%u/%u", c->batch, c->lq, c->lk, c->heads, c->head_dim,
+                                           c->config ? c->config->workgroup : 0, c->config ? c->config->queries : 0,
+                                           c->config ? c->config->key_chunk : 0);
   test_assert_close (what, got, want, n, MAX_NSE, MAX_ABS);
 
   /* Every element was written, checked or not. */
@@ -118,7 +121,7 @@ static const AttentionCase self_cases[] = {
 static const AttentionCase cross_cases[] = {
   { 2, 300, 77, 4, 24, 1, 0, 1 },     /* image tokens onto text tokens */
   { 1, 5, 1000, 2, 64, 1, 0, 1 },     /* few queries, many keys */
-  { 1, 1, 33, 8, 16, 1, 0, 1 },       /* one query */
+  { 1, 1, 33, 8, 32, 1, 0, 1 },       /* one query */
   { 4, 33, 2, 2, 32, 1, 0.5f, 1 },    /* explicit scale, two keys */
   { 2, 130, 700, 8, 40, 3, 0, 1 },
 };
@@ -137,10 +140,28 @@ test_cross_attention (void)
     check_attention (&cross_cases[i]);
 }
 
+/* The GPU configuration (one query per invocation, four keys per softmax
+ * step) and an odd one (three queries 32 apart, keys in pairs), on lavapipe
+ * too: whichever the device picks, every configuration must be right. */
+static void
+test_attention_configs (void)
+{
+  static const AtAttentionConfig gpu_like = { 64, 1, 4 };
+  static const AtAttentionConfig odd = { 32, 3, 2 };
+  const AttentionCase cases[] = {
+    { 2, 300, 77, 4, 24, 1, 0, 1, &gpu_like },
+    { 1, 257, 257, 2, 3, 3, 0, 1, &gpu_like },
+    { 2, 300, 77, 4, 24, 1, 0, 1, &odd },
+    { 1, 97, 33, 2, 3, 3, 0, 1, &odd },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_attention (&cases[i]);
+}
+
 static void
 test_attention_64x64 (void)
 {
-  static const AttentionCase big = { 1, 4096, 4096, 2, 32, 1, 0, 61 };
+  static const AttentionCase big = { 1, 4096, 4096, 1, 32, 1, 0, 61 };
   check_attention (&big);
 }
 
@@ -175,6 +196,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ops/attention-self", test_self_attention);
   g_test_add_func ("/ops/attention-cross", test_cross_attention);
+  g_test_add_func ("/ops/attention-configs", test_attention_configs);
   g_test_add_func ("/ops/attention-64x64", test_attention_64x64);
   g_test_add_func ("/ops/attention-shape-errors", test_attention_shape_errors);
   return g_test_run ();

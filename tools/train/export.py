@@ -28,8 +28,7 @@ def schedule(steps):
 
 
 def describe(cfg, vocab_size, nparams, macs, ck):
-    D, H = cfg["width"], cfg["heads"]
-    c0, c1, c2 = cfg["unet_channels"]
+    D = cfg["width"]
     return {
         "format": "atelier-model",
         "version": 1,
@@ -82,15 +81,18 @@ def describe(cfg, vocab_size, nparams, macs, ck):
                 "resblock": "h = conv1(silu(gn1(x))); h = h + emb(se)[:, None, None]; h = conv2(silu(gn2(h))); out = (skip(x) if skip exists (1x1 conv) else x) + h",
                 "attnblock": "t = x as (H*W, C) tokens, row-major; t = t + self_attn(ln1(t)); t = t + cross_attn(ln2(t), context); t = t + fc2(gelu(fc1(ln3(t)))); back to (C, H, W)",
                 "graph": [
-                    "h = unet.conv_in(concat_channels(x_t, sketch))   # 4 -> %d, 64x64" % c0,
-                    "s0 = unet.d0(h)                                  # %d -> %d, 64x64" % (c0, c0),
-                    "h = avgpool2x2(s0); s1 = unet.d1(h)              # %d -> %d, 32x32" % (c0, c1),
-                    "h = avgpool2x2(s1); s2 = unet.d2_attn(unet.d2(h)) # %d -> %d, 16x16" % (c1, c2),
-                    "h = avgpool2x2(s2); h = unet.m2(unet.m_attn(unet.m1(h)))  # %d, 8x8" % c2,
-                    "h = up2(h); h = unet.u2_attn(unet.u2(concat(h, s2)))  # %d -> %d, 16x16" % (2 * c2, c2),
-                    "h = up2(h); h = unet.u1(concat(h, s1))           # %d -> %d, 32x32" % (c2 + c1, c1),
-                    "h = up2(h); h = unet.u0(concat(h, s0))           # %d -> %d, 64x64" % (c1 + c0, c0),
-                    "v = unet.conv_out(silu(unet.gn_out(h)))          # %d -> 3" % c0,
+                    "h = unet.conv_in(concat_channels(x_t, sketch))        # 4 -> ch[0], 64x64",
+                    "for i in 0..L-1 (L = len(unet_channels)):",
+                    "    if i > 0: h = avgpool2x2(h)                        # level i is 64 / 2^i pixels",
+                    "    h = unet.down.{i}(h)                               # resblock ch[max(i-1,0)] -> ch[i]",
+                    "    if i in unet_attn_levels: h = unet.down_attn.{i}(h, context)",
+                    "    s_i = h",
+                    "h = unet.m1(h); h = unet.m_attn(h, context); h = unet.m2(h)   # at the lowest level",
+                    "for i in L-1..0:",
+                    "    if i < L-1: h = up2(h)",
+                    "    h = unet.up.{i}(concat_channels(h, s_i))           # resblock (ch[i+1] or ch[L-1]) + ch[i] -> ch[i]",
+                    "    if i in unet_attn_levels: h = unet.up_attn.{i}(h, context)",
+                    "v = unet.conv_out(silu(unet.gn_out(h)))               # ch[0] -> 3",
                 ],
                 "notes": "up2 = nearest x2; avgpool2x2 = mean of each 2x2 block; concat is along channels, first argument first",
             },

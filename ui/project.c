@@ -1,0 +1,452 @@
+/* project.c — JSON manifest with base64 PNGs; atomic writes. */
+#define G_LOG_DOMAIN "atelier-ui"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <unistd.h>
+
+#include "ui/image-util.h"
+#include "ui/project-private.h"
+
+G_DEFINE_QUARK (at-project-error-quark, at_project_error)
+
+static gboolean fail_before_rename;
+
+void
+at_project_set_fail_before_rename_for_testing (gboolean fail)
+{
+  fail_before_rename = fail;
+}
+
+AtHistoryItem *
+at_history_item_new (const AtImage *image, const char *parameters, const AtRequest *request, guint64 seed)
+{
+  AtHistoryItem *item = g_new0 (AtHistoryItem, 1);
+  item->image = at_image_copy (image);
+  item->parameters = g_strdup (parameters);
+  item->request = at_request_copy (request);
+  /* the history keeps settings, not the inputs' pixels */
+  g_clear_pointer (&item->request->sketch, at_image_free);
+  g_clear_pointer (&item->request->init, at_image_free);
+  g_clear_pointer (&item->request->voice, g_free);
+  item->request->voice_len = 0;
+  item->seed = seed;
+  item->created = g_get_real_time () / G_USEC_PER_SEC;
+  return item;
+}
+
+void
+at_history_item_free (AtHistoryItem *item)
+{
+  if (item == NULL)
+    return;
+  g_clear_pointer (&item->image, at_image_free);
+  g_clear_pointer (&item->request, at_request_free);
+  g_free (item->parameters);
+  g_free (item);
+}
+
+AtProject *
+at_project_new (void)
+{
+  AtProject *p = g_new0 (AtProject, 1);
+  p->strokes = at_stroke_list_new ();
+  p->params = at_request_new ();
+  p->history = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
+  return p;
+}
+
+void
+at_project_free (AtProject *p)
+{
+  if (p == NULL)
+    return;
+  at_stroke_list_free (p->strokes);
+  g_clear_pointer (&p->sketch_image, at_image_free);
+  g_clear_pointer (&p->underlay, at_image_free);
+  g_clear_pointer (&p->params, at_request_free);
+  g_clear_pointer (&p->voice, at_audio_free);
+  g_free (p->voice_name);
+  g_ptr_array_unref (p->history);
+  g_free (p);
+}
+
+/* --- writing ------------------------------------------------------------- */
+
+static void
+add_image (JsonBuilder *b, const char *key, const AtImage *img)
+{
+  json_builder_set_member_name (b, key);
+  if (img == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  g_autoptr (GBytes) png = at_image_to_png_bytes (img);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (png, &len);
+  g_autofree char *b64 = g_base64_encode (data, len);
+  json_builder_add_string_value (b, b64);
+}
+
+static void
+add_params (JsonBuilder *b, const AtRequest *r)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt");
+  json_builder_add_string_value (b, r->prompt != NULL ? r->prompt : "");
+  json_builder_set_member_name (b, "negative");
+  json_builder_add_string_value (b, r->negative != NULL ? r->negative : "");
+  json_builder_set_member_name (b, "steps");
+  json_builder_add_int_value (b, r->steps);
+  json_builder_set_member_name (b, "guidance");
+  json_builder_add_double_value (b, r->guidance);
+  /* a string: JSON numbers lose 64-bit integers in many readers */
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, r->seed);
+  json_builder_set_member_name (b, "seed");
+  json_builder_add_string_value (b, seed);
+  json_builder_set_member_name (b, "sampler");
+  json_builder_add_string_value (b, at_sampler_kind_to_string (r->sampler));
+  json_builder_set_member_name (b, "sketch_strength");
+  json_builder_add_double_value (b, r->sketch_strength);
+  json_builder_set_member_name (b, "strength");
+  json_builder_add_double_value (b, r->strength);
+  json_builder_set_member_name (b, "count");
+  json_builder_add_int_value (b, r->count);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, r->size);
+  json_builder_end_object (b);
+}
+
+static char *
+project_to_json (const AtProject *p)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "atelier-project");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, AT_PROJECT_FORMAT_VERSION);
+
+  json_builder_set_member_name (b, "sketch");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "strokes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < at_stroke_list_get_n_strokes (p->strokes); i++)
+    {
+      AtStroke *s = at_stroke_list_get_stroke (p->strokes, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "width");
+      json_builder_add_double_value (b, s->width);
+      json_builder_set_member_name (b, "color");
+      json_builder_begin_array (b);
+      for (int c = 0; c < 4; c++)
+        json_builder_add_double_value (b, s->color[c]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "eraser");
+      json_builder_add_boolean_value (b, s->eraser);
+      /* flat [x, y, pressure, time, x, y, ...]: compact and fast to parse */
+      json_builder_set_member_name (b, "points");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < at_stroke_get_n_points (s); k++)
+        {
+          const AtStrokePoint *pt = at_stroke_get_point (s, k);
+          json_builder_add_double_value (b, pt->x);
+          json_builder_add_double_value (b, pt->y);
+          json_builder_add_double_value (b, pt->pressure);
+          json_builder_add_double_value (b, pt->time);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  add_image (b, "image", p->sketch_image);
+  add_image (b, "underlay", p->underlay);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "parameters");
+  add_params (b, p->params);
+  json_builder_set_member_name (b, "seed_locked");
+  json_builder_add_boolean_value (b, p->seed_locked);
+
+  json_builder_set_member_name (b, "voice");
+  if (p->voice != NULL)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, p->voice_name != NULL ? p->voice_name : "");
+      json_builder_set_member_name (b, "rate");
+      json_builder_add_int_value (b, p->voice->rate);
+      /* 16-bit little-endian PCM: half the size of float, inaudible loss */
+      g_autofree gint16 *pcm = g_new (gint16, p->voice->n);
+      for (gsize i = 0; i < p->voice->n; i++)
+        pcm[i] = GINT16_TO_LE ((gint16) lrintf (CLAMP (p->voice->samples[i], -1.0f, 1.0f) * 32767.0f));
+      g_autofree char *b64 = g_base64_encode ((const guchar *) pcm, p->voice->n * sizeof (gint16));
+      json_builder_set_member_name (b, "pcm16");
+      json_builder_add_string_value (b, b64);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->history->len; i++)
+    {
+      AtHistoryItem *item = g_ptr_array_index (p->history, i);
+      json_builder_begin_object (b);
+      add_image (b, "image", item->image);
+      json_builder_set_member_name (b, "parameters_text");
+      json_builder_add_string_value (b, item->parameters != NULL ? item->parameters : "");
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, item->seed);
+      json_builder_set_member_name (b, "seed");
+      json_builder_add_string_value (b, seed);
+      json_builder_set_member_name (b, "created");
+      json_builder_add_int_value (b, item->created);
+      json_builder_set_member_name (b, "parameters");
+      add_params (b, item->request);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* Temporary file beside the target, fsync, rename: readers see the old
+ * file or the new one, never half of either. */
+static gboolean
+write_atomically (GFile *file, const char *data, gsize len, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Projects can only be saved to local folders");
+      return FALSE;
+    }
+  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
+  int fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
+  if (fd < 0)
+    {
+      int err = errno;
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not write in “%s”: %s. Choose another folder.",
+                   dir, g_strerror (err));
+      return FALSE;
+    }
+  gsize done = 0;
+  while (done < len)
+    {
+      gssize n = write (fd, data + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int err = errno;
+          close (fd);
+          g_unlink (tmp);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
+          return FALSE;
+        }
+      done += n;
+    }
+  if (fsync (fd) != 0 || close (fd) != 0 || fail_before_rename)
+    {
+      int err = fail_before_rename ? EIO : errno;
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
+      return FALSE;
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      int err = errno;
+      g_unlink (tmp);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+at_project_save (const AtProject *project, GFile *file, GError **error)
+{
+  g_return_val_if_fail (project != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_autofree char *json = project_to_json (project);
+  return write_atomically (file, json, strlen (json), error);
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+static gboolean
+invalid (GError **error, const char *what)
+{
+  g_set_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_INVALID,
+               "This is not a valid Atelier project (%s). It may be damaged or another kind of file.", what);
+  return FALSE;
+}
+
+static gboolean
+read_image (JsonObject *obj, const char *key, AtImage **out, GError **error)
+{
+  *out = NULL;
+  if (!json_object_has_member (obj, key) || json_object_get_null_member (obj, key))
+    return TRUE;
+  const char *b64 = json_object_get_string_member_with_default (obj, key, NULL);
+  if (b64 == NULL)
+    return invalid (error, key);
+  gsize len;
+  g_autofree guchar *data = g_base64_decode (b64, &len);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  g_autoptr (GError) local = NULL;
+  *out = at_image_new_from_png_bytes (bytes, &local);
+  if (*out == NULL)
+    return invalid (error, key);
+  return TRUE;
+}
+
+static void
+read_params (JsonObject *o, AtRequest *r)
+{
+  if (o == NULL)
+    return;
+  g_free (r->prompt);
+  r->prompt = g_strdup (json_object_get_string_member_with_default (o, "prompt", ""));
+  g_free (r->negative);
+  r->negative = g_strdup (json_object_get_string_member_with_default (o, "negative", ""));
+  r->steps = (int) json_object_get_int_member_with_default (o, "steps", r->steps);
+  r->guidance = (float) json_object_get_double_member_with_default (o, "guidance", r->guidance);
+  const char *seed = json_object_get_string_member_with_default (o, "seed", NULL);
+  if (seed != NULL)
+    r->seed = g_ascii_strtoull (seed, NULL, 10);
+  AtSamplerKind kind;
+  if (at_sampler_kind_from_string (json_object_get_string_member_with_default (o, "sampler", ""), &kind))
+    r->sampler = kind;
+  r->sketch_strength = (float) json_object_get_double_member_with_default (o, "sketch_strength", r->sketch_strength);
+  r->strength = (float) json_object_get_double_member_with_default (o, "strength", r->strength);
+  r->count = (int) json_object_get_int_member_with_default (o, "count", r->count);
+  r->size = (int) json_object_get_int_member_with_default (o, "size", r->size);
+}
+
+static JsonObject *
+get_object (JsonObject *o, const char *key)
+{
+  JsonNode *node = json_object_get_member (o, key);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *o, const char *key)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, key) : NULL;
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+AtProject *
+at_project_load (GFile *file, GError **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_load_contents (file, NULL, &data, &len, NULL, error))
+    return NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  if (!json_parser_load_from_data (parser, data, len, &local))
+    return invalid (error, local->message), NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return invalid (error, "no top-level object"), NULL;
+  JsonObject *o = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "format", ""), "atelier-project") != 0)
+    return invalid (error, "no “format”: “atelier-project”"), NULL;
+  gint64 version = json_object_get_int_member_with_default (o, "version", 0);
+  if (version > AT_PROJECT_FORMAT_VERSION)
+    {
+      g_set_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_VERSION,
+                   "This project was saved by a newer Atelier (format %" G_GINT64_FORMAT "); update Atelier to open it.",
+                   version);
+      return NULL;
+    }
+
+  g_autoptr (AtProject) p = at_project_new ();
+  JsonObject *sketch = get_object (o, "sketch");
+  JsonArray *strokes = get_array (sketch, "strokes");
+  for (guint i = 0; strokes != NULL && i < json_array_get_length (strokes); i++)
+    {
+      JsonObject *s = json_array_get_object_element (strokes, i);
+      if (s == NULL)
+        return invalid (error, "a stroke"), NULL;
+      float color[4] = { 0, 0, 0, 1 };
+      JsonArray *c = get_array (s, "color");
+      for (guint k = 0; c != NULL && k < 4 && k < json_array_get_length (c); k++)
+        color[k] = (float) json_array_get_double_element (c, k);
+      g_autoptr (AtStroke) stroke = at_stroke_new ((float) json_object_get_double_member_with_default (s, "width", 0.01),
+                                                   color, json_object_get_boolean_member_with_default (s, "eraser", FALSE));
+      JsonArray *pts = get_array (s, "points");
+      guint n = pts != NULL ? json_array_get_length (pts) : 0;
+      if (n % 4 != 0)
+        return invalid (error, "stroke points"), NULL;
+      for (guint k = 0; k < n; k += 4)
+        at_stroke_add_point (stroke, json_array_get_double_element (pts, k), json_array_get_double_element (pts, k + 1),
+                             json_array_get_double_element (pts, k + 2), json_array_get_double_element (pts, k + 3));
+      at_stroke_list_append (p->strokes, stroke);
+    }
+  /* an opened project starts with an empty undo history */
+  at_stroke_list_forget_history (p->strokes);
+  if (sketch != NULL && (!read_image (sketch, "image", &p->sketch_image, error) ||
+                         !read_image (sketch, "underlay", &p->underlay, error)))
+    return NULL;
+
+  read_params (get_object (o, "parameters"), p->params);
+  p->seed_locked = json_object_get_boolean_member_with_default (o, "seed_locked", FALSE);
+
+  JsonObject *voice = get_object (o, "voice");
+  if (voice != NULL)
+    {
+      const char *b64 = json_object_get_string_member_with_default (voice, "pcm16", "");
+      gsize nbytes;
+      g_autofree guchar *pcm = g_base64_decode (b64, &nbytes);
+      gsize n = nbytes / 2;
+      int rate = (int) json_object_get_int_member_with_default (voice, "rate", 16000);
+      if (n > 0 && rate > 0)
+        {
+          p->voice = at_audio_new (n, rate);
+          for (gsize i = 0; i < n; i++)
+            {
+              gint16 v;
+              memcpy (&v, pcm + 2 * i, 2);
+              p->voice->samples[i] = GINT16_FROM_LE (v) / 32767.0f;
+            }
+          p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
+        }
+    }
+
+  JsonArray *history = get_array (o, "history");
+  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+    {
+      JsonObject *h = json_array_get_object_element (history, i);
+      if (h == NULL)
+        return invalid (error, "a history entry"), NULL;
+      g_autoptr (AtImage) img = NULL;
+      if (!read_image (h, "image", &img, error))
+        return NULL;
+      if (img == NULL)
+        continue;
+      g_autoptr (AtRequest) r = at_request_new ();
+      read_params (get_object (h, "parameters"), r);
+      const char *seed = json_object_get_string_member_with_default (h, "seed", "0");
+      AtHistoryItem *item = at_history_item_new (img, json_object_get_string_member_with_default (h, "parameters_text", ""),
+                                                 r, g_ascii_strtoull (seed, NULL, 10));
+      item->created = json_object_get_int_member_with_default (h, "created", item->created);
+      g_ptr_array_add (p->history, item);
+    }
+  return g_steal_pointer (&p);
+}

@@ -1,0 +1,60 @@
+/* project.h — an Atelier project on disk (see docs/PROJECT_FORMAT.md).
+ *
+ * AtProject is plain data the window fills before saving and reads after
+ * opening: the strokes, the imported sketch and underlay, the prompts, the
+ * voice clip, the parameters and the history of results. It owns every
+ * field. at_project_save() writes atomically: a failed save leaves an
+ * existing file as it was.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "audio/audio-file.h"
+#include "request.h"
+#include "ui/stroke-list.h"
+
+G_BEGIN_DECLS
+
+#define AT_PROJECT_FORMAT_VERSION 1
+
+#define AT_PROJECT_ERROR (at_project_error_quark ())
+GQuark at_project_error_quark (void);
+typedef enum {
+  AT_PROJECT_ERROR_INVALID,   /* not an Atelier project, or damaged */
+  AT_PROJECT_ERROR_VERSION,   /* written by a newer Atelier */
+} AtProjectError;
+
+typedef struct {
+  AtImage *image;          /* RGB result */
+  char *parameters;        /* the PNG "parameters" text the engine wrote */
+  AtRequest *request;      /* the settings that made it (no images or voice) */
+  guint64 seed;            /* this image's own seed */
+  gint64 created;          /* unix time, seconds */
+} AtHistoryItem;
+
+AtHistoryItem *at_history_item_new (const AtImage *image, const char *parameters,
+                                    const AtRequest *request, guint64 seed);
+void at_history_item_free (AtHistoryItem *item);
+
+typedef struct {
+  AtStrokeList *strokes;   /* never NULL */
+  AtImage *sketch_image;   /* may be NULL */
+  AtImage *underlay;       /* may be NULL */
+  AtRequest *params;       /* prompt, negative and numbers; images unused */
+  gboolean seed_locked;
+  AtAudio *voice;          /* may be NULL */
+  char *voice_name;
+  GPtrArray *history;      /* AtHistoryItem*, oldest first */
+} AtProject;
+
+AtProject *at_project_new (void);
+void at_project_free (AtProject *project);
+
+gboolean at_project_save (const AtProject *project, GFile *file, GError **error);
+AtProject *at_project_load (GFile *file, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtProject, at_project_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtHistoryItem, at_history_item_free)
+
+G_END_DECLS

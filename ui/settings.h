@@ -1,0 +1,13 @@
+/* settings.h — the studio's GSettings, from the installed schema or, when
+ * running from the build tree, from the schema compiled into it. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A new reference, or NULL when no schema is found (a message says so;
+ * callers then use the defaults). */
+GSettings *at_settings_new (void);
+
+G_END_DECLS
