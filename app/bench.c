@@ -14,6 +14,7 @@ typedef struct {
 
 static const BenchMode modes[] = {
   { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS on this machine (default)" },
+  { "generate", at_bench_generate, "the built-in model end to end beside PyTorch on this machine" },
 };
 
 static int

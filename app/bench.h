@@ -7,6 +7,7 @@
 #pragma once
 
 int at_bench_ops (int argc, char **argv);
+int at_bench_generate (int argc, char **argv);
 
 /* Median of n values (sorts values in place). */
 double at_bench_median (double *values, int n);

@@ -54,6 +54,7 @@ struct _AtGpu {
   guint32 staging_memory_type;
   GPtrArray *blocks;          /* AtMemoryBlock* */
   GMutex memory_lock;
+  guint64 memory_in_use, memory_peak, memory_reserved;
   GMutex queue_lock;          /* the queue and transfer_pool */
   VkCommandPool transfer_pool; /* staging copies */
 

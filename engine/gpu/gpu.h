@@ -71,6 +71,10 @@ gboolean at_gpu_supports_fp16 (AtGpu *gpu);
 /* Largest range one storage-buffer binding may cover, in bytes. */
 guint64 at_gpu_max_binding_size (AtGpu *gpu);
 
+/* Bytes of device memory in use by buffers now and at most so far, and
+ * reserved from the driver in blocks. */
+void at_gpu_get_memory_usage (AtGpu *gpu, guint64 *in_use, guint64 *peak, guint64 *reserved);
+
 /* Writes the per-operator profile table (no-op unless profiling is on). */
 void at_gpu_print_profile (AtGpu *gpu, FILE *out);
 gboolean at_gpu_is_profiling (AtGpu *gpu);

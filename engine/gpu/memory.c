@@ -197,19 +197,21 @@ at_gpu_memory_alloc (AtGpu *gpu, VkDeviceSize size, AtMemoryBlock **out_block,
   VkDeviceSize align = at_gpu_memory_alignment (gpu);
   size = (MAX (size, 1) + align - 1) / align * align;
   g_mutex_lock (&gpu->memory_lock);
-  for (guint i = 0; i < gpu->blocks->len; i++)
+  AtMemoryBlock *block = NULL;
+  for (guint i = 0; i < gpu->blocks->len && block == NULL; i++)
     if (block_take (gpu->blocks->pdata[i], size, offset))
-      {
-        *out_block = gpu->blocks->pdata[i];
-        g_mutex_unlock (&gpu->memory_lock);
-        return TRUE;
-      }
-  AtMemoryBlock *block = block_new (gpu, MAX (size, BLOCK_SIZE), error);
-  if (block != NULL)
+      block = gpu->blocks->pdata[i];
+  if (block == NULL && (block = block_new (gpu, MAX (size, BLOCK_SIZE), error)) != NULL)
     {
       g_ptr_array_add (gpu->blocks, block);
+      gpu->memory_reserved += block->size;
       block_take (block, size, offset);
+    }
+  if (block != NULL)
+    {
       *out_block = block;
+      gpu->memory_in_use += size;
+      gpu->memory_peak = MAX (gpu->memory_peak, gpu->memory_in_use);
     }
   g_mutex_unlock (&gpu->memory_lock);
   return block != NULL;
@@ -249,5 +251,16 @@ at_gpu_memory_release (AtGpu *gpu, AtMemoryBlock *block, VkDeviceSize offset, Vk
         }
     }
   block->used -= size;
+  gpu->memory_in_use -= size;
+  g_mutex_unlock (&gpu->memory_lock);
+}
+
+void
+at_gpu_get_memory_usage (AtGpu *gpu, guint64 *in_use, guint64 *peak, guint64 *reserved)
+{
+  g_mutex_lock (&gpu->memory_lock);
+  *in_use = gpu->memory_in_use;
+  *peak = gpu->memory_peak;
+  *reserved = gpu->memory_reserved;
   g_mutex_unlock (&gpu->memory_lock);
 }

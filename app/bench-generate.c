@@ -1,0 +1,127 @@
+/* bench-generate.c — `atelier-bench generate`: the built-in model end to
+ * end on the engine beside Debian's PyTorch running the same model with the
+ * same weights on the same machine, in the same run (tools/bench/
+ * torch_generate.py), as a table with ratios. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <json-glib/json-glib.h>
+
+#include "app/bench.h"
+#include "atelier-config.h"
+#include "engine.h"
+
+typedef struct {
+  double unet_ms, step_ms, image_ms[2];
+  double peak_mib;
+} Timings;
+
+static const int STEP_COUNTS[2] = { 8, 20 };
+
+static AtResult *
+run_request (AtEngine *engine, int steps, float guidance, GError **error)
+{
+  g_autoptr (AtRequest) r = at_request_new ();
+  r->prompt = g_strdup ("red apple");
+  r->sketch = at_image_new (64, 64, 1);
+  memset (r->sketch->pixels, 255, 64 * 64);
+  for (int y = 16; y < 48; y++)
+    r->sketch->pixels[y * 64 + 32] = 0;
+  r->steps = steps;
+  r->guidance = guidance;
+  r->seed = 1;
+  return at_engine_generate (engine, r, NULL, NULL, NULL, error);
+}
+
+static gboolean
+measure_engine (AtEngine *engine, Timings *t, GError **error)
+{
+  g_autoptr (AtResult) warm = run_request (engine, 1, 3.0f, error);   /* pipelines, caches */
+  g_autoptr (AtResult) single = warm ? run_request (engine, 3, 1.0f, error) : NULL;
+  if (single == NULL)
+    return FALSE;
+  t->unet_ms = single->per_call_ms;
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (AtResult) image = run_request (engine, STEP_COUNTS[i], 3.0f, error);
+      if (image == NULL)
+        return FALSE;
+      t->image_ms[i] = image->total_ms;
+      t->step_ms = image->per_call_ms;
+    }
+  guint64 in_use, peak, reserved;
+  at_gpu_get_memory_usage (at_engine_get_gpu (engine), &in_use, &peak, &reserved);
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  t->peak_mib = usage.ru_maxrss / 1024.0;
+  g_print ("engine device memory: peak %.1f MiB in use, %.1f MiB reserved in blocks\n",
+           peak / 1048576.0, reserved / 1048576.0);
+  return TRUE;
+}
+
+static gboolean
+measure_torch (const char *script, const char *model_dir, Timings *t, char **version, GError **error)
+{
+  g_autofree char *out = NULL;
+  int status = 0;
+  const char *argv[] = { "/usr/bin/python3", script, model_dir, "8", "20", NULL };
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, error) ||
+      !g_spawn_check_wait_status (status, error))
+    return FALSE;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, out, -1, error))
+    return FALSE;
+  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+  t->unet_ms = json_object_get_double_member (o, "unet_ms");
+  t->step_ms = 2 * t->unet_ms;
+  t->image_ms[0] = json_object_get_double_member (o, "image_ms_8");
+  t->image_ms[1] = json_object_get_double_member (o, "image_ms_20");
+  t->peak_mib = json_object_get_double_member (o, "peak_rss_mib");
+  *version = g_strdup_printf ("PyTorch %s, %" G_GINT64_FORMAT " threads", json_object_get_string_member (o, "torch"),
+                              json_object_get_int_member (o, "threads"));
+  return TRUE;
+}
+
+static void
+row (const char *what, double ours, double theirs, const char *unit)
+{
+  printf ("| %-34s | %10.1f %-3s | %10.1f %-3s | %6.2f |\n", what, ours, unit, theirs, unit, theirs / ours);
+}
+
+int
+at_bench_generate (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *model_dir = g_strdup (g_getenv ("ATELIER_MODEL_DIR"));
+  if (model_dir == NULL)
+    model_dir = g_strdup (AT_SOURCE_MODEL_DIR);
+  g_autofree char *script = g_build_filename (AT_SOURCE_DIR, "tools", "bench", "torch_generate.py", NULL);
+  g_autoptr (AtEngine) engine = at_engine_new (NULL, model_dir, &error);
+  if (engine == NULL)
+    {
+      fprintf (stderr, "atelier-bench generate: %s\n", error->message);
+      return 1;
+    }
+  Timings ours = { 0 }, theirs = { 0 };
+  g_autofree char *torch = NULL;
+  if (!measure_engine (engine, &ours, &error) || !measure_torch (script, model_dir, &theirs, &torch, &error))
+    {
+      fprintf (stderr, "atelier-bench generate: %s\n", error->message);
+      return 1;
+    }
+  printf ("\nBuilt-in model %s at %dx%d, guided (CFG 3, two UNet passes a step), Euler\n",
+          at_engine_get_model_name (engine), at_engine_get_native_size (engine), at_engine_get_native_size (engine));
+  printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Atelier", "PyTorch", "ratio");
+  printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Vulkan", "CPU", "PT/At");
+  printf ("|%s|%s|%s|%s|\n", "------------------------------------", "----------------", "----------------", "--------");
+  row ("UNet forward", ours.unet_ms, theirs.unet_ms, "ms");
+  row ("guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
+  row ("image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
+  row ("image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
+  row ("peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
+  printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n",
+          at_gpu_get_device_info (at_engine_get_gpu (engine))->name,
+          at_gpu_get_device_info (at_engine_get_gpu (engine))->driver, torch);
+  return 0;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""The PyTorch side of `atelier-bench generate`: the same model, the same
+weights (resources/models, fp16 read as fp32), the same guided Euler loop,
+timed on this machine's CPU. Prints one JSON object on stdout.
+
+Usage: torch_generate.py MODEL_DIR STEPS [STEPS ...]
+"""
+import json
+import os
+import resource
+import sys
+import time
+
+import torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+from model import AtelierModel, Tokenizer  # noqa: E402
+import st  # noqa: E402
+
+
+def load(models):
+    conf = json.load(open(os.path.join(models, "atelier-model.json")))
+    tj = json.load(open(os.path.join(models, "tokenizer.json")))
+    model = AtelierModel(conf["vocab_size"], conf["hyper"])
+    sd = {k: v.float() for k, v in st.load_file(os.path.join(models, "atelier-model.safetensors")).items()}
+    model.load_state_dict(sd)
+    return model.eval(), Tokenizer(tj["vocab"], tj["max_tokens"])
+
+
+def main():
+    models, steps_list = sys.argv[1], [int(s) for s in sys.argv[2:]]
+    model, tok = load(models)
+    ids = torch.tensor([tok.encode("red apple")])
+    sketch = torch.zeros(1, 1, 64, 64)
+    sketch[0, 0, 16:48, 31:33] = 1.0
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    with torch.no_grad():
+        ctx, _, pooled, _ = model.condition(1, ids, None, sketch, torch.ones(1, dtype=torch.bool))
+        uctx, _, upooled, _ = model.condition(1)
+        x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+        t = torch.full((1,), 0.5)
+        zs = torch.zeros_like(sketch)
+        model.unet(x, sketch, t, ctx, None, pooled)   # warm-up
+        calls = 5
+        start = time.perf_counter()
+        for _ in range(calls):
+            model.unet(x, sketch, t, ctx, None, pooled)
+        out["unet_ms"] = (time.perf_counter() - start) * 1000 / calls
+        for steps in steps_list:
+            start = time.perf_counter()
+            ts = torch.linspace(1, 0, steps + 1)
+            xs = x.clone()
+            for i in range(steps):
+                tt = torch.full((1,), float(ts[i]))
+                vc = model.unet(xs, sketch, tt, ctx, None, pooled)
+                vu = model.unet(xs, zs, tt, uctx, None, upooled)
+                xs = xs + float(ts[i + 1] - ts[i]) * (vu + 3.0 * (vc - vu))
+            out["image_ms_%d" % steps] = (time.perf_counter() - start) * 1000
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
