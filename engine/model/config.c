@@ -57,26 +57,35 @@ get_double (Reader *r, JsonObject *obj, const char *key, double min, double max)
   return value;
 }
 
-static void
-get_ints (Reader *r, JsonObject *obj, const char *key, int *out, guint n)
+/* Reads a list of min_n..max_n integers in [lo, hi]; returns how many. */
+static guint
+get_int_list (Reader *r, JsonObject *obj, const char *key, int *out, guint min_n, guint max_n, int lo, int hi)
 {
   JsonNode *node = member (r, obj, key, JSON_NODE_ARRAY);
   if (node == NULL)
-    return;
+    return 0;
   JsonArray *array = json_node_get_array (node);
-  if (json_array_get_length (array) != n)
+  guint n = json_array_get_length (array);
+  if (n < min_n || n > max_n)
     {
       g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: \"%s\" must list %u integers", r->path, key, n);
-      return;
+                   "%s: \"%s\" must list %u to %u integers", r->path, key, min_n, max_n);
+      return 0;
     }
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && r->error == NULL; i++)
     {
       out[i] = json_array_get_int_element (array, i);
-      if (out[i] < 1 || out[i] > 4096)
+      if (out[i] < lo || out[i] > hi)
         g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                      "%s: \"%s\" holds an out-of-range value", r->path, key);
     }
+  return n;
+}
+
+static void
+get_ints (Reader *r, JsonObject *obj, const char *key, int *out, guint n)
+{
+  get_int_list (r, obj, key, out, n, n, 1, 4096);
 }
 
 static JsonObject *
@@ -122,7 +131,11 @@ read_hyper (Reader *r, JsonObject *h, AtModelConfig *c)
   c->fusion_layers = get_int (r, h, "fusion_layers", 0, 64);
   get_ints (r, h, "image_enc_channels", c->image_enc_channels, 4);
   c->embed_dim = get_int (r, h, "embed_dim", 1, 4096);
-  get_ints (r, h, "unet_channels", c->unet_channels, 3);
+  c->unet_levels = get_int_list (r, h, "unet_channels", c->unet_channels, 1, AT_UNET_MAX_LEVELS, 1, 4096);
+  int levels[AT_UNET_MAX_LEVELS];
+  guint n_attn = get_int_list (r, h, "unet_attn_levels", levels, 0, AT_UNET_MAX_LEVELS, 0, AT_UNET_MAX_LEVELS - 1);
+  for (guint i = 0; i < n_attn; i++)
+    c->unet_attn_levels |= 1u << levels[i];
   c->unet_attn_mlp_ratio = get_int (r, h, "unet_attn_mlp_ratio", 1, 16);
   c->temb_dim = get_int (r, h, "temb_dim", 1, 8192);
   c->time_freq_dim = get_int (r, h, "time_freq_dim", 2, 8192);
@@ -139,17 +152,19 @@ check_consistency (Reader *r, AtModelConfig *c)
     return;
   if (c->width % c->heads != 0)
     problem = "width must be a multiple of heads";
-  else if (c->image_size % 8 != 0)
-    problem = "image_size must be a multiple of 8";
+  else if (c->image_size % 8 != 0 || c->image_size % (1 << (c->unet_levels - 1)) != 0)
+    problem = "image_size must be a multiple of 8 and of 2^(UNet levels - 1)";
   else if (c->time_freq_dim % 2 != 0)
     problem = "time_freq_dim must be even";
   else if (c->mel.n_frames % c->audio_stack != 0)
     problem = "mel n_frames must be a multiple of audio_stack";
-  else if (c->unet_channels[0] % c->gn_groups || c->unet_channels[1] % c->gn_groups ||
-           c->unet_channels[2] % c->gn_groups)
-    problem = "unet_channels must be multiples of gn_groups";
-  else if (c->unet_channels[2] % c->heads != 0)
-    problem = "the deepest UNet width must be a multiple of heads";
+  for (int i = 0; problem == NULL && i < c->unet_levels; i++)
+    if (c->unet_channels[i] % c->gn_groups != 0)
+      problem = "unet_channels must be multiples of gn_groups";
+    else if (((c->unet_attn_levels >> i) & 1 || i == c->unet_levels - 1) && c->unet_channels[i] % c->heads != 0)
+      problem = "UNet levels with attention must have a multiple of heads channels";
+  if (problem == NULL && c->unet_attn_levels >> c->unet_levels != 0)
+    problem = "unet_attn_levels names a level the UNet does not have";
   if (problem != NULL)
     g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", r->path, problem);
 }

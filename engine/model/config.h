@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+#define AT_UNET_MAX_LEVELS 6
+
 typedef struct {
   int sample_rate, clip_samples, n_fft, hop, win, n_mels, n_frames;
   double fmin, fmax, log_floor, log_offset, log_div;
@@ -24,7 +26,9 @@ typedef struct {
   int fusion_layers;
   int image_enc_channels[4];
   int embed_dim;
-  int unet_channels[3];
+  int unet_channels[AT_UNET_MAX_LEVELS];   /* level i runs at image_size / 2^i */
+  int unet_levels;
+  guint32 unet_attn_levels;                 /* bit i: attention after level i's blocks */
   int unet_attn_mlp_ratio;
   int temb_dim, time_freq_dim;
   double time_multiplier;

@@ -80,23 +80,30 @@ static void
 load_unet (AtModel *m, AtLoader *l)
 {
   const AtModelConfig *c = m->config;
-  int c0 = c->unet_channels[0], c1 = c->unet_channels[1], c2 = c->unet_channels[2];
+  const int *ch = c->unet_channels, levels = c->unet_levels;
   at_linear_load (l, &m->time1, c->time_freq_dim, c->temb_dim, "unet.time1");
   at_linear_load (l, &m->time2, c->temb_dim, c->temb_dim, "unet.time2");
-  at_conv_load (l, &m->conv_in, c->image_channels + 1, c0, 3, 1, 1, "unet.conv_in");
-  at_res_block_load (l, &m->d0, c0, c0, "unet.d0");
-  at_res_block_load (l, &m->d1, c0, c1, "unet.d1");
-  at_res_block_load (l, &m->d2, c1, c2, "unet.d2");
-  at_attn_block_load (l, &m->d2_attn, c2, "unet.d2_attn");
-  at_res_block_load (l, &m->m1, c2, c2, "unet.m1");
-  at_attn_block_load (l, &m->m_attn, c2, "unet.m_attn");
-  at_res_block_load (l, &m->m2, c2, c2, "unet.m2");
-  at_res_block_load (l, &m->u2, 2 * c2, c2, "unet.u2");
-  at_attn_block_load (l, &m->u2_attn, c2, "unet.u2_attn");
-  at_res_block_load (l, &m->u1, c2 + c1, c1, "unet.u1");
-  at_res_block_load (l, &m->u0, c1 + c0, c0, "unet.u0");
-  at_norm_load (l, &m->gn_out, c0, "unet.gn_out");
-  at_conv_load (l, &m->conv_out, c0, c->image_channels, 3, 1, 1, "unet.conv_out");
+  at_conv_load (l, &m->conv_in, c->image_channels + 1, ch[0], 3, 1, 1, "unet.conv_in");
+  for (int i = 0; i < levels; i++)
+    {
+      g_autofree char *down = g_strdup_printf ("unet.down.%d", i);
+      g_autofree char *down_attn = g_strdup_printf ("unet.down_attn.%d", i);
+      g_autofree char *up = g_strdup_printf ("unet.up.%d", i);
+      g_autofree char *up_attn = g_strdup_printf ("unet.up_attn.%d", i);
+      int below = i + 1 < levels ? ch[i + 1] : ch[levels - 1];
+      at_res_block_load (l, &m->down[i], ch[MAX (i - 1, 0)], ch[i], down);
+      at_res_block_load (l, &m->up[i], below + ch[i], ch[i], up);
+      if ((c->unet_attn_levels >> i) & 1)
+        {
+          at_attn_block_load (l, &m->down_attn[i], ch[i], down_attn);
+          at_attn_block_load (l, &m->up_attn[i], ch[i], up_attn);
+        }
+    }
+  at_res_block_load (l, &m->m1, ch[levels - 1], ch[levels - 1], "unet.m1");
+  at_attn_block_load (l, &m->m_attn, ch[levels - 1], "unet.m_attn");
+  at_res_block_load (l, &m->m2, ch[levels - 1], ch[levels - 1], "unet.m2");
+  at_norm_load (l, &m->gn_out, ch[0], "unet.gn_out");
+  at_conv_load (l, &m->conv_out, ch[0], c->image_channels, 3, 1, 1, "unet.conv_out");
 }
 
 AtModel *
@@ -239,19 +246,29 @@ at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, At
   AtTensor *emb = at_g_timestep_embedding (g, t, c->time_freq_dim, c->time_multiplier);
   emb = at_linear_forward (g, &m->time2, at_g_silu (g, at_linear_forward (g, &m->time1, emb)));
   AtTensor *se = at_g_silu (g, at_g_add (g, emb, pooled));
+  AtTensor *skips[AT_UNET_MAX_LEVELS];
 
   AtTensor *h = at_conv_forward (g, &m->conv_in, at_g_concat (g, x, sketch, 1));
-  AtTensor *s0 = at_res_block_forward (g, &m->d0, h, se);
-  AtTensor *s1 = at_res_block_forward (g, &m->d1, at_g_avg_pool2x2 (g, s0), se);
-  AtTensor *s2 = at_res_block_forward (g, &m->d2, at_g_avg_pool2x2 (g, s1), se);
-  s2 = at_attn_block_forward (g, &m->d2_attn, s2, ctx);
-  h = at_res_block_forward (g, &m->m1, at_g_avg_pool2x2 (g, s2), se);
+  for (int i = 0; i < c->unet_levels; i++)
+    {
+      if (i > 0)
+        h = at_g_avg_pool2x2 (g, h);
+      h = at_res_block_forward (g, &m->down[i], h, se);
+      if ((c->unet_attn_levels >> i) & 1)
+        h = at_attn_block_forward (g, &m->down_attn[i], h, ctx);
+      skips[i] = h;
+    }
+  h = at_res_block_forward (g, &m->m1, h, se);
   h = at_attn_block_forward (g, &m->m_attn, h, ctx);
   h = at_res_block_forward (g, &m->m2, h, se);
-  h = at_res_block_forward (g, &m->u2, at_g_concat (g, at_g_upsample2x (g, h), s2, 1), se);
-  h = at_attn_block_forward (g, &m->u2_attn, h, ctx);
-  h = at_res_block_forward (g, &m->u1, at_g_concat (g, at_g_upsample2x (g, h), s1, 1), se);
-  h = at_res_block_forward (g, &m->u0, at_g_concat (g, at_g_upsample2x (g, h), s0, 1), se);
+  for (int i = c->unet_levels - 1; i >= 0; i--)
+    {
+      if (i < c->unet_levels - 1)
+        h = at_g_upsample2x (g, h);
+      h = at_res_block_forward (g, &m->up[i], at_g_concat (g, h, skips[i], 1), se);
+      if ((c->unet_attn_levels >> i) & 1)
+        h = at_attn_block_forward (g, &m->up_attn[i], h, ctx);
+    }
   h = at_g_group_norm (g, h, c->gn_groups, m->gn_out.weight, m->gn_out.bias, c->gn_eps, TRUE);
   return at_conv_forward (g, &m->conv_out, h);
 }

@@ -53,8 +53,8 @@ typedef struct {
   /* denoiser */
   AtLinear time1, time2;
   AtConv conv_in, conv_out;
-  AtResBlock d0, d1, d2, m1, m2, u2, u1, u0;
-  AtAttnBlock d2_attn, m_attn, u2_attn;
+  AtResBlock down[AT_UNET_MAX_LEVELS], up[AT_UNET_MAX_LEVELS], m1, m2;
+  AtAttnBlock down_attn[AT_UNET_MAX_LEVELS], up_attn[AT_UNET_MAX_LEVELS], m_attn;
   AtNorm gn_out;
 } AtModel;
 
