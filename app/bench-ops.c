@@ -1,11 +1,12 @@
 /* bench-ops.c — `atelier-bench ops`: GFLOP/s of the engine's matmul and
  * conv2d beside OpenBLAS, measured in the same run on the same machine.
  *
- * GPU side: each case is recorded once into an AtCmd, submitted once to warm
- * up (pipeline compilation, first touch of memory), then submitted --runs
- * times; the wall-clock time around each at_cmd_submit() is one sample and
- * the median is reported. CPU side: cblas_sgemm (and, for the convolution,
- * im2col + cblas_sgemm, the im2col counted) the same way. Both outputs are
+ * GPU side: each case is recorded once into an AtCmd and submitted once to
+ * warm up (pipeline compilation, first touch of memory); a sample is the
+ * wall-clock time around one at_cmd_submit(). CPU side: cblas_sgemm (for
+ * the convolution im2col + cblas_sgemm, the im2col counted). After the
+ * warm-ups the two sides alternate, --runs samples each, so both see the
+ * same load on a shared machine; medians are reported. Both outputs are
  * compared, so a fast wrong kernel does not pass unnoticed. */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ typedef struct {
   char *variant;
   char *tiles;
   gboolean quick;
+  char *only;
 } OpsOptions;
 
 typedef struct {
@@ -64,21 +66,32 @@ max_rel_error (const float *got, const float *want, gsize n)
   return scale > 0 ? err / scale : err;
 }
 
-/* Warm-up, then the median of runs submissions of the recorded cmd. */
+/* The CPU side of a case: one call computes the whole result. */
+typedef void (*CpuFunc) (gpointer data);
+
+/* One warm-up of each side, then runs rounds that time one submission of
+ * the recorded cmd and one CPU call back to back, so both sides see the
+ * same load when the machine is shared; the medians are kept. */
 static gboolean
-time_cmd (AtCmd *cmd, int runs, double *median, GError **error)
+time_interleaved (AtCmd *cmd, CpuFunc cpu, gpointer data, int runs, OpsRow *row, GError **error)
 {
   if (!at_cmd_submit (cmd, error))
     return FALSE;
-  g_autofree double *samples = g_new (double, runs);
+  cpu (data);
+  g_autofree double *gpu_samples = g_new (double, runs);
+  g_autofree double *cpu_samples = g_new (double, runs);
   for (int i = 0; i < runs; i++)
     {
       double start = now_s ();
       if (!at_cmd_submit (cmd, error))
         return FALSE;
-      samples[i] = now_s () - start;
+      double middle = now_s ();
+      cpu (data);
+      gpu_samples[i] = middle - start;
+      cpu_samples[i] = now_s () - middle;
     }
-  *median = at_bench_median (samples, runs);
+  row->gpu_s = at_bench_median (gpu_samples, runs);
+  row->blas_s = at_bench_median (cpu_samples, runs);
   return TRUE;
 }
 
@@ -97,6 +110,19 @@ blas_sgemm (int m, int n, int k, const float *a, const float *b, float *c)
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
 }
 
+typedef struct {
+  int size;
+  const float *a, *b;
+  float *c;
+} MatmulCpu;
+
+static void
+matmul_cpu (gpointer data)
+{
+  MatmulCpu *job = data;
+  blas_sgemm (job->size, job->size, job->size, job->a, job->b, job->c);
+}
+
 static gboolean
 bench_matmul (AtGpu *gpu, const AtGemmConfig *config, int size, int runs, OpsRow *row, GError **error)
 {
@@ -110,19 +136,10 @@ bench_matmul (AtGpu *gpu, const AtGemmConfig *config, int size, int runs, OpsRow
   g_autoptr (AtTensor) tb = ta != NULL ? upload (gpu, b, 2, shape, error) : NULL;
   g_autoptr (AtTensor) tc = tb != NULL ? upload (gpu, NULL, 2, shape, error) : NULL;
   g_autoptr (AtCmd) cmd = tc != NULL ? at_cmd_new (gpu, error) : NULL;
+  MatmulCpu job = { size, a, b, want };
   if (cmd == NULL || !at_op_matmul_full (cmd, ta, tb, NULL, tc, 0, config, error) ||
-      !time_cmd (cmd, runs, &row->gpu_s, error) || !at_tensor_download (tc, got, error))
+      !time_interleaved (cmd, matmul_cpu, &job, runs, row, error) || !at_tensor_download (tc, got, error))
     return FALSE;
-
-  blas_sgemm (size, size, size, a, b, want);
-  g_autofree double *samples = g_new (double, runs);
-  for (int i = 0; i < runs; i++)
-    {
-      double start = now_s ();
-      blas_sgemm (size, size, size, a, b, want);
-      samples[i] = now_s () - start;
-    }
-  row->blas_s = at_bench_median (samples, runs);
   row->flops = 2.0 * size * size * size;
   row->rel_err = max_rel_error (got, want, n);
   return TRUE;
@@ -150,6 +167,21 @@ im2col (const float *x, int cin, int h, int w, int k, int pad, float *cols)
         }
 }
 
+typedef struct {
+  int channels, size, k, pad;
+  const float *x, *w;
+  float *cols, *y;
+} ConvCpu;
+
+static void
+conv_cpu (gpointer data)
+{
+  ConvCpu *job = data;
+  int taps = job->channels * job->k * job->k, pixels = job->size * job->size;
+  im2col (job->x, job->channels, job->size, job->size, job->k, job->pad, job->cols);
+  blas_sgemm (job->channels, pixels, taps, job->w, job->cols, job->y);
+}
+
 static gboolean
 bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int runs, OpsRow *row,
             GError **error)
@@ -168,20 +200,10 @@ bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int 
                                        : NULL;
   g_autoptr (AtCmd) cmd = ty != NULL ? at_cmd_new (gpu, error) : NULL;
   AtConv2dParams params = { { 1, 1 }, { pad, pad } };
+  ConvCpu job = { channels, size, k, pad, x, w, cols, want };
   if (cmd == NULL || !at_op_conv2d_full (cmd, tx, tw, NULL, ty, &params, config, error) ||
-      !time_cmd (cmd, runs, &row->gpu_s, error) || !at_tensor_download (ty, got, error))
+      !time_interleaved (cmd, conv_cpu, &job, runs, row, error) || !at_tensor_download (ty, got, error))
     return FALSE;
-
-  g_autofree double *samples = g_new (double, runs);
-  for (int i = -1; i < runs; i++)
-    {
-      double start = now_s ();
-      im2col (x, channels, size, size, k, pad, cols);
-      blas_sgemm (channels, pixels, taps, w, cols, want);
-      if (i >= 0)
-        samples[i] = now_s () - start;
-    }
-  row->blas_s = at_bench_median (samples, runs);
   row->flops = 2.0 * channels * taps * pixels;
   row->rel_err = max_rel_error (got, want, nx);
   return TRUE;
@@ -237,6 +259,18 @@ cpu_model (void)
   return g_strstrip (g_strndup (colon + 1, end != NULL ? (gsize) (end - colon - 1) : strlen (colon + 1)));
 }
 
+/* The machine may be shared: the load average says how much. */
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  g_auto (GStrv) fields = g_strsplit (text, " ", 4);
+  return g_strv_length (fields) >= 3 ? g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2])
+                                     : g_strdup ("unknown");
+}
+
 static void
 print_header (AtGpu *gpu, const AtGemmConfig *config)
 {
@@ -252,17 +286,55 @@ print_header (AtGpu *gpu, const AtGemmConfig *config)
           config->variant == AT_GEMM_REGISTERS ? "register-blocked (no shared memory)" : "shared-memory tiles",
           config->local_size[0], config->local_size[1], config->tm, config->tn,
           slices);
+#ifdef AT_HAVE_OPENBLAS_INFO
   printf ("OpenBLAS:  core %s, %d threads, OPENBLAS_CORETYPE=%s\n", openblas_get_corename (),
           openblas_get_num_threads (), coretype != NULL ? coretype : "(unset: OpenBLAS's own detection)");
   printf ("           %s\n", openblas_get_config ());
+#else
+  printf ("BLAS:      not OpenBLAS (core and threads unknown); OPENBLAS_CORETYPE=%s\n",
+          coretype != NULL ? coretype : "(unset)");
+#endif
+  g_autofree char *load = load_average ();
+  printf ("Load:      %s (1, 5, 15 min) at start\n", load);
+}
+
+/* printf pads by bytes; names hold ³, × and →. */
+static void
+print_padded (const char *text, int width)
+{
+  printf ("%s%*s", text, MAX (0, width - (int) g_utf8_strlen (text, -1)), "");
+}
+
+/* An AVX-512 OpenBLAS core forced on a CPU without AVX-512 (for example
+ * OPENBLAS_CORETYPE=SkylakeX on an AMD EPYC of this generation) dies with
+ * an illegal instruction at the first sgemm: say so instead. */
+static gboolean
+check_blas_core (GError **error)
+{
+#ifdef AT_HAVE_OPENBLAS_INFO
+  const char *core = openblas_get_corename ();
+  static const char *const avx512_cores[] = { "skylakex", "cooperlake", "sapphirerapids" };
+  for (gsize i = 0; i < G_N_ELEMENTS (avx512_cores); i++)
+    if (g_ascii_strcasecmp (core, avx512_cores[i]) == 0 && !__builtin_cpu_supports ("avx512f"))
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                     "OpenBLAS core %s needs AVX-512, which this CPU does not have, and would stop on an "
+                     "illegal instruction; unset OPENBLAS_CORETYPE or choose an AVX2 core (Haswell, Zen)",
+                     core);
+        return FALSE;
+      }
+#endif
+  return TRUE;
 }
 
 static void
 print_row (const OpsRow *row)
 {
   double gpu = row->flops / row->gpu_s * 1e-9, blas = row->flops / row->blas_s * 1e-9;
-  printf ("| %-34s | %9.1f | %9.1f | %9.1f | %9.1f | %6.3f | %8.1e |\n", row->name, row->gpu_s * 1e3, gpu,
-          row->blas_s * 1e3, blas, gpu / blas, row->rel_err);
+  printf ("| ");
+  print_padded (row->name, 30);
+  printf (" | %9.1f | %9.1f | %9.1f | %9.1f | %6.3f | %8.1e |\n", row->gpu_s * 1e3, gpu, row->blas_s * 1e3, blas,
+          gpu / blas, row->rel_err);
   fflush (stdout);
 }
 
@@ -275,7 +347,8 @@ at_bench_ops (int argc, char **argv)
     { "device", 'd', 0, G_OPTION_ARG_STRING, &options.device, "Vulkan device: index or part of its name", "DEVICE" },
     { "variant", 0, 0, G_OPTION_ARG_STRING, &options.variant, "auto (by device type), registers or shared", "NAME" },
     { "tiles", 0, 0, G_OPTION_ARG_STRING, &options.tiles, "Override the tiling: outputs per invocation and workgroup size", "TM,TN,WX[,WY,BK]" },
-    { "quick", 'q', 0, G_OPTION_ARG_NONE, &options.quick, "Skip matmul 2048³", NULL },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &options.quick, "Skip matmul 2048^3", NULL },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &options.only, "Run only the cases whose name contains TEXT (e.g. conv)", "TEXT" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— GFLOP/s of matmul and conv2d beside OpenBLAS");
@@ -288,34 +361,37 @@ at_bench_ops (int argc, char **argv)
     }
   options.runs = CLAMP (options.runs, 1, 1000);
   g_autofree char *device = options.device, *variant = options.variant, *tiles = options.tiles;
+  g_autofree char *only = options.only;
 
-  g_autoptr (AtGpu) gpu = at_gpu_new (options.device, &error);
+  g_autoptr (AtGpu) gpu = NULL;
   AtGemmConfig config;
-  if (gpu == NULL || !parse_config (gpu, &options, &config, &error))
+  if (!check_blas_core (&error) || (gpu = at_gpu_new (options.device, &error)) == NULL ||
+      !parse_config (gpu, &options, &config, &error))
     {
       fprintf (stderr, "atelier-bench: %s\n", error->message);
       return 1;
     }
   print_header (gpu, &config);
-  printf ("Timing:    median of %d runs after one warm-up; GPU = wall clock around at_cmd_submit\n\n", options.runs);
-  printf ("| %-34s | %9s | %9s | %9s | %9s | %6s | %8s |\n", "case", "GPU ms", "GPU GF/s", "BLAS ms", "BLAS GF/s",
+  printf ("Timing:    median of %d runs after one warm-up, GPU and BLAS alternating; "
+          "GPU = wall clock around at_cmd_submit\n\n", options.runs);
+  printf ("| %-30s | %9s | %9s | %9s | %9s | %6s | %8s |\n", "case", "GPU ms", "GPU GF/s", "BLAS ms", "BLAS GF/s",
           "ratio", "max err");
-  printf ("|%s|%s|%s|%s|%s|%s|%s|\n", "------------------------------------", "-----------", "-----------",
+  printf ("|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "-----------", "-----------",
           "-----------", "-----------", "--------", "----------");
   fflush (stdout);
 
   static const int sizes[] = { 1024, 2048 };
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      if (options.quick && sizes[i] > 1024)
-        continue;
       g_autofree char *name = g_strdup_printf ("matmul %d³", sizes[i]);
+      if ((options.quick && sizes[i] > 1024) || (only != NULL && strstr (name, only) == NULL))
+        continue;
       OpsRow row = { name };
       if (!bench_matmul (gpu, &config, sizes[i], options.runs, &row, &error))
         break;
       print_row (&row);
     }
-  if (error == NULL)
+  if (error == NULL && (only == NULL || strstr ("conv2d 3×3 128→128 64×64 pad 1", only) != NULL))
     {
       OpsRow row = { "conv2d 3×3 128→128 64×64 pad 1" };
       if (bench_conv (gpu, &config, 128, 64, options.runs, &row, &error))
@@ -326,7 +402,8 @@ at_bench_ops (int argc, char **argv)
       fprintf (stderr, "atelier-bench: %s\n", error->message);
       return 1;
     }
+  g_autofree char *load = load_average ();
   printf ("\nratio = GPU GF/s ÷ BLAS GF/s; max err = max |GPU − BLAS| ÷ max |BLAS|. "
-          "BLAS conv = im2col + sgemm, im2col timed.\n");
+          "BLAS conv = im2col + sgemm, im2col timed.\nLoad at end: %s\n", load);
   return 0;
 }

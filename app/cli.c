@@ -12,6 +12,9 @@ print_usage (FILE *out)
            "Usage: atelier [--version] [--list-devices] [FILE.atelier]\n"
            "       atelier generate --prompt TEXT [--sketch FILE] [--voice FILE] -o FILE.png [...]\n"
            "               (atelier generate --help lists every option)\n"
+           "       atelier transcribe FILE [--json] [--words \"W1 W2\"]\n"
+           "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
+           "               [--rate N] [--pitch N] [--list-voices]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -39,6 +42,16 @@ at_cli_run (int argc, char **argv, int *status)
   if (strcmp (arg, "generate") == 0)
     {
       *status = at_cli_generate (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "transcribe") == 0)
+    {
+      *status = at_cli_transcribe (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "narrate") == 0)
+    {
+      *status = at_cli_narrate (argc - 1, argv + 1);
       return TRUE;
     }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)

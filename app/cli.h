@@ -20,5 +20,9 @@ gboolean at_cli_run (int argc, char **argv, int *status);
 int at_cli_list_devices (void);
 /* `atelier generate ...`; argv[0] is "generate". */
 int at_cli_generate (int argc, char **argv);
+/* `atelier transcribe FILE ...` and `atelier narrate TEXT -o FILE ...`;
+ * argv[0] is the verb. */
+int at_cli_transcribe (int argc, char **argv);
+int at_cli_narrate (int argc, char **argv);
 
 G_END_DECLS

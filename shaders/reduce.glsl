@@ -1,5 +1,5 @@
-// Workgroup-wide reductions through shared memory, for kernels where one
-// workgroup owns one row or group (norms, softmax). Plain shared memory and
+// Reductions for kernels that own a row or group (norms, softmax):
+// workgroup-wide ones through shared memory, and a compensated sum. Plain shared memory and
 // barriers rather than subgroup arithmetic, which Vulkan does not guarantee.
 // The workgroup size along x must be a power of two; y and z must be 1.
 // Every invocation of the workgroup must call these in uniform control flow.
@@ -7,6 +7,18 @@
 #define AT_REDUCE_GLSL
 
 shared float at_reduce_scratch[gl_WorkGroupSize.x];
+
+// Compensated (Kahan) summation: long per-invocation sums (an invocation
+// per row on CPU devices) keep about fp32 precision instead of losing
+// log2(n) bits. `precise` stops the compiler from simplifying the
+// compensation away.
+void at_kahan_add(inout float sum, inout float compensation, float value) {
+  precise float y = value - compensation;
+  precise float t = sum + y;
+  precise float lost = (t - sum) - y;
+  compensation = lost;
+  sum = t;
+}
 
 float at_workgroup_sum(float value) {
   uint t = gl_LocalInvocationID.x;

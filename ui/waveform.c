@@ -15,10 +15,9 @@ at_waveform_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtWaveform *self = AT_WAVEFORM (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  GdkRGBA color;
-  gtk_widget_get_color (widget, &color);
+  /* mid-grey and the Adwaita accent read on both light and dark cards */
   float mid = h / 2.0f;
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { color.red, color.green, color.blue, 0.25f },
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.5f, 0.5f, 0.5f, 0.4f },
                              &GRAPHENE_RECT_INIT (0, mid - 0.5f, w, 1));
   if (self->audio == NULL || self->audio->n == 0 || w <= 0)
     return;

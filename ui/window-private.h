@@ -19,6 +19,9 @@ void at_window_set_params (AtWindow *self, int steps, guint64 seed, int count);
 gboolean at_window_is_generating (AtWindow *self);
 /* TRUE once the engine is loaded, or failed (then error is set). */
 gboolean at_window_engine_settled (AtWindow *self, const GError **error);
+/* Loads on a worker; the voice row shows it when done. */
+void at_window_load_voice (AtWindow *self, GFile *file);
+const char *at_window_get_voice_label (AtWindow *self);
 /* The last toast's text, or NULL. */
 const char *at_window_get_last_toast (AtWindow *self);
 /* The request the controls describe now (sketch rendered). */

@@ -12,6 +12,7 @@
 
 #define MAX_KEY_TILE 32
 #define SHARED_BUDGET 16384
+#define CPU_LOOP_BUDGET 65000 /* lavapipe allows 65535; a little margin */
 
 typedef struct {
   guint32 lq;
@@ -84,11 +85,30 @@ at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint h
                     chosen.queries <= 16 && chosen.key_chunk >= 1 && chosen.key_chunk <= 8,
                     "attention", "invalid configuration", error))
     return FALSE;
+  guint32 key_tile = key_tile_for (head_dim, chosen.key_chunk);
+  if (at_gpu_get_device_info (at_tensor_get_gpu (q))->type == AT_GPU_DEVICE_CPU)
+    {
+      /* lavapipe ends an invocation after 65535 loop iterations in all,
+       * which would leave the output silently wrong. Per tile: the tile
+       * loop, the loading loop and the chunk loop, each counting one more
+       * than it runs (measured: D=32 fails from about 54000 keys). */
+      guint64 tiles = (lk + key_tile - 1) / key_tile;
+      guint64 load_steps = ((head_dim + 3) / 4 * key_tile + chosen.workgroup - 1) / chosen.workgroup;
+      guint64 chunks = (key_tile + chosen.key_chunk - 1) / chosen.key_chunk;
+      guint64 iterations = tiles * (3 + load_steps + chunks) + 1;
+      if (iterations > CPU_LOOP_BUDGET)
+        {
+          g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,
+                       "attention: %" G_GINT64_FORMAT " keys are more than this CPU device can take "
+                       "in one invocation (raise key_chunk or split the keys)", lk);
+          return FALSE;
+        }
+    }
   if (scale == 0)
     scale = 1.0f / sqrtf (head_dim);
   AttentionPush push = { lq, lk, heads, (float) (scale / G_LN2) };
   guint32 local_size[3] = { chosen.workgroup, 1, 1 };
-  guint32 spec[] = { head_dim, key_tile_for (head_dim, chosen.key_chunk), chosen.queries, chosen.key_chunk };
+  guint32 spec[] = { head_dim, key_tile, chosen.queries, chosen.key_chunk };
   guint32 per_group = chosen.workgroup * chosen.queries;
   AtBinding bindings[] = { at_tensor_binding (q), at_tensor_binding (k), at_tensor_binding (v),
                            at_tensor_binding (out) };

@@ -5,15 +5,19 @@
 #include "ops/conv2d.h"
 #include "ops/matmul-private.h"
 
+/* One layout for both kernels. The kernel size is a push constant: one
+ * pipeline per tiling serves every convolution, which matters on lavapipe
+ * where a pipeline takes seconds to compile. */
 typedef struct {
   guint32 cin, h, w;
   guint32 cout, oh, ow;
+  guint32 kh, kw;
   guint32 stride_y, stride_x;
   guint32 pad_y, pad_x;
-  guint32 flags;  /* bit 0: add bias */
-  guint32 pad0;
+  guint32 flags;  /* FLAG_* */
+  guint32 pad0, pad1, pad2;
 } Conv2dPush;
-G_STATIC_ASSERT (sizeof (Conv2dPush) == 48);
+G_STATIC_ASSERT (sizeof (Conv2dPush) == 64);
 
 /* Bindings: x, weight, bias (a stand-in when there is none), y. */
 static const AtKernelInfo conv2d_regs_kernel = {
@@ -23,7 +27,7 @@ static const AtKernelInfo conv2d_shared_kernel = {
   "conv2d_shared", 4, 0x8, sizeof (Conv2dPush), { 16, 16, 1 },
 };
 
-enum { FLAG_BIAS = 1 };
+enum { FLAG_BIAS = 1, FLAG_VEC_Y = 2 };
 
 gint64
 at_conv2d_output_size (gint64 in, gint64 kernel, guint stride, guint padding)
@@ -79,7 +83,7 @@ at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, At
     return shape_error (x, weight, bias, y, params, "there are no input channels", error);
 
   Conv2dPush push = {
-    .cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow,
+    .cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow, .kh = kh, .kw = kw,
     .stride_y = params->stride[0], .stride_x = params->stride[1],
     .pad_y = params->padding[0], .pad_x = params->padding[1],
     .flags = bias != NULL ? FLAG_BIAS : 0,
@@ -92,13 +96,16 @@ at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, At
   guint64 npix = (guint64) oh * ow;
   if (conf.variant == AT_GEMM_REGISTERS)
     {
-      guint32 spec[] = { conf.tm, conf.tn, kh, kw };
+      /* Whole vec4 stores when every image's pixel rows stay aligned. */
+      if (npix % 4 == 0 && conf.tn % 4 == 0 && y->offset % 16 == 0)
+        push.flags |= FLAG_VEC_Y;
+      guint32 spec[] = { conf.tm, conf.tn, conf.bk };
       guint64 pixels = (guint64) local[0] * conf.tn;
       return at_cmd_dispatch_full (cmd, &conv2d_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
                                    (npix + pixels - 1) / pixels, (cout + conf.tm - 1) / conf.tm, batch,
                                    "conv2d", error);
     }
-  guint32 spec[] = { conf.tm, conf.tn, kh, kw, conf.bk };
+  guint32 spec[] = { conf.tm, conf.tn, conf.bk };
   guint64 bm = (guint64) local[1] * conf.tm, bn = (guint64) local[0] * conf.tn;
   return at_cmd_dispatch_full (cmd, &conv2d_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
                                (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error);

@@ -20,14 +20,17 @@ typedef enum {
 
 typedef enum {
   AT_GEMM_AUTO,       /* by device type: CPU devices -> REGISTERS, else SHARED */
-  AT_GEMM_REGISTERS,  /* no shared memory, vec4 loads, large blocks per invocation */
-  AT_GEMM_SHARED,     /* shared-memory tiles of BM × BN, K sliced by bk */
+  AT_GEMM_REGISTERS,  /* no shared memory: a workgroup's invocations share tm
+                       * rows through subgroup broadcasts (needs subgroup
+                       * ballot operations, which every CPU driver has) */
+  AT_GEMM_SHARED,     /* shared-memory tiles of (y·tm) × (x·tn), K sliced by bk */
 } AtGemmVariant;
 
-/* Tiling, fixed at pipeline creation as specialization constants. */
+/* Tiling, fixed at pipeline creation as specialization constants: one
+ * pipeline per configuration serves every shape and transposition. */
 typedef struct {
   AtGemmVariant variant;
-  guint32 local_size[2];  /* workgroup x, y */
+  guint32 local_size[2];  /* workgroup x, y; REGISTERS: x a multiple of 8, y = 1 */
   guint32 tm, tn;         /* outputs per invocation: rows × columns */
   guint32 bk;             /* K slice: per shared tile (SHARED), or per
                            * subgroup broadcast round (REGISTERS, 1-8) */

@@ -1,11 +1,13 @@
-/* norm.c — group norm and layer norm on one shader, one workgroup per
- * normalised segment (a group of one sample, or a row). */
+/* norm.c — group norm and layer norm on one shader, a workgroup (GPUs) or
+ * an invocation (CPU devices) per normalised segment: a group of one
+ * sample, or a row. */
 #define G_LOG_DOMAIN "atelier-ops"
 
 #include "ops/norm.h"
 
 #define MAX_LOCAL_SIZE 256
 #define MIN_LOCAL_SIZE 32
+#define SERIAL_LOCAL_SIZE 8  /* one SIMD vector of lavapipe: most workgroups for its threads */
 
 typedef struct {
   guint32 n_segments;
@@ -44,7 +46,7 @@ check_affine (const char *op, AtTensor *weight, AtTensor *bias, gint64 channels,
 static gboolean
 normalize (AtCmd *cmd, const char *label, AtTensor *x, AtTensor *weight, AtTensor *bias,
            guint64 n_segments, guint64 seg_len, guint64 inner, guint64 channels, float eps,
-           gboolean silu, AtTensor *out, GError **error)
+           gboolean silu, AtReduceVariant variant, AtTensor *out, GError **error)
 {
   if (!at_tensor_check_same_shape (label, x, out, error) ||
       !at_op_check (eps >= 0, label, "eps must not be negative", error) ||
@@ -52,9 +54,12 @@ normalize (AtCmd *cmd, const char *label, AtTensor *x, AtTensor *weight, AtTenso
     return FALSE;
   if (at_tensor_numel (x) == 0)
     return TRUE;
+  if (!at_reduce_variant_resolve (&variant, x, seg_len, label, error))
+    return FALSE;
+  gboolean serial = variant == AT_REDUCE_SERIAL;
   NormPush push = { n_segments, seg_len, inner, channels, eps };
-  guint32 spec[] = { weight != NULL, silu ? 1 : 0 };
-  guint32 local_size[3] = { local_size_for (seg_len), 1, 1 };
+  guint32 spec[] = { weight != NULL, silu ? 1 : 0, serial };
+  guint32 local_size[3] = { serial ? SERIAL_LOCAL_SIZE : local_size_for (seg_len), 1, 1 };
   /* Without an affine map the shader never reads bindings 1 and 2. */
   AtBinding bindings[] = {
     at_tensor_binding (x),
@@ -63,14 +68,14 @@ normalize (AtCmd *cmd, const char *label, AtTensor *x, AtTensor *weight, AtTenso
     at_tensor_binding (out),
   };
   guint32 gx, gy;
-  at_cmd_grid_1d (cmd, n_segments, 1, &gx, &gy);
+  at_cmd_grid_1d (cmd, n_segments, serial ? local_size[0] : 1, &gx, &gy);
   return at_cmd_dispatch_full (cmd, &norm_kernel, local_size, spec, G_N_ELEMENTS (spec), bindings, &push,
                                gx, gy, 1, label, error);
 }
 
 gboolean
-at_op_group_norm (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weight, AtTensor *bias, float eps,
-                  gboolean silu, AtTensor *out, GError **error)
+at_op_group_norm_full (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weight, AtTensor *bias, float eps,
+                       gboolean silu, AtReduceVariant variant, AtTensor *out, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && x != NULL && out != NULL, FALSE);
   const char *label = silu ? "group_norm_silu" : "group_norm";
@@ -82,17 +87,31 @@ at_op_group_norm (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weight, AtTen
       !check_affine (label, weight, bias, channels, error))
     return FALSE;
   return normalize (cmd, label, x, weight, bias, (guint64) n * groups, (guint64) (channels / groups) * inner,
-                    inner, channels, eps, silu, out, error);
+                    inner, channels, eps, silu, variant, out, error);
 }
 
 gboolean
-at_op_layer_norm (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, float eps, AtTensor *out,
-                  GError **error)
+at_op_layer_norm_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, float eps,
+                       AtReduceVariant variant, AtTensor *out, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && x != NULL && out != NULL, FALSE);
   gint64 channels = at_tensor_dim (x, -1);
   if (!check_affine ("layer_norm", weight, bias, channels, error))
     return FALSE;
   return normalize (cmd, "layer_norm", x, weight, bias, channels > 0 ? at_tensor_numel (x) / channels : 0,
-                    channels, 1, channels, eps, FALSE, out, error);
+                    channels, 1, channels, eps, FALSE, variant, out, error);
+}
+
+gboolean
+at_op_group_norm (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weight, AtTensor *bias, float eps,
+                  gboolean silu, AtTensor *out, GError **error)
+{
+  return at_op_group_norm_full (cmd, x, groups, weight, bias, eps, silu, AT_REDUCE_AUTO, out, error);
+}
+
+gboolean
+at_op_layer_norm (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, float eps, AtTensor *out,
+                  GError **error)
+{
+  return at_op_layer_norm_full (cmd, x, weight, bias, eps, AT_REDUCE_AUTO, out, error);
 }

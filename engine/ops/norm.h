@@ -3,9 +3,10 @@
  * Both follow PyTorch (nn.GroupNorm, nn.LayerNorm over the last dimension):
  * biased variance, eps added to the variance, then weight*y + bias per
  * channel. weight and bias are both given or both NULL (no affine map).
- * Both record into an AtCmd; out may be the same tensor as x. */
+ * All record into an AtCmd; out may be the same tensor as x. */
 #pragma once
 
+#include "ops/reduce.h"
 #include "ops/tensor.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,13 @@ gboolean at_op_group_norm (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weig
  * weight and bias are [C]. out has x's shape. */
 gboolean at_op_layer_norm (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias,
                            float eps, AtTensor *out, GError **error);
+
+/* The same with an explicit variant (AT_REDUCE_AUTO = the device's). */
+gboolean at_op_group_norm_full (AtCmd *cmd, AtTensor *x, guint groups, AtTensor *weight,
+                                AtTensor *bias, float eps, gboolean silu,
+                                AtReduceVariant variant, AtTensor *out, GError **error);
+gboolean at_op_layer_norm_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias,
+                                float eps, AtReduceVariant variant, AtTensor *out,
+                                GError **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "ops/downsample.h"
 #include "ops/timestep.h"
 #include "ops/elementwise.h"
+#include "ops/reduce.h"
 #include "ops/norm.h"
 #include "ops/softmax.h"
 #include "ops/attention.h"

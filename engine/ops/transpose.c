@@ -1,4 +1,4 @@
-/* transpose.c — batched 2D transpose through shared-memory tiles. */
+/* transpose.c — batched 2D transpose, through shared-memory tiles on GPUs. */
 #define G_LOG_DOMAIN "atelier-ops"
 
 #include "ops/transpose.h"
@@ -17,7 +17,7 @@ static const AtKernelInfo transpose_kernel = {
 };
 
 gboolean
-at_op_transpose (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error)
+at_op_transpose_full (AtCmd *cmd, AtTensor *x, AtTransposeVariant variant, AtTensor *out, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && x != NULL && out != NULL, FALSE);
   gint64 batch = x->ndim == 3 ? x->shape[0] : 1;
@@ -31,7 +31,17 @@ at_op_transpose (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error)
                     error))
     return FALSE;
   TransposePush push = { rows, cols };
+  if (variant == AT_TRANSPOSE_AUTO)
+    variant = at_gpu_get_device_info (at_tensor_get_gpu (x))->type == AT_GPU_DEVICE_CPU ? AT_TRANSPOSE_DIRECT
+                                                                                        : AT_TRANSPOSE_TILED;
+  guint32 tiled = variant == AT_TRANSPOSE_TILED;
   AtBinding bindings[] = { at_tensor_binding (x), at_tensor_binding (out) };
-  return at_cmd_dispatch_full (cmd, &transpose_kernel, NULL, NULL, 0, bindings, &push, (cols + TILE - 1) / TILE,
+  return at_cmd_dispatch_full (cmd, &transpose_kernel, NULL, &tiled, 1, bindings, &push, (cols + TILE - 1) / TILE,
                                (rows + TILE - 1) / TILE, batch, "transpose", error);
+}
+
+gboolean
+at_op_transpose (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error)
+{
+  return at_op_transpose_full (cmd, x, AT_TRANSPOSE_AUTO, out, error);
 }

@@ -1,98 +1,132 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_ballot : require
 // 2D convolution as an implicit GEMM without shared memory: the variant for
-// CPU devices (lavapipe). See matmul_regs.comp for why.
+// CPU devices (lavapipe), built like matmul_regs.comp (read its header for
+// why loads are what to minimise there).
 //
 // Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]), where
 // k = (ci, ky, kx) runs over the Cin·KH·KW taps and p over the output pixels;
 // X is the im2col matrix, read on the fly from the NCHW input with zero
 // padding and never stored. One workgroup computes TM output channels ×
-// (local_size_x · TN) pixels: the channels come from the workgroup id only,
-// so every weight load is the same address across the subgroup, and each
-// invocation owns TN consecutive output pixels.
+// (local_size_x · TN) pixels. Its invocations share the channels: a
+// subgroup loads the next MAX_SHARE taps of each channel's weights with one
+// load per lane and broadcasts them; each invocation gathers the input for
+// its own TN consecutive pixels and keeps TM × TN sums.
 #include "common.glsl"
 
-layout(constant_id = 3) const uint TM = 16;  // output channels per workgroup
-layout(constant_id = 4) const uint TN = 4;   // output pixels per invocation
-layout(constant_id = 5) const uint KH = 3;
-layout(constant_id = 6) const uint KW = 3;
+layout(constant_id = 3) const uint TM = 32;  // output channels per workgroup
+layout(constant_id = 4) const uint TN = 8;   // output pixels per invocation
+layout(constant_id = 5) const uint MAX_SHARE = 8;  // taps per broadcast round, <= 8
 
 AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
 AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
 AT_BUFFER_RO(2, bias);    // [Cout]
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
+layout(std430, set = 0, binding = 3) writeonly buffer y4_block { vec4 y4[]; };
 
 layout(push_constant) uniform Push {
   uint cin, h, w;
   uint cout, oh, ow;
+  uint kh, kw;
   uint stride_y, stride_x;
   uint pad_y, pad_x;
-  uint flags;  // bit 0: add bias[co]
-  uint pad0;
+  uint flags;  // FLAG_*
+  uint pad0, pad1, pad2;
 } p;
+
+const uint FLAG_BIAS = 1;   // add bias[co]
+const uint FLAG_VEC_Y = 2;  // OH·OW % 4 == 0, TN % 4 == 0, aligned: vec4 stores
+
+float acc[TM][TN];
+float w_lane[TM];  // W[co0 + i, k0 + this lane]
+float xv[TN];
+int iy0[TN], ix0[TN];  // top-left input corner of each pixel's window
+
+// The current tap, advanced one step at a time (no divisions in the loop).
+uint tap_ci, tap_ky, tap_kx;
+
+// X[tap, pixels] into xv, zero outside the image.
+void load_x(uint x_base) {
+  uint chan = x_base + tap_ci * p.h * p.w;
+  [[unroll]] for (uint j = 0; j < TN; j++) {
+    int iy = iy0[j] + int(tap_ky), ix = ix0[j] + int(tap_kx);
+    bool inside = uint(iy) < p.h && uint(ix) < p.w;
+    // Load from a valid address either way, then zero: no branch per pixel.
+    float v = x[inside ? chan + uint(iy) * p.w + uint(ix) : x_base];
+    xv[j] = inside ? v : 0.0;
+  }
+}
+
+void next_tap() {
+  tap_kx++;
+  bool row_done = tap_kx == p.kw;
+  tap_kx = row_done ? 0 : tap_kx;
+  tap_ky += row_done ? 1 : 0;
+  bool chan_done = tap_ky == p.kh;
+  tap_ky = chan_done ? 0 : tap_ky;
+  tap_ci += chan_done ? 1 : 0;
+}
+
+#define STEP(kk)                                                    \
+  if (kk < MAX_SHARE && kk < steps) {                               \
+    load_x(x_base);                                                 \
+    [[unroll]] for (uint i = 0; i < TM; i++) {                      \
+      float wv = subgroupBroadcast(w_lane[i], kk);                  \
+      [[unroll]] for (uint j = 0; j < TN; j++)                      \
+        acc[i][j] = fma(wv, xv[j], acc[i][j]);                      \
+    }                                                               \
+    next_tap();                                                     \
+  }
 
 void main() {
   uint n = gl_WorkGroupID.z;
   uint co0 = gl_WorkGroupID.y * TM;
   uint p0 = gl_GlobalInvocationID.x * TN;
   uint npix = p.oh * p.ow;
+  uint taps = p.cin * p.kh * p.kw;
   uint x_base = n * p.cin * p.h * p.w;
-  uint taps = p.cin * KH * KW;
+  uint share = min(gl_SubgroupSize, MAX_SHARE);
+  uint lane = gl_SubgroupInvocationID;
 
-  // Top-left input corner of each pixel's window; clamped pixels past the
-  // end compute garbage that is never stored.
-  int iy0[TN], ix0[TN];
   [[unroll]] for (uint j = 0; j < TN; j++) {
-    uint pix = min(p0 + j, npix - 1);
+    uint pix = min(p0 + j, npix - 1);  // past the end: computed, not stored
     iy0[j] = int((pix / p.ow) * p.stride_y) - int(p.pad_y);
     ix0[j] = int((pix % p.ow) * p.stride_x) - int(p.pad_x);
   }
-  uint w_row[TM];
-  [[unroll]] for (uint i = 0; i < TM; i++)
-    w_row[i] = min(co0 + i, p.cout - 1) * taps;
-
-  float acc[TM][TN];
   [[unroll]] for (uint i = 0; i < TM; i++)
     [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
+  tap_ci = 0;
+  tap_ky = 0;
+  tap_kx = 0;
 
-  for (uint ci = 0; ci < p.cin; ci++) {
-    uint x_chan = x_base + ci * p.h * p.w;
-    for (uint ky = 0; ky < KH; ky++) {
-      for (uint kx = 0; kx < KW; kx++) {
-        float xv[TN];
-        [[unroll]] for (uint j = 0; j < TN; j++) {
-          int iy = iy0[j] + int(ky), ix = ix0[j] + int(kx);
-          bool inside = iy >= 0 && iy < int(p.h) && ix >= 0 && ix < int(p.w);
-          // Load from a clamped address, then zero: no branch per tap.
-          float v = x[x_chan + uint(clamp(iy, 0, int(p.h) - 1)) * p.w + uint(clamp(ix, 0, int(p.w) - 1))];
-          xv[j] = inside ? v : 0.0;
-        }
-        uint tap = (ci * KH + ky) * KW + kx;
-        [[unroll]] for (uint i = 0; i < TM; i++) {
-          float wv = weight[w_row[i] + tap];
-          [[unroll]] for (uint j = 0; j < TN; j++)
-            acc[i][j] = fma(wv, xv[j], acc[i][j]);
-        }
-      }
-    }
+  for (uint k0 = 0; k0 < taps; k0 += share) {
+    uint k = min(k0 + lane, taps - 1);
+    [[unroll]] for (uint i = 0; i < TM; i++)
+      w_lane[i] = weight[min(co0 + i, p.cout - 1) * taps + k];
+    uint steps = min(share, taps - k0);
+    STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
   }
 
-  bool has_bias = (p.flags & 1u) != 0;
   uint y_base = n * p.cout * npix;
   [[unroll]] for (uint i = 0; i < TM; i++) {
     uint co = co0 + i;
     if (co >= p.cout)
       break;
     float b = 0.0;
-    if (has_bias)
+    if ((p.flags & FLAG_BIAS) != 0)
       b = bias[co];
-    [[unroll]] for (uint j = 0; j < TN; j++) {
-      uint pix = p0 + j;
-      if (pix >= npix)
-        break;
-      y[y_base + co * npix + pix] = acc[i][j] + b;
+    if ((p.flags & FLAG_VEC_Y) != 0) {
+      [[unroll]] for (uint j = 0; j < TN; j += 4)
+        if (p0 + j < npix)
+          y4[(y_base + co * npix + p0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]) + b;
+    } else {
+      [[unroll]] for (uint j = 0; j < TN; j++)
+        if (p0 + j < npix)
+          y[y_base + co * npix + p0 + j] = acc[i][j] + b;
     }
   }
 }

@@ -10,9 +10,7 @@
 
 layout(constant_id = 3) const uint TM = 4;
 layout(constant_id = 4) const uint TN = 4;
-layout(constant_id = 5) const uint KH = 3;
-layout(constant_id = 6) const uint KW = 3;
-layout(constant_id = 7) const uint BK = 16;
+layout(constant_id = 5) const uint BK = 16;
 
 const uint WX = gl_WorkGroupSize.x;
 const uint WY = gl_WorkGroupSize.y;
@@ -24,13 +22,16 @@ AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
 AT_BUFFER_RO(2, bias);    // [Cout]
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 
+// The kernel size is a push constant, not a specialization constant: one
+// pipeline serves every convolution.
 layout(push_constant) uniform Push {
   uint cin, h, w;
   uint cout, oh, ow;
+  uint kh, kw;
   uint stride_y, stride_x;
   uint pad_y, pad_x;
   uint flags;  // bit 0: add bias[co]
-  uint pad0;
+  uint pad0, pad1, pad2;
 } p;
 
 shared float w_tile[BK * BM];  // [k][co]
@@ -44,7 +45,7 @@ void main() {
   uint ty = gl_LocalInvocationID.y;
   uint tid = gl_LocalInvocationIndex;
   uint npix = p.oh * p.ow;
-  uint taps = p.cin * KH * KW;
+  uint taps = p.cin * p.kh * p.kw;
   uint x_base = n * p.cin * p.h * p.w;
 
   float acc[TM][TN];
@@ -68,9 +69,9 @@ void main() {
       uint pix = tile_n + nn, k = k0 + kk;
       float v = 0.0;
       if (pix < npix && k < taps) {
-        uint ci = k / (KH * KW), r = k % (KH * KW);
-        int iy = int((pix / p.ow) * p.stride_y + r / KW) - int(p.pad_y);
-        int ix = int((pix % p.ow) * p.stride_x + r % KW) - int(p.pad_x);
+        uint ci = k / (p.kh * p.kw), r = k % (p.kh * p.kw);
+        int iy = int((pix / p.ow) * p.stride_y + r / p.kw) - int(p.pad_y);
+        int ix = int((pix % p.ow) * p.stride_x + r % p.kw) - int(p.pad_x);
         if (iy >= 0 && iy < int(p.h) && ix >= 0 && ix < int(p.w))
           v = x[x_base + (ci * p.h + uint(iy)) * p.w + uint(ix)];
       }

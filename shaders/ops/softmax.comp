@@ -1,11 +1,17 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
-// Softmax over each row of the last dimension, one workgroup per row, any
-// row length. Stable: the row maximum is subtracted before exponentiating.
-// The exponentials are written once and rescaled in place, so each element
-// costs one exp.
+// Softmax over each row of the last dimension, any row length. Stable: the
+// row maximum is subtracted before exponentiating. The exponentials are
+// written once and rescaled in place, so each element costs one exp; each
+// invocation rescales only what it wrote itself.
+//
+// GPUs: one workgroup per row, reduced through shared memory. CPU devices
+// (SERIAL): one invocation per row and no barriers, for rows of at most
+// AT_REDUCE_SERIAL_MAX elements (see norm.comp).
 #include "common.glsl"
 #include "reduce.glsl"
+
+layout(constant_id = 3) const bool SERIAL = false; // one row per invocation
 
 AT_BUFFER_RO(0, src);
 AT_BUFFER_RW(1, dst);
@@ -16,26 +22,26 @@ layout(push_constant) uniform Push {
 } p;
 
 void main() {
-  uint row = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  uint row = SERIAL ? at_global_index() : gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  uint first = SERIAL ? 0 : gl_LocalInvocationID.x;
+  uint step = SERIAL ? 1 : gl_WorkGroupSize.x;
   if (row >= p.rows)
-    return; // the whole workgroup leaves together
-  uint t = gl_LocalInvocationID.x;
+    return; // a whole workgroup unless SERIAL, which has no barriers
   uint base = row * p.cols;
 
   float m = -3.402823466e38;
-  for (uint i = t; i < p.cols; i += gl_WorkGroupSize.x)
+  for (uint i = first; i < p.cols; i += step)
     m = max(m, src[base + i]);
-  m = at_workgroup_max(m);
+  if (!SERIAL)
+    m = at_workgroup_max(m);
 
-  float sum = 0.0;
-  for (uint i = t; i < p.cols; i += gl_WorkGroupSize.x) {
+  float sum = 0.0, lost = 0.0;
+  for (uint i = first; i < p.cols; i += step) {
     float e = exp(src[base + i] - m);
     dst[base + i] = e;
-    sum += e;
+    at_kahan_add(sum, lost, e);
   }
-  // Each invocation rescales only what it wrote itself: no barrier needed
-  // for dst, only for the sum.
-  float inv = 1.0 / at_workgroup_sum(sum);
-  for (uint i = t; i < p.cols; i += gl_WorkGroupSize.x)
+  float inv = 1.0 / (SERIAL ? sum : at_workgroup_sum(sum));
+  for (uint i = first; i < p.cols; i += step)
     dst[base + i] *= inv;
 }

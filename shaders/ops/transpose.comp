@@ -4,7 +4,12 @@
 // so both the reads and the writes run along contiguous rows. The tile edge
 // is the workgroup's x size; each invocation moves edge/y elements. The
 // tile row is padded by one to keep the column reads free of bank conflicts.
+// CPU devices (TILED false) copy straight across: there a load or store
+// costs the same wherever its lanes point, and the tile's barrier does not
+// pay for itself.
 #include "common.glsl"
+
+layout(constant_id = 3) const bool TILED = true;
 
 #define TILE gl_WorkGroupSize.x
 
@@ -23,6 +28,14 @@ void main() {
   uint r0 = gl_WorkGroupID.y * TILE, c0 = gl_WorkGroupID.x * TILE;
   uint batch = gl_WorkGroupID.z * p.rows * p.cols;
 
+  if (!TILED) {
+    for (uint j = ty; j < TILE; j += gl_WorkGroupSize.y) {
+      uint r = r0 + j, c = c0 + tx;
+      if (r < p.rows && c < p.cols)
+        dst[batch + c * p.rows + r] = src[batch + r * p.cols + c];
+    }
+    return;
+  }
   for (uint j = ty; j < TILE; j += gl_WorkGroupSize.y) {
     uint r = r0 + j, c = c0 + tx;
     if (r < p.rows && c < p.cols)

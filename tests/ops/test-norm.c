@@ -1,6 +1,8 @@
 /* test-norm.c — group norm (with and without the fused SiLU, with and
  * without the affine map) and layer norm against plain-C references in
- * double precision, at shapes from single-element groups to 64x64 maps.
+ * double precision, at shapes from single-element groups to 64x64 maps, in
+ * both variants (a workgroup per group or row for GPUs, an invocation per
+ * group or row for CPU devices).
  *
  * Tolerance: normalised squared error <= 1e-12 and absolute error <= 5e-6
  * per element (measured on lavapipe: about 1e-14 and 1e-6). The outputs are
@@ -57,6 +59,7 @@ static const GroupCase group_cases[] = {
   { 4, { 2, 32, 9, 7 }, 8, 0 },
   { 4, { 1, 64, 64, 64 }, 32, 0 },      /* UNet-sized: 8192 elements per group */
   { 4, { 1, 32, 32, 64 }, 1, 0 },       /* one group: 65536 elements */
+  { 4, { 2, 64, 64, 64 }, 16, 0 },      /* 16384 elements per group: the longest serial */
   { 4, { 3, 6, 5, 3 }, 6, 0 },          /* one channel per group */
   { 4, { 2, 4, 1, 1 }, 4, 0 },          /* one element per group: y = bias */
   { 3, { 3, 12, 37 }, 3, 0 },           /* one spatial dimension */
@@ -65,7 +68,8 @@ static const GroupCase group_cases[] = {
 };
 
 static void
-check_group_norm (const GroupCase *c, gboolean affine, gboolean silu, gboolean in_place)
+check_group_norm (AtReduceVariant variant, const GroupCase *c, gboolean affine, gboolean silu,
+                  gboolean in_place)
 {
   gint64 n = c->shape[0], channels = c->shape[1], numel = 1;
   for (guint i = 0; i < c->ndim; i++)
@@ -86,41 +90,50 @@ check_group_norm (const GroupCase *c, gboolean affine, gboolean silu, gboolean i
   AtTensor *result = in_place ? tx : out;
   g_autoptr (GError) error = NULL;
   g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  at_op_group_norm (cmd, tx, c->groups, affine ? tw : NULL, affine ? tb : NULL, eps, silu, result, &error);
+  gboolean ok = at_op_group_norm_full (cmd, tx, c->groups, affine ? tw : NULL, affine ? tb : NULL, eps, silu,
+                                       variant, result, &error);
+  if (variant == AT_REDUCE_SERIAL && channels / c->groups * inner > AT_REDUCE_SERIAL_MAX)
+    {
+      /* Too long for one invocation: refused, not silently wrong. */
+      g_assert_false (ok);
+      g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
+      return;
+    }
   g_assert_no_error (error);
   test_submit (cmd);
   g_autofree float *got = test_download (result);
   g_autofree char *what = g_strdup_printf ("group_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                                           " G=%u affine=%d silu=%d in_place=%d", n, channels, inner, c->groups,
-                                           affine, silu, in_place);
+                                           " G=%u affine=%d silu=%d in_place=%d variant %d", n, channels, inner,
+                                           c->groups, affine, silu, in_place, variant);
   test_assert_close (what, got, want, numel, MAX_NSE, MAX_ABS);
 }
 
 static void
-test_group_norm (void)
+check_group_cases (AtReduceVariant variant)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (group_cases); i++)
-    check_group_norm (&group_cases[i], TRUE, FALSE, FALSE);
+    {
+      check_group_norm (variant, &group_cases[i], TRUE, FALSE, FALSE);
+      check_group_norm (variant, &group_cases[i], TRUE, TRUE, FALSE);
+    }
+  check_group_norm (variant, &group_cases[0], FALSE, FALSE, FALSE);
+  check_group_norm (variant, &group_cases[6], FALSE, TRUE, FALSE);
+  check_group_norm (variant, &group_cases[0], TRUE, TRUE, TRUE);
+  check_group_norm (variant, &group_cases[2], TRUE, FALSE, TRUE);
 }
 
+static void test_group_norm_workgroup (void) { check_group_cases (AT_REDUCE_WORKGROUP); }
+static void test_group_norm_serial (void) { check_group_cases (AT_REDUCE_SERIAL); }
+
 static void
-test_group_norm_silu (void)
+test_group_norm_auto (void)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (group_cases); i++)
-    check_group_norm (&group_cases[i], TRUE, TRUE, FALSE);
+  check_group_norm (AT_REDUCE_AUTO, &group_cases[0], TRUE, TRUE, FALSE);
+  check_group_norm (AT_REDUCE_AUTO, &group_cases[2], TRUE, FALSE, FALSE); /* too long for SERIAL */
 }
 
 static void
-test_group_norm_variants (void)
-{
-  check_group_norm (&group_cases[0], FALSE, FALSE, FALSE);
-  check_group_norm (&group_cases[5], FALSE, TRUE, FALSE);
-  check_group_norm (&group_cases[0], TRUE, TRUE, TRUE);
-  check_group_norm (&group_cases[2], TRUE, FALSE, TRUE);
-}
-
-static void
-check_layer_norm (gint64 rows, gint64 cols, gboolean affine, float offset)
+check_layer_norm (AtReduceVariant variant, gint64 rows, gint64 cols, gboolean affine, float offset)
 {
   gint64 numel = rows * cols;
   g_autofree float *x = test_random (numel, 11 + cols, offset - 1, offset + 1);
@@ -138,26 +151,44 @@ check_layer_norm (gint64 rows, gint64 cols, gboolean affine, float offset)
   g_autoptr (AtTensor) tb = test_tensor_from_shape (b, cols);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  at_op_layer_norm (cmd, tx, affine ? tw : NULL, affine ? tb : NULL, eps, out, &error);
+  gboolean ok = at_op_layer_norm_full (cmd, tx, affine ? tw : NULL, affine ? tb : NULL, eps, variant, out, &error);
+  if (variant == AT_REDUCE_SERIAL && cols > AT_REDUCE_SERIAL_MAX)
+    {
+      g_assert_false (ok);
+      g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
+      return;
+    }
   g_assert_no_error (error);
   test_submit (cmd);
   g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("layer_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " affine=%d",
-                                           rows, cols, affine);
+  g_autofree char *what = g_strdup_printf ("layer_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                                           " affine=%d variant %d", rows, cols, affine, variant);
   test_assert_close (what, got, want, numel, MAX_NSE, MAX_ABS);
 }
 
 static void
-test_layer_norm (void)
+check_layer_cases (AtReduceVariant variant)
 {
-  check_layer_norm (1, 1, TRUE, 0);
-  check_layer_norm (7, 33, TRUE, 0);
-  check_layer_norm (4096, 64, TRUE, 0);   /* tokens of a 64x64 map */
-  check_layer_norm (154, 320, TRUE, 0);
-  check_layer_norm (3, 1000, TRUE, 0);
-  check_layer_norm (2, 5003, TRUE, 0);
-  check_layer_norm (9, 257, FALSE, 0);
-  check_layer_norm (10, 768, TRUE, 300);
+  check_layer_norm (variant, 1, 1, TRUE, 0);
+  check_layer_norm (variant, 7, 33, TRUE, 0);
+  check_layer_norm (variant, 4096, 64, TRUE, 0);   /* tokens of a 64x64 map */
+  check_layer_norm (variant, 154, 320, TRUE, 0);
+  check_layer_norm (variant, 3, 1000, TRUE, 0);
+  check_layer_norm (variant, 2, 5003, TRUE, 0);
+  check_layer_norm (variant, 9, 257, FALSE, 0);
+  check_layer_norm (variant, 10, 768, TRUE, 300);
+  check_layer_norm (variant, 2, AT_REDUCE_SERIAL_MAX, TRUE, 0);
+  check_layer_norm (variant, 1, AT_REDUCE_SERIAL_MAX + 1, TRUE, 0);
+}
+
+static void test_layer_norm_workgroup (void) { check_layer_cases (AT_REDUCE_WORKGROUP); }
+static void test_layer_norm_serial (void) { check_layer_cases (AT_REDUCE_SERIAL); }
+
+static void
+test_layer_norm_auto (void)
+{
+  check_layer_norm (AT_REDUCE_AUTO, 7, 33, TRUE, 0);
+  check_layer_norm (AT_REDUCE_AUTO, 1, AT_REDUCE_SERIAL_MAX + 1, TRUE, 0);
 }
 
 static void
@@ -188,10 +219,12 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/ops/group-norm", test_group_norm);
-  g_test_add_func ("/ops/group-norm-silu", test_group_norm_silu);
-  g_test_add_func ("/ops/group-norm-variants", test_group_norm_variants);
-  g_test_add_func ("/ops/layer-norm", test_layer_norm);
+  g_test_add_func ("/ops/group-norm-workgroup", test_group_norm_workgroup);
+  g_test_add_func ("/ops/group-norm-serial", test_group_norm_serial);
+  g_test_add_func ("/ops/group-norm-auto", test_group_norm_auto);
+  g_test_add_func ("/ops/layer-norm-workgroup", test_layer_norm_workgroup);
+  g_test_add_func ("/ops/layer-norm-serial", test_layer_norm_serial);
+  g_test_add_func ("/ops/layer-norm-auto", test_layer_norm_auto);
   g_test_add_func ("/ops/norm-shape-errors", test_shape_errors);
   return g_test_run ();
 }

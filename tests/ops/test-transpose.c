@@ -1,12 +1,13 @@
 /* test-transpose.c — batched 2D transpose against a plain-C reference, at
- * shapes smaller than, equal to and not a multiple of the 32x32 tile.
+ * shapes smaller than, equal to and not a multiple of the 32x32 tile, in
+ * both variants (tiled for GPUs, direct for CPU devices).
  *
  * Tolerance: exact (a transpose only moves values). */
 #include "test-util.h"
 #include "ops/transpose.h"
 
 static void
-check_transpose (gint64 batch, gint64 rows, gint64 cols, gboolean batched)
+check_transpose (AtTransposeVariant variant, gint64 batch, gint64 rows, gint64 cols, gboolean batched)
 {
   gsize n = batch * rows * cols;
   g_autofree float *x = test_random (n, 41 + rows, -1, 1);
@@ -21,26 +22,35 @@ check_transpose (gint64 batch, gint64 rows, gint64 cols, gboolean batched)
                                      : test_tensor_poisoned_shape (cols, rows);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  at_op_transpose (cmd, tx, out, &error);
+  at_op_transpose_full (cmd, tx, variant, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
   g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("transpose %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-                                           batch, rows, cols);
+  g_autofree char *what = g_strdup_printf ("transpose %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                                           " variant %d", batch, rows, cols, variant);
   test_assert_close (what, got, want, n, 0, 0);
 }
 
 static void
-test_transpose (void)
+check_shapes (AtTransposeVariant variant)
 {
-  check_transpose (1, 1, 1, TRUE);
-  check_transpose (1, 17, 31, FALSE);
-  check_transpose (2, 33, 65, TRUE);
-  check_transpose (3, 64, 64, TRUE);
-  check_transpose (1, 5, 1000, TRUE);
-  check_transpose (1, 1000, 5, TRUE);
-  check_transpose (2, 320, 4096, TRUE);   /* NCHW 320 channels at 64x64 -> tokens */
-  check_transpose (2, 4096, 320, TRUE);   /* and back */
+  check_transpose (variant, 1, 1, 1, TRUE);
+  check_transpose (variant, 1, 17, 31, FALSE);
+  check_transpose (variant, 2, 33, 65, TRUE);
+  check_transpose (variant, 3, 64, 64, TRUE);
+  check_transpose (variant, 1, 5, 1000, TRUE);
+  check_transpose (variant, 1, 1000, 5, TRUE);
+  check_transpose (variant, 2, 320, 4096, TRUE);   /* NCHW 320 channels at 64x64 -> tokens */
+  check_transpose (variant, 2, 4096, 320, TRUE);   /* and back */
+}
+
+static void test_transpose_tiled (void) { check_shapes (AT_TRANSPOSE_TILED); }
+static void test_transpose_direct (void) { check_shapes (AT_TRANSPOSE_DIRECT); }
+
+static void
+test_transpose_auto (void)
+{
+  check_transpose (AT_TRANSPOSE_AUTO, 2, 33, 65, TRUE);
 }
 
 static void
@@ -65,7 +75,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/ops/transpose", test_transpose);
+  g_test_add_func ("/ops/transpose-tiled", test_transpose_tiled);
+  g_test_add_func ("/ops/transpose-direct", test_transpose_direct);
+  g_test_add_func ("/ops/transpose-auto", test_transpose_auto);
   g_test_add_func ("/ops/transpose-shape-errors", test_transpose_shape_errors);
   return g_test_run ();
 }

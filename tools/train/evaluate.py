@@ -100,6 +100,49 @@ def sheet(rows, path, labels=None, scale=2):
     im.save(path, optimize=True)
 
 
+def drawn_sketches():
+    """Simple pen drawings (2 px) like a designer would scribble, with prompts."""
+    from PIL import ImageDraw
+    items = []
+
+    def canvas():
+        im = Image.new("L", (64, 64), 0)
+        return im, ImageDraw.Draw(im)
+
+    im, d = canvas(); d.ellipse((14, 18, 50, 54), outline=255, width=2); d.line((32, 18, 34, 8), fill=255, width=2)
+    d.ellipse((35, 8, 45, 14), outline=255, width=2); items.append(("red apple", im))
+    im, d = canvas()
+    import math
+    pts = [(32 + 24 * math.cos(math.pi / 2 + k * 4 * math.pi / 5), 34 - 24 * math.sin(math.pi / 2 + k * 4 * math.pi / 5)) for k in range(6)]
+    d.line(pts, fill=255, width=2); items.append(("yellow star", im))
+    im, d = canvas(); d.polygon([(10, 30), (32, 10), (54, 30)], outline=255); d.line([(10, 30), (32, 10), (54, 30), (10, 30)], fill=255, width=2)
+    d.rectangle((16, 30, 48, 54), outline=255, width=2); d.rectangle((28, 40, 36, 54), outline=255, width=2); items.append(("blue house", im))
+    im, d = canvas(); d.arc((10, 12, 34, 36), 150, 360, fill=255, width=2); d.arc((30, 12, 54, 36), 180, 30, fill=255, width=2)
+    d.line([(12, 30), (32, 54), (52, 30)], fill=255, width=2); items.append(("pink heart", im))
+    im, d = canvas(); d.ellipse((14, 8, 50, 40), outline=255, width=2); d.rectangle((28, 40, 36, 58), outline=255, width=2)
+    items.append(("green tree", im))
+    im, d = canvas(); d.ellipse((8, 20, 46, 44), outline=255, width=2); d.polygon([(44, 32), (58, 20), (58, 44)], outline=255)
+    d.line([(44, 32), (58, 20), (58, 44), (44, 32)], fill=255, width=2); d.ellipse((16, 28, 20, 32), outline=255); items.append(("orange fish", im))
+    im, d = canvas(); d.rectangle((14, 18, 42, 52), outline=255, width=2); d.arc((34, 24, 54, 44), 270, 90, fill=255, width=2)
+    items.append(("brown coffee cup", im))
+    im, d = canvas(); d.ellipse((20, 20, 44, 44), outline=255, width=2)
+    for k in range(8):
+        a = k * math.pi / 4
+        d.line([(32 + 16 * math.cos(a), 32 + 16 * math.sin(a)), (32 + 26 * math.cos(a), 32 + 26 * math.sin(a))], fill=255, width=2)
+    items.append(("yellow sun", im))
+    im, d = canvas(); d.ellipse((12, 14, 52, 54), outline=255, width=2); d.ellipse((22, 26, 27, 31), outline=255, width=2)
+    d.ellipse((37, 26, 42, 31), outline=255, width=2); d.arc((22, 30, 42, 46), 20, 160, fill=255, width=2); items.append(("yellow smiling face", im))
+    im, d = canvas(); d.line([(8, 44), (20, 28), (44, 28), (56, 44), (8, 44)], fill=255, width=2)
+    d.ellipse((14, 42, 24, 52), outline=255, width=2); d.ellipse((40, 42, 50, 52), outline=255, width=2); items.append(("red car", im))
+    im, d = canvas(); d.ellipse((18, 8, 46, 40), outline=255, width=2); d.line([(32, 40), (32, 58)], fill=255, width=2)
+    items.append(("purple balloon", im))
+    im, d = canvas(); d.ellipse((10, 22, 34, 46), outline=255, width=2); d.ellipse((30, 22, 54, 46), outline=255, width=2)
+    d.ellipse((20, 10, 44, 34), outline=255, width=2); d.ellipse((20, 34, 44, 58), outline=255, width=2); items.append(("pink flower", im))
+    prompts = [p for p, _ in items]
+    sk = torch.stack([torch.from_numpy((np.array(im) > 127).astype(np.float32)) for _, im in items])[:, None]
+    return prompts, sk
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
@@ -178,6 +221,22 @@ def main():
                     args.steps, args.guidance))
         f.write("heldout_emoji.png columns: " + " | ".join(prompts[i] for i in pick[:12]) + "\n")
         f.write("heldout_icons.png columns: " + " | ".join(prompts[i] for i in pick[12:]) + "\n")
+    # hand-drawn style sketches, not from any data set
+    dp, dsk = drawn_sketches()
+    did = [tok.encode(p) for p in dp]
+    with torch.no_grad():
+        g1 = gen(model, did, dsk, args.steps, args.guidance, 10)
+        g2 = gen(model, did, dsk, args.steps, args.guidance, 20)
+        g3 = gen(model, did, None, args.steps, args.guidance, 10)
+    sheet([dsk.expand(-1, 3, -1, -1) * -2 + 1, g1, g2, g3], os.path.join(args.out, "drawn_sketches.png"))
+    dcol = [colour_of(g1[i]) == dp[i].split()[0] for i in range(len(dp))] + [colour_of(g2[i]) == dp[i].split()[0] for i in range(len(dp))]
+    dad = np.array([adherence(g1[i], dsk[i, 0].numpy()) for i in range(len(dp))] + [adherence(g2[i], dsk[i, 0].numpy()) for i in range(len(dp))])
+    res["drawn_sketches"] = dict(prompts=dp, colour_match=round(float(np.mean(dcol)), 3),
+                                 sketch_recall=round(dad[:, 0].mean(), 3), sketch_precision=round(dad[:, 1].mean(), 3),
+                                 sketch_f1=round(dad[:, 2].mean(), 3))
+    with open(os.path.join(args.out, "heldout_prompts.txt"), "a") as f:
+        f.write("\ndrawn_sketches.png: rows 1 pen sketch drawn by tools/train/evaluate.py (not from the data set), "
+                "2-3 prompt + sketch (two seeds), 4 prompt only. Columns: " + " | ".join(dp) + "\n")
     with open(os.path.join(args.out, "metrics.json"), "w") as f:
         json.dump(res, f, indent=1)
     print(json.dumps({k: v for k, v in res.items() if k != "prompts"}, indent=1))

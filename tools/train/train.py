@@ -268,13 +268,12 @@ def main():
     ap.add_argument("--save-every", type=float, default=300, help="seconds")
     ap.add_argument("--sample-every", type=float, default=900, help="seconds")
     ap.add_argument("--threads", default="0",
-                    help="intra-op threads; 'auto' probes 1 vs 2 every 100 steps (the CPU is shared)")
+                    help="intra-op threads; 'auto' tracks step time with 1 and 2 threads and uses the faster (the CPU is shared)")
     args = ap.parse_args()
     auto = args.threads == "auto"
     if not auto and int(args.threads):
         torch.set_num_threads(int(args.threads))
-    probe = {1: [], 2: []}
-    best_threads = 2
+    step_t = {2: None, 1: None}  # running seconds per step with that many threads
     dev = torch.device(args.device)
     os.makedirs(os.path.join(args.ckpt, "samples"), exist_ok=True)
     tok_path = os.path.join(args.ckpt, "tokenizer.json")
@@ -319,12 +318,12 @@ def main():
     fm_avg = cl_avg = None
     while True:
         if auto:
-            ph = step % 100
-            if ph in (0, 10, 20):
-                if ph == 20 and probe[1] and probe[2]:
-                    best_threads = min((sorted(v)[len(v) // 2], k) for k, v in probe.items())[1]
-                    probe = {1: [], 2: []}
-                torch.set_num_threads({0: 1, 10: 2, 20: best_threads}[ph])
+            # the cores are shared: keep a running step time per thread count, use the faster,
+            # and try the other one every 16 steps (two threads collapse when a core is busy)
+            unknown = [n for n, v in step_t.items() if v is None]
+            best = unknown[0] if unknown else min(step_t, key=step_t.get)
+            k = (3 - best) if step % 16 == 15 else best
+            torch.set_num_threads(k)
         t0 = time.time()
         lr = args.lr * min(1.0, (step + 1) / 100)
         for gparam in opt.param_groups:
@@ -345,8 +344,9 @@ def main():
         seen += args.batch
         dt = time.time() - t0
         train_s += dt
-        if auto and 0 < step % 100 <= 20 and step % 10 != 1:
-            probe[torch.get_num_threads()].append(dt)
+        if auto:
+            n_t = torch.get_num_threads()
+            step_t[n_t] = dt if step_t[n_t] is None else 0.6 * step_t[n_t] + 0.4 * dt
         fm_avg = fm.item() if fm_avg is None else 0.98 * fm_avg + 0.02 * fm.item()
         cl_avg = cl.item() if cl_avg is None else 0.98 * cl_avg + 0.02 * cl.item()
         if step % 20 == 0:

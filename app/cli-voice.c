@@ -1,0 +1,266 @@
+/* cli-voice.c — `atelier transcribe` and `atelier narrate`: speech in and
+ * out without a display or a microphone. */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "app/cli.h"
+#include "audio/audio-file.h"
+#include "audio/narration.h"
+#include "audio/transcribe.h"
+#include "media/subtitles.h"
+
+/* Bad input is anything the user can fix by changing the command: the file,
+ * the text, the voice, the numbers. A missing or broken installation is
+ * not. */
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain == AT_AUDIO_ERROR || error->domain == AT_SUBTITLE_ERROR || error->domain == G_OPTION_ERROR ||
+      error->domain == G_FILE_ERROR)
+    return AT_EXIT_BAD_INPUT;
+  if (error->domain == AT_NARRATION_ERROR)
+    return error->code == AT_NARRATION_ERROR_EMPTY || error->code == AT_NARRATION_ERROR_UNKNOWN_VOICE ||
+               error->code == AT_NARRATION_ERROR_INVALID
+             ? AT_EXIT_BAD_INPUT
+             : AT_EXIT_INTERNAL;
+  if (error->domain == AT_TRANSCRIBE_ERROR)
+    return error->code == AT_TRANSCRIBE_ERROR_EMPTY || error->code == AT_TRANSCRIBE_ERROR_VOCABULARY
+             ? AT_EXIT_BAD_INPUT
+             : AT_EXIT_INTERNAL;
+  return AT_EXIT_INTERNAL;
+}
+
+static int
+fail (const char *verb, GError *error)
+{
+  fprintf (stderr, "atelier %s: %s\n", verb, error->message);
+  int code = exit_code_for (error);
+  g_error_free (error);
+  return code;
+}
+
+static char *
+to_json (JsonBuilder *b)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+static void
+add_cues (JsonBuilder *b, const char *member, GPtrArray *cues, const char *text_name)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < cues->len; i++)
+    {
+      const AtCue *c = cues->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, text_name);
+      json_builder_add_string_value (b, c->text);
+      json_builder_set_member_name (b, "start_ms");
+      json_builder_add_int_value (b, c->start_ms);
+      json_builder_set_member_name (b, "end_ms");
+      json_builder_add_int_value (b, c->end_ms);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+show_partial (const char *hypothesis, double seconds_done, gpointer user_data)
+{
+  fprintf (stderr, "[%6.2f s] %s\n", seconds_done, hypothesis);
+  fflush (stderr);
+}
+
+int
+at_cli_transcribe (int argc, char **argv)
+{
+  gboolean json = FALSE, partial = FALSE;
+  g_autofree char *words = NULL, *model_dir = NULL;
+  g_auto (GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print text, word timings and speed as JSON", NULL },
+    { "words", 0, 0, G_OPTION_ARG_STRING, &words,
+      "Listen only for these words (space-separated): far more reliable when the words are known", "\"W1 W2 …\"" },
+    { "partial", 0, 0, G_OPTION_ARG_NONE, &partial, "Print the hypothesis so far on stderr as it grows", NULL },
+    { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &model_dir,
+      "pocketsphinx model folder (en-us/, en-us.lm.bin, cmudict-en-us.dict)", "DIR" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE - print what is said in an audio file");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+                                    "Reads WAV, FLAC, OGG/Vorbis, AIFF and other formats libsndfile opens.\n"
+                                    "Recognition uses pocketsphinx with its general US English model: expect\n"
+                                    "errors on unusual words; --words helps when the vocabulary is known.");
+  GError *error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("transcribe", error);
+  if (files == NULL || files[0] == NULL || files[1] != NULL)
+    return fail ("transcribe", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                                   files == NULL || files[0] == NULL
+                                                     ? "Name one audio file: atelier transcribe FILE"
+                                                     : "Transcribe one file at a time"));
+  g_autoptr (AtAudio) audio = at_audio_load (files[0], &error);
+  if (audio == NULL)
+    return fail ("transcribe", error);
+  g_auto (GStrv) vocabulary = words != NULL ? g_strsplit_set (words, " \t,", -1) : NULL;
+  AtTranscribeOptions options = { model_dir, (const char * const *) vocabulary };
+  g_autoptr (AtTranscriber) t = at_transcriber_new (&options, &error);
+  if (t == NULL)
+    return fail ("transcribe", error);
+  const char * const *unknown = at_transcriber_get_unknown_words (t);
+  if (unknown[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) unknown);
+      fprintf (stderr, "atelier transcribe: not in the dictionary, ignored: %s\n", list);
+    }
+  g_autoptr (AtTranscript) r = at_transcriber_run (t, audio, partial ? show_partial : NULL, NULL, NULL, &error);
+  if (r == NULL)
+    return fail ("transcribe", error);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, files[0]);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, r->text);
+      add_cues (b, "words", r->words, "word");
+      json_builder_set_member_name (b, "audio_seconds");
+      json_builder_add_double_value (b, r->audio_seconds);
+      json_builder_set_member_name (b, "decode_seconds");
+      json_builder_add_double_value (b, r->decode_seconds);
+      json_builder_end_object (b);
+      g_autofree char *text = to_json (b);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      if (r->text[0] == '\0')
+        fprintf (stderr, "atelier transcribe: no speech recognised in %s\n", files[0]);
+      printf ("%s\n", r->text);
+    }
+  return AT_EXIT_OK;
+}
+
+static int
+list_voices (void)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) voices = at_narration_list_voices (&error);
+  if (voices == NULL)
+    return fail ("narrate", error);
+  printf ("%-12s %-30s %s\n", "LANGUAGE", "NAME", "IDENTIFIER");
+  for (guint i = 0; i < voices->len; i++)
+    {
+      const AtVoiceInfo *v = voices->pdata[i];
+      printf ("%-12s %-30s %s\n", v->language, v->name, v->identifier);
+    }
+  return AT_EXIT_OK;
+}
+
+int
+at_cli_narrate (int argc, char **argv)
+{
+  gboolean voices = FALSE, json = FALSE, quiet = FALSE;
+  g_autofree char *output = NULL, *srt = NULL, *vtt = NULL, *voice = NULL, *text_file = NULL;
+  int rate = 0, pitch = -1;
+  g_auto (GStrv) rest = NULL;
+  g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d–%d (default %d)", AT_NARRATION_RATE_MIN,
+                                                AT_NARRATION_RATE_MAX, AT_NARRATION_RATE_DEFAULT);
+  g_autofree char *pitch_help = g_strdup_printf ("Pitch, %d–%d (default %d)", AT_NARRATION_PITCH_MIN,
+                                                 AT_NARRATION_PITCH_MAX, AT_NARRATION_PITCH_DEFAULT);
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Audio file to write: .wav, .flac, .ogg or .aiff", "FILE" },
+    { "srt", 0, 0, G_OPTION_ARG_FILENAME, &srt, "Also write SRT subtitles", "FILE" },
+    { "vtt", 0, 0, G_OPTION_ARG_FILENAME, &vtt, "Also write WebVTT subtitles", "FILE" },
+    { "voice", 0, 0, G_OPTION_ARG_STRING, &voice, "espeak-ng voice (default " AT_NARRATION_DEFAULT_VOICE ")", "NAME" },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &rate, rate_help, "N" },
+    { "pitch", 0, 0, G_OPTION_ARG_INT, &pitch, pitch_help, "N" },
+    { "text-file", 0, 0, G_OPTION_ARG_FILENAME, &text_file, "Read the text from this file (UTF-8)", "FILE" },
+    { "list-voices", 0, 0, G_OPTION_ARG_NONE, &voices, "List the installed voices and exit", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the files written and the word timings as JSON", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on success", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, "TEXT" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("TEXT -o FILE.wav - speak a text with espeak-ng");
+  g_option_context_add_main_entries (context, entries, NULL);
+  GError *error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("narrate", error);
+  if (voices)
+    return list_voices ();
+
+  g_autofree char *text = NULL;
+  if (text_file != NULL)
+    {
+      if (rest != NULL && rest[0] != NULL)
+        return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                                    "Give the text either as an argument or with --text-file, not both"));
+      if (!g_file_get_contents (text_file, &text, NULL, &error))
+        return fail ("narrate", error);
+    }
+  else if (rest != NULL && rest[0] != NULL)
+    text = g_strjoinv (" ", rest);   /* unquoted words are one text */
+  else
+    return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                                "Say what to narrate: atelier narrate \"TEXT\" -o FILE.wav"));
+  if (output == NULL)
+    return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                                "Say where to write the audio with -o FILE.wav (or .flac, .ogg)"));
+
+  AtNarrationOptions options = { voice, rate, pitch };
+  g_autoptr (GPtrArray) words = NULL;
+  g_autoptr (AtAudio) audio = at_narrate (text, &options, &words, NULL, &error);
+  if (audio == NULL)
+    return fail ("narrate", error);
+  gint64 audio_ms = (gint64) audio->n * 1000 / audio->rate;
+  g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
+  /* each file is written atomically; the audio first, as it matters most */
+  if (!at_audio_save (audio, output, &error))
+    return fail ("narrate", error);
+  if (srt != NULL && !at_subtitles_save (lines, srt, AT_SUBTITLE_SRT, &error))
+    return fail ("narrate", error);
+  if (vtt != NULL && !at_subtitles_save (lines, vtt, AT_SUBTITLE_VTT, &error))
+    return fail ("narrate", error);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "audio");
+      json_builder_add_string_value (b, output);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, at_audio_get_duration (audio));
+      json_builder_set_member_name (b, "sample_rate");
+      json_builder_add_int_value (b, audio->rate);
+      if (srt != NULL)
+        {
+          json_builder_set_member_name (b, "srt");
+          json_builder_add_string_value (b, srt);
+        }
+      if (vtt != NULL)
+        {
+          json_builder_set_member_name (b, "vtt");
+          json_builder_add_string_value (b, vtt);
+        }
+      add_cues (b, "words", words, "word");
+      add_cues (b, "lines", lines, "text");
+      json_builder_end_object (b);
+      g_autofree char *out = to_json (b);
+      printf ("%s\n", out);
+    }
+  else if (!quiet)
+    fprintf (stderr, "wrote %s (%.2f s, %u words, %u subtitle lines)\n", output, at_audio_get_duration (audio),
+             words->len, lines->len);
+  return AT_EXIT_OK;
+}

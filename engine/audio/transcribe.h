@@ -1,0 +1,88 @@
+/* transcribe.h — speech to text with pocketsphinx and its en-us model.
+ *
+ * An AtTranscriber holds a loaded pocketsphinx decoder (acoustic model,
+ * language model or grammar, pronunciation dictionary: about a second to
+ * load, so keep one while the studio runs). at_transcriber_run() resamples
+ * a copy of the audio to 16 kHz (at_audio_resample_full, FAST), feeds it in
+ * quarter-second chunks, reports the hypothesis so far through the partial
+ * callback whenever it changes (live captions) and returns the final text
+ * with the time of every recognised word.
+ *
+ * Honesty: pocketsphinx 0.8's general en-us language model is weak on
+ * synthetic and accented speech; a vocabulary (a short list of expected
+ * words) makes it far more reliable. Missing model files are an error that
+ * names the file and the Debian package, never a silent empty transcript.
+ *
+ * A transcriber runs one transcription at a time (it locks itself); use one
+ * per thread for parallel work. The caller owns what it creates.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "audio/audio-file.h"
+#include "audio/narration.h"
+
+G_BEGIN_DECLS
+
+#define AT_TRANSCRIBE_ERROR (at_transcribe_error_quark ())
+GQuark at_transcribe_error_quark (void);
+
+typedef enum {
+  AT_TRANSCRIBE_ERROR_MODEL,       /* model files missing or unreadable */
+  AT_TRANSCRIBE_ERROR_EMPTY,       /* audio without samples */
+  AT_TRANSCRIBE_ERROR_VOCABULARY,  /* no word of the vocabulary is in the dictionary */
+  AT_TRANSCRIBE_ERROR_FAILED,      /* pocketsphinx refused the audio */
+  AT_TRANSCRIBE_ERROR_CANCELLED,
+} AtTranscribeError;
+
+/* The rate pocketsphinx's en-us acoustic model was trained at. */
+#define AT_TRANSCRIBE_RATE 16000
+
+typedef struct {
+  /* Folder holding en-us/ (acoustic model), en-us.lm.bin and
+   * cmudict-en-us.dict; NULL: $ATELIER_SPEECH_MODEL_DIR, else Debian's
+   * pocketsphinx-en-us location. */
+  const char *model_dir;
+  /* Expected words: when set, a grammar of these words in any order
+   * replaces the language model. Words missing from the dictionary are
+   * dropped (listed in at_transcriber_get_unknown_words()). */
+  const char * const *vocabulary;
+} AtTranscribeOptions;
+
+typedef struct {
+  char *text;        /* words separated by single spaces; "" when nothing was heard */
+  GPtrArray *words;  /* AtCue per word, times in ms of the input audio */
+  double audio_seconds;
+  double decode_seconds;
+} AtTranscript;
+
+void at_transcript_free (AtTranscript *transcript);
+
+typedef struct _AtTranscriber AtTranscriber;
+
+AtTranscriber *at_transcriber_new (const AtTranscribeOptions *options, GError **error);
+void at_transcriber_free (AtTranscriber *transcriber);
+/* Vocabulary words the dictionary lacks (NULL-ended; owned by the transcriber). */
+const char * const *at_transcriber_get_unknown_words (AtTranscriber *transcriber);
+
+/* The hypothesis so far, called on the calling thread after each chunk in
+ * which it changed. */
+typedef void (*AtPartialFunc) (const char *hypothesis, double seconds_done, gpointer user_data);
+
+AtTranscript *at_transcriber_run (AtTranscriber *transcriber, const AtAudio *audio, AtPartialFunc partial,
+                                  gpointer user_data, GCancellable *cancellable, GError **error);
+
+/* One-shot: a transcriber with default options, run once. */
+AtTranscript *at_transcribe (const AtAudio *audio, AtPartialFunc partial, gpointer user_data,
+                             GCancellable *cancellable, GError **error);
+
+/* Word error rate of hypothesis against reference: (substitutions +
+ * deletions + insertions) / reference words, by word-level edit distance
+ * on lower-cased words stripped of punctuation. -1 for an empty reference. */
+double at_word_error_rate (const char *reference, const char *hypothesis);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscript, at_transcript_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscriber, at_transcriber_free)
+
+G_END_DECLS

@@ -1,0 +1,215 @@
+/* test-project.c — a project survives save and open unchanged (strokes,
+ * images, prompts, parameters, voice, history), saving is atomic (a failed
+ * save leaves the old file as it was), and damaged files give an error
+ * that says so. */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "ui/project-private.h"
+
+static AtImage *
+pattern_image (guint side, guint channels, guint8 salt)
+{
+  AtImage *img = at_image_new (side, side, channels);
+  for (gsize i = 0; i < at_image_get_nbytes (img); i++)
+    img->pixels[i] = (guint8) (i * 7 + salt);
+  return img;
+}
+
+static AtProject *
+sample_project (void)
+{
+  AtProject *p = at_project_new ();
+  for (int s = 0; s < 3; s++)
+    {
+      float color[4] = { 0.1f * s, 0.2f, 0.3f, 1 };
+      g_autoptr (AtStroke) stroke = at_stroke_new (0.01f * (s + 1), color, s == 2);
+      for (int i = 0; i < 20; i++)
+        at_stroke_add_point (stroke, i / 20.0f, 0.5f + 0.01f * s, 0.5f + i / 40.0f, i * 16.0f);
+      at_stroke_list_append (p->strokes, stroke);
+    }
+  p->sketch_image = pattern_image (16, 3, 1);
+  p->underlay = pattern_image (8, 3, 2);
+  g_free (p->params->prompt);
+  p->params->prompt = g_strdup ("a red fox in the snow, “quoted” ünïcode");
+  p->params->negative = g_strdup ("blurry");
+  p->params->steps = 17;
+  p->params->guidance = 4.5f;
+  p->params->seed = 12345678901ull;
+  p->params->sampler = AT_SAMPLER_DPMPP_2M;
+  p->params->sketch_strength = 0.6f;
+  p->params->strength = 0.4f;
+  p->params->count = 3;
+  p->seed_locked = TRUE;
+  p->voice = at_audio_new (1600, 16000);
+  for (gsize i = 0; i < 1600; i++)
+    p->voice->samples[i] = (float) ((int) (i % 200) - 100) / 100.0f;
+  p->voice_name = g_strdup ("hello.wav");
+  for (int h = 0; h < 2; h++)
+    {
+      g_autoptr (AtImage) img = pattern_image (64, 3, 10 + h);
+      g_autofree char *params = g_strdup_printf ("fox\nSteps: 17, Seed: %d", 100 + h);
+      g_ptr_array_add (p->history, at_history_item_new (img, params, p->params, 100 + h));
+    }
+  return p;
+}
+
+static void
+assert_images_equal (const AtImage *a, const AtImage *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_autoptr (AtImage) a3 = at_image_convert (a, 3);
+  g_autoptr (AtImage) b3 = at_image_convert (b, 3);
+  g_assert_cmpuint (a3->width, ==, b3->width);
+  g_assert_cmpuint (a3->height, ==, b3->height);
+  g_assert_cmpmem (a3->pixels, at_image_get_nbytes (a3), b3->pixels, at_image_get_nbytes (b3));
+}
+
+static void
+assert_projects_equal (const AtProject *a, const AtProject *b)
+{
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (a->strokes), ==, at_stroke_list_get_n_strokes (b->strokes));
+  for (guint s = 0; s < at_stroke_list_get_n_strokes (a->strokes); s++)
+    {
+      AtStroke *x = at_stroke_list_get_stroke (a->strokes, s), *y = at_stroke_list_get_stroke (b->strokes, s);
+      g_assert_cmpfloat_with_epsilon (x->width, y->width, 1e-6);
+      g_assert_cmpint (x->eraser, ==, y->eraser);
+      for (int c = 0; c < 4; c++)
+        g_assert_cmpfloat_with_epsilon (x->color[c], y->color[c], 1e-6);
+      g_assert_cmpuint (at_stroke_get_n_points (x), ==, at_stroke_get_n_points (y));
+      for (guint i = 0; i < at_stroke_get_n_points (x); i++)
+        {
+          const AtStrokePoint *p = at_stroke_get_point (x, i), *q = at_stroke_get_point (y, i);
+          g_assert_cmpfloat_with_epsilon (p->x, q->x, 1e-6);
+          g_assert_cmpfloat_with_epsilon (p->y, q->y, 1e-6);
+          g_assert_cmpfloat_with_epsilon (p->pressure, q->pressure, 1e-6);
+          g_assert_cmpfloat_with_epsilon (p->time, q->time, 1e-3);
+        }
+    }
+  assert_images_equal (a->sketch_image, b->sketch_image);
+  assert_images_equal (a->underlay, b->underlay);
+  g_assert_cmpstr (a->params->prompt, ==, b->params->prompt);
+  g_assert_cmpstr (a->params->negative, ==, b->params->negative);
+  g_assert_cmpint (a->params->steps, ==, b->params->steps);
+  g_assert_cmpfloat_with_epsilon (a->params->guidance, b->params->guidance, 1e-6);
+  g_assert_cmpuint (a->params->seed, ==, b->params->seed);
+  g_assert_cmpint (a->params->sampler, ==, b->params->sampler);
+  g_assert_cmpfloat_with_epsilon (a->params->sketch_strength, b->params->sketch_strength, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a->params->strength, b->params->strength, 1e-6);
+  g_assert_cmpint (a->params->count, ==, b->params->count);
+  g_assert_cmpint (a->seed_locked, ==, b->seed_locked);
+  g_assert_cmpuint (a->voice->n, ==, b->voice->n);
+  g_assert_cmpint (a->voice->rate, ==, b->voice->rate);
+  for (gsize i = 0; i < a->voice->n; i++)
+    g_assert_cmpfloat_with_epsilon (a->voice->samples[i], b->voice->samples[i], 1.0 / 16384);
+  g_assert_cmpstr (a->voice_name, ==, b->voice_name);
+  g_assert_cmpuint (a->history->len, ==, b->history->len);
+  for (guint h = 0; h < a->history->len; h++)
+    {
+      AtHistoryItem *x = g_ptr_array_index (a->history, h), *y = g_ptr_array_index (b->history, h);
+      assert_images_equal (x->image, y->image);
+      g_assert_cmpstr (x->parameters, ==, y->parameters);
+      g_assert_cmpuint (x->seed, ==, y->seed);
+      g_assert_cmpint (x->created, ==, y->created);
+      g_assert_cmpstr (x->request->prompt, ==, y->request->prompt);
+      g_assert_cmpint (x->request->steps, ==, y->request->steps);
+    }
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fox.atelier", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (AtProject) p = sample_project ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_project_save (p, file, &error));
+  g_assert_no_error (error);
+  g_autoptr (AtProject) q = at_project_load (file, &error);
+  g_assert_no_error (error);
+  assert_projects_equal (p, q);
+  /* an opened project starts with a fresh undo history */
+  g_assert_false (at_stroke_list_can_undo (q->strokes));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_atomic_save (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fox.atelier", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (AtProject) p = sample_project ();
+  g_assert_true (at_project_save (p, file, NULL));
+  g_autofree char *before = NULL;
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+
+  g_free (p->params->prompt);
+  p->params->prompt = g_strdup ("something else entirely");
+  at_project_set_fail_before_rename_for_testing (TRUE);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (at_project_save (p, file, &error));
+  at_project_set_fail_before_rename_for_testing (FALSE);
+  g_assert_nonnull (error);
+
+  g_autofree char *after = NULL;
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  /* and no temporary file is left behind */
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+
+  /* a save into a folder that does not exist fails cleanly */
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "x.atelier", NULL);
+  g_autoptr (GFile) missing_file = g_file_new_for_path (missing);
+  g_clear_error (&error);
+  g_assert_false (at_project_save (p, missing_file, &error));
+  g_assert_nonnull (error);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_damaged (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.atelier", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  const char *cases[] = {
+    "not json at all",
+    "[1, 2, 3]",
+    "{\"format\": \"something-else\"}",
+    "{\"format\": \"atelier-project\", \"version\": 1, \"sketch\": {\"strokes\": [{\"points\": [1, 2, 3]}]}}",
+    "{\"format\": \"atelier-project\", \"version\": 1, \"sketch\": {\"image\": \"AAAA\"}}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_true (g_file_set_contents (path, cases[i], -1, NULL));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtProject) p = at_project_load (file, &error);
+      g_assert_null (p);
+      g_assert_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_INVALID);
+    }
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"atelier-project\", \"version\": 99}", -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtProject) p = at_project_load (file, &error);
+  g_assert_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_VERSION);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/project/round-trip", test_round_trip);
+  g_test_add_func ("/ui/project/atomic-save", test_atomic_save);
+  g_test_add_func ("/ui/project/damaged", test_damaged);
+  return g_test_run ();
+}
