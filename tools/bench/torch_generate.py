@@ -30,6 +30,8 @@ def load(models):
 
 def main():
     models, steps_list = sys.argv[1], [int(s) for s in sys.argv[2:]]
+    # Debian's PyTorch uses one thread unless told; lavapipe uses every core
+    torch.set_num_threads(os.cpu_count())
     model, tok = load(models)
     ids = torch.tensor([tok.encode("red apple")])
     sketch = torch.zeros(1, 1, 64, 64)
