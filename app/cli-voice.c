@@ -26,7 +26,8 @@ exit_code_for (const GError *error)
              ? AT_EXIT_BAD_INPUT
              : AT_EXIT_INTERNAL;
   if (error->domain == AT_TRANSCRIBE_ERROR)
-    return error->code == AT_TRANSCRIBE_ERROR_EMPTY || error->code == AT_TRANSCRIBE_ERROR_VOCABULARY
+    return error->code == AT_TRANSCRIBE_ERROR_EMPTY || error->code == AT_TRANSCRIBE_ERROR_VOCABULARY ||
+               error->code == AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL
              ? AT_EXIT_BAD_INPUT
              : AT_EXIT_INTERNAL;
   return AT_EXIT_INTERNAL;
@@ -82,16 +83,18 @@ int
 at_cli_transcribe (int argc, char **argv)
 {
   gboolean json = FALSE, partial = FALSE;
-  g_autofree char *words = NULL, *model_dir = NULL;
+  g_autofree char *words = NULL, *model_dir = NULL, *lm = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print text, word timings and speed as JSON", NULL },
     { "words", 0, 0, G_OPTION_ARG_STRING, &words,
-      "Listen only for these words (space-separated): far more reliable when the words are known", "\"W1 W2 …\"" },
+      "Listen only for these words (space-separated): far more reliable when the words are known", "\"W1 W2 ...\"" },
     { "partial", 0, 0, G_OPTION_ARG_NONE, &partial, "Print the hypothesis so far on stderr as it grows", NULL },
+    { "lm", 0, 0, G_OPTION_ARG_FILENAME, &lm, "Language model to use (ARPA), e.g. one made from your prompts",
+      "FILE" },
     { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &model_dir,
       "pocketsphinx model folder (en-us/, en-us.lm.bin, cmudict-en-us.dict)", "DIR" },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE - print what is said in an audio file");
@@ -99,7 +102,7 @@ at_cli_transcribe (int argc, char **argv)
   g_option_context_set_description (context,
                                     "Reads WAV, FLAC, OGG/Vorbis, AIFF and other formats libsndfile opens.\n"
                                     "Recognition uses pocketsphinx with its general US English model: expect\n"
-                                    "errors on unusual words; --words helps when the vocabulary is known.");
+                                    "errors on unusual words; --words or --lm help when the vocabulary is known.");
   GError *error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("transcribe", error);
@@ -112,7 +115,7 @@ at_cli_transcribe (int argc, char **argv)
   if (audio == NULL)
     return fail ("transcribe", error);
   g_auto (GStrv) vocabulary = words != NULL ? g_strsplit_set (words, " \t,", -1) : NULL;
-  AtTranscribeOptions options = { model_dir, (const char * const *) vocabulary };
+  AtTranscribeOptions options = { model_dir, (const char * const *) vocabulary, lm };
   g_autoptr (AtTranscriber) t = at_transcriber_new (&options, &error);
   if (t == NULL)
     return fail ("transcribe", error);
@@ -174,9 +177,9 @@ at_cli_narrate (int argc, char **argv)
   g_autofree char *output = NULL, *srt = NULL, *vtt = NULL, *voice = NULL, *text_file = NULL;
   int rate = 0, pitch = -1;
   g_auto (GStrv) rest = NULL;
-  g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d–%d (default %d)", AT_NARRATION_RATE_MIN,
+  g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d to %d (default %d)", AT_NARRATION_RATE_MIN,
                                                 AT_NARRATION_RATE_MAX, AT_NARRATION_RATE_DEFAULT);
-  g_autofree char *pitch_help = g_strdup_printf ("Pitch, %d–%d (default %d)", AT_NARRATION_PITCH_MIN,
+  g_autofree char *pitch_help = g_strdup_printf ("Pitch, %d to %d (default %d)", AT_NARRATION_PITCH_MIN,
                                                  AT_NARRATION_PITCH_MAX, AT_NARRATION_PITCH_DEFAULT);
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Audio file to write: .wav, .flac, .ogg or .aiff", "FILE" },
@@ -189,7 +192,7 @@ at_cli_narrate (int argc, char **argv)
     { "list-voices", 0, 0, G_OPTION_ARG_NONE, &voices, "List the installed voices and exit", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the files written and the word timings as JSON", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on success", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, "TEXT" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("TEXT -o FILE.wav - speak a text with espeak-ng");

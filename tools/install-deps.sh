@@ -9,6 +9,7 @@ PACKAGES="
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev
   libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev
   espeak-ng libfftw3-dev
+  libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite
   xvfb xauth dbus-daemon desktop-file-utils appstream xdotool imagemagick
 "
 

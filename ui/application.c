@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "engine.h"
 #include "ui/application.h"
 #include "ui/preferences-window.h"
 #include "ui/settings.h"
@@ -10,7 +11,22 @@
 struct _AtApplication {
   AdwApplication parent_instance;
   GSettings *settings;
+
+  AtEngine *engine;
+  GError *engine_error;
+  gboolean engine_loading;
+  gboolean device_changed_while_loading;
+  GPtrArray *engine_waiters;   /* GTask* waiting for the load */
+  GHashTable *engine_holds;    /* AtEngine* -> hold count */
+  GPtrArray *retired;          /* engines replaced while held */
 };
+
+enum {
+  ENGINE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, ADW_TYPE_APPLICATION)
 
@@ -21,6 +37,141 @@ at_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (at_window_new (AT_APPLICATION (app)));
   gtk_window_present (window);
+}
+
+/* --- the shared engine ---------------------------------------------------- */
+
+static void
+load_engine_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AtEngine *engine = at_engine_new (task_data, NULL, &error);
+  if (engine == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, engine, (GDestroyNotify) at_engine_free);
+}
+
+static void start_engine_load (AtApplication *self);
+
+static void
+engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  AtApplication *self = AT_APPLICATION (object);
+  self->engine_loading = FALSE;
+  if (self->device_changed_while_loading)
+    {
+      /* made for the old device: load again for the waiters */
+      self->device_changed_while_loading = FALSE;
+      g_autoptr (GError) ignored = NULL;
+      AtEngine *stale = g_task_propagate_pointer (G_TASK (result), &ignored);
+      g_clear_pointer (&stale, at_engine_free);
+      start_engine_load (self);
+      return;
+    }
+  g_clear_error (&self->engine_error);
+  self->engine = g_task_propagate_pointer (G_TASK (result), &self->engine_error);
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->engine_waiters);
+  self->engine_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+      if (self->engine != NULL)
+        g_task_return_pointer (task, self->engine, NULL);
+      else
+        g_task_return_error (task, g_error_copy (self->engine_error));
+    }
+}
+
+void
+at_application_get_engine_async (AtApplication *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (AT_IS_APPLICATION (self));
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, at_application_get_engine_async);
+  if (self->engine != NULL)
+    {
+      g_task_return_pointer (task, self->engine, NULL);
+      return;
+    }
+  if (self->engine_error != NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->engine_error));
+      return;
+    }
+  g_ptr_array_add (self->engine_waiters, g_steal_pointer (&task));
+  if (!self->engine_loading)
+    start_engine_load (self);
+}
+
+static void
+start_engine_load (AtApplication *self)
+{
+  self->engine_loading = TRUE;
+  g_autofree char *device = self->settings != NULL ? g_settings_get_string (self->settings, "device") : NULL;
+  g_autoptr (GTask) load = g_task_new (self, NULL, engine_loaded, NULL);
+  g_task_set_source_tag (load, engine_loaded);
+  g_task_set_task_data (load, g_steal_pointer (&device), g_free);
+  g_task_run_in_thread (load, load_engine_thread);
+}
+
+AtEngine *
+at_application_get_engine_finish (AtApplication *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+at_application_retry_engine (AtApplication *self)
+{
+  g_return_if_fail (AT_IS_APPLICATION (self));
+  g_clear_error (&self->engine_error);
+}
+
+void
+at_application_hold_engine (AtApplication *self, AtEngine *engine)
+{
+  g_return_if_fail (AT_IS_APPLICATION (self) && engine != NULL);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->engine_holds, engine));
+  g_hash_table_insert (self->engine_holds, engine, GUINT_TO_POINTER (n + 1));
+  /* quitting waits for the run to stop (within a step) before the engine goes */
+  g_application_hold (G_APPLICATION (self));
+}
+
+void
+at_application_release_engine (AtApplication *self, AtEngine *engine)
+{
+  g_return_if_fail (AT_IS_APPLICATION (self) && engine != NULL);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->engine_holds, engine));
+  g_return_if_fail (n > 0);
+  if (n > 1)
+    g_hash_table_insert (self->engine_holds, engine, GUINT_TO_POINTER (n - 1));
+  else
+    {
+      g_hash_table_remove (self->engine_holds, engine);
+      g_ptr_array_remove (self->retired, engine);   /* frees it, if retired */
+    }
+  g_application_release (G_APPLICATION (self));
+}
+
+/* A new device: the current engine retires (freed now, or when its last
+ * run ends) and windows ask for a new one. */
+static void
+device_changed (AtApplication *self)
+{
+  if (self->engine != NULL)
+    {
+      if (g_hash_table_contains (self->engine_holds, self->engine))
+        g_ptr_array_add (self->retired, self->engine);
+      else
+        at_engine_free (self->engine);
+      self->engine = NULL;
+    }
+  g_clear_error (&self->engine_error);
+  if (self->engine_loading)
+    self->device_changed_while_loading = TRUE;
+  g_signal_emit (self, signals[ENGINE_CHANGED], 0);
 }
 
 static void
@@ -109,6 +260,7 @@ at_application_startup (GApplication *app)
     {
       apply_style (self);
       g_signal_connect_swapped (self->settings, "changed::style", G_CALLBACK (apply_style), self);
+      g_signal_connect_swapped (self->settings, "changed::device", G_CALLBACK (device_changed), self);
     }
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
@@ -124,6 +276,12 @@ at_application_finalize (GObject *object)
 {
   AtApplication *self = AT_APPLICATION (object);
   g_clear_object (&self->settings);
+  /* every run has released its hold by now (the application waited) */
+  g_clear_pointer (&self->engine, at_engine_free);
+  g_clear_error (&self->engine_error);
+  g_clear_pointer (&self->engine_waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->engine_holds, g_hash_table_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   G_OBJECT_CLASS (at_application_parent_class)->finalize (object);
 }
 
@@ -131,6 +289,8 @@ static void
 at_application_class_init (AtApplicationClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = at_application_finalize;
+  signals[ENGINE_CHANGED] = g_signal_new ("engine-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
   app_class->activate = at_application_activate;
   app_class->startup = at_application_startup;
@@ -140,6 +300,9 @@ at_application_class_init (AtApplicationClass *klass)
 static void
 at_application_init (AtApplication *self)
 {
+  self->engine_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->engine_holds = g_hash_table_new (NULL, NULL);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) at_engine_free);
 }
 
 AtApplication *

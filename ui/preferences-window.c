@@ -18,6 +18,7 @@ struct _AtPreferencesWindow {
   GSettings *settings;
   GPtrArray *device_ids;     /* char*: "" for automatic, else the index */
   gboolean filling;
+  gboolean disposed;         /* the device list may arrive after closing */
 };
 
 G_DEFINE_FINAL_TYPE (AtPreferencesWindow, at_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -39,6 +40,8 @@ devices_listed (GObject *object, GAsyncResult *result, gpointer user_data)
   AtPreferencesWindow *self = AT_PREFERENCES_WINDOW (object);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) devices = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->disposed)
+    return;
   if (devices == NULL)
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->device_row), error->message);
@@ -126,6 +129,15 @@ choose_folder (AtPreferencesWindow *self)
 }
 
 static void
+at_preferences_window_dispose (GObject *object)
+{
+  AtPreferencesWindow *self = AT_PREFERENCES_WINDOW (object);
+  self->disposed = TRUE;
+  gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_PREFERENCES_WINDOW);
+  G_OBJECT_CLASS (at_preferences_window_parent_class)->dispose (object);
+}
+
+static void
 at_preferences_window_finalize (GObject *object)
 {
   AtPreferencesWindow *self = AT_PREFERENCES_WINDOW (object);
@@ -139,6 +151,7 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = at_preferences_window_dispose;
   object_class->finalize = at_preferences_window_finalize;
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, device_row);

@@ -27,6 +27,8 @@ struct _AtSketchCanvas {
   GtkGesture *stylus;
   GtkGesture *drag;
   double drag_x, drag_y;
+  gboolean pointer_inside;
+  double pointer_x, pointer_y;
 };
 
 enum {
@@ -118,6 +120,38 @@ at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   draw_ink (self, cr, page.size.width, FALSE);
   cairo_destroy (cr);
+
+  /* the brush's footprint under the pointer, visible on ink and paper */
+  if (self->pointer_inside)
+    {
+      double r = MAX (1.0, self->brush_size / REFERENCE_SIDE * page.size.width / 2);
+      graphene_rect_t ring = GRAPHENE_RECT_INIT ((float) (self->pointer_x - r - 2), (float) (self->pointer_y - r - 2),
+                                                 (float) (2 * r + 4), (float) (2 * r + 4));
+      cairo_t *rc = gtk_snapshot_append_cairo (snapshot, &ring);
+      cairo_arc (rc, self->pointer_x, self->pointer_y, r, 0, 2 * G_PI);
+      cairo_set_line_width (rc, 1);
+      cairo_set_source_rgba (rc, 1, 1, 1, 0.8);
+      cairo_stroke_preserve (rc);
+      cairo_set_dash (rc, (double[]) { 2, 2 }, 2, 0);
+      cairo_set_source_rgba (rc, 0, 0, 0, 0.8);
+      cairo_stroke (rc);
+      cairo_destroy (rc);
+    }
+}
+
+static void
+pointer_moved (GtkEventControllerMotion *motion, double x, double y, AtSketchCanvas *self)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x, self->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pointer_left (GtkEventControllerMotion *motion, AtSketchCanvas *self)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 AtImage *
@@ -337,6 +371,7 @@ at_sketch_canvas_set_brush_size (AtSketchCanvas *self, double size)
   if (self->brush_size == size)
     return;
   self->brush_size = size;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRUSH_SIZE]);
 }
 
@@ -590,6 +625,12 @@ at_sketch_canvas_init (AtSketchCanvas *self)
   g_signal_connect (self->drag, "drag-update", G_CALLBACK (drag_update), self);
   g_signal_connect (self->drag, "drag-end", G_CALLBACK (drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drag));
+
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (pointer_moved), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (pointer_moved), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (pointer_left), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

@@ -1,13 +1,106 @@
-/* window-private.h — what the UI tests reach into; not for other widgets. */
+/* window-private.h — the window's instance struct and helpers shared by
+ * window.c and window-actions.c, and what the UI tests reach into; not for
+ * other widgets. */
 #pragma once
 
+#include "audio/audio-file.h"
 #include "engine.h"
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/sketch-canvas.h"
+#include "ui/waveform.h"
 #include "ui/window.h"
 
 G_BEGIN_DECLS
+
+struct _AtWindow {
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkToggleButton *live_button;
+  GtkSpinner *busy_spinner;
+  GtkStack *generate_stack;
+  GtkRevealer *error_revealer;
+  GtkLabel *error_label;
+  GtkRevealer *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkToggleButton *pen_button;
+  GtkToggleButton *eraser_button;
+  GtkAdjustment *brush_adjustment;
+  GtkColorButton *color_button;
+  AtSketchCanvas *canvas;
+  GtkToggleButton *smooth_button;
+  GtkToggleButton *fit_button;
+  GtkStack *preview_stack;
+  AtPreview *preview;
+  GtkWidget *variants_scroller;
+  GtkBox *variants_box;
+  GtkTextView *prompt_view;
+  GtkTextView *negative_view;
+  AtWaveform *waveform;
+  GtkLabel *voice_label;
+  GtkWidget *voice_card;
+  GtkSpinButton *steps_spin;
+  GtkSpinButton *guidance_spin;
+  GtkSpinButton *seed_spin;
+  GtkToggleButton *seed_lock;
+  AdwComboRow *sampler_row;
+  GtkSpinButton *sketch_strength_spin;
+  GtkSpinButton *count_spin;
+  AdwActionRow *init_row;
+  GtkSpinButton *strength_spin;
+  GtkFlowBox *history_box;
+  GMenu *recent_submenu;
+
+  GSettings *settings;
+
+  AtApplication *app;
+  AtEngine *engine;              /* the application's; NULL until loaded */
+  GError *engine_error;
+  gboolean engine_loading;
+  gboolean generate_when_ready;
+
+  GCancellable *cancellable;     /* the run on show; NULL when idle */
+  guint runs_in_flight;
+  AtRequest *run_request;        /* what the run on show was asked */
+  guint live_timeout;
+
+  GPtrArray *variants;           /* AtHistoryItem* of the last result */
+  guint current_variant;
+  char *current_parameters;      /* of the image on show */
+  GPtrArray *history;            /* AtHistoryItem* */
+
+  AtImage *init_image;
+  AtAudio *voice;
+  char *voice_name;
+
+  GFile *file;
+  gboolean dirty;
+  gboolean applying;             /* filling controls: not an edit */
+  gboolean close_confirmed;
+  gboolean disposed;             /* late async results find no widgets */
+  void (*after_save) (AtWindow *self);   /* what a confirmed save leads to */
+  char *last_toast;
+};
+
+/* Shared by window.c and window-actions.c. */
+void _at_window_show_toast (AtWindow *self, const char *message);
+void _at_window_start_generation (AtWindow *self);
+void _at_window_load_engine (AtWindow *self);
+void _at_window_set_init_image (AtWindow *self, const AtImage *img);
+/* Takes voice. */
+void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
+void _at_window_on_edit (AtWindow *self);
+void _at_window_set_dirty (AtWindow *self, gboolean dirty);
+void _at_window_apply_project (AtWindow *self, AtProject *project);
+void _at_window_new_project (AtWindow *self);
+/* Writes the image on show on a worker; a toast reports the outcome. */
+void _at_window_export_async (AtWindow *self, GFile *file, int scale);
+gboolean _at_window_close_request (GtkWindow *window);
+void _at_window_class_actions_init (GtkWidgetClass *widget_class);
+void _at_window_actions_init (AtWindow *self);
 
 AtSketchCanvas *at_window_get_canvas (AtWindow *self);
 AtPreview *at_window_get_preview (AtWindow *self);
@@ -27,6 +120,8 @@ const char *at_window_get_last_toast (AtWindow *self);
 /* The request the controls describe now (sketch rendered). */
 AtRequest *at_window_build_request (AtWindow *self);
 guint at_window_get_history_length (AtWindow *self);
+/* As a click on history entry i (0 = oldest) in the gallery. */
+void at_window_activate_history (AtWindow *self, guint i);
 /* The parameters text of the image on show, or NULL. */
 const char *at_window_get_current_parameters (AtWindow *self);
 

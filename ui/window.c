@@ -1,7 +1,8 @@
-/* window.c — the studio window; its layout lives in resources/ui/window.ui.
+/* window.c — the studio window; its layout lives in resources/ui/window.ui,
+ * its actions and shortcuts in window-actions.c.
  *
- * The window owns the engine (created on a worker at start-up and kept
- * resident), the current generation's GCancellable, the results and the
+ * The window borrows the application's engine (loaded once, on a worker)
+ * and owns the current generation's GCancellable, the results and the
  * history. Generation runs through at_engine_generate_async(): progress and
  * results arrive on the main loop; the main thread only builds requests
  * and shows images.
@@ -23,88 +24,15 @@
 
 #define LIVE_DELAY_MS 600
 #define MAX_RECENT 8
-#define PROJECT_SUFFIX ".atelier"
 
-struct _AtWindow {
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkToggleButton *live_button;
-  GtkSpinner *busy_spinner;
-  GtkStack *generate_stack;
-  GtkRevealer *error_revealer;
-  GtkLabel *error_label;
-  GtkRevealer *progress_revealer;
-  GtkProgressBar *progress_bar;
-  GtkToggleButton *pen_button;
-  GtkToggleButton *eraser_button;
-  GtkAdjustment *brush_adjustment;
-  GtkColorButton *color_button;
-  AtSketchCanvas *canvas;
-  GtkToggleButton *smooth_button;
-  GtkToggleButton *fit_button;
-  GtkStack *preview_stack;
-  AtPreview *preview;
-  GtkWidget *variants_scroller;
-  GtkBox *variants_box;
-  GtkTextView *prompt_view;
-  GtkTextView *negative_view;
-  AtWaveform *waveform;
-  GtkLabel *voice_label;
-  GtkWidget *voice_card;
-  GtkSpinButton *steps_spin;
-  GtkSpinButton *guidance_spin;
-  GtkSpinButton *seed_spin;
-  GtkToggleButton *seed_lock;
-  AdwComboRow *sampler_row;
-  GtkSpinButton *sketch_strength_spin;
-  GtkSpinButton *count_spin;
-  AdwActionRow *init_row;
-  GtkSpinButton *strength_spin;
-  GtkFlowBox *history_box;
-  GMenu *recent_submenu;
-
-  GSettings *settings;
-
-  AtEngine *engine;
-  GError *engine_error;
-  gboolean engine_loading;
-  gboolean generate_when_ready;
-  gboolean reload_engine_after_run;
-
-  GCancellable *cancellable;     /* the run on show; NULL when idle */
-  guint runs_in_flight;
-  AtRequest *run_request;        /* what the run on show was asked */
-  guint live_timeout;
-
-  GPtrArray *variants;           /* AtHistoryItem* of the last result */
-  guint current_variant;
-  char *current_parameters;      /* of the image on show */
-  GPtrArray *history;            /* AtHistoryItem* */
-
-  AtImage *init_image;
-  AtAudio *voice;
-  char *voice_name;
-
-  GFile *file;
-  gboolean dirty;
-  gboolean applying;             /* filling controls: not an edit */
-  gboolean close_confirmed;
-  void (*after_save) (AtWindow *self);   /* what a confirmed save leads to */
-  char *last_toast;
-};
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void start_generation (AtWindow *self);
-static void load_engine (AtWindow *self);
 
 /* --- small helpers ------------------------------------------------------- */
 
-static void
-show_toast (AtWindow *self, const char *message)
+void
+_at_window_show_toast (AtWindow *self, const char *message)
 {
   g_free (self->last_toast);
   self->last_toast = g_strdup (message);
@@ -138,8 +66,8 @@ update_title (AtWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), "Atelier");
 }
 
-static void
-set_dirty (AtWindow *self, gboolean dirty)
+void
+_at_window_set_dirty (AtWindow *self, gboolean dirty)
 {
   if (self->dirty == dirty)
     return;
@@ -185,23 +113,14 @@ show_engine_error (AtWindow *self, const GError *error)
 /* --- the engine, loaded on a worker -------------------------------------- */
 
 static void
-load_engine_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  AtEngine *engine = at_engine_new (task_data, NULL, &error);
-  if (engine == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, engine, (GDestroyNotify) at_engine_free);
-}
-
-static void
 engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  AtWindow *self = AT_WINDOW (object);
+  g_autoptr (AtWindow) self = user_data;
   self->engine_loading = FALSE;
   g_clear_error (&self->engine_error);
-  self->engine = g_task_propagate_pointer (G_TASK (result), &self->engine_error);
+  self->engine = at_application_get_engine_finish (AT_APPLICATION (object), result, &self->engine_error);
+  if (self->disposed)
+    return;
   if (self->engine == NULL)
     {
       adw_window_title_set_subtitle (self->window_title, "Cannot generate");
@@ -217,29 +136,31 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       if (self->generate_when_ready)
         {
           self->generate_when_ready = FALSE;
-          start_generation (self);
+          _at_window_start_generation (self);
         }
     }
   update_actions (self);
 }
 
-static void
-load_engine (AtWindow *self)
+void
+_at_window_load_engine (AtWindow *self)
 {
-  if (self->engine_loading)
+  if (self->engine_loading || self->app == NULL)
     return;
-  g_clear_pointer (&self->engine, at_engine_free);
+  self->engine = NULL;
   g_clear_error (&self->engine_error);
   self->engine_loading = TRUE;
   adw_window_title_set_subtitle (self->window_title, "Loading the model…");
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-  g_autofree char *device = self->settings != NULL ? g_settings_get_string (self->settings, "device") : NULL;
-  /* the task's reference keeps the window, and so the engine slot, alive */
-  g_autoptr (GTask) task = g_task_new (self, NULL, engine_loaded, NULL);
-  g_task_set_source_tag (task, load_engine);
-  g_task_set_task_data (task, g_steal_pointer (&device), g_free);
-  g_task_run_in_thread (task, load_engine_thread);
+  at_application_get_engine_async (self->app, engine_loaded, g_object_ref (self));
   update_actions (self);
+}
+
+static void
+on_engine_changed (AtWindow *self)
+{
+  self->engine = NULL;
+  _at_window_load_engine (self);
 }
 
 /* --- requests ------------------------------------------------------------ */
@@ -366,7 +287,18 @@ history_clicked (GtkButton *button, AtWindow *self)
   gtk_toggle_button_set_active (self->seed_lock, TRUE);
   self->applying = FALSE;
   show_image (self, item->image, item->parameters);
-  show_toast (self, "Parameters restored; Generate makes this image again");
+  _at_window_show_toast (self, "Parameters restored; Generate makes this image again");
+}
+
+void
+at_window_activate_history (AtWindow *self, guint i)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+  g_return_if_fail (i < self->history->len);
+  /* the gallery shows the newest first */
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->history_box, self->history->len - 1 - i);
+  g_return_if_fail (child != NULL);
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (child), "clicked");
 }
 
 static void
@@ -418,6 +350,7 @@ set_variants (AtWindow *self, GPtrArray *variants)
 typedef struct {
   AtWindow *self;          /* a reference */
   GCancellable *cancellable;
+  AtEngine *engine;        /* held from the application while it runs */
 } RunData;
 
 static void
@@ -433,7 +366,7 @@ on_progress (const AtProgress *progress, gpointer user_data)
 {
   RunData *run = user_data;
   AtWindow *self = run->self;
-  if (run->cancellable != self->cancellable)
+  if (self->disposed || run->cancellable != self->cancellable)
     return;   /* a stale run still finishing */
   double total = MAX (1, progress->n_variants * progress->n_steps);
   double done = progress->variant * progress->n_steps + progress->step;
@@ -459,8 +392,14 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
   RunData *run = user_data;
   AtWindow *self = run->self;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtResult) res = at_engine_generate_finish (self->engine, result, &error);
+  g_autoptr (AtResult) res = at_engine_generate_finish (run->engine, result, &error);
   self->runs_in_flight--;
+  at_application_release_engine (self->app, run->engine);
+  if (self->disposed)
+    {
+      run_data_free (run);
+      return;
+    }
   gboolean current = run->cancellable == self->cancellable;
   if (current)
     {
@@ -481,7 +420,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
               add_history_button (self, item);
             }
           set_variants (self, variants);
-          set_dirty (self, TRUE);
+          _at_window_set_dirty (self, TRUE);
         }
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -492,30 +431,25 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
             show_image (self, NULL, NULL);
         }
       else
-        show_toast (self, error->message);
-    }
-  if (self->runs_in_flight == 0 && self->reload_engine_after_run)
-    {
-      self->reload_engine_after_run = FALSE;
-      load_engine (self);
+        _at_window_show_toast (self, error->message);
     }
   update_actions (self);
   run_data_free (run);
 }
 
-static void
-start_generation (AtWindow *self)
+void
+_at_window_start_generation (AtWindow *self)
 {
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (!at_request_has_input (request))
     {
-      show_toast (self, "Nothing to generate from: draw a sketch, type a prompt or load a voice clip");
+      _at_window_show_toast (self, "Nothing to generate from: draw a sketch, type a prompt or load a voice clip");
       return;
     }
   g_autoptr (GError) error = NULL;
   if (!at_request_validate (request, &error))
     {
-      show_toast (self, error->message);
+      _at_window_show_toast (self, error->message);
       return;
     }
   if (self->engine == NULL)
@@ -523,11 +457,11 @@ start_generation (AtWindow *self)
       if (self->engine_loading)
         {
           self->generate_when_ready = TRUE;
-          show_toast (self, "The model is still loading; generation starts when it is ready");
+          _at_window_show_toast (self, "The model is still loading; generation starts when it is ready");
         }
       else
         {
-          show_toast (self, "No engine to generate with; see the message at the top");
+          _at_window_show_toast (self, "No engine to generate with; see the message at the top");
           if (self->engine_error != NULL)
             show_engine_error (self, self->engine_error);
         }
@@ -551,6 +485,8 @@ start_generation (AtWindow *self)
   RunData *done_run = g_new0 (RunData, 1);
   done_run->self = g_object_ref (self);
   done_run->cancellable = g_object_ref (self->cancellable);
+  done_run->engine = self->engine;
+  at_application_hold_engine (self->app, self->engine);
   self->runs_in_flight++;
   at_engine_generate_async (self->engine, self->run_request, on_progress, progress_run,
                             (GDestroyNotify) run_data_free, self->cancellable, generation_done, done_run);
@@ -564,7 +500,7 @@ live_fire (gpointer user_data)
   self->live_timeout = 0;
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (at_request_has_input (request))   /* live mode never nags */
-    start_generation (self);
+    _at_window_start_generation (self);
 }
 
 static void
@@ -576,12 +512,12 @@ schedule_live (AtWindow *self)
   self->live_timeout = g_timeout_add_once (LIVE_DELAY_MS, live_fire, self);
 }
 
-static void
-on_edit (AtWindow *self)
+void
+_at_window_on_edit (AtWindow *self)
 {
   if (self->applying)
     return;
-  set_dirty (self, TRUE);
+  _at_window_set_dirty (self, TRUE);
   update_actions (self);
   schedule_live (self);
 }
@@ -618,8 +554,8 @@ collect_project (AtWindow *self)
   return p;
 }
 
-static void
-set_voice (AtWindow *self, AtAudio *voice, const char *name)
+void
+_at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name)
 {
   g_clear_pointer (&self->voice, at_audio_free);
   g_clear_pointer (&self->voice_name, g_free);
@@ -637,8 +573,8 @@ set_voice (AtWindow *self, AtAudio *voice, const char *name)
     gtk_label_set_text (self->voice_label, "No voice clip: drop an audio file here");
 }
 
-static void
-set_init_image (AtWindow *self, const AtImage *img)
+void
+_at_window_set_init_image (AtWindow *self, const AtImage *img)
 {
   g_clear_pointer (&self->init_image, at_image_free);
   if (img != NULL)
@@ -648,8 +584,8 @@ set_init_image (AtWindow *self, const AtImage *img)
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_spin), img != NULL);
 }
 
-static void
-apply_project (AtWindow *self, AtProject *p)
+void
+_at_window_apply_project (AtWindow *self, AtProject *p)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -662,8 +598,8 @@ apply_project (AtWindow *self, AtProject *p)
   params_to_ui (self, p->params, TRUE);
   self->applying = TRUE;
   gtk_toggle_button_set_active (self->seed_lock, p->seed_locked);
-  set_voice (self, g_steal_pointer (&p->voice), p->voice_name);
-  set_init_image (self, NULL);
+  _at_window_set_voice (self, g_steal_pointer (&p->voice), p->voice_name);
+  _at_window_set_init_image (self, NULL);
   clear_history_box (self);
   g_ptr_array_set_size (self->history, 0);
   for (guint i = 0; i < p->history->len; i++)
@@ -736,7 +672,7 @@ at_window_save_to (AtWindow *self, GFile *file, GError **error)
       self->file = g_object_ref (file);
     }
   self->dirty = TRUE;
-  set_dirty (self, FALSE);
+  _at_window_set_dirty (self, FALSE);
   remember_recent (self, file);
   return TRUE;
 }
@@ -748,11 +684,11 @@ at_window_open_file (AtWindow *self, GFile *file, GError **error)
   g_autoptr (AtProject) p = at_project_load (file, error);
   if (p == NULL)
     return FALSE;
-  apply_project (self, p);
+  _at_window_apply_project (self, p);
   g_clear_object (&self->file);
   self->file = g_object_ref (file);
   self->dirty = TRUE;
-  set_dirty (self, FALSE);
+  _at_window_set_dirty (self, FALSE);
   remember_recent (self, file);
   return TRUE;
 }
@@ -763,158 +699,116 @@ at_window_open (AtWindow *self, GFile *file)
   g_return_if_fail (AT_IS_WINDOW (self));
   g_autoptr (GError) error = NULL;
   if (!at_window_open_file (self, file, &error))
-    show_toast (self, error->message);
+    _at_window_show_toast (self, error->message);
+}
+
+/* Thread-safe: touches no widget. */
+static gboolean
+write_png (const AtImage *img, const char *parameters, const char *path, int scale, GError **error)
+{
+  scale = CLAMP (scale, 1, 8);
+  /* crisp upscaling: the model's pixels stay square blocks */
+  g_autoptr (AtImage) out = scale > 1 ? at_image_resize (img, img->width * scale, img->height * scale, AT_IMAGE_FILTER_NEAREST)
+                                      : at_image_copy (img);
+  const char *keys[] = { "parameters", "Software", NULL };
+  const char *values[] = { parameters, "Atelier " AT_VERSION, NULL };
+  return at_image_save_png (out, path, keys, values, error);
+}
+
+static gboolean
+check_export (AtWindow *self, GFile *file, char **path, GError **error)
+{
+  if (at_preview_get_image (self->preview) == NULL || self->current_parameters == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "There is no finished image to export yet; generate one first");
+      return FALSE;
+    }
+  *path = g_file_get_path (file);
+  if (*path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Images can only be exported to local folders");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
 at_window_export_png (AtWindow *self, GFile *file, int scale, GError **error)
 {
   g_return_val_if_fail (AT_IS_WINDOW (self), FALSE);
-  const AtImage *img = at_preview_get_image (self->preview);
-  if (img == NULL || self->current_parameters == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "There is no finished image to export yet; generate one first");
-      return FALSE;
-    }
-  g_autofree char *path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Images can only be exported to local folders");
-      return FALSE;
-    }
-  scale = CLAMP (scale, 1, 8);
-  /* crisp upscaling: the model's pixels stay square blocks */
-  g_autoptr (AtImage) out = scale > 1 ? at_image_resize (img, img->width * scale, img->height * scale, AT_IMAGE_FILTER_NEAREST)
-                                      : at_image_copy (img);
-  const char *keys[] = { "parameters", "Software", NULL };
-  const char *values[] = { self->current_parameters, "Atelier " AT_VERSION, NULL };
-  return at_image_save_png (out, path, keys, values, error);
-}
-
-/* --- file choosers ------------------------------------------------------- */
-
-typedef void (*ChooserDone) (AtWindow *self, GtkFileChooser *chooser, GFile *file);
-
-static void
-chooser_response (GtkNativeDialog *dialog, int response, gpointer user_data)
-{
-  AtWindow *self = AT_WINDOW (g_object_get_data (G_OBJECT (dialog), "window"));
-  ChooserDone done = (ChooserDone) g_object_get_data (G_OBJECT (dialog), "done");
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (file != NULL)
-        done (self, GTK_FILE_CHOOSER (dialog), file);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
-static GtkFileChooserNative *
-make_chooser (AtWindow *self, const char *title, GtkFileChooserAction action, const char *accept, ChooserDone done)
-{
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_object_set_data (G_OBJECT (dialog), "window", self);
-  g_object_set_data (G_OBJECT (dialog), "done", (gpointer) done);
-  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response), NULL);
-  return dialog;
-}
-
-static void
-add_filter (GtkFileChooserNative *dialog, const char *name, const char *const *patterns)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, name);
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (filter, patterns[i]);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-}
-
-static const char *const project_patterns[] = { "*" PROJECT_SUFFIX, NULL };
-static const char *const image_patterns[] = { "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff", NULL };
-static const char *const audio_patterns[] = { "*.wav", "*.flac", "*.ogg", "*.oga", "*.mp3", "*.aif", "*.aiff", NULL };
-
-static void
-run_after_save (AtWindow *self)
-{
-  void (*then) (AtWindow *) = self->after_save;
-  self->after_save = NULL;
-  if (then != NULL)
-    then (self);
-}
-
-static void
-save_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  g_autoptr (GFile) target = g_object_ref (file);
-  g_autofree char *base = g_file_get_basename (file);
-  if (!g_str_has_suffix (base, PROJECT_SUFFIX))
-    {
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *with = g_strconcat (path, PROJECT_SUFFIX, NULL);
-      g_object_unref (target);
-      target = g_file_new_for_path (with);
-    }
-  g_autoptr (GError) error = NULL;
-  if (!at_window_save_to (self, target, &error))
-    show_toast (self, error->message);
-  else
-    run_after_save (self);
-}
-
-static void
-open_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  at_window_open (self, file);
-}
-
-static void
-export_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  const char *choice = gtk_file_chooser_get_choice (chooser, "scale");
-  int scale = choice != NULL ? atoi (choice) : 1;
-  if (self->settings != NULL)
-    g_settings_set_int (self->settings, "export-scale", CLAMP (scale, 1, 8));
-  g_autoptr (GError) error = NULL;
-  if (!at_window_export_png (self, file, scale, &error))
-    show_toast (self, error->message);
-  else
-    {
-      g_autofree char *base = g_file_get_basename (file);
-      g_autofree char *msg = g_strdup_printf ("Exported “%s”", base);
-      show_toast (self, msg);
-    }
-}
-
-static void
-import_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file, gboolean underlay)
-{
-  g_autoptr (GError) error = NULL;
-  if (!at_sketch_canvas_import (self->canvas, file, underlay, &error))
-    {
-      g_autofree char *msg = g_strdup_printf ("Could not import the image: %s", error->message);
-      show_toast (self, msg);
-    }
-}
-
-static void
-import_sketch_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  import_chosen (self, chooser, file, FALSE);
-}
-
-static void
-import_underlay_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  import_chosen (self, chooser, file, TRUE);
+  g_autofree char *path = NULL;
+  if (!check_export (self, file, &path, error))
+    return FALSE;
+  return write_png (at_preview_get_image (self->preview), self->current_parameters, path, scale, error);
 }
 
 typedef struct {
-  AtAudio *audio;
-  char *name;
-} VoiceLoad;
+  AtImage *image;
+  char *parameters;
+  char *path;
+  int scale;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  at_image_free (job->image);
+  g_free (job->parameters);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+  if (write_png (job->image, job->parameters, job->path, job->scale, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  AtWindow *self = AT_WINDOW (object);
+  g_autoptr (GError) error = NULL;
+  if (self->disposed)
+    return;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("Could not export: %s", error->message);
+      _at_window_show_toast (self, msg);
+      return;
+    }
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *base = g_path_get_basename (job->path);
+  g_autofree char *msg = g_strdup_printf ("Exported “%s”", base);
+  _at_window_show_toast (self, msg);
+}
+
+void
+_at_window_export_async (AtWindow *self, GFile *file, int scale)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  if (!check_export (self, file, &path, &error))
+    {
+      _at_window_show_toast (self, error->message);
+      return;
+    }
+  /* resizing and PNG encoding happen on a worker, on copies */
+  ExportJob *job = g_new0 (ExportJob, 1);
+  job->image = at_image_copy (at_preview_get_image (self->preview));
+  job->parameters = g_strdup (self->current_parameters);
+  job->path = g_steal_pointer (&path);
+  job->scale = scale;
+  g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
+  g_task_set_source_tag (task, _at_window_export_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
 
 static void
 voice_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
@@ -933,15 +827,20 @@ voice_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   AtWindow *self = AT_WINDOW (object);
   g_autoptr (GError) error = NULL;
   AtAudio *audio = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->disposed)
+    {
+      g_clear_pointer (&audio, at_audio_free);
+      return;
+    }
   if (audio == NULL)
     {
       g_autofree char *msg = g_strdup_printf ("Could not load the voice clip: %s", error->message);
-      show_toast (self, msg);
+      _at_window_show_toast (self, msg);
       return;
     }
   g_autofree char *name = g_path_get_basename (g_task_get_task_data (G_TASK (result)));
-  set_voice (self, audio, name);
-  on_edit (self);
+  _at_window_set_voice (self, audio, name);
+  _at_window_on_edit (self);
 }
 
 void
@@ -951,7 +850,7 @@ at_window_load_voice (AtWindow *self, GFile *file)
   g_autofree char *path = g_file_get_path (file);
   if (path == NULL)
     {
-      show_toast (self, "Voice clips can only be loaded from local folders");
+      _at_window_show_toast (self, "Voice clips can only be loaded from local folders");
       return;
     }
   g_autoptr (GTask) task = g_task_new (self, NULL, voice_loaded, NULL);
@@ -972,266 +871,10 @@ voice_dropped (GtkDropTarget *target, const GValue *value, double x, double y, A
 }
 
 static void
-voice_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  at_window_load_voice (self, file);
-}
-
-/* --- actions ------------------------------------------------------------- */
-
-static void
-save_as (AtWindow *self)
-{
-  GtkFileChooserNative *dialog = make_chooser (self, "Save Project", GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", save_chosen);
-  add_filter (dialog, "Atelier projects", project_patterns);
-  if (self->file != NULL)
-    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), self->file, NULL);
-  else
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "Untitled" PROJECT_SUFFIX);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-save (AtWindow *self)
-{
-  if (self->file == NULL)
-    {
-      save_as (self);
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  if (!at_window_save_to (self, self->file, &error))
-    show_toast (self, error->message);
-  else
-    run_after_save (self);
-}
-
-static void
-new_project (AtWindow *self)
-{
-  g_autoptr (AtProject) p = at_project_new ();
-  if (self->settings != NULL)
-    {
-      p->params->steps = g_settings_get_int (self->settings, "default-steps");
-      g_autofree char *sampler = g_settings_get_string (self->settings, "default-sampler");
-      AtSamplerKind kind;
-      if (at_sampler_kind_from_string (sampler, &kind))
-        p->params->sampler = kind;
-    }
-  p->params->seed &= 0xffffffffu;
-  apply_project (self, p);
-  g_clear_object (&self->file);
-  self->dirty = TRUE;
-  set_dirty (self, FALSE);
-}
-
-static void
-discard_response (AdwMessageDialog *dialog, const char *response, AtWindow *self)
-{
-  void (*then) (AtWindow *) = g_object_get_data (G_OBJECT (dialog), "then");
-  if (g_str_equal (response, "discard"))
-    then (self);
-  else if (g_str_equal (response, "save"))
-    {
-      /* Save may ask for a name first; what was asked for follows a save */
-      self->after_save = then;
-      save (self);
-    }
-}
-
-/* Asks before losing unsaved work, then runs then(). */
-static void
-confirm_discard (AtWindow *self, void (*then) (AtWindow *))
-{
-  if (!self->dirty)
-    {
-      then (self);
-      return;
-    }
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), "Save Changes?",
-                                              "This project has changes that are not saved. "
-                                              "Without saving, they are lost.");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "discard", "_Discard",
-                                    "save", "_Save", NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "then", (gpointer) then);
-  g_signal_connect (dialog, "response", G_CALLBACK (discard_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-show_open_dialog (AtWindow *self)
-{
-  GtkFileChooserNative *dialog = make_chooser (self, "Open Project", GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", open_chosen);
-  add_filter (dialog, "Atelier projects", project_patterns);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-really_close (AtWindow *self)
-{
-  self->close_confirmed = TRUE;
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static void
-window_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  AtWindow *self = AT_WINDOW (widget);
-
-  if (g_str_equal (name, "win.generate"))
-    {
-      g_clear_handle_id (&self->live_timeout, g_source_remove);
-      if (!gtk_toggle_button_get_active (self->seed_lock))
-        {
-          self->applying = TRUE;
-          gtk_spin_button_set_value (self->seed_spin, g_random_int ());
-          self->applying = FALSE;
-        }
-      start_generation (self);
-    }
-  else if (g_str_equal (name, "win.cancel"))
-    {
-      g_clear_handle_id (&self->live_timeout, g_source_remove);
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
-    }
-  else if (g_str_equal (name, "win.undo"))
-    at_sketch_canvas_undo (self->canvas);
-  else if (g_str_equal (name, "win.redo"))
-    at_sketch_canvas_redo (self->canvas);
-  else if (g_str_equal (name, "win.clear-sketch"))
-    at_sketch_canvas_clear (self->canvas);
-  else if (g_str_equal (name, "win.pen"))
-    gtk_toggle_button_set_active (self->pen_button, TRUE);
-  else if (g_str_equal (name, "win.eraser"))
-    gtk_toggle_button_set_active (self->eraser_button, TRUE);
-  else if (g_str_equal (name, "win.toggle-live"))
-    gtk_toggle_button_set_active (self->live_button, !gtk_toggle_button_get_active (self->live_button));
-  else if (g_str_equal (name, "win.new"))
-    confirm_discard (self, new_project);
-  else if (g_str_equal (name, "win.open"))
-    confirm_discard (self, show_open_dialog);
-  else if (g_str_equal (name, "win.open-recent"))
-    {
-      g_autoptr (GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
-      g_object_set_data_full (G_OBJECT (self), "recent-file", g_object_ref (file), g_object_unref);
-      if (!self->dirty)
-        at_window_open (self, file);
-      else
-        show_toast (self, "Save or discard this project's changes first (New Project), then open the recent one");
-    }
-  else if (g_str_equal (name, "win.save"))
-    save (self);
-  else if (g_str_equal (name, "win.save-as"))
-    save_as (self);
-  else if (g_str_equal (name, "win.export"))
-    {
-      GtkFileChooserNative *dialog = make_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", export_chosen);
-      add_filter (dialog, "PNG images", (const char *const[]) { "*.png", NULL });
-      const char *ids[] = { "1", "2", "4", "8", NULL };
-      const char *labels[] = { "Native size", "2× (crisp)", "4× (crisp)", "8× (crisp)", NULL };
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "scale", "Size", ids, labels);
-      int scale = self->settings != NULL ? g_settings_get_int (self->settings, "export-scale") : 1;
-      g_autofree char *scale_id = g_strdup_printf ("%d", scale == 2 || scale == 4 || scale == 8 ? scale : 1);
-      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "scale", scale_id);
-      g_autofree char *folder = self->settings != NULL ? g_settings_get_string (self->settings, "export-folder") : NULL;
-      if (folder == NULL || *folder == '\0')
-        {
-          g_free (folder);
-          folder = g_strdup (g_get_user_special_dir (G_USER_DIRECTORY_PICTURES));
-        }
-      if (folder != NULL && g_file_test (folder, G_FILE_TEST_IS_DIR))
-        {
-          g_autoptr (GFile) dir = g_file_new_for_path (folder);
-          gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), dir, NULL);
-        }
-      guint64 seed = self->variants != NULL
-                       ? ((AtHistoryItem *) g_ptr_array_index (self->variants, self->current_variant))->seed
-                       : (guint64) gtk_spin_button_get_value (self->seed_spin);
-      g_autofree char *name_hint = g_strdup_printf ("atelier-%" G_GUINT64_FORMAT ".png", seed);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name_hint);
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-    }
-  else if (g_str_equal (name, "win.use-as-sketch"))
-    {
-      const AtImage *img = at_preview_get_image (self->preview);
-      if (img != NULL)
-        {
-          g_autoptr (AtImage) gray = at_image_to_gray (img);
-          at_sketch_canvas_clear (self->canvas);
-          at_sketch_canvas_set_sketch_image (self->canvas, gray);
-        }
-    }
-  else if (g_str_equal (name, "win.use-as-init"))
-    {
-      set_init_image (self, at_preview_get_image (self->preview));
-      on_edit (self);
-    }
-  else if (g_str_equal (name, "win.clear-init"))
-    {
-      set_init_image (self, NULL);
-      on_edit (self);
-    }
-  else if (g_str_equal (name, "win.load-voice"))
-    {
-      GtkFileChooserNative *dialog = make_chooser (self, "Load Voice Prompt", GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", voice_chosen);
-      add_filter (dialog, "Audio files", audio_patterns);
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-    }
-  else if (g_str_equal (name, "win.clear-voice"))
-    {
-      set_voice (self, NULL, NULL);
-      on_edit (self);
-    }
-  else if (g_str_equal (name, "win.randomize-seed"))
-    gtk_spin_button_set_value (self->seed_spin, g_random_int ());
-  else if (g_str_equal (name, "win.import-sketch") || g_str_equal (name, "win.import-underlay"))
-    {
-      gboolean underlay = g_str_equal (name, "win.import-underlay");
-      GtkFileChooserNative *dialog = make_chooser (self, underlay ? "Import Underlay" : "Import Sketch",
-                                                   GTK_FILE_CHOOSER_ACTION_OPEN, "_Import",
-                                                   underlay ? import_underlay_chosen : import_sketch_chosen);
-      add_filter (dialog, "Images", image_patterns);
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-    }
-  else if (g_str_equal (name, "win.clear-underlay"))
-    at_sketch_canvas_set_underlay (self->canvas, NULL);
-  else if (g_str_equal (name, "win.show-toast"))
-    show_toast (self, g_variant_get_string (param, NULL));
-  else if (g_str_equal (name, "win.retry-engine"))
-    load_engine (self);
-}
-
-static gboolean
-on_close_request (GtkWindow *window)
-{
-  AtWindow *self = AT_WINDOW (window);
-  if (self->close_confirmed || !self->dirty)
-    {
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
-      return FALSE;
-    }
-  confirm_discard (self, really_close);
-  return TRUE;
-}
-
-static void
 on_settings_changed (GSettings *settings, const char *key, AtWindow *self)
 {
   if (g_str_equal (key, "recent-projects"))
     rebuild_recent_menu (self);
-  else if (g_str_equal (key, "device"))
-    {
-      if (self->runs_in_flight > 0 || self->engine_loading)
-        self->reload_engine_after_run = TRUE;
-      else
-        load_engine (self);
-    }
 }
 
 static void
@@ -1348,6 +991,7 @@ static void
 at_window_dispose (GObject *object)
 {
   AtWindow *self = AT_WINDOW (object);
+  self->disposed = TRUE;
   g_clear_handle_id (&self->live_timeout, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -1361,9 +1005,9 @@ static void
 at_window_finalize (GObject *object)
 {
   AtWindow *self = AT_WINDOW (object);
-  /* runs hold a reference, so no generation uses the engine any more */
-  g_clear_pointer (&self->engine, at_engine_free);
+  /* the engine is the application's */
   g_clear_error (&self->engine_error);
+  g_clear_object (&self->app);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
@@ -1378,6 +1022,18 @@ at_window_finalize (GObject *object)
   G_OBJECT_CLASS (at_window_parent_class)->finalize (object);
 }
 
+/* The application is set after construction; the engine comes from it. */
+static void
+on_application_set (AtWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (self->app != NULL || !AT_IS_APPLICATION (app))
+    return;
+  self->app = g_object_ref (AT_APPLICATION (app));
+  g_signal_connect_object (self->app, "engine-changed", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+  _at_window_load_engine (self);
+}
+
 static void
 at_window_class_init (AtWindowClass *klass)
 {
@@ -1387,7 +1043,7 @@ at_window_class_init (AtWindowClass *klass)
 
   object_class->dispose = at_window_dispose;
   object_class->finalize = at_window_finalize;
-  window_class->close_request = on_close_request;
+  window_class->close_request = _at_window_close_request;
 
   g_type_ensure (AT_TYPE_SKETCH_CANVAS);
   g_type_ensure (AT_TYPE_PREVIEW);
@@ -1431,56 +1087,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, history_box);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, recent_submenu);
 
-  static const char *const actions[] = {
-    "win.generate", "win.cancel", "win.undo", "win.redo", "win.clear-sketch", "win.pen", "win.eraser",
-    "win.toggle-live", "win.new", "win.open", "win.save", "win.save-as", "win.export",
-    "win.use-as-sketch", "win.use-as-init", "win.clear-init", "win.load-voice", "win.clear-voice",
-    "win.randomize-seed", "win.import-sketch", "win.import-underlay", "win.clear-underlay",
-    "win.retry-engine",
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_class_install_action (widget_class, actions[i], NULL, window_action);
-  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", window_action);
-  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", window_action);
-
-  /* Bindings, not application accelerators: they run after the focused
-   * widget, so Ctrl+Z in a prompt undoes typing, not a stroke. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.toggle-live", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-}
-
-static void
-sketch_shortcuts (AtWindow *self)
-{
-  /* Ctrl+Enter generates even from inside a prompt, whose text view would
-   * otherwise take it as a new line: so it is caught on the way down */
-  GtkEventController *capture = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (capture, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (capture),
-                                        gtk_shortcut_new (gtk_alternative_trigger_new (
-                                                            gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
-                                                            gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
-                                                          gtk_named_action_new ("win.generate")));
-  gtk_widget_add_controller (GTK_WIDGET (self), capture);
-
-  /* single-letter tools only while the canvas has focus, never in a prompt */
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_p, 0),
-                                                          gtk_named_action_new ("win.pen")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_e, 0),
-                                                          gtk_named_action_new ("win.eraser")));
-  gtk_widget_add_controller (GTK_WIDGET (self->canvas), controller);
+  _at_window_class_actions_init (widget_class);
 }
 
 static void
@@ -1504,26 +1111,27 @@ at_window_init (AtWindow *self)
   g_signal_connect_swapped (self->color_button, "color-set", G_CALLBACK (on_color_set), self);
   g_signal_connect_swapped (self->eraser_button, "toggled", G_CALLBACK (on_tool_toggled), self);
   g_signal_connect_swapped (self->live_button, "toggled", G_CALLBACK (on_live_toggled), self);
-  sketch_shortcuts (self);
+  _at_window_actions_init (self);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (voice_dropped), self);
   gtk_widget_add_controller (self->voice_card, GTK_EVENT_CONTROLLER (drop));
 
-  g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (on_edit), self);
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (on_edit), self);
-  g_signal_connect_swapped (gtk_text_view_get_buffer (self->negative_view), "changed", G_CALLBACK (on_edit), self);
+  g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_at_window_on_edit), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (_at_window_on_edit), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->negative_view), "changed", G_CALLBACK (_at_window_on_edit), self);
   GtkSpinButton *spins[] = { self->steps_spin, self->guidance_spin, self->seed_spin, self->sketch_strength_spin,
                              self->count_spin, self->strength_spin };
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (on_edit), self);
-  g_signal_connect_swapped (self->sampler_row, "notify::selected", G_CALLBACK (on_edit), self);
+    g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (_at_window_on_edit), self);
+  g_signal_connect_swapped (self->sampler_row, "notify::selected", G_CALLBACK (_at_window_on_edit), self);
 
-  new_project (self);
+  _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   rebuild_recent_menu (self);
   update_title (self);
-  load_engine (self);
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
 }
+
 
 AtWindow *
 at_window_new (AtApplication *app)

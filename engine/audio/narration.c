@@ -27,6 +27,8 @@ typedef struct {
   GArray *words;        /* WordEvent */
   GCancellable *cancellable;
   gboolean cancelled;
+  gboolean too_long;
+  guint max_samples;
 } Synth;
 
 static Synth *current_synth;
@@ -75,6 +77,11 @@ synth_callback (short *wav, int n, espeak_EVENT *events)
     return 1;
   if (wav != NULL && n > 0)
     g_array_append_vals (s->samples, wav, n);
+  if (s->samples->len > s->max_samples)
+    {
+      s->too_long = TRUE;
+      return 1;
+    }
   for (espeak_EVENT *e = events; e != NULL && e->type != espeakEVENT_LIST_TERMINATED; e++)
     {
       if (e->type == espeakEVENT_WORD)
@@ -159,32 +166,43 @@ check_options (const char *text, const AtNarrationOptions *o, GError **error)
   return TRUE;
 }
 
-/* espeak-ng falls back to a default instead of failing on some unknown
- * names, so a voice is known only when the list holds it. Called with
- * espeak_lock held. */
-static gboolean
-voice_is_installed (const char *name)
+/* The identifier of the installed voice that name means (its name, its
+ * identifier or the last part of it, or one of its languages, any case),
+ * with name's "+variant" kept; NULL when none. espeak_SetVoiceByName()
+ * alone takes names and identifiers but not languages, and falls back to
+ * a default on some unknown names. Called with espeak_lock held. */
+static char *
+resolve_voice (const char *name)
 {
   const espeak_VOICE **voices = espeak_ListVoices (NULL);
   g_autofree char *base = g_strdup (name);
   char *plus = strchr (base, '+');   /* "en+f3": a voice plus a variant */
   if (plus != NULL)
-    *plus = '\0';
+    *plus++ = '\0';
+  const espeak_VOICE *by_language = NULL;
+  int best_priority = G_MAXINT;
   for (int i = 0; voices != NULL && voices[i] != NULL; i++)
     {
       const espeak_VOICE *v = voices[i];
+      if (v->identifier == NULL)
+        continue;
+      const char *id_base = strrchr (v->identifier, '/');
       if ((v->name != NULL && g_ascii_strcasecmp (v->name, base) == 0) ||
-          (v->identifier != NULL && g_ascii_strcasecmp (v->identifier, base) == 0))
-        return TRUE;
-      const char *id_base = v->identifier != NULL ? strrchr (v->identifier, '/') : NULL;
-      if (id_base != NULL && g_ascii_strcasecmp (id_base + 1, base) == 0)
-        return TRUE;
-      /* languages: a priority byte, a name, a NUL; repeated; ends with a NUL */
+          g_ascii_strcasecmp (v->identifier, base) == 0 ||
+          (id_base != NULL && g_ascii_strcasecmp (id_base + 1, base) == 0))
+        return g_strconcat (v->identifier, plus != NULL ? "+" : "", plus, NULL);
+      /* languages: a priority byte, a name, a NUL; repeated; ends with a
+       * NUL. The voice that lists the language first (lowest priority) wins. */
       for (const char *l = v->languages; l != NULL && *l != '\0'; l += strlen (l + 1) + 2)
-        if (g_ascii_strcasecmp (l + 1, base) == 0)
-          return TRUE;
+        if (g_ascii_strcasecmp (l + 1, base) == 0 && *l < best_priority)
+          {
+            by_language = v;
+            best_priority = *l;
+          }
     }
-  return FALSE;
+  if (by_language != NULL)
+    return g_strconcat (by_language->identifier, plus != NULL ? "+" : "", plus, NULL);
+  return NULL;
 }
 
 /* The frame where speech starts in [from, to) and the one after it ends,
@@ -292,7 +310,8 @@ at_narrate (const char *text, const AtNarrationOptions *options, GPtrArray **cue
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&espeak_lock);
   if (!ensure_initialised (error))
     return NULL;
-  if (!voice_is_installed (voice) || espeak_SetVoiceByName (voice) != EE_OK)
+  g_autofree char *identifier = resolve_voice (voice);
+  if (identifier == NULL || espeak_SetVoiceByName (identifier) != EE_OK)
     {
       g_set_error (error, AT_NARRATION_ERROR, AT_NARRATION_ERROR_UNKNOWN_VOICE,
                    "Unknown voice \"%s\"; `atelier narrate --list-voices` lists the installed ones",
@@ -306,6 +325,7 @@ at_narrate (const char *text, const AtNarrationOptions *options, GPtrArray **cue
     .samples = g_array_new (FALSE, FALSE, sizeof (gint16)),
     .words = g_array_new (FALSE, FALSE, sizeof (WordEvent)),
     .cancellable = cancellable,
+    .max_samples = (guint) AT_AUDIO_MAX_SECONDS * (guint) espeak_sample_rate,
   };
   current_synth = &s;
   espeak_ERROR status = espeak_Synth (text, strlen (text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
@@ -317,6 +337,10 @@ at_narrate (const char *text, const AtNarrationOptions *options, GPtrArray **cue
   AtAudio *audio = NULL;
   if (s.cancelled || g_cancellable_is_cancelled (cancellable))
     g_set_error_literal (error, AT_NARRATION_ERROR, AT_NARRATION_ERROR_CANCELLED, "Narration cancelled");
+  else if (s.too_long)
+    g_set_error (error, AT_NARRATION_ERROR, AT_NARRATION_ERROR_INVALID,
+                 "The narration would last over %d minutes; split the text or speak faster",
+                 AT_AUDIO_MAX_SECONDS / 60);
   else if (status != EE_OK)
     g_set_error (error, AT_NARRATION_ERROR, AT_NARRATION_ERROR_FAILED,
                  "espeak-ng could not synthesise the text (error %d)", (int) status);
@@ -367,4 +391,82 @@ at_narration_list_voices (GError **error)
     }
   g_ptr_array_sort (list, compare_voices);
   return list;
+}
+
+typedef struct {
+  char *text;
+  char *voice;
+  int rate, pitch;
+} NarrateData;
+
+typedef struct {
+  AtAudio *audio;
+  GPtrArray *cues;
+} NarrateResult;
+
+static void
+narrate_data_free (NarrateData *d)
+{
+  g_free (d->text);
+  g_free (d->voice);
+  g_free (d);
+}
+
+static void
+narrate_result_free (NarrateResult *r)
+{
+  at_audio_free (r->audio);
+  g_clear_pointer (&r->cues, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void
+narrate_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  NarrateData *d = task_data;
+  AtNarrationOptions o = { d->voice, d->rate, d->pitch };
+  NarrateResult *r = g_new0 (NarrateResult, 1);
+  GError *error = NULL;
+  r->audio = at_narrate (d->text, &o, &r->cues, cancellable, &error);
+  if (r->audio == NULL)
+    {
+      narrate_result_free (r);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, r, (GDestroyNotify) narrate_result_free);
+}
+
+void
+at_narrate_async (const char *text, const AtNarrationOptions *options, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (text != NULL);
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_narrate_async);
+  AtNarrationOptions defaults = AT_NARRATION_OPTIONS_INIT;
+  const AtNarrationOptions *o = options != NULL ? options : &defaults;
+  NarrateData *d = g_new0 (NarrateData, 1);
+  d->text = g_strdup (text);
+  d->voice = g_strdup (o->voice);
+  d->rate = o->rate;
+  d->pitch = o->pitch;
+  g_task_set_task_data (task, d, (GDestroyNotify) narrate_data_free);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, narrate_thread);
+}
+
+AtAudio *
+at_narrate_finish (GAsyncResult *result, GPtrArray **cues_out, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, at_narrate_async), NULL);
+  NarrateResult *r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  AtAudio *audio = g_steal_pointer (&r->audio);
+  if (cues_out != NULL)
+    *cues_out = g_steal_pointer (&r->cues);
+  narrate_result_free (r);
+  return audio;
 }

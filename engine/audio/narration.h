@@ -39,9 +39,11 @@ typedef enum {
 #define AT_NARRATION_PITCH_MAX 99
 #define AT_NARRATION_PITCH_DEFAULT 50
 #define AT_NARRATION_DEFAULT_VOICE "en-us"
-/* Longest text accepted: a narration is a caption or a paragraph; this is
- * about an hour of speech, under AT_AUDIO_MAX_SECONDS × 6 at 175 words/min. */
-#define AT_NARRATION_MAX_CHARS 50000
+/* Longest text accepted: a narration is a caption or a few paragraphs
+ * (10000 characters are about 9 minutes at 175 words/min). The speech
+ * itself may last at most AT_AUDIO_MAX_SECONDS, so that every narration
+ * can be loaded again; longer is an AT_NARRATION_ERROR_INVALID. */
+#define AT_NARRATION_MAX_CHARS 10000
 
 /* One timed piece of text: a spoken word, or a subtitle line. */
 typedef struct {
@@ -69,6 +71,12 @@ typedef struct {
  * between espeak-ng's buffers (every ~50 ms of audio). */
 AtAudio *at_narrate (const char *text, const AtNarrationOptions *options, GPtrArray **cues_out,
                      GCancellable *cancellable, GError **error);
+
+/* The same on a GTask worker thread; callback runs on the caller's
+ * thread-default main context. text and options are copied. */
+void at_narrate_async (const char *text, const AtNarrationOptions *options, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data);
+AtAudio *at_narrate_finish (GAsyncResult *result, GPtrArray **cues_out, GError **error);
 
 /* An installed voice, as espeak-ng lists it. */
 typedef struct {

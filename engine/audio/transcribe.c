@@ -2,11 +2,15 @@
 #define G_LOG_DOMAIN "atelier-transcribe"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
+#include <sphinxbase/jsgf.h>
 
 #include "atelier-config.h"
 #include "audio/transcribe.h"
@@ -27,6 +31,8 @@ struct _AtTranscriber {
   ps_decoder_t *ps;
   GStrv unknown_words;
   int frame_rate;   /* feature frames per second, for word times */
+  mfcc_t *cmn_init; /* the model's initial cepstral means, restored per run */
+  int cmn_len;
 };
 
 void
@@ -51,6 +57,45 @@ require_file (const char *path, gboolean dir, GError **error)
   return FALSE;
 }
 
+/* sphinxbase ends the process (E_FATAL, exit(1)) on some damaged acoustic
+ * model files instead of returning an error, so at least their headers
+ * are checked first. Damage past a header can still stop the process. */
+static gboolean
+check_header (const char *path, const char * const *magics, GError **error)
+{
+  char head[8] = { 0 };
+  FILE *f = fopen (path, "rb");
+  gsize n = f != NULL ? fread (head, 1, sizeof head, f) : 0;
+  if (f != NULL)
+    fclose (f);
+  for (int i = 0; magics[i] != NULL; i++)
+    if (n >= strlen (magics[i]) && memcmp (head, magics[i], strlen (magics[i])) == 0)
+      return TRUE;
+  g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL,
+               "Speech recognition model damaged: %s is not a pocketsphinx model file (reinstall "
+               "pocketsphinx-en-us)",
+               path);
+  return FALSE;
+}
+
+static gboolean
+check_acoustic_model (const char *hmm, GError **error)
+{
+  static const char * const mdef_magic[] = { "BMDF", "0.3", NULL };
+  static const char * const s3_magic[] = { "s3\n", NULL };
+  const char *s3_files[] = { "means", "variances", "transition_matrices" };
+  g_autofree char *mdef = g_build_filename (hmm, "mdef", NULL);
+  if (!check_header (mdef, mdef_magic, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (s3_files); i++)
+    {
+      g_autofree char *path = g_build_filename (hmm, s3_files[i], NULL);
+      if (!require_file (path, FALSE, error) || !check_header (path, s3_magic, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* "apple(2)" is the dictionary's second pronunciation of "apple". */
 static char *
 clean_word (const char *word)
@@ -64,6 +109,28 @@ static gboolean
 is_filler (const char *word)
 {
   return word[0] == '<' || word[0] == '[' || g_str_has_prefix (word, "++") || word[0] == '\0';
+}
+
+/* ps_set_jsgf_string() of pocketsphinx 5prealpha leaks the parsed grammar;
+ * this is the same without the leak. */
+static gboolean
+set_grammar (AtTranscriber *t, const char *text)
+{
+  jsgf_t *jsgf = jsgf_parse_string (text, NULL);
+  if (jsgf == NULL)
+    return FALSE;
+  gboolean ok = FALSE;
+  jsgf_rule_t *rule = jsgf_get_public_rule (jsgf);
+  if (rule != NULL)
+    {
+      fsg_model_t *fsg = jsgf_build_fsg (jsgf, rule, ps_get_logmath (t->ps), cmd_ln_float32_r (t->config, "-lw"));
+      /* ps_set_fsg keeps its own reference */
+      ok = fsg != NULL && ps_set_fsg (t->ps, "vocabulary", fsg) >= 0 && ps_set_search (t->ps, "vocabulary") >= 0;
+      if (fsg != NULL)
+        fsg_model_free (fsg);
+    }
+  jsgf_grammar_free (jsgf);
+  return ok;
 }
 
 /* A grammar accepting the known vocabulary words in any order and number. */
@@ -105,7 +172,7 @@ use_vocabulary (AtTranscriber *t, const char * const *vocabulary, GError **error
   if (!ok)
     g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_VOCABULARY,
                          "None of the vocabulary's words is in the pronunciation dictionary");
-  else if (ps_set_jsgf_string (t->ps, "vocabulary", jsgf->str) < 0 || ps_set_search (t->ps, "vocabulary") < 0)
+  else if (!set_grammar (t, jsgf->str))
     {
       g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_VOCABULARY,
                            "pocketsphinx rejected the vocabulary grammar");
@@ -137,45 +204,84 @@ at_transcriber_new (const AtTranscribeOptions *options, GError **error)
   if (dir == NULL || dir[0] == '\0')
     dir = default_dir;
   g_autofree char *hmm = g_build_filename (dir, "en-us", NULL);
-  g_autofree char *lm = g_build_filename (dir, "en-us.lm.bin", NULL);
+  g_autofree char *lm = options != NULL && options->language_model != NULL
+                          ? g_strdup (options->language_model)
+                          : g_build_filename (dir, "en-us.lm.bin", NULL);
   g_autofree char *dict = g_build_filename (dir, "cmudict-en-us.dict", NULL);
   g_autofree char *mdef = g_build_filename (hmm, "mdef", NULL);
+  gboolean own_lm = options != NULL && options->language_model != NULL;
+  if (own_lm && !g_file_test (lm, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL, "Language model %s not found", lm);
+      return NULL;
+    }
   if (!require_file (hmm, TRUE, error) || !require_file (mdef, FALSE, error) || !require_file (lm, FALSE, error) ||
-      !require_file (dict, FALSE, error))
+      !require_file (dict, FALSE, error) || !check_acoustic_model (hmm, error))
     return NULL;
 
-  g_autoptr (AtTranscriber) t = g_new0 (AtTranscriber, 1);
+  g_autoptr (AtTranscriber) t = g_atomic_rc_box_new0 (AtTranscriber);
   g_mutex_init (&t->lock);
   t->config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-lm", lm, "-dict", dict, "-samprate", "16000",
                            "-logfn", "/dev/null", NULL);
+  gboolean grammar = options != NULL && options->vocabulary != NULL;
+  /* A free-order grammar of short words otherwise fills every pause with
+   * "a" and "on": a lower word insertion probability (default 0.65) halved
+   * the insertions on espeak-ng and flite prompts; lower still drops real
+   * words. */
+  if (t->config != NULL && grammar)
+    cmd_ln_set_float_r (t->config, "-wip", 0.01);
   if (t->config == NULL || (t->ps = ps_init (t->config)) == NULL)
     {
-      g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL,
-                   "pocketsphinx could not load the speech model in %s (damaged files?)", dir);
+      if (own_lm)
+        g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL,
+                     "pocketsphinx could not load the language model %s (expected ARPA text or its binary form)",
+                     lm);
+      else
+        g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL,
+                     "pocketsphinx could not load the speech model in %s (damaged files?)", dir);
       return NULL;
+    }
+  cmn_t *cmn = ps_get_feat (t->ps)->cmn_struct;
+  if (cmn != NULL && cmn->cmn_mean != NULL && cmn->veclen > 0)
+    {
+      t->cmn_len = cmn->veclen;
+      t->cmn_init = g_memdup2 (cmn->cmn_mean, sizeof (mfcc_t) * cmn->veclen);
     }
   t->frame_rate = cmd_ln_int32_r (t->config, "-frate");
   if (t->frame_rate <= 0)
     t->frame_rate = 100;
-  if (options != NULL && options->vocabulary != NULL && !use_vocabulary (t, options->vocabulary, error))
+  if (grammar && !use_vocabulary (t, options->vocabulary, error))
     return NULL;
   if (t->unknown_words == NULL)
     t->unknown_words = g_new0 (char *, 1);
   return g_steal_pointer (&t);
 }
 
-void
-at_transcriber_free (AtTranscriber *t)
+static void
+transcriber_clear (gpointer data)
 {
-  if (t == NULL)
-    return;
+  AtTranscriber *t = data;
   if (t->ps != NULL)
     ps_free (t->ps);
   if (t->config != NULL)
     cmd_ln_free_r (t->config);
   g_strfreev (t->unknown_words);
+  g_free (t->cmn_init);
   g_mutex_clear (&t->lock);
-  g_free (t);
+}
+
+AtTranscriber *
+at_transcriber_ref (AtTranscriber *t)
+{
+  g_return_val_if_fail (t != NULL, NULL);
+  return g_atomic_rc_box_acquire (t);
+}
+
+void
+at_transcriber_free (AtTranscriber *t)
+{
+  if (t != NULL)
+    g_atomic_rc_box_release_full (t, transcriber_clear);
 }
 
 const char * const *
@@ -202,7 +308,9 @@ collect (AtTranscriber *t, double seconds)
         continue;
       int sf = 0, ef = 0;
       ps_seg_frames (seg, &sf, &ef);
-      gint64 start = (gint64) sf * 1000 / t->frame_rate, end = (gint64) (ef + 1) * 1000 / t->frame_rate;
+      gint64 audio_ms = (gint64) (seconds * 1000);
+      gint64 start = CLAMP ((gint64) sf * 1000 / t->frame_rate, 0, audio_ms);
+      gint64 end = CLAMP ((gint64) (ef + 1) * 1000 / t->frame_rate, 0, audio_ms);
       g_ptr_array_add (r->words, at_cue_new (start, MAX (end, start + 1), word));
       g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", word);
     }
@@ -239,7 +347,10 @@ at_transcriber_run (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partia
   g_autoptr (AtAudio) a16 = at_audio_new_from (audio->samples, audio->n, audio->rate);
   if (a16->rate != AT_TRANSCRIBE_RATE && !at_audio_resample_full (a16, AT_TRANSCRIBE_RATE, AT_RESAMPLE_FAST, error))
     return NULL;
-  g_autofree gint16 *pcm = g_new (gint16, MAX (a16->n, 1));
+  /* (Padding the input with 0.3 or 0.6 s of silence was tried: it cost key
+   * words on espeak-ng speech, 7 of 13 instead of 11.) */
+  const gsize total = a16->n;
+  g_autofree gint16 *pcm = g_new0 (gint16, MAX (total, 1));
   for (gsize i = 0; i < a16->n; i++)
     {
       float v = a16->samples[i];
@@ -248,14 +359,21 @@ at_transcriber_run (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partia
     }
 
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&t->lock);
-  if (ps_start_utt (t->ps) < 0)
+  /* A new stream per run: otherwise word frames count on from the previous
+   * run and its noise and cepstral-mean estimates colour this one. */
+  /* pocketsphinx adapts its cepstral means to each utterance; starting
+   * every run from the model's own makes a transcript depend on its audio
+   * only, not on what the transcriber heard before. */
+  if (t->cmn_init != NULL)
+    cmn_live_set (ps_get_feat (t->ps)->cmn_struct, t->cmn_init);
+  if (ps_start_stream (t->ps) < 0 || ps_start_utt (t->ps) < 0)
     {
       g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
                            "pocketsphinx could not start decoding");
       return NULL;
     }
   g_autofree char *last_hyp = g_strdup ("");
-  for (gsize off = 0; off < a16->n; off += CHUNK_SAMPLES)
+  for (gsize off = 0; off < total; off += CHUNK_SAMPLES)
     {
       if (g_cancellable_is_cancelled (cancellable))
         {
@@ -263,7 +381,7 @@ at_transcriber_run (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partia
           g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_CANCELLED, "Transcription cancelled");
           return NULL;
         }
-      gsize len = MIN ((gsize) CHUNK_SAMPLES, a16->n - off);
+      gsize len = MIN ((gsize) CHUNK_SAMPLES, total - off);
       if (ps_process_raw (t->ps, pcm + off, len, FALSE, FALSE) < 0)
         {
           ps_end_utt (t->ps);
@@ -353,4 +471,153 @@ at_word_error_rate (const char *reference, const char *hypothesis)
       memcpy (prev, cur, (m + 1) * sizeof (guint));
     }
   return (double) prev[m] / n;
+}
+
+/* Asynchronous runs: the work happens on a GTask worker thread, partial
+ * hypotheses and the result come back to the caller's thread-default main
+ * context. */
+
+typedef struct {
+  AtTranscriber *transcriber;
+  AtAudio *audio;
+  AtPartialFunc partial;
+  gpointer partial_data;
+  GMainContext *context;
+} RunData;
+
+static void
+run_data_free (RunData *d)
+{
+  at_transcriber_free (d->transcriber);
+  at_audio_free (d->audio);
+  g_main_context_unref (d->context);
+  g_free (d);
+}
+
+typedef struct {
+  AtPartialFunc func;
+  gpointer data;
+  char *hypothesis;
+  double seconds;
+} PartialCall;
+
+static gboolean
+deliver_partial (gpointer data)
+{
+  PartialCall *call = data;
+  call->func (call->hypothesis, call->seconds, call->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+partial_call_free (gpointer data)
+{
+  PartialCall *call = data;
+  g_free (call->hypothesis);
+  g_free (call);
+}
+
+static void
+forward_partial (const char *hypothesis, double seconds_done, gpointer user_data)
+{
+  RunData *d = user_data;
+  PartialCall *call = g_new0 (PartialCall, 1);
+  call->func = d->partial;
+  call->data = d->partial_data;
+  call->hypothesis = g_strdup (hypothesis);
+  call->seconds = seconds_done;
+  g_main_context_invoke_full (d->context, G_PRIORITY_DEFAULT, deliver_partial, call, partial_call_free);
+}
+
+static void
+run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  RunData *d = task_data;
+  GError *error = NULL;
+  AtTranscript *r = at_transcriber_run (d->transcriber, d->audio, d->partial != NULL ? forward_partial : NULL, d,
+                                        cancellable, &error);
+  if (r == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, r, (GDestroyNotify) at_transcript_free);
+}
+
+void
+at_transcriber_run_async (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partial, gpointer partial_data,
+                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (t != NULL && audio != NULL);
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_transcriber_run_async);
+  RunData *d = g_new0 (RunData, 1);
+  d->transcriber = at_transcriber_ref (t);
+  d->audio = at_audio_new_from (audio->samples, audio->n, audio->rate);
+  d->partial = partial;
+  d->partial_data = partial_data;
+  d->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
+  /* its own error on cancellation, not GIO's */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, run_thread);
+}
+
+AtTranscript *
+at_transcriber_run_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, at_transcriber_run_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct {
+  char *model_dir;
+  GStrv vocabulary;
+  char *language_model;
+} NewData;
+
+static void
+new_data_free (NewData *d)
+{
+  g_free (d->model_dir);
+  g_strfreev (d->vocabulary);
+  g_free (d->language_model);
+  g_free (d);
+}
+
+static void
+new_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  NewData *d = task_data;
+  AtTranscribeOptions o = { d->model_dir, (const char * const *) d->vocabulary, d->language_model };
+  GError *error = NULL;
+  AtTranscriber *t = at_transcriber_new (&o, &error);
+  if (t == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, t, (GDestroyNotify) at_transcriber_free);
+}
+
+void
+at_transcriber_new_async (const AtTranscribeOptions *options, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_transcriber_new_async);
+  NewData *d = g_new0 (NewData, 1);
+  if (options != NULL)
+    {
+      d->model_dir = g_strdup (options->model_dir);
+      d->vocabulary = g_strdupv ((char **) options->vocabulary);
+      d->language_model = g_strdup (options->language_model);
+    }
+  g_task_set_task_data (task, d, (GDestroyNotify) new_data_free);
+  g_task_run_in_thread (task, new_thread);
+}
+
+AtTranscriber *
+at_transcriber_new_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, at_transcriber_new_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,10 +1,13 @@
 /* test-cli.c — the command line as a user runs it: output and exit codes. */
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "atelier-config.h"
+#include "audio/audio-file.h"
 #include "media/image.h"
+#include "media/subtitles.h"
 
 typedef struct {
   char *out;
@@ -159,6 +162,146 @@ test_generate_bad_input (void)
   g_assert_cmpint (run.status, ==, 3);
 }
 
+/* `atelier narrate`: audio in the format the name asks for, subtitles
+ * that read back and cover it. */
+static void
+test_narrate (void)
+{
+  g_autofree char *srt = temp_path ("narration.srt");
+  g_autofree char *vtt = temp_path ("narration.vtt");
+  const char *names[] = { "narration.wav", "narration.flac", "narration.ogg" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *out = temp_path (names[i]);
+      g_auto (Run) run = { 0 };
+      run_atelier (&run, (const char *[]) { "narrate", "A red apple on a wooden table. A blue house by the sea.",
+                                            "-o", out, "--srt", srt, "--vtt", vtt, "--rate", "200", "--pitch", "40",
+                                            "--voice", "en-us", "--json", NULL }, NULL, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, "\"word\" : \"apple\""));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtAudio) audio = at_audio_load (out, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (at_audio_get_duration (audio), >, 1.5);
+      g_assert_cmpfloat (at_audio_get_duration (audio), <, 8.0);
+      for (int f = 0; f < 2; f++)
+        {
+          g_autoptr (GPtrArray) cues = at_subtitles_load (f == 0 ? srt : vtt, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (cues->len, >=, 2);
+          const AtCue *last = cues->pdata[cues->len - 1];
+          g_assert_cmpfloat (fabs (last->end_ms / 1000.0 - at_audio_get_duration (audio)), <, 0.05);
+        }
+    }
+  /* unquoted words are one text; plain output is one line on stderr */
+  g_autofree char *out = temp_path ("words.wav");
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "narrate", "hello", "there", "-o", out, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.err, "wrote "));
+  g_assert_nonnull (strstr (run.err, "2 words"));
+
+  g_auto (Run) list = { 0 };
+  run_atelier (&list, (const char *[]) { "narrate", "--list-voices", NULL }, NULL, NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "en-us"));
+  g_assert_nonnull (strstr (list.out, "English (America)"));
+}
+
+static void
+test_narrate_bad_input (void)
+{
+  g_autofree char *out = temp_path ("never.wav");
+  g_autofree char *mp3 = temp_path ("never.mp3");
+  g_autofree char *srt = temp_path ("no/such/folder/never.srt");
+  const BadCase cases[] = {
+    { (const char *[]) { "narrate", "-o", out, NULL }, 2, "Say what to narrate" },
+    { (const char *[]) { "narrate", "hello", NULL }, 2, "-o FILE.wav" },
+    { (const char *[]) { "narrate", "  ", "-o", out, NULL }, 2, "Nothing to narrate" },
+    { (const char *[]) { "narrate", "hello", "--voice", "klingon-deep", "-o", out, NULL }, 2, "Unknown voice \"klingon-deep\"" },
+    { (const char *[]) { "narrate", "hello", "--rate", "10", "-o", out, NULL }, 2, "80 to 450" },
+    { (const char *[]) { "narrate", "hello", "--pitch", "120", "-o", out, NULL }, 2, "0 to 99" },
+    { (const char *[]) { "narrate", "hello", "--rate", "fast", "-o", out, NULL }, 2, "fast" },
+    { (const char *[]) { "narrate", "hello", "-o", mp3, NULL }, 2, ".wav" },
+    { (const char *[]) { "narrate", "--text-file", "/nonexistent.txt", "-o", out, NULL }, 2, "nonexistent" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      run_atelier (&run, cases[i].args, NULL, NULL);
+      g_test_message ("case %zu: %d %s", i, run.status, run.err);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      g_assert_nonnull (strstr (run.err, cases[i].message));
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (mp3, G_FILE_TEST_EXISTS));
+    }
+  /* the audio is written, the subtitles cannot be: still bad input */
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "narrate", "hello", "-o", out, "--srt", srt, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Cannot write subtitles"));
+}
+
+/* `atelier transcribe` on speech narrated by `atelier narrate`. */
+static void
+test_transcribe (void)
+{
+  g_autofree char *wav = temp_path ("spoken.wav");
+  g_auto (Run) say = { 0 };
+  run_atelier (&say, (const char *[]) { "narrate", "a red apple on a wooden table", "-o", wav, "-q", NULL }, NULL, NULL);
+  g_assert_cmpint (say.status, ==, 0);
+  g_assert_cmpstr (say.err, ==, "");
+
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "transcribe", wav, "--json", "--words", "red apple blue house wooden table a on",
+                                        NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"word\" : \"apple\""));
+  g_assert_nonnull (strstr (run.out, "\"start_ms\""));
+  g_assert_nonnull (strstr (run.out, "\"decode_seconds\""));
+
+  /* the general language model: whatever it hears, one line, exit 0 */
+  g_auto (Run) plain = { 0 };
+  run_atelier (&plain, (const char *[]) { "transcribe", wav, NULL }, NULL, NULL);
+  g_test_message ("general model heard \"%s\"", g_strchomp (plain.out));
+  g_assert_cmpint (plain.status, ==, 0);
+}
+
+static void
+test_transcribe_bad_input (void)
+{
+  g_autofree char *garbage = temp_path ("garbage.wav");
+  g_autofree char *empty = temp_path ("empty.flac");
+  g_autofree char *wav = temp_path ("short.wav");
+  g_assert_true (g_file_set_contents (garbage, "RIFF\x10\0\0\0WAVEfmt nonsense", 25, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_autoptr (AtAudio) tone = at_audio_new (8000, 16000);
+  g_assert_true (at_audio_save (tone, wav, NULL));
+  const BadCase cases[] = {
+    { (const char *[]) { "transcribe", NULL }, 2, "Name one audio file" },
+    { (const char *[]) { "transcribe", "/nonexistent.wav", NULL }, 2, "nonexistent" },
+    { (const char *[]) { "transcribe", garbage, NULL }, 2, "garbage.wav" },
+    { (const char *[]) { "transcribe", empty, NULL }, 2, "empty.flac" },
+    { (const char *[]) { "transcribe", wav, wav, NULL }, 2, "one file at a time" },
+    { (const char *[]) { "transcribe", wav, "--words", "zqxjv", NULL }, 2, "vocabulary" },
+    { (const char *[]) { "transcribe", wav, "--frobnicate", NULL }, 2, "frobnicate" },
+    { (const char *[]) { "transcribe", wav, "--lm", "/nonexistent.arpa", NULL }, 2, "Language model" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) run = { 0 };
+      run_atelier (&run, cases[i].args, NULL, NULL);
+      g_test_message ("case %zu: %d %s", i, run.status, run.err);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      g_assert_nonnull (strstr (run.err, cases[i].message));
+    }
+  /* a missing model is the installation's fault, not the input's */
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "transcribe", wav, NULL }, "ATELIER_SPEECH_MODEL_DIR", "/nonexistent");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "pocketsphinx-en-us"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,5 +314,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unknown-option", test_unknown_option);
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
+  g_test_add_func ("/cli/narrate", test_narrate);
+  g_test_add_func ("/cli/narrate-bad-input", test_narrate_bad_input);
+  g_test_add_func ("/cli/transcribe", test_transcribe);
+  g_test_add_func ("/cli/transcribe-bad-input", test_transcribe_bad_input);
   return g_test_run ();
 }

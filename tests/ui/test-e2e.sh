@@ -22,10 +22,10 @@ wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -
 [ -n "$wid" ] || { echo "Bail out! no studio window"; cat "$work/log"; exit 1; }
 sleep 3   # the engine loads on a worker; the window is usable meanwhile
 
-# the default 1280×800 layout: canvas page centred near (277, 450),
+# the default 1280×800 layout: canvas page centred near (240, 450),
 # preview area right of it
 eval "$(xdotool getwindowgeometry --shell "$wid")"
-cx=$((X + 277)); cy=$((Y + 450))
+cx=$((X + 240)); cy=$((Y + 450))
 preview="340x420+$((X + 560))+$((Y + 200))"
 import -window root -crop "$preview" "$work/before.png"
 

@@ -11,6 +11,7 @@
 
 #include "audio/audio-file.h"
 #include "ui/application.h"
+#include "ui/settings.h"
 #include "ui/window-private.h"
 #include "ui-test-util.h"
 
@@ -122,7 +123,8 @@ generation_finished (gpointer data)
   Watch *w = data;
   GtkProgressBar *bar = at_window_get_progress_bar (w->window);
   const char *text = gtk_progress_bar_get_text (bar);
-  if (text != NULL && g_str_has_prefix (text, "Step "))
+  /* "Variant 1 of 2 · step 1 of 2 · about 3 s left" */
+  if (text != NULL && strstr (text, "Variant ") != NULL && strstr (text, " step ") != NULL)
     w->saw_step = TRUE;
   w->max_fraction = MAX (w->max_fraction, gtk_progress_bar_get_fraction (bar));
   return !at_window_is_generating (w->window);
@@ -134,7 +136,7 @@ test_generate_and_export (void)
   AtWindow *window = open_window ();
   wait_for_engine (window);
   at_window_set_prompt (window, "a red circle");
-  at_window_set_params (window, 2, 7, 1);
+  at_window_set_params (window, 2, 7, 2);
   AtPreview *preview = at_window_get_preview (window);
   guint serial = at_preview_get_serial (preview);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
@@ -147,7 +149,8 @@ test_generate_and_export (void)
   const AtImage *img = at_preview_get_image (preview);
   g_assert_nonnull (img);
   g_assert_cmpuint (img->width, >=, 32);
-  g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
+  /* two variants: both in the history, the first on show */
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 2);
   const char *params = at_window_get_current_parameters (window);
   g_assert_nonnull (params);
   g_assert_nonnull (strstr (params, "a red circle"));
@@ -173,6 +176,18 @@ test_generate_and_export (void)
   g_assert_cmpstr (text, ==, params);
   g_unlink (path);
 
+  /* iterate: the result becomes the sketch, or the next init image */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-as-init", NULL));
+  g_autoptr (AtRequest) with_init = at_window_build_request (window);
+  g_assert_nonnull (with_init->init);
+  g_assert_cmpuint (with_init->init->width, ==, img->width);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-as-sketch", NULL));
+  g_assert_nonnull (at_sketch_canvas_get_sketch_image (at_window_get_canvas (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-init", NULL));
+  g_autoptr (AtRequest) iterated = at_window_build_request (window);
+  g_assert_null (iterated->init);
+  g_assert_nonnull (iterated->sketch);
+
   /* the project keeps the history with the image and its parameters */
   g_autofree char *project_path = g_build_filename (dir, "p.atelier", NULL);
   g_autoptr (GFile) project = g_file_new_for_path (project_path);
@@ -182,14 +197,45 @@ test_generate_and_export (void)
   AtWindow *other = open_window ();
   g_assert_true (at_window_open_file (other, project, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (at_window_get_history_length (other), ==, 1);
-  g_assert_cmpstr (at_window_get_current_parameters (other), ==, params);
+  g_assert_cmpuint (at_window_get_history_length (other), ==, 2);
   g_autoptr (AtRequest) r = at_window_build_request (other);
   g_assert_cmpstr (r->prompt, ==, "a red circle");
   g_assert_cmpint (r->steps, ==, 2);
   g_assert_cmpuint (r->seed, ==, 7);
+  g_assert_cmpint (r->count, ==, 2);
   g_assert_false (at_window_get_dirty (other));
+  /* a click in the history restores what made the image */
+  at_window_set_prompt (other, "something else");
+  at_window_set_params (other, 9, 99, 3);
+  at_window_activate_history (other, 0);
+  g_autoptr (AtRequest) restored = at_window_build_request (other);
+  g_assert_cmpstr (restored->prompt, ==, "a red circle");
+  g_assert_cmpint (restored->steps, ==, 2);
+  g_assert_cmpuint (restored->seed, ==, 7);
+  g_assert_cmpint (restored->count, ==, 1);
+  /* closing with changes asks first and keeps the window */
+  g_assert_true (at_window_get_dirty (other));
+  gtk_window_close (GTK_WINDOW (other));
+  ui_test_flush ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (other)));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean asked = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (top) && gtk_window_get_transient_for (top) == GTK_WINDOW (other))
+        {
+          asked = TRUE;
+          gtk_window_destroy (top);
+        }
+    }
+  g_assert_true (asked);
   close_window (other);
+  /* the project is among the recent ones */
+  g_autoptr (GSettings) settings = at_settings_new ();
+  g_assert_nonnull (settings);
+  g_auto (GStrv) recent = g_settings_get_strv (settings, "recent-projects");
+  g_assert_true (g_strv_contains ((const char *const *) recent, project_path));
   g_unlink (project_path);
   g_rmdir (dir);
   close_window (window);
@@ -241,6 +287,84 @@ test_cancel_within_a_step (void)
   /* within the step in flight, with room for a busy shared machine */
   g_assert_cmpfloat (took, <, 3 * step_s + 2.0);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 0);
+  close_window (window);
+}
+
+static gboolean
+device_listed (gpointer prefs)
+{
+  /* "Automatic" and at least lavapipe */
+  GListModel *model = G_LIST_MODEL (g_object_get_data (prefs, "model"));
+  return g_list_model_get_n_items (model) >= 2;
+}
+
+static GListModel *
+find_device_model (GtkWidget *widget)
+{
+  if (ADW_IS_COMBO_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Device") == 0)
+    return adw_combo_row_get_model (ADW_COMBO_ROW (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GListModel *model = find_device_model (child);
+      if (model != NULL)
+        return model;
+    }
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  AtWindow *window = open_window ();
+  /* closed before the device list arrives: no harm done */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  GtkWindow *prefs = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_PREFERENCES_WINDOW (top))
+        prefs = top;
+    }
+  g_assert_nonnull (prefs);
+  gtk_window_destroy (prefs);
+  ui_test_flush ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_PREFERENCES_WINDOW (top))
+        prefs = top;
+    }
+  g_assert_nonnull (prefs);
+  GListModel *devices = find_device_model (GTK_WIDGET (prefs));
+  g_assert_nonnull (devices);
+  g_object_set_data (G_OBJECT (prefs), "model", devices);
+  g_assert_true (ui_test_wait_until (device_listed, prefs, 30));
+  gtk_window_destroy (prefs);
+
+  /* defaults chosen in Preferences reach the next new project */
+  g_autoptr (GSettings) settings = at_settings_new ();
+  g_settings_set_int (settings, "default-steps", 5);
+  g_settings_set_string (settings, "default-sampler", "heun");
+  AtWindow *second = open_window ();
+  g_autoptr (AtRequest) r = at_window_build_request (second);
+  g_assert_cmpint (r->steps, ==, 5);
+  g_assert_cmpint (r->sampler, ==, AT_SAMPLER_HEUN);
+  g_settings_reset (settings, "default-steps");
+  g_settings_reset (settings, "default-sampler");
+  /* a new compute device reloads the shared engine for every window */
+  wait_for_engine (second);
+  g_settings_set_string (settings, "device", "0");
+  g_assert_false (at_window_engine_settled (second, NULL));
+  g_assert_false (at_window_engine_settled (window, NULL));
+  wait_for_engine (second);
+  wait_for_engine (window);
+  g_settings_reset (settings, "device");
+  wait_for_engine (window);
+  close_window (second);
   close_window (window);
 }
 
@@ -314,7 +438,6 @@ test_live_mode (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-live", NULL));
   stroke (window, 0.3);
   /* nothing at once: live mode waits for a pause in the drawing */
-  ui_test_flush ();
   g_assert_false (at_window_is_generating (window));
   g_assert_true (ui_test_wait_until (generating, window, 5));
   /* another stroke while it runs makes that run stale: it is cancelled and
@@ -341,6 +464,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/empty-toast", test_empty_toast);
   g_test_add_func ("/ui/window/request", test_request_from_controls);
   g_test_add_func ("/ui/window/voice-prompt", test_voice_prompt);
+  g_test_add_func ("/ui/window/preferences", test_preferences);
   g_test_add_func ("/ui/window/generate-export-save", test_generate_and_export);
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);
