@@ -1,6 +1,8 @@
 /* test-util.c — shared helpers for the engine's GLib tests. */
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "test-util.h"
 
 static AtGpu *shared_gpu;
@@ -103,4 +105,28 @@ test_assert_close (const char *what, const float *got, const float *want, gsize 
     g_error ("%s: normalised squared error %.3g (limit %.3g), max abs error %.3g at %zu "
              "(got %f, expected %f; limit %.3g)", what, nse, max_nse, worst, worst_at,
              got[worst_at], want[worst_at], max_abs);
+}
+
+void
+test_scratch_setup (TestScratch *s, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  s->dir = g_dir_make_tmp ("atelier-test-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+void
+test_scratch_teardown (TestScratch *s, gconstpointer data)
+{
+  /* a test may have made the folder read-only */
+  g_chmod (s->dir, 0700);
+  g_autoptr (GDir) dir = g_dir_open (s->dir, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (s->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (s->dir);
+  g_free (s->dir);
 }

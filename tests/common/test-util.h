@@ -40,4 +40,12 @@ void test_submit (AtCmd *cmd);
 void test_assert_close (const char *what, const float *got, const float *want, gsize n,
                         double max_nse, double max_abs);
 
+/* A scratch folder per test (g_test_add fixture), removed with its files. */
+typedef struct {
+  char *dir;
+} TestScratch;
+
+void test_scratch_setup (TestScratch *s, gconstpointer data);
+void test_scratch_teardown (TestScratch *s, gconstpointer data);
+
 G_END_DECLS

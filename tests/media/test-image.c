@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "test-util.h"
 #include "media/image.h"
 
 /* ---- the fixture formulas, as in make_png_fixtures.py ---- */
@@ -48,33 +49,6 @@ png_fixture (const char *name)
   const char *root = g_getenv ("MESON_SOURCE_ROOT");
   g_assert_nonnull (root);
   return g_build_filename (root, "tests", "data", "png", name, NULL);
-}
-
-typedef struct {
-  char *dir;
-} Scratch;
-
-static void
-scratch_setup (Scratch *s, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  s->dir = g_dir_make_tmp ("atelier-image-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-scratch_teardown (Scratch *s, gconstpointer data)
-{
-  g_chmod (s->dir, 0700);
-  g_autoptr (GDir) dir = g_dir_open (s->dir, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (s->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (s->dir);
-  g_free (s->dir);
 }
 
 static GBytes *
@@ -253,7 +227,7 @@ test_read_text_chunks (void)
 /* ---- refusing what is not a usable PNG ---- */
 
 static void
-test_reject_formats (Scratch *s, gconstpointer unused)
+test_reject_formats (TestScratch *s, gconstpointer unused)
 {
   static const struct { const char *magic; gsize len; const char *expect; } cases[] = {
     { "\xff\xd8\xff\xe0\0\x10JFIF\0", 11, "is a JPEG image; Atelier reads PNG images only" },
@@ -290,7 +264,7 @@ test_reject_formats (Scratch *s, gconstpointer unused)
 }
 
 static void
-test_truncated_and_corrupt (Scratch *s, gconstpointer unused)
+test_truncated_and_corrupt (TestScratch *s, gconstpointer unused)
 {
   g_autofree char *fixture = png_fixture ("rgb8-adam7.png");
   g_autoptr (GBytes) bytes = read_bytes (fixture);
@@ -332,7 +306,7 @@ test_truncated_and_corrupt (Scratch *s, gconstpointer unused)
 /* Random damage anywhere in two files: load and text lookup either work
  * or fail with a GError. */
 static void
-test_fuzz (Scratch *s, gconstpointer unused)
+test_fuzz (TestScratch *s, gconstpointer unused)
 {
   const char *fixtures[] = { "text-chunks.png", "palette8-trns.png", "rgba16.png" };
   g_autofree char *path = g_build_filename (s->dir, "fuzz.png", NULL);
@@ -420,7 +394,7 @@ assert_pil_pixels (JsonObject *pil, const AtImage *img)
   "Steps: 20, Sampler: Euler a, CFG scale: 7.5, Seed: 1234, Size: 64x64, Model: atelier-model"
 
 static void
-test_save_round_trip (Scratch *s, gconstpointer unused)
+test_save_round_trip (TestScratch *s, gconstpointer unused)
 {
   g_autoptr (AtImage) img = random_image (13, 9, 4, 5);
   g_autofree char *path = g_build_filename (s->dir, "out.png", NULL);
@@ -476,7 +450,7 @@ test_save_round_trip (Scratch *s, gconstpointer unused)
 }
 
 static void
-test_save_failures_keep_file (Scratch *s, gconstpointer unused)
+test_save_failures_keep_file (TestScratch *s, gconstpointer unused)
 {
   g_autofree char *path = g_build_filename (s->dir, "keep.png", NULL);
   g_autoptr (AtImage) old_img = random_image (8, 8, 3, 11);
@@ -739,13 +713,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/image/load-color-types", test_load_color_types);
   g_test_add_func ("/image/read-text-chunks", test_read_text_chunks);
-  g_test_add ("/image/reject-formats", Scratch, NULL, scratch_setup, test_reject_formats, scratch_teardown);
-  g_test_add ("/image/truncated-and-corrupt", Scratch, NULL, scratch_setup, test_truncated_and_corrupt,
-              scratch_teardown);
-  g_test_add ("/image/fuzz", Scratch, NULL, scratch_setup, test_fuzz, scratch_teardown);
-  g_test_add ("/image/save-round-trip", Scratch, NULL, scratch_setup, test_save_round_trip, scratch_teardown);
-  g_test_add ("/image/save-failures-keep-file", Scratch, NULL, scratch_setup, test_save_failures_keep_file,
-              scratch_teardown);
+  g_test_add ("/image/reject-formats", TestScratch, NULL, test_scratch_setup, test_reject_formats, test_scratch_teardown);
+  g_test_add ("/image/truncated-and-corrupt", TestScratch, NULL, test_scratch_setup, test_truncated_and_corrupt,
+              test_scratch_teardown);
+  g_test_add ("/image/fuzz", TestScratch, NULL, test_scratch_setup, test_fuzz, test_scratch_teardown);
+  g_test_add ("/image/save-round-trip", TestScratch, NULL, test_scratch_setup, test_save_round_trip, test_scratch_teardown);
+  g_test_add ("/image/save-failures-keep-file", TestScratch, NULL, test_scratch_setup, test_save_failures_keep_file,
+              test_scratch_teardown);
   g_test_add_func ("/image/float-round-trip", test_float_round_trip);
   g_test_add_func ("/image/convert", test_convert);
   g_test_add_func ("/image/resize", test_resize);

@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "test-util.h"
 #include "model/safetensors.h"
 
 #define SHAPE(...) ((const gint64[]) { __VA_ARGS__ })
@@ -39,33 +40,6 @@ read_fixture (const char *name)
   g_file_get_contents (path, &contents, &len, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, len);
-}
-
-/* A scratch folder per test, removed with its files at the end. */
-typedef struct {
-  char *dir;
-} Scratch;
-
-static void
-scratch_setup (Scratch *s, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  s->dir = g_dir_make_tmp ("atelier-safetensors-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-scratch_teardown (Scratch *s, gconstpointer data)
-{
-  g_autoptr (GDir) dir = g_dir_open (s->dir, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (s->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (s->dir);
-  g_free (s->dir);
 }
 
 /* Plain write without fsync: the fuzz loops write thousands of files.
@@ -427,7 +401,7 @@ static const BadCase bad_cases[] = {
 };
 
 static void
-test_malformed (Scratch *s, gconstpointer unused)
+test_malformed (TestScratch *s, gconstpointer unused)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
@@ -458,7 +432,7 @@ test_malformed (Scratch *s, gconstpointer unused)
 }
 
 static void
-test_valid_edge_cases (Scratch *s, gconstpointer unused)
+test_valid_edge_cases (TestScratch *s, gconstpointer unused)
 {
   /* Header padding, gaps between tensors, unknown keys in an entry, empty
    * tensors sharing an offset, and no tensors at all are all allowed. */
@@ -487,7 +461,7 @@ test_valid_edge_cases (Scratch *s, gconstpointer unused)
 /* Every prefix of a valid file is invalid (all of its bytes belong to
  * the header or a tensor) and must fail cleanly. */
 static void
-check_truncations (Scratch *s, const char *fixture)
+check_truncations (TestScratch *s, const char *fixture)
 {
   g_autoptr (GBytes) bytes = read_fixture (fixture);
   gsize size;
@@ -509,7 +483,7 @@ check_truncations (Scratch *s, const char *fixture)
 }
 
 static void
-test_truncations (Scratch *s, gconstpointer unused)
+test_truncations (TestScratch *s, gconstpointer unused)
 {
   check_truncations (s, "basic-f32.safetensors");
   check_truncations (s, "halves.safetensors");
@@ -519,7 +493,7 @@ test_truncations (Scratch *s, gconstpointer unused)
  * from JSON's own alphabet, which more often give a file that still
  * parses but says something else. Loaded or refused, never a crash. */
 static void
-test_fuzz_header (Scratch *s, gconstpointer unused)
+test_fuzz_header (TestScratch *s, gconstpointer unused)
 {
   static const char json_bytes[] = "{}[]\":,0123456789-. e";
   g_autoptr (GBytes) bytes = read_fixture ("halves.safetensors");
@@ -567,7 +541,7 @@ test_fuzz_header (Scratch *s, gconstpointer unused)
 }
 
 static void
-test_write_read (Scratch *s, gconstpointer unused)
+test_write_read (TestScratch *s, gconstpointer unused)
 {
   float w[6] = { 1, -2, 3.25f, NAN, INFINITY, -0.0f };
   float b[3] = { 0.125f, 1e-40f, -7 };
@@ -641,11 +615,11 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/halves-match-pytorch", test_halves);
   g_test_add_func ("/safetensors/half-exhaustive", test_half_exhaustive);
   g_test_add_func ("/safetensors/shape-errors", test_shape_errors);
-  g_test_add ("/safetensors/malformed", Scratch, NULL, scratch_setup, test_malformed, scratch_teardown);
-  g_test_add ("/safetensors/valid-edge-cases", Scratch, NULL, scratch_setup, test_valid_edge_cases,
-              scratch_teardown);
-  g_test_add ("/safetensors/truncations", Scratch, NULL, scratch_setup, test_truncations, scratch_teardown);
-  g_test_add ("/safetensors/fuzz-header", Scratch, NULL, scratch_setup, test_fuzz_header, scratch_teardown);
-  g_test_add ("/safetensors/write-read", Scratch, NULL, scratch_setup, test_write_read, scratch_teardown);
+  g_test_add ("/safetensors/malformed", TestScratch, NULL, test_scratch_setup, test_malformed, test_scratch_teardown);
+  g_test_add ("/safetensors/valid-edge-cases", TestScratch, NULL, test_scratch_setup, test_valid_edge_cases,
+              test_scratch_teardown);
+  g_test_add ("/safetensors/truncations", TestScratch, NULL, test_scratch_setup, test_truncations, test_scratch_teardown);
+  g_test_add ("/safetensors/fuzz-header", TestScratch, NULL, test_scratch_setup, test_fuzz_header, test_scratch_teardown);
+  g_test_add ("/safetensors/write-read", TestScratch, NULL, test_scratch_setup, test_write_read, test_scratch_teardown);
   return g_test_run ();
 }
