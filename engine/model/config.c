@@ -186,8 +186,23 @@ at_model_config_load (const char *path, GError **error)
       return NULL;
     }
   JsonObject *obj = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "format", ""), "atelier-model") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not an Atelier model config", path);
+      return NULL;
+    }
+  /* Checked first, so a model from a newer Atelier gets this message
+   * rather than one about a key this version does not know. */
+  gint64 version = json_object_get_int_member_with_default (obj, "version", 0);
+  if (version > AT_MODEL_FORMAT_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s is a model of format %" G_GINT64_FORMAT "; this Atelier reads format %d and older. "
+                   "Update Atelier to use it", path, version, AT_MODEL_FORMAT_VERSION);
+      return NULL;
+    }
   g_autoptr (AtModelConfig) c = g_new0 (AtModelConfig, 1);
-  c->name = g_strdup_printf ("atelier-v%d", get_int (&r, obj, "version", 1, 1000));
+  c->name = g_strdup_printf ("atelier-v%d", get_int (&r, obj, "version", 1, AT_MODEL_FORMAT_VERSION));
   c->vocab_size = get_int (&r, obj, "vocab_size", 3, 10000000);
   read_hyper (&r, get_object (&r, obj, "hyper"), c);
   JsonObject *flow = get_object (&r, obj, "flow");

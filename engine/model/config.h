@@ -8,6 +8,8 @@
 G_BEGIN_DECLS
 
 #define AT_UNET_MAX_LEVELS 6
+/* The newest "version" of atelier-model.json this engine reads. */
+#define AT_MODEL_FORMAT_VERSION 1
 
 typedef struct {
   int sample_rate, clip_samples, n_fft, hop, win, n_mels, n_frames;
