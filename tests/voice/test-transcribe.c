@@ -145,8 +145,25 @@ test_espeak_key_words (void)
                   "language model %.0f%% (%u words)",
                   found, keys, 100 * wer_vocab.edits / wer_vocab.words, 100 * wer_general.edits / wer_general.words,
                   wer_vocab.words);
-  /* measured 10 of 11 ("house" is heard as "car"/"sea") */
+  /* measured 11 of 13 ("house" is heard as "car", "boat" as "old") */
   g_assert_cmpuint (found, >=, keys * 2 / 3);
+
+  /* espeak-ng's klatt voices suit pocketsphinx's acoustic model far better
+   * than its default one: reported, not held to a bar */
+  Wer wer_klatt = { 0 };
+  for (guint p = 0; p < G_N_ELEMENTS (prompts); p++)
+    {
+      AtNarrationOptions o = { "en-us+klatt", 0, -1 };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtAudio) audio = at_narrate (prompts[p].text, &o, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtTranscript) g = at_transcriber_run (general, audio, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      wer_add (&wer_klatt, prompts[p].text, g->text);
+      g_test_message ("espeak-ng en-us+klatt \"%s\": general \"%s\"", prompts[p].text, g->text);
+    }
+  g_test_message ("espeak-ng en-us+klatt speech: WER general language model %.0f%%",
+                  100 * wer_klatt.edits / wer_klatt.words);
 }
 
 typedef struct {
