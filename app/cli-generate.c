@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "audio/audio-file.h"
+#include "audio/transcribe.h"
 #include "engine.h"
 
 typedef struct {
@@ -135,6 +136,18 @@ build_request (AtEngine *engine, const Options *o, GError **error)
       g_autoptr (AtAudio) audio = at_audio_load (o->voice, error);
       if (audio == NULL)
         return g_prefix_error (error, "Voice: "), NULL;
+      /* The audio conditions the image directly; its transcript becomes the
+       * text prompt when none is typed, as the studio does. */
+      if (o->prompt == NULL || *o->prompt == '\0')
+        {
+          g_autoptr (AtTranscript) transcript = at_transcribe (audio, NULL, NULL, NULL, error);
+          if (transcript == NULL)
+            return g_prefix_error (error, "Voice: "), NULL;
+          if (!o->quiet)
+            fprintf (stderr, "heard: \"%s\"\n", transcript->text);
+          g_free (r->prompt);
+          r->prompt = g_strdup (transcript->text);
+        }
       r->voice = g_steal_pointer (&audio->samples);
       r->voice_len = audio->n;
       r->voice_rate = audio->rate;

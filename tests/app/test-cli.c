@@ -122,6 +122,28 @@ test_generate_writes_png_with_parameters (void)
   g_assert_cmpuint (img->width, ==, 128);
 }
 
+/* A spoken prompt made here: its transcript becomes the text prompt and
+ * its audio conditions the image. */
+static void
+test_generate_from_voice (void)
+{
+  g_autofree char *wav = temp_path ("spoken.wav");
+  g_autofree char *out = temp_path ("spoken.png");
+  const char *speak[] = { "espeak-ng", "-w", wav, "red apple", NULL };
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) speak, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "generate", "--voice", wav, "--steps", "1", "--guidance", "1",
+                                        "-o", out, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "heard: \""));
+  g_autofree char *params = at_image_read_png_text (out, "parameters", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (params, "Voice prompt: yes"));
+}
+
 typedef struct {
   const char *const *args;
   int status;
@@ -314,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unknown-option", test_unknown_option);
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
+  g_test_add_func ("/cli/generate-voice", test_generate_from_voice);
   g_test_add_func ("/cli/narrate", test_narrate);
   g_test_add_func ("/cli/narrate-bad-input", test_narrate_bad_input);
   g_test_add_func ("/cli/transcribe", test_transcribe);
