@@ -8,6 +8,7 @@
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/sketch-canvas.h"
+#include "ui/voice-panel.h"
 #include "ui/waveform.h"
 #include "ui/window.h"
 
@@ -42,6 +43,7 @@ struct _AtWindow {
   AtWaveform *waveform;
   GtkLabel *voice_label;
   GtkWidget *voice_card;
+  AtVoicePanel *voice_panel;     /* transcript and narration, under the waveform */
   GtkSpinButton *steps_spin;
   GtkSpinButton *guidance_spin;
   GtkSpinButton *seed_spin;
@@ -115,6 +117,7 @@ gboolean at_window_engine_settled (AtWindow *self, const GError **error);
 /* Loads on a worker; the voice row shows it when done. */
 void at_window_load_voice (AtWindow *self, GFile *file);
 const char *at_window_get_voice_label (AtWindow *self);
+AtVoicePanel *at_window_get_voice_panel (AtWindow *self);
 /* The last toast's text, or NULL. */
 const char *at_window_get_last_toast (AtWindow *self);
 /* The request the controls describe now (sketch rendered). */

@@ -177,7 +177,8 @@ at_window_build_request (AtWindow *self)
   AtRequest *r = at_request_new ();
   g_autofree char *prompt = text_view_get_text (self->prompt_view);
   g_autofree char *negative = text_view_get_text (self->negative_view);
-  r->prompt = g_strdup (g_strstrip (prompt));
+  /* the voice clip's transcript joins the prompt as the user chose */
+  r->prompt = at_voice_panel_join_prompt (self->voice_panel, g_strstrip (prompt));
   r->negative = *g_strstrip (negative) != '\0' ? g_strdup (negative) : NULL;
   r->size = native_size (self);
   if (!at_sketch_canvas_is_empty (self->canvas))
@@ -562,6 +563,7 @@ _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name)
   self->voice = voice;
   self->voice_name = g_strdup (name);
   at_waveform_set_audio (self->waveform, voice);
+  at_voice_panel_set_voice (self->voice_panel, voice);
   if (voice != NULL)
     {
       double secs = at_audio_get_duration (voice);
@@ -961,6 +963,12 @@ at_window_get_voice_label (AtWindow *self)
   return gtk_label_get_text (self->voice_label);
 }
 
+AtVoicePanel *
+at_window_get_voice_panel (AtWindow *self)
+{
+  return self->voice_panel;
+}
+
 const char *
 at_window_get_last_toast (AtWindow *self)
 {
@@ -1115,6 +1123,9 @@ at_window_init (AtWindow *self)
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (voice_dropped), self);
   gtk_widget_add_controller (self->voice_card, GTK_EVENT_CONTROLLER (drop));
+  self->voice_panel = AT_VOICE_PANEL (at_voice_panel_new ());
+  at_voice_panel_set_prompt_buffer (self->voice_panel, gtk_text_view_get_buffer (self->prompt_view));
+  gtk_box_append (GTK_BOX (self->voice_card), GTK_WIDGET (self->voice_panel));
 
   g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (_at_window_on_edit), self);

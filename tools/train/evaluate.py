@@ -147,7 +147,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--steps", type=int, default=12)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--guidance", type=float, default=2.5)
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "samples"))
     ap.add_argument("--models", default=MODELS)
     ap.add_argument("--data", default=os.path.join(ROOT, "data", "dataset.npz"))

@@ -53,7 +53,7 @@ def describe(cfg, vocab_size, nparams, macs, ck):
             "prediction": "velocity v = noise - x0",
             "sampler": "Euler: x <- x + (t[i+1] - t[i]) * v(x, t[i]) for i = 0..steps-1, starting from noise at t[0] = 1",
             "default_steps": 12,
-            "default_guidance": 3.0,
+            "default_guidance": 2.5,
             "guidance": "v = v_uncond + g * (v_cond - v_uncond); the unconditional branch uses a context of only the null token (fusion run with no modality) and a zero sketch channel",
             "timesteps": {str(n): schedule(n) for n in (8, 10, 12, 16, 20)},
             "timestep_embedding": "T = t * time_multiplier; half = time_freq_dim / 2; freqs[i] = exp(-ln(10000) * i / half); emb = concat(cos(T * freqs), sin(T * freqs))",

@@ -1,0 +1,69 @@
+/* voice-panel.h — the voice card's transcript and the narration panel.
+ *
+ * AtVoicePanel transcribes the window's voice clip on a worker (one
+ * pocketsphinx transcriber per panel, loaded on a worker the first time a
+ * clip arrives; a new clip cancels the transcription in flight), shows the
+ * words as they are recognised in an editable field, and says how the
+ * transcript joins the text prompt of a request. Its narration half speaks
+ * a text (default: the prompt) with espeak-ng on a worker, previews it with
+ * play/pause and the subtitle line of the current time, and exports the
+ * audio (WAV, FLAC or OGG by extension) with .srt and .vtt files beside it.
+ * The panel owns everything it shows; getters return borrowed data.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "audio/audio-file.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  AT_TRANSCRIPT_JOIN_IF_EMPTY,  /* the transcript is the prompt when no prompt was typed */
+  AT_TRANSCRIPT_JOIN_APPEND,    /* prompt, then transcript */
+  AT_TRANSCRIPT_JOIN_REPLACE,   /* the transcript instead of the prompt */
+  AT_TRANSCRIPT_JOIN_IGNORE,    /* the transcript is only shown */
+} AtTranscriptJoin;
+
+#define AT_TYPE_VOICE_PANEL (at_voice_panel_get_type ())
+G_DECLARE_FINAL_TYPE (AtVoicePanel, at_voice_panel, AT, VOICE_PANEL, GtkBox)
+
+GtkWidget *at_voice_panel_new (void);
+
+/* Where the typed prompt lives: narration speaks it when its own text is
+ * empty. The panel keeps a reference. */
+void at_voice_panel_set_prompt_buffer (AtVoicePanel *self, GtkTextBuffer *prompt);
+
+/* A new clip (copied; NULL clears): cancels any transcription in flight
+ * and starts one for this clip. */
+void at_voice_panel_set_voice (AtVoicePanel *self, const AtAudio *voice);
+gboolean at_voice_panel_is_transcribing (AtVoicePanel *self);
+/* The transcript field's text (newly allocated, stripped). */
+char *at_voice_panel_get_transcript (AtVoicePanel *self);
+AtTranscriptJoin at_voice_panel_get_join (AtVoicePanel *self);
+void at_voice_panel_set_join (AtVoicePanel *self, AtTranscriptJoin join);
+/* The prompt a request carries: prompt joined with the transcript as the
+ * join choice says. Newly allocated. */
+char *at_voice_panel_join_prompt (AtVoicePanel *self, const char *prompt);
+
+/* As a click on Speak. */
+void at_voice_panel_speak (AtVoicePanel *self);
+gboolean at_voice_panel_is_speaking (AtVoicePanel *self);
+/* The last narration and its subtitle lines, or NULL. */
+const AtAudio *at_voice_panel_get_narration (AtVoicePanel *self);
+GPtrArray *at_voice_panel_get_subtitles (AtVoicePanel *self);
+/* The subtitle line shown under the preview. */
+const char *at_voice_panel_get_subtitle_text (AtVoicePanel *self);
+/* Shows the subtitle line at ms of the narration (the player calls this as
+ * it plays). */
+void at_voice_panel_show_time (AtVoicePanel *self, gint64 ms);
+/* The last error or status message shown. */
+const char *at_voice_panel_get_status (AtVoicePanel *self);
+
+/* Writes the narration to file (format by extension) and .srt/.vtt beside
+ * it, each atomically, on a worker. */
+void at_voice_panel_export_async (AtVoicePanel *self, GFile *file, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean at_voice_panel_export_finish (AtVoicePanel *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
