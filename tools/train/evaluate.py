@@ -92,12 +92,13 @@ def gen(model, ids_list, sketches, steps, guidance, seed, bs=25):
     return torch.cat(out)
 
 
-def sheet(rows, path, labels=None, scale=2):
+def sheet(rows, path, labels=None, scale=1):
     grid = torch.cat([torch.cat(list(r), 2) for r in rows], 1)
     a = ((grid.clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()
     im = Image.fromarray(a)
     im = im.resize((im.width * scale, im.height * scale), Image.NEAREST)
-    im.save(path, optimize=True)
+    # a 256-colour palette keeps the committed sheets around 100 kB
+    im.quantize(colors=256, method=Image.MEDIANCUT, dither=Image.NONE).save(path, optimize=True)
 
 
 def drawn_sketches():

@@ -425,8 +425,3 @@ class Tokenizer:
     def encode(self, s):
         return [self.index.get(w, 1) for w in words(s)][: self.max_tokens]
 
-
-def count_flops_unet(c):
-    """Multiply-accumulates of one denoiser call (batch 1) for convs, linears and attention
-    matmuls, with a context of n_ctx tokens. FLOP = 2 * MAC."""
-    return None  # measured with hooks in tools/train/flops.py

@@ -260,7 +260,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--mix", default="0.5,0.3,0.2", help="batch shares of emoji, line icons, filled icons")
+    ap.add_argument("--mix", default="0.6,0.1,0.3", help="batch shares of emoji, line icons, filled icons")
     ap.add_argument("--ema", type=float, default=0.995, help="EMA decay cap")
     ap.add_argument("--minutes", type=float, default=1e9, help="stop after this many minutes")
     ap.add_argument("--steps", type=int, default=10 ** 9)
