@@ -93,11 +93,8 @@ int
 at_bench_generate (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *model_dir = g_strdup (g_getenv ("ATELIER_MODEL_DIR"));
-  if (model_dir == NULL)
-    model_dir = g_strdup (AT_SOURCE_MODEL_DIR);
   g_autofree char *script = g_build_filename (AT_SOURCE_DIR, "tools", "bench", "torch_generate.py", NULL);
-  g_autoptr (AtEngine) engine = at_engine_new (NULL, model_dir, &error);
+  g_autoptr (AtEngine) engine = at_engine_new (NULL, NULL, &error);
   if (engine == NULL)
     {
       fprintf (stderr, "atelier-bench generate: %s\n", error->message);
@@ -105,7 +102,7 @@ at_bench_generate (int argc, char **argv)
     }
   Timings ours = { 0 }, theirs = { 0 };
   g_autofree char *torch = NULL;
-  if (!measure_engine (engine, &ours, &error) || !measure_torch (script, model_dir, &theirs, &torch, &error))
+  if (!measure_engine (engine, &ours, &error) || !measure_torch (script, at_engine_get_model_dir (engine), &theirs, &torch, &error))
     {
       fprintf (stderr, "atelier-bench generate: %s\n", error->message);
       return 1;

@@ -14,6 +14,7 @@
 struct _AtEngine {
   AtGpu *gpu;
   AtModel *model;
+  char *model_dir;
   GMutex lock;   /* one generation at a time */
 };
 
@@ -48,6 +49,7 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   AtEngine *engine = g_new0 (AtEngine, 1);
   engine->gpu = g_steal_pointer (&gpu);
   engine->model = model;
+  engine->model_dir = g_steal_pointer (&dir);
   g_mutex_init (&engine->lock);
   return engine;
 }
@@ -62,6 +64,7 @@ at_engine_free (AtEngine *engine)
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
   g_mutex_clear (&engine->lock);
+  g_free (engine->model_dir);
   g_free (engine);
 }
 
@@ -69,6 +72,12 @@ AtGpu *
 at_engine_get_gpu (AtEngine *engine)
 {
   return engine->gpu;
+}
+
+const char *
+at_engine_get_model_dir (AtEngine *engine)
+{
+  return engine->model_dir;
 }
 
 const char *

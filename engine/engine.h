@@ -35,6 +35,8 @@ void at_engine_free (AtEngine *engine);
 
 AtGpu *at_engine_get_gpu (AtEngine *engine);
 const char *at_engine_get_model_name (AtEngine *engine);
+/* The folder the model was loaded from. */
+const char *at_engine_get_model_dir (AtEngine *engine);
 int at_engine_get_native_size (AtEngine *engine);
 /* The model's recommended steps and guidance. */
 void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);

@@ -52,6 +52,7 @@ struct _AtGpu {
   guint32 device_memory_type;
   gboolean device_memory_mappable;
   guint32 staging_memory_type;
+  VkDeviceSize max_allocation;  /* maxMemoryAllocationSize; 0 = unknown */
   GPtrArray *blocks;          /* AtMemoryBlock* */
   GMutex memory_lock;
   guint64 memory_in_use, memory_peak, memory_reserved;

@@ -76,6 +76,15 @@ at_gpu_memory_init (AtGpu *gpu, GError **error)
       g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_FAILED, "No host-visible memory for staging");
       return FALSE;
     }
+  VkPhysicalDeviceMaintenance3Properties m3 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES,
+  };
+  VkPhysicalDeviceProperties2 props2 = {
+    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+    .pNext = &m3,
+  };
+  vkGetPhysicalDeviceProperties2 (gpu->physical, &props2);
+  gpu->max_allocation = m3.maxMemoryAllocationSize;
   gpu->blocks = g_ptr_array_new ();
   VkCommandPoolCreateInfo pool = {
     .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
@@ -119,16 +128,7 @@ at_gpu_memory_finalize (AtGpu *gpu)
 static AtMemoryBlock *
 block_new (AtGpu *gpu, VkDeviceSize size, GError **error)
 {
-  VkDeviceSize max_alloc = 0;
-  VkPhysicalDeviceMaintenance3Properties m3 = {
-    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES,
-  };
-  VkPhysicalDeviceProperties2 props = {
-    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-    .pNext = &m3,
-  };
-  vkGetPhysicalDeviceProperties2 (gpu->physical, &props);
-  max_alloc = m3.maxMemoryAllocationSize;
+  VkDeviceSize max_alloc = gpu->max_allocation;
   if (max_alloc != 0 && size > max_alloc)
     {
       g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,

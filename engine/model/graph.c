@@ -33,9 +33,8 @@ at_graph_finish (AtGraph *g, GError **error)
 {
   if (g->error == NULL)
     return TRUE;
-  g_propagate_error (error, g_steal_pointer (&g->error));
-  /* keep the graph unusable */
-  g_set_error_literal (&g->error, AT_OP_ERROR, AT_OP_ERROR_SHAPE, "graph failed earlier");
+  /* the graph stays failed: later calls report the same error */
+  g_propagate_error (error, g_error_copy (g->error));
   return FALSE;
 }
 

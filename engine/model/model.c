@@ -53,7 +53,6 @@ load_audio (AtModel *m, AtLoader *l)
 {
   const AtModelConfig *c = m->config;
   int bins = c->mel.n_fft / 2 + 1;
-  m->mel_filterbank = at_loader_get (l, AT_G_SHAPE (c->mel.n_mels, bins), "audio.mel_fb");
   m->mel_filterbank_host = host (l, AT_G_SHAPE (c->mel.n_mels, bins), "audio.mel_fb");
   at_linear_load (l, &m->audio_in, c->mel.n_mels * c->audio_stack, c->width, "audio.inp");
   m->audio_pos = at_loader_get (l, AT_G_SHAPE (c->mel.n_frames / c->audio_stack, c->width), "audio.pos");

@@ -36,8 +36,7 @@ typedef struct {
   AtNorm sketch_ln;
 
   /* audio encoder */
-  AtTensor *mel_filterbank;   /* [mels, n_fft/2+1] */
-  float *mel_filterbank_host;
+  float *mel_filterbank_host; /* [mels, n_fft/2+1]; log-mel runs on the host */
   AtLinear audio_in;
   AtTensor *audio_pos;        /* [frames/stack, D] */
   AtBlock *audio_layers;

@@ -1,5 +1,6 @@
 /* test-util.c — shared helpers for the engine's GLib tests. */
 #include <math.h>
+#include <stdio.h>
 
 #include <glib/gstdio.h>
 
@@ -129,4 +130,27 @@ test_scratch_teardown (TestScratch *s, gconstpointer data)
     }
   g_rmdir (s->dir);
   g_free (s->dir);
+}
+
+GBytes *
+test_read_bytes (const char *path)
+{
+  char *contents = NULL;
+  gsize len = 0;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+/* Unlinking first, because truncating a file that has data makes ext4
+ * flush it (about 2 ms each time). */
+void
+test_write_bytes (const char *path, const void *data, gsize len)
+{
+  g_unlink (path);
+  FILE *f = fopen (path, "wb");
+  g_assert_nonnull (f);
+  g_assert_cmpuint (fwrite (data, 1, len, f), ==, len);
+  g_assert_cmpint (fclose (f), ==, 0);
 }

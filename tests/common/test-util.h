@@ -40,6 +40,11 @@ void test_submit (AtCmd *cmd);
 void test_assert_close (const char *what, const float *got, const float *want, gsize n,
                         double max_nse, double max_abs);
 
+/* The whole file, asserting it can be read. */
+GBytes *test_read_bytes (const char *path);
+/* Writes data to path without fsync (fuzz loops write thousands of files). */
+void test_write_bytes (const char *path, const void *data, gsize len);
+
 /* A scratch folder per test (g_test_add fixture), removed with its files. */
 typedef struct {
   char *dir;

@@ -51,29 +51,6 @@ png_fixture (const char *name)
   return g_build_filename (root, "tests", "data", "png", name, NULL);
 }
 
-static GBytes *
-read_bytes (const char *path)
-{
-  char *contents = NULL;
-  gsize len = 0;
-  g_autoptr (GError) error = NULL;
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
-/* Unlinking first, because truncating a file that has data makes ext4
- * flush it (about 2 ms each time, and the fuzz loop writes hundreds). */
-static void
-write_bytes (const char *path, const void *data, gsize len)
-{
-  g_unlink (path);
-  FILE *f = fopen (path, "wb");
-  g_assert_nonnull (f);
-  g_assert_cmpuint (fwrite (data, 1, len, f), ==, len);
-  g_assert_cmpint (fclose (f), ==, 0);
-}
-
 static guint
 dir_n_files (const char *path)
 {
@@ -242,7 +219,7 @@ test_reject_formats (TestScratch *s, gconstpointer unused)
   g_autofree char *path = g_build_filename (s->dir, "picture.png", NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      write_bytes (path, cases[i].magic, cases[i].len);
+      test_write_bytes (path, cases[i].magic, cases[i].len);
       g_autoptr (GError) error = NULL;
       g_assert_null (at_image_load (path, &error));
       g_assert_nonnull (error);
@@ -267,13 +244,13 @@ static void
 test_truncated_and_corrupt (TestScratch *s, gconstpointer unused)
 {
   g_autofree char *fixture = png_fixture ("rgb8-adam7.png");
-  g_autoptr (GBytes) bytes = read_bytes (fixture);
+  g_autoptr (GBytes) bytes = test_read_bytes (fixture);
   gsize size;
   const guint8 *data = g_bytes_get_data (bytes, &size);
   g_autofree char *path = g_build_filename (s->dir, "cut.png", NULL);
   for (gsize len = 1; len < size; len++)
     {
-      write_bytes (path, data, len);
+      test_write_bytes (path, data, len);
       g_autoptr (GError) error = NULL;
       g_assert_null (at_image_load (path, &error));
       g_assert_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT);
@@ -286,7 +263,7 @@ test_truncated_and_corrupt (TestScratch *s, gconstpointer unused)
   const guint8 *idat = memmem (copy, size, "IDAT", 4);
   g_assert_nonnull (idat);
   copy[idat - copy + 10] ^= 0x10;
-  write_bytes (path, copy, size);
+  test_write_bytes (path, copy, size);
   g_autoptr (GError) error = NULL;
   g_assert_null (at_image_load (path, &error));
   g_assert_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT);
@@ -297,7 +274,7 @@ test_truncated_and_corrupt (TestScratch *s, gconstpointer unused)
   /* A damaged checksum of the header chunk. */
   memcpy (copy, data, size);
   copy[8 + 4 + 4 + 13] ^= 0x01;
-  write_bytes (path, copy, size);
+  test_write_bytes (path, copy, size);
   g_assert_null (at_image_load (path, &error));
   g_assert_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "IHDR: CRC error"));
@@ -315,7 +292,7 @@ test_fuzz (TestScratch *s, gconstpointer unused)
   for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
     {
       g_autofree char *fixture = png_fixture (fixtures[f]);
-      g_autoptr (GBytes) bytes = read_bytes (fixture);
+      g_autoptr (GBytes) bytes = test_read_bytes (fixture);
       gsize size;
       const guint8 *original = g_bytes_get_data (bytes, &size);
       g_autofree guint8 *data = g_malloc (size);
@@ -325,7 +302,7 @@ test_fuzz (TestScratch *s, gconstpointer unused)
           int flips = g_rand_int_range (rand, 1, 4);
           for (int k = 0; k < flips; k++)
             data[g_rand_int_range (rand, 8, (gint32) size)] ^= 1u << g_rand_int_range (rand, 0, 8);
-          write_bytes (path, data, size);
+          test_write_bytes (path, data, size);
           g_autoptr (GError) error = NULL;
           g_autoptr (AtImage) img = at_image_load (path, &error);
           g_assert_true ((img == NULL) != (error == NULL));
@@ -459,7 +436,7 @@ test_save_failures_keep_file (TestScratch *s, gconstpointer unused)
   const char *values[] = { "old", NULL };
   g_assert_true (at_image_save_png (old_img, path, keys, values, &error));
   g_assert_no_error (error);
-  g_autoptr (GBytes) old_bytes = read_bytes (path);
+  g_autoptr (GBytes) old_bytes = test_read_bytes (path);
 
   /* Noise does not compress: this needs far more than 4 KiB. */
   g_autoptr (AtImage) big = random_image (256, 256, 3, 12);
@@ -487,7 +464,7 @@ test_save_failures_keep_file (TestScratch *s, gconstpointer unused)
   g_test_message ("write failure: %s", error->message);
   g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
   g_clear_error (&error);
-  g_autoptr (GBytes) after_full = read_bytes (path);
+  g_autoptr (GBytes) after_full = test_read_bytes (path);
   g_assert_true (g_bytes_equal (old_bytes, after_full));
   g_assert_cmpuint (dir_n_files (s->dir), ==, 1);
 
@@ -512,7 +489,7 @@ test_save_failures_keep_file (TestScratch *s, gconstpointer unused)
       g_clear_error (&error);
     }
 
-  g_autoptr (GBytes) after = read_bytes (path);
+  g_autoptr (GBytes) after = test_read_bytes (path);
   g_assert_true (g_bytes_equal (old_bytes, after));
   g_assert_cmpuint (dir_n_files (s->dir), ==, 1);
   g_autofree char *text = at_image_read_png_text (path, "parameters", &error);

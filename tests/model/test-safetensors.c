@@ -34,25 +34,7 @@ static GBytes *
 read_fixture (const char *name)
 {
   g_autofree char *path = fixture_path (name);
-  g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
-/* Plain write without fsync: the fuzz loops write thousands of files.
- * Unlinking first, because truncating a file that has data makes ext4
- * flush it (about 2 ms each time). */
-static void
-write_file (const char *path, const void *data, gsize len)
-{
-  g_unlink (path);
-  FILE *f = fopen (path, "wb");
-  g_assert_nonnull (f);
-  g_assert_cmpuint (fwrite (data, 1, len, f), ==, len);
-  g_assert_cmpint (fclose (f), ==, 0);
+  return test_read_bytes (path);
 }
 
 /* A file with header length header_len (or strlen (header) when -1), the
@@ -67,7 +49,7 @@ write_safetensors (const char *path, const char *header, gint64 header_len, gsiz
   g_byte_array_append (bytes, (const guint8 *) header, text_len);
   g_autofree guint8 *zeros = g_malloc0 (MAX (data_len, 1));
   g_byte_array_append (bytes, zeros, data_len);
-  write_file (path, bytes->data, bytes->len);
+  test_write_bytes (path, bytes->data, bytes->len);
 }
 
 static guint32
@@ -420,7 +402,7 @@ test_malformed (TestScratch *s, gconstpointer unused)
 
   /* Too short for the length field, and missing. */
   g_autofree char *path = g_build_filename (s->dir, "short.safetensors", NULL);
-  write_file (path, "\x10\0\0", 3);
+  test_write_bytes (path, "\x10\0\0", 3);
   g_autoptr (GError) error = NULL;
   g_assert_null (at_safetensors_open (path, &error));
   g_assert_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_INVALID);
@@ -469,14 +451,14 @@ check_truncations (TestScratch *s, const char *fixture)
   g_autofree char *path = g_build_filename (s->dir, "cut.safetensors", NULL);
   for (gsize len = 0; len < size; len++)
     {
-      write_file (path, data, len);
+      test_write_bytes (path, data, len);
       g_autoptr (GError) error = NULL;
       g_autoptr (AtSafetensors) st = at_safetensors_open (path, &error);
       if (st != NULL)
         g_error ("%s cut to %zu of %zu bytes loaded", fixture, len, size);
       g_assert_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_INVALID);
     }
-  write_file (path, data, size);
+  test_write_bytes (path, data, size);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtSafetensors) st = at_safetensors_open (path, &error);
   g_assert_no_error (error);
@@ -521,7 +503,7 @@ test_fuzz_header (TestScratch *s, gconstpointer unused)
             data[at] = json_bytes[g_rand_int_range (rand, 0, sizeof json_bytes - 1)];
         }
       gsize len = iter % 5 == 0 ? (gsize) g_rand_int_range (rand, 0, (gint32) size + 1) : size;
-      write_file (path, data, len);
+      test_write_bytes (path, data, len);
       g_autoptr (GError) error = NULL;
       g_autoptr (AtSafetensors) st = at_safetensors_open (path, &error);
       g_assert_true ((st == NULL) != (error == NULL));
