@@ -9,7 +9,9 @@ PACKAGES="
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev
   libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev
   espeak-ng libfftw3-dev
-  libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite
+  libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite flite1-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  libebur128-dev libaubio-dev
   xvfb xauth dbus-daemon desktop-file-utils appstream xdotool imagemagick
 "
 

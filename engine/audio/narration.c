@@ -6,6 +6,7 @@
 #include <espeak-ng/speak_lib.h>
 #include <gio/gio.h>
 
+#include "audio/narration-flite.h"
 #include "audio/narration.h"
 
 G_DEFINE_QUARK (at-narration-error-quark, at_narration_error)
@@ -306,6 +307,8 @@ at_narrate (const char *text, const AtNarrationOptions *options, GPtrArray **cue
   if (!check_options (text, o, error))
     return NULL;
   const char *voice = o->voice != NULL && o->voice[0] != '\0' ? o->voice : AT_NARRATION_DEFAULT_VOICE;
+  if (at_flite_is_voice (voice))
+    return at_flite_narrate (text, o, cues_out, cancellable, error);
 
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&espeak_lock);
   if (!ensure_initialised (error))
@@ -389,6 +392,7 @@ at_narration_list_voices (GError **error)
       info->gender = v->gender;
       g_ptr_array_add (list, info);
     }
+  at_flite_list_voices (list);
   g_ptr_array_sort (list, compare_voices);
   return list;
 }

@@ -7,6 +7,10 @@
  * overlap, and lie inside the audio; media/subtitles.h groups them into
  * subtitle lines.
  *
+ * Voices named "flite/slt", "flite/rms" and "flite/awb" are spoken by
+ * flite instead (Debian's libflite1: more natural, 16 kHz, US and Scottish
+ * English only); see narration-flite.h. Everything below holds for both.
+ *
  * espeak-ng is one global synthesiser: every call here takes one process-wide
  * lock, so any thread may narrate, one at a time. Whoever receives an AtAudio
  * or a cue array frees it (at_audio_free, g_ptr_array_unref).
@@ -59,7 +63,7 @@ GPtrArray *at_cue_array_new (void);
 
 typedef struct {
   const char *voice;   /* espeak-ng voice name or identifier ("en-us", "English (America)",
-                        * "en+f3"); NULL: AT_NARRATION_DEFAULT_VOICE */
+                        * "en+f3"), or a flite voice ("flite/slt"); NULL: AT_NARRATION_DEFAULT_VOICE */
   int rate;            /* words per minute; 0: AT_NARRATION_RATE_DEFAULT */
   int pitch;           /* 0–99; -1: AT_NARRATION_PITCH_DEFAULT */
 } AtNarrationOptions;

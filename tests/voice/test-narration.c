@@ -216,6 +216,105 @@ test_list_voices (void)
   g_assert_true (en_us);
 }
 
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median F0 in Hz of the loud 40 ms frames, by the autocorrelation peak
+ * between 60 and 400 Hz: a plain estimate, enough to order two voices. */
+static double
+median_f0 (const AtAudio *a)
+{
+  const int frame = a->rate / 25, lo = a->rate / 400, hi = a->rate / 60;
+  g_autoptr (GArray) f0 = g_array_new (FALSE, FALSE, sizeof (double));
+  for (gsize at = 0; at + frame + hi < a->n; at += frame / 2)
+    {
+      const float *x = a->samples + at;
+      double r0 = 0, best = 0;
+      int best_lag = 0;
+      for (int i = 0; i < frame; i++)
+        r0 += x[i] * x[i];
+      for (int lag = lo; lag <= hi; lag++)
+        {
+          double r = 0;
+          for (int i = 0; i < frame; i++)
+            r += x[i] * x[i + lag];
+          if (r > best)
+            best = r, best_lag = lag;
+        }
+      if (r0 > 1e-3 * frame && best > 0.5 * r0)
+        {
+          double hz = (double) a->rate / best_lag;
+          g_array_append_val (f0, hz);
+        }
+    }
+  g_assert_cmpuint (f0->len, >, 5);
+  g_array_sort (f0, compare_doubles);
+  return g_array_index (f0, double, f0->len / 2);
+}
+
+static AtAudio *
+narrate_with (const char *text, const char *voice, int rate, int pitch, GPtrArray **cues)
+{
+  AtNarrationOptions o = { voice, rate, pitch };
+  g_autoptr (GError) error = NULL;
+  AtAudio *audio = at_narrate (text, &o, cues, NULL, &error);
+  g_assert_no_error (error);
+  return audio;
+}
+
+/* flite's voices: listed, word cues that hold the text, rate and pitch
+ * that do what they say. */
+static void
+test_flite (void)
+{
+  g_autoptr (GPtrArray) voices = at_narration_list_voices (NULL);
+  guint n_flite = 0;
+  for (guint i = 0; i < voices->len; i++)
+    n_flite += g_str_has_prefix (((AtVoiceInfo *) voices->pdata[i])->identifier, "flite/");
+  g_assert_cmpuint (n_flite, ==, 3);
+
+  const char *text = "A red apple on a wooden table - beside a blue house, in 1999.";
+  const char *ids[] = { "flite/slt", "flite/rms", "FLITE/awb" };
+  for (guint v = 0; v < G_N_ELEMENTS (ids); v++)
+    {
+      g_autoptr (GPtrArray) cues = NULL;
+      g_autoptr (AtAudio) audio = narrate_with (text, ids[v], 0, -1, &cues);
+      g_assert_cmpint (audio->rate, ==, 16000);
+      assert_cues_sane (cues, audio);
+      GString *joined = g_string_new (NULL);
+      for (guint i = 0; i < cues->len; i++)
+        g_string_append_printf (joined, "%s%s", i > 0 ? " " : "", ((AtCue *) cues->pdata[i])->text);
+      g_assert_cmpstr (joined->str, ==, text);
+      g_string_free (joined, TRUE);
+      double expected = count_words (text) * 60.0 / AT_NARRATION_RATE_DEFAULT;
+      g_test_message ("%s: %.2f s for %u words (%.2f s at 175 wpm)", ids[v], at_audio_get_duration (audio),
+                      count_words (text), expected);
+      g_assert_cmpfloat (at_audio_get_duration (audio), >, expected / 2);
+      g_assert_cmpfloat (at_audio_get_duration (audio), <, expected * 2);
+    }
+
+  g_autoptr (AtAudio) slow = narrate_with (text, "flite/slt", 100, -1, NULL);
+  g_autoptr (AtAudio) fast = narrate_with (text, "flite/slt", 300, -1, NULL);
+  g_assert_cmpfloat (at_audio_get_duration (slow), >, 2.0 * at_audio_get_duration (fast));
+
+  g_autoptr (AtAudio) low = narrate_with (text, "flite/slt", 0, 10, NULL);
+  g_autoptr (AtAudio) high = narrate_with (text, "flite/slt", 0, 90, NULL);
+  double f_low = median_f0 (low), f_high = median_f0 (high);
+  g_test_message ("flite/slt median F0: pitch 10 %.0f Hz, pitch 90 %.0f Hz", f_low, f_high);
+  /* 80 steps are 0.8 octave: ×1.74; allow the estimate a margin */
+  g_assert_cmpfloat (f_high / f_low, >, 1.4);
+  g_assert_cmpfloat (f_high / f_low, <, 2.2);
+
+  AtNarrationOptions o = { "flite/nobody", 0, -1 };
+  g_autoptr (GError) error = NULL;
+  g_assert_null (at_narrate (text, &o, NULL, NULL, &error));
+  g_assert_error (error, AT_NARRATION_ERROR, AT_NARRATION_ERROR_UNKNOWN_VOICE);
+}
+
 static gpointer
 narrate_thread (gpointer data)
 {
@@ -491,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/narration/word-cues", test_word_cues);
   g_test_add_func ("/narration/errors", test_errors);
   g_test_add_func ("/narration/list-voices", test_list_voices);
+  g_test_add_func ("/narration/flite", test_flite);
   g_test_add_func ("/narration/threads", test_threads);
   g_test_add_func ("/narration/cancel", test_cancel);
   g_test_add_func ("/narration/async", test_async);
