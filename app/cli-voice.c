@@ -175,6 +175,7 @@ at_cli_narrate (int argc, char **argv)
 {
   gboolean voices = FALSE, json = FALSE, quiet = FALSE;
   g_autofree char *output = NULL, *srt = NULL, *vtt = NULL, *voice = NULL, *text_file = NULL;
+  g_autofree char *encoding_name = NULL;
   int rate = 0, pitch = -1;
   g_auto (GStrv) rest = NULL;
   g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d to %d (default %d)", AT_NARRATION_RATE_MIN,
@@ -185,7 +186,10 @@ at_cli_narrate (int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Audio file to write: .wav, .flac, .ogg or .aiff", "FILE" },
     { "srt", 0, 0, G_OPTION_ARG_FILENAME, &srt, "Also write SRT subtitles", "FILE" },
     { "vtt", 0, 0, G_OPTION_ARG_FILENAME, &vtt, "Also write WebVTT subtitles", "FILE" },
-    { "voice", 0, 0, G_OPTION_ARG_STRING, &voice, "espeak-ng voice (default " AT_NARRATION_DEFAULT_VOICE ")", "NAME" },
+    { "encoding", 0, 0, G_OPTION_ARG_STRING, &encoding_name,
+      "Samples: 16, 24 (bit PCM) or float (WAV and AIFF only); default 16-bit, Vorbis for .ogg", "ENC" },
+    { "voice", 0, 0, G_OPTION_ARG_STRING, &voice,
+      "espeak-ng or flite voice (default " AT_NARRATION_DEFAULT_VOICE "; see --list-voices)", "NAME" },
     { "rate", 0, 0, G_OPTION_ARG_INT, &rate, rate_help, "N" },
     { "pitch", 0, 0, G_OPTION_ARG_INT, &pitch, pitch_help, "N" },
     { "text-file", 0, 0, G_OPTION_ARG_FILENAME, &text_file, "Read the text from this file (UTF-8)", "FILE" },
@@ -195,13 +199,16 @@ at_cli_narrate (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("TEXT -o FILE.wav - speak a text with espeak-ng");
+  g_autoptr (GOptionContext) context = g_option_context_new ("TEXT -o FILE.wav - speak a text with espeak-ng or flite");
   g_option_context_add_main_entries (context, entries, NULL);
   GError *error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("narrate", error);
   if (voices)
     return list_voices ();
+  AtAudioEncoding encoding = AT_AUDIO_ENCODING_DEFAULT;
+  if (encoding_name != NULL && !at_audio_encoding_parse (encoding_name, &encoding, &error))
+    return fail ("narrate", error);
 
   g_autofree char *text = NULL;
   if (text_file != NULL)
@@ -229,7 +236,7 @@ at_cli_narrate (int argc, char **argv)
   gint64 audio_ms = (gint64) audio->n * 1000 / audio->rate;
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
   /* each file is written atomically; the audio first, as it matters most */
-  if (!at_audio_save (audio, output, &error))
+  if (!at_audio_save_full (audio, output, encoding, &error))
     return fail ("narrate", error);
   if (srt != NULL && !at_subtitles_save (lines, srt, AT_SUBTITLE_SRT, &error))
     return fail ("narrate", error);

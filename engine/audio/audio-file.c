@@ -399,6 +399,31 @@ write_samples (SNDFILE *sf, const AtAudio *audio, int bits, const char *name, GE
 }
 
 gboolean
+at_audio_encoding_parse (const char *name, AtAudioEncoding *encoding, GError **error)
+{
+  static const struct {
+    const char *names[2];
+    AtAudioEncoding encoding;
+  } known[] = {
+    { { "default", "default" }, AT_AUDIO_ENCODING_DEFAULT },
+    { { "16", "pcm16" }, AT_AUDIO_ENCODING_PCM_16 },
+    { { "24", "pcm24" }, AT_AUDIO_ENCODING_PCM_24 },
+    { { "float", "f32" }, AT_AUDIO_ENCODING_FLOAT },
+  };
+  g_return_val_if_fail (name != NULL && encoding != NULL, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    for (guint j = 0; j < 2; j++)
+      if (g_ascii_strcasecmp (name, known[i].names[j]) == 0)
+        {
+          *encoding = known[i].encoding;
+          return TRUE;
+        }
+  g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_FORMAT,
+               "Unknown sample encoding “%s”: choose 16, 24 or float", name);
+  return FALSE;
+}
+
+gboolean
 at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding encoding,
                     GError **error)
 {

@@ -74,6 +74,10 @@ typedef enum {
   AT_AUDIO_ENCODING_FLOAT,    /* 32-bit float: WAV and AIFF only */
 } AtAudioEncoding;
 
+/* The encoding a user names: "16" / "pcm16", "24" / "pcm24", "float" /
+ * "f32" or "default" (any case); FALSE with AT_AUDIO_ERROR_FORMAT otherwise. */
+gboolean at_audio_encoding_parse (const char *name, AtAudioEncoding *encoding, GError **error);
+
 /* Writes audio to path in the container its extension names (.wav, .flac,
  * .ogg/.oga, .aif/.aiff), clipping to [-1, 1] for integer encodings. The
  * data goes to a temporary file in the same folder that replaces path only

@@ -2,6 +2,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <sndfile.h>
+
 #include <glib.h>
 
 #include "atelier-config.h"
@@ -228,6 +230,31 @@ test_narrate (void)
   g_assert_cmpint (list.status, ==, 0);
   g_assert_nonnull (strstr (list.out, "en-us"));
   g_assert_nonnull (strstr (list.out, "English (America)"));
+  g_assert_nonnull (strstr (list.out, "flite/slt"));
+}
+
+/* --encoding picks the WAV sample format, as libsndfile reads it back;
+ * flite voices narrate too. */
+static void
+test_narrate_encoding (void)
+{
+  const struct { const char *name; int subtype; } cases[] = {
+    { "16", SF_FORMAT_PCM_16 }, { "24", SF_FORMAT_PCM_24 }, { "float", SF_FORMAT_FLOAT },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = temp_path ("encoded.wav");
+      g_auto (Run) run = { 0 };
+      run_atelier (&run, (const char *[]) { "narrate", "a blue house", "--voice", "flite/slt", "--encoding",
+                                            cases[i].name, "-o", out, "-q", NULL }, NULL, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      SF_INFO info = { 0 };
+      SNDFILE *f = sf_open (out, SFM_READ, &info);
+      g_assert_nonnull (f);
+      sf_close (f);
+      g_assert_cmphex (info.format & SF_FORMAT_SUBMASK, ==, cases[i].subtype);
+      g_assert_cmpint (info.samplerate, ==, 16000);
+    }
 }
 
 static void
@@ -245,6 +272,7 @@ test_narrate_bad_input (void)
     { (const char *[]) { "narrate", "hello", "--pitch", "120", "-o", out, NULL }, 2, "0 to 99" },
     { (const char *[]) { "narrate", "hello", "--rate", "fast", "-o", out, NULL }, 2, "fast" },
     { (const char *[]) { "narrate", "hello", "-o", mp3, NULL }, 2, ".wav" },
+    { (const char *[]) { "narrate", "hello", "--encoding", "12", "-o", out, NULL }, 2, "choose 16, 24 or float" },
     { (const char *[]) { "narrate", "--text-file", "/nonexistent.txt", "-o", out, NULL }, 2, "nonexistent" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -339,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/generate-voice", test_generate_from_voice);
   g_test_add_func ("/cli/narrate", test_narrate);
   g_test_add_func ("/cli/narrate-bad-input", test_narrate_bad_input);
+  g_test_add_func ("/cli/narrate-encoding", test_narrate_encoding);
   g_test_add_func ("/cli/transcribe", test_transcribe);
   g_test_add_func ("/cli/transcribe-bad-input", test_transcribe_bad_input);
   return g_test_run ();
