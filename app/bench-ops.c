@@ -1,13 +1,17 @@
 /* bench-ops.c — `atelier-bench ops`: GFLOP/s of the engine's matmul and
- * conv2d beside OpenBLAS, measured in the same run on the same machine.
+ * conv2d beside OpenBLAS, and the speech front end's log-mel on the device
+ * beside the CPU's, measured in the same run on the same machine.
  *
  * GPU side: each case is recorded once into an AtCmd and submitted once to
  * warm up (pipeline compilation, first touch of memory); a sample is the
  * wall-clock time around one at_cmd_submit(). CPU side: cblas_sgemm (for
- * the convolution im2col + cblas_sgemm, the im2col counted). After the
- * warm-ups the two sides alternate, --runs samples each, so both see the
- * same load on a shared machine; medians are reported. Both outputs are
- * compared, so a fast wrong kernel does not pass unnoticed. */
+ * the convolution im2col + cblas_sgemm, the im2col counted). The log-mel
+ * row times whole calls instead, host wave in and host features out:
+ * at_mel_gpu_log_mel() (upload, replay of its recorded graph, download)
+ * against the CPU reference at_log_mel(). After the warm-ups the two sides
+ * alternate, --runs samples each, so both see the same load on a shared
+ * machine; medians are reported. Both outputs are compared, so a fast
+ * wrong kernel does not pass unnoticed. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +20,11 @@
 #include <glib.h>
 
 #include "app/bench.h"
+#include "atelier-config.h"
+#include "audio/mel.h"
+#include "audio/mel-gpu.h"
 #include "gpu/gpu.h"
+#include "model/config.h"
 #include "ops/conv2d.h"
 #include "ops/matmul.h"
 
@@ -31,7 +39,7 @@ typedef struct {
 
 typedef struct {
   const char *name;
-  double flops;
+  double flops;          /* 0: not counted (log-mel), no GF/s shown */
   double gpu_s, blas_s;  /* median seconds per run */
   double rel_err;        /* max |gpu - blas| / max |blas| */
 } OpsRow;
@@ -66,16 +74,25 @@ max_rel_error (const float *got, const float *want, gsize n)
   return scale > 0 ? err / scale : err;
 }
 
-/* The CPU side of a case: one call computes the whole result. */
+/* Each side of a case: one call computes the whole result. */
+typedef gboolean (*GpuFunc) (gpointer data, GError **error);
 typedef void (*CpuFunc) (gpointer data);
 
-/* One warm-up of each side, then runs rounds that time one submission of
- * the recorded cmd and one CPU call back to back, so both sides see the
- * same load when the machine is shared; the medians are kept. */
 static gboolean
-time_interleaved (AtCmd *cmd, CpuFunc cpu, gpointer data, int runs, OpsRow *row, GError **error)
+submit_cmd (gpointer cmd, GError **error)
 {
-  if (!at_cmd_submit (cmd, error))
+  return at_cmd_submit (cmd, error);
+}
+
+/* One warm-up of each side, then runs rounds that time one GPU call (for
+ * most cases a submission of the recorded cmd) and one CPU call back to
+ * back, so both sides see the same load when the machine is shared; the
+ * medians are kept. */
+static gboolean
+time_interleaved (GpuFunc gpu, gpointer gpu_data, CpuFunc cpu, gpointer data, int runs, OpsRow *row,
+                  GError **error)
+{
+  if (!gpu (gpu_data, error))
     return FALSE;
   cpu (data);
   g_autofree double *gpu_samples = g_new (double, runs);
@@ -83,7 +100,7 @@ time_interleaved (AtCmd *cmd, CpuFunc cpu, gpointer data, int runs, OpsRow *row,
   for (int i = 0; i < runs; i++)
     {
       double start = now_s ();
-      if (!at_cmd_submit (cmd, error))
+      if (!gpu (gpu_data, error))
         return FALSE;
       double middle = now_s ();
       cpu (data);
@@ -138,7 +155,8 @@ bench_matmul (AtGpu *gpu, const AtGemmConfig *config, int size, int runs, OpsRow
   g_autoptr (AtCmd) cmd = tc != NULL ? at_cmd_new (gpu, error) : NULL;
   MatmulCpu job = { size, a, b, want };
   if (cmd == NULL || !at_op_matmul_full (cmd, ta, tb, NULL, tc, 0, config, error) ||
-      !time_interleaved (cmd, matmul_cpu, &job, runs, row, error) || !at_tensor_download (tc, got, error))
+      !time_interleaved (submit_cmd, cmd, matmul_cpu, &job, runs, row, error) ||
+      !at_tensor_download (tc, got, error))
     return FALSE;
   row->flops = 2.0 * size * size * size;
   row->rel_err = max_rel_error (got, want, n);
@@ -202,11 +220,85 @@ bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int 
   AtConv2dParams params = { { 1, 1 }, { pad, pad } };
   ConvCpu job = { channels, size, k, pad, x, w, cols, want };
   if (cmd == NULL || !at_op_conv2d_full (cmd, tx, tw, NULL, ty, &params, config, error) ||
-      !time_interleaved (cmd, conv_cpu, &job, runs, row, error) || !at_tensor_download (ty, got, error))
+      !time_interleaved (submit_cmd, cmd, conv_cpu, &job, runs, row, error) ||
+      !at_tensor_download (ty, got, error))
     return FALSE;
   row->flops = 2.0 * channels * taps * pixels;
   row->rel_err = max_rel_error (got, want, nx);
   return TRUE;
+}
+
+/* The built-in model's configuration: $ATELIER_MODEL_DIR, else the
+ * installed model, else the source tree's, as the engine looks for it. */
+static AtModelConfig *
+load_model_config (GError **error)
+{
+  const char *candidates[] = { g_getenv ("ATELIER_MODEL_DIR"), AT_MODEL_DIR, AT_SOURCE_MODEL_DIR };
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      if (candidates[i] == NULL || *candidates[i] == '\0')
+        continue;
+      g_autofree char *path = g_build_filename (candidates[i], "atelier-model.json", NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return at_model_config_load (path, error);
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+               "No atelier-model.json in $ATELIER_MODEL_DIR, %s or %s", AT_MODEL_DIR, AT_SOURCE_MODEL_DIR);
+  return NULL;
+}
+
+typedef struct {
+  AtMelGpu *mg;
+  const float *wave;
+  gsize n;
+  float *features;
+} MelGpu;
+
+static gboolean
+mel_gpu (gpointer data, GError **error)
+{
+  MelGpu *job = data;
+  g_free (job->features);
+  job->features = at_mel_gpu_log_mel (job->mg, job->wave, job->n, error);
+  return job->features != NULL;
+}
+
+typedef struct {
+  const AtMelConfig *mel;
+  const float *filterbank, *wave;
+  gsize n;
+  float *features;
+} MelCpu;
+
+static void
+mel_cpu (gpointer data)
+{
+  MelCpu *job = data;
+  g_free (job->features);
+  job->features = at_log_mel (job->mel, job->filterbank, job->wave, job->n, NULL);
+}
+
+/* The model's log-mel of one clip (noise plus a chord), host to host. */
+static gboolean
+bench_mel (AtGpu *gpu, const AtMelConfig *mel, int runs, OpsRow *row, GError **error)
+{
+  gsize n = mel->clip_samples;
+  g_autofree float *wave = random_floats (n, 5);
+  for (gsize i = 0; i < n; i++)
+    wave[i] = 0.1f * wave[i] + 0.3f * sin (2 * G_PI * 440.0 * i / mel->sample_rate) +
+              0.2f * sin (2 * G_PI * 2500.0 * i / mel->sample_rate);
+  g_autofree float *filterbank = at_mel_filterbank (mel);
+  g_autoptr (AtMelGpu) mg = at_mel_gpu_new (gpu, mel, filterbank, error);
+  if (mg == NULL)
+    return FALSE;
+  MelGpu gpu_job = { mg, wave, n, NULL };
+  MelCpu cpu_job = { mel, filterbank, wave, n, NULL };
+  gboolean ok = time_interleaved (mel_gpu, &gpu_job, mel_cpu, &cpu_job, runs, row, error);
+  if (ok)
+    row->rel_err = max_rel_error (gpu_job.features, cpu_job.features, (gsize) mel->n_frames * mel->n_mels);
+  g_free (gpu_job.features);
+  g_free (cpu_job.features);
+  return ok;
 }
 
 /* --tiles TM,TN,WX[,WY,BK] overrides the device's default tiling. */
@@ -327,14 +419,27 @@ check_blas_core (GError **error)
   return TRUE;
 }
 
+/* A GF/s column, or a dash where the work is not counted in flops. */
+static void
+print_rate (double flops, double seconds)
+{
+  if (flops > 0)
+    printf (" %9.1f |", flops / seconds * 1e-9);
+  else
+    printf (" %9s |", "-");
+}
+
+/* ratio = GPU speed ÷ CPU speed, which is CPU time ÷ GPU time. */
 static void
 print_row (const OpsRow *row)
 {
-  double gpu = row->flops / row->gpu_s * 1e-9, blas = row->flops / row->blas_s * 1e-9;
   printf ("| ");
   print_padded (row->name, 30);
-  printf (" | %9.1f | %9.1f | %9.1f | %9.1f | %6.3f | %8.1e |\n", row->gpu_s * 1e3, gpu, row->blas_s * 1e3, blas,
-          gpu / blas, row->rel_err);
+  printf (" | %9.1f |", row->gpu_s * 1e3);
+  print_rate (row->flops, row->gpu_s);
+  printf (" %9.1f |", row->blas_s * 1e3);
+  print_rate (row->flops, row->blas_s);
+  printf (" %6.3f | %8.1e |\n", row->blas_s / row->gpu_s, row->rel_err);
   fflush (stdout);
 }
 
@@ -351,7 +456,8 @@ at_bench_ops (int argc, char **argv)
     { "only", 0, 0, G_OPTION_ARG_STRING, &options.only, "Run only the cases whose name contains TEXT (e.g. conv)", "TEXT" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— GFLOP/s of matmul and conv2d beside OpenBLAS");
+  g_autoptr (GOptionContext) context = g_option_context_new ("— GFLOP/s of matmul and conv2d beside OpenBLAS, "
+                                                              "and log-mel beside the CPU's");
   g_option_context_add_main_entries (context, entries, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -373,7 +479,7 @@ at_bench_ops (int argc, char **argv)
     }
   print_header (gpu, &config);
   printf ("Timing:    median of %d runs after one warm-up, GPU and BLAS alternating; "
-          "GPU = wall clock around at_cmd_submit\n\n", options.runs);
+          "GPU = wall clock around at_cmd_submit (log-mel: around at_mel_gpu_log_mel)\n\n", options.runs);
   printf ("| %-30s | %9s | %9s | %9s | %9s | %6s | %8s |\n", "case", "GPU ms", "GPU GF/s", "BLAS ms", "BLAS GF/s",
           "ratio", "max err");
   printf ("|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "-----------", "-----------",
@@ -397,13 +503,21 @@ at_bench_ops (int argc, char **argv)
       if (bench_conv (gpu, &config, 128, 64, options.runs, &row, &error))
         print_row (&row);
     }
+  if (error == NULL && (only == NULL || strstr ("log-mel 2 s clip", only) != NULL))
+    {
+      OpsRow row = { "log-mel 2 s clip" };
+      g_autoptr (AtModelConfig) model = load_model_config (&error);
+      if (model != NULL && bench_mel (gpu, &model->mel, options.runs, &row, &error))
+        print_row (&row);
+    }
   if (error != NULL)
     {
       fprintf (stderr, "atelier-bench: %s\n", error->message);
       return 1;
     }
   g_autofree char *load = load_average ();
-  printf ("\nratio = GPU GF/s ÷ BLAS GF/s; max err = max |GPU − BLAS| ÷ max |BLAS|. "
-          "BLAS conv = im2col + sgemm, im2col timed.\nLoad at end: %s\n", load);
+  printf ("\nratio = GPU GF/s ÷ BLAS GF/s (= BLAS ms ÷ GPU ms); max err = max |GPU − BLAS| ÷ max |BLAS|. "
+          "BLAS conv = im2col + sgemm, im2col timed.\nlog-mel: the model's features of one clip, host to host; "
+          "the BLAS column is the CPU's at_log_mel (double, direct DFT).\nLoad at end: %s\n", load);
   return 0;
 }

@@ -13,7 +13,7 @@ typedef struct {
 } BenchMode;
 
 static const BenchMode modes[] = {
-  { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS on this machine (default)" },
+  { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS, log-mel beside the CPU, on this machine (default)" },
   { "generate", at_bench_generate, "the built-in model end to end beside PyTorch on this machine" },
 };
 

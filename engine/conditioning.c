@@ -24,13 +24,6 @@ at_sketch_to_model_input (const AtImage *sketch, int size)
   return out;
 }
 
-float *
-at_voice_to_log_mel (AtModel *model, const float *voice, gsize n, int rate, GError **error)
-{
-  g_autoptr (AtAudio) audio = at_audio_new_from (voice, n, rate);
-  return at_log_mel_audio (&model->config->mel, model->mel_filterbank_host, audio, error);
-}
-
 /* Text tokens [1, L, D], or NULL (no words). */
 static AtTensor *
 encode_text (AtModel *model, AtGraph *g, const char *text, guint *unknown)
@@ -41,21 +34,23 @@ encode_text (AtModel *model, AtGraph *g, const char *text, guint *unknown)
   return n > 0 ? at_model_text_forward (model, g, ids, n) : NULL;
 }
 
+/* Audio tokens [1, frames/stack, D], or NULL (no voice). Resampling to
+ * the model's rate stays on the CPU (libsamplerate); the log-mel features
+ * are computed on the device and go straight to the audio encoder. */
 static AtTensor *
 encode_voice (AtModel *model, AtGraph *g, const AtRequest *r)
 {
   if (r->voice == NULL || r->voice_len == 0 || g->error != NULL)
     return NULL;
-  const AtModelConfig *c = model->config;
   GError *error = NULL;
-  g_autofree float *mel = at_voice_to_log_mel (model, r->voice, r->voice_len, r->voice_rate, &error);
-  if (mel == NULL)
+  g_autoptr (AtAudio) voice = at_audio_new_from (r->voice, r->voice_len, r->voice_rate);
+  g_autoptr (AtAudio) clip = at_mel_resample_clip (&model->config->mel, voice, &error);
+  if (clip == NULL)
     {
       at_graph_fail (g, error);
       return NULL;
     }
-  AtTensor *t = at_graph_constant (g, mel, AT_G_SHAPE (1, c->mel.n_frames, c->mel.n_mels));
-  return at_model_audio_forward (model, g, t);
+  return at_model_audio_forward (model, g, at_model_mel_forward (model, g, clip->samples, clip->n));
 }
 
 AtConditioning *

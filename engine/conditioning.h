@@ -32,10 +32,6 @@ void at_conditioning_free (AtConditioning *cond);
  * lines survive the reduction. Caller frees. */
 float *at_sketch_to_model_input (const AtImage *sketch, int size);
 
-/* Resamples voice to the model's rate and computes its log-mel features
- * [n_frames, n_mels]. Caller frees. */
-float *at_voice_to_log_mel (AtModel *model, const float *voice, gsize n, int rate, GError **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtConditioning, at_conditioning_free)
 
 G_END_DECLS

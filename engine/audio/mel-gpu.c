@@ -1,22 +1,21 @@
-/* mel-gpu.c — mel energies as two matrix products on the device. */
+/* mel-gpu.c — log-mel features as stft, filterbank product and log. */
 #define G_LOG_DOMAIN "atelier-audio"
 
 #include <math.h>
 
 #include "audio/mel.h"
 #include "audio/mel-gpu.h"
-#include "ops/elementwise.h"
-#include "ops/matmul.h"
 
 struct _AtMelGpu {
   AtGpu *gpu;
   AtMelConfig mel;
-  int bins;
-  AtTensor *frames;    /* [n_frames, n_fft], uploaded per clip */
-  AtTensor *twiddle;   /* [n_fft, 2·bins]: w[i]·cos, −w[i]·sin per bin */
-  AtTensor *spectrum;  /* [n_frames, 2·bins]: re, im, then their squares */
-  AtTensor *fb2;       /* [n_mels, 2·bins]: each filterbank weight twice */
-  float *host_frames;
+  AtTensor *window;      /* [n_fft], periodic Hann */
+  AtTensor *filterbank;  /* [n_mels, n_fft/2 + 1] */
+  /* at_mel_gpu_log_mel()'s graph, recorded on first use, and its tensors */
+  AtGraph *graph;
+  AtTensor *wave;        /* [clip_samples] */
+  AtTensor *features;    /* [n_frames, n_mels] */
+  float *clip;           /* [clip_samples], the host side of wave */
 };
 
 void
@@ -24,11 +23,10 @@ at_mel_gpu_free (AtMelGpu *mg)
 {
   if (mg == NULL)
     return;
-  g_clear_pointer (&mg->frames, at_tensor_free);
-  g_clear_pointer (&mg->twiddle, at_tensor_free);
-  g_clear_pointer (&mg->spectrum, at_tensor_free);
-  g_clear_pointer (&mg->fb2, at_tensor_free);
-  g_free (mg->host_frames);
+  g_clear_pointer (&mg->graph, at_graph_free);
+  g_clear_pointer (&mg->window, at_tensor_free);
+  g_clear_pointer (&mg->filterbank, at_tensor_free);
+  g_free (mg->clip);
   g_free (mg);
 }
 
@@ -39,104 +37,112 @@ at_mel_gpu_new (AtGpu *gpu, const AtMelConfig *mel, const float *filterbank, GEr
   g_return_val_if_fail (mel != NULL, NULL);
   g_return_val_if_fail (filterbank != NULL, NULL);
 
-  if (!at_mel_config_check (mel, error))
+  if (!at_mel_config_check (mel, error) || !at_stft_check_size (mel->n_fft, error))
     return NULL;
   g_autoptr (AtMelGpu) mg = g_new0 (AtMelGpu, 1);
   mg->gpu = gpu;
   mg->mel = *mel;
-  int N = mel->n_fft, bins = at_mel_n_bins (mel), cols = 2 * bins;
-  mg->bins = bins;
-  mg->host_frames = g_new0 (float, (gsize) mel->n_frames * N);
-  if ((mg->frames = at_tensor_new_shape (gpu, error, mel->n_frames, N)) == NULL
-      || (mg->twiddle = at_tensor_new_shape (gpu, error, N, cols)) == NULL
-      || (mg->spectrum = at_tensor_new_shape (gpu, error, mel->n_frames, cols)) == NULL
-      || (mg->fb2 = at_tensor_new_shape (gpu, error, mel->n_mels, cols)) == NULL)
-    return NULL;
-
-  /* Angles reduced modulo N and evaluated in double before rounding. */
-  g_autofree float *tw = g_new (float, (gsize) N * cols);
-  for (int i = 0; i < N; i++)
-    {
-      double w = 0.5 - 0.5 * cos (2.0 * G_PI * i / N);
-      for (int k = 0; k < bins; k++)
-        {
-          double a = 2.0 * G_PI * (double) (((gint64) k * i) % N) / N;
-          tw[(gsize) i * cols + 2 * k] = w * cos (a);
-          tw[(gsize) i * cols + 2 * k + 1] = -w * sin (a);
-        }
-    }
-  g_autofree float *fb2 = g_new (float, (gsize) mel->n_mels * cols);
-  for (int m = 0; m < mel->n_mels; m++)
-    for (int k = 0; k < bins; k++)
-      fb2[(gsize) m * cols + 2 * k] = fb2[(gsize) m * cols + 2 * k + 1] =
-        filterbank[(gsize) m * bins + k];
-  if (!at_tensor_upload (mg->twiddle, tw, error) || !at_tensor_upload (mg->fb2, fb2, error))
+  mg->clip = g_new (float, mel->clip_samples);
+  /* evaluated in double and rounded once, as model.py's float32 window */
+  g_autofree float *window = g_new (float, mel->n_fft);
+  for (int i = 0; i < mel->n_fft; i++)
+    window[i] = 0.5 - 0.5 * cos (2.0 * G_PI * i / mel->n_fft);
+  if ((mg->window = at_tensor_new_shape (gpu, error, mel->n_fft)) == NULL
+      || (mg->filterbank = at_tensor_new_shape (gpu, error, mel->n_mels, at_mel_n_bins (mel))) == NULL
+      || !at_tensor_upload (mg->window, window, error)
+      || !at_tensor_upload (mg->filterbank, filterbank, error))
     return NULL;
   return g_steal_pointer (&mg);
 }
 
-gboolean
-at_mel_gpu_set_wave (AtMelGpu *mg, const float *wave, gsize n, GError **error)
+/* Copies the clip of wave into clip[clip_samples], zero-padded, as
+ * at_log_mel() frames it; only samples inside the clip are checked. */
+static gboolean
+cut_clip (const AtMelConfig *mel, const float *wave, gsize n, float *clip, GError **error)
 {
-  g_return_val_if_fail (mg != NULL, FALSE);
-  g_return_val_if_fail (wave != NULL || n == 0, FALSE);
-
-  const AtMelConfig *mel = &mg->mel;
   gsize used = MIN (n, (gsize) mel->clip_samples);
   for (gsize j = 0; j < used; j++)
-    if (!isfinite (wave[j]))
-      {
-        g_set_error (error, AT_MEL_ERROR, AT_MEL_ERROR_INPUT,
-                     "The waveform has a non-finite sample (%g) at %" G_GSIZE_FORMAT,
-                     (double) wave[j], j);
-        return FALSE;
-      }
-  for (int t = 0; t < mel->n_frames; t++)
-    for (int i = 0; i < mel->n_fft; i++)
-      {
-        gsize j = (gsize) mel->hop * t + i;
-        mg->host_frames[(gsize) t * mel->n_fft + i] = j < used ? wave[j] : 0.0f;
-      }
-  return at_tensor_upload (mg->frames, mg->host_frames, error);
+    {
+      if (!isfinite (wave[j]))
+        {
+          g_set_error (error, AT_MEL_ERROR, AT_MEL_ERROR_INPUT,
+                       "The waveform has a non-finite sample (%g) at %" G_GSIZE_FORMAT,
+                       (double) wave[j], j);
+          return FALSE;
+        }
+      clip[j] = wave[j];
+    }
+  for (gsize j = used; j < (gsize) mel->clip_samples; j++)
+    clip[j] = 0.0f;
+  return TRUE;
 }
 
-gboolean
-at_mel_gpu_record (AtMelGpu *mg, AtCmd *cmd, AtTensor *energies, GError **error)
+AtTensor *
+at_mel_gpu_wave (AtMelGpu *mg, AtGraph *g, const float *wave, gsize n)
 {
-  g_return_val_if_fail (mg != NULL, FALSE);
-  g_return_val_if_fail (cmd != NULL, FALSE);
-  g_return_val_if_fail (energies != NULL, FALSE);
+  g_return_val_if_fail (mg != NULL && g != NULL, NULL);
+  g_return_val_if_fail (wave != NULL || n == 0, NULL);
+  if (g->error != NULL)
+    return NULL;
+  g_autofree float *clip = g_new (float, mg->mel.clip_samples);
+  GError *error = NULL;
+  if (!cut_clip (&mg->mel, wave, n, clip, &error))
+    {
+      at_graph_fail (g, error);
+      return NULL;
+    }
+  return at_graph_constant (g, clip, AT_G_SHAPE (mg->mel.clip_samples));
+}
 
-  if (!at_op_check (energies->ndim == 2 && energies->shape[0] == mg->mel.n_frames
-                    && energies->shape[1] == mg->mel.n_mels,
-                    "mel", "energies must be [n_frames, n_mels]", error))
+AtTensor *
+at_mel_gpu_forward (AtMelGpu *mg, AtGraph *g, AtTensor *wave)
+{
+  g_return_val_if_fail (mg != NULL && g != NULL, NULL);
+  const AtMelConfig *mel = &mg->mel;
+  if (g->error != NULL)
+    return NULL;
+  g_return_val_if_fail (wave != NULL, NULL);
+  /* samples past the clip would change the features at_log_mel() gives */
+  if (!at_op_check (at_tensor_numel (wave) <= mel->clip_samples, "log-mel",
+                    "the wave must hold at most clip_samples samples", &g->error))
+    return NULL;
+  AtTensor *power = at_g_stft_power (g, wave, mg->window, mel->hop, mel->n_frames);
+  AtTensor *energies = at_g_linear (g, power, mg->filterbank, NULL);   /* power · filterbankᵀ */
+  return at_g_log (g, energies, mel->log_floor, mel->log_offset, mel->log_div);
+}
+
+/* The graph at_mel_gpu_log_mel() replays: a wave tensor in, features out. */
+static gboolean
+record_graph (AtMelGpu *mg, GError **error)
+{
+  g_autoptr (AtGraph) g = at_graph_new (mg->gpu, error);
+  if (g == NULL)
     return FALSE;
-  return at_op_matmul (cmd, mg->frames, mg->twiddle, mg->spectrum, 0, error)
-         && at_op_mul (cmd, mg->spectrum, mg->spectrum, mg->spectrum, error)
-         && at_op_matmul (cmd, mg->spectrum, mg->fb2, energies, AT_MATMUL_TRANS_B, error);
+  AtTensor *wave = at_graph_tensor (g, AT_G_SHAPE (mg->mel.clip_samples));
+  AtTensor *features = at_mel_gpu_forward (mg, g, wave);
+  if (!at_graph_finish (g, error))
+    return FALSE;
+  mg->wave = wave;
+  mg->features = features;
+  mg->graph = g_steal_pointer (&g);
+  return TRUE;
 }
 
 float *
 at_mel_gpu_log_mel (AtMelGpu *mg, const float *wave, gsize n, GError **error)
 {
   g_return_val_if_fail (mg != NULL, NULL);
+  g_return_val_if_fail (wave != NULL || n == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  const AtMelConfig *mel = &mg->mel;
-  g_autoptr (AtTensor) energies = at_tensor_new_shape (mg->gpu, error, mel->n_frames,
-                                                       mel->n_mels);
-  if (energies == NULL || !at_mel_gpu_set_wave (mg, wave, n, error))
+  if (!cut_clip (&mg->mel, wave, n, mg->clip, error) || (mg->graph == NULL && !record_graph (mg, error)) ||
+      !at_tensor_upload (mg->wave, mg->clip, error) || !at_graph_run (mg->graph, error))
     return NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (mg->gpu, error);
-  if (cmd == NULL || !at_mel_gpu_record (mg, cmd, energies, error) || !at_cmd_submit (cmd, error))
-    return NULL;
-  gsize count = (gsize) mel->n_frames * mel->n_mels;
-  float *out = g_new (float, count);
-  if (!at_tensor_download (energies, out, error))
+  float *out = g_new (float, at_tensor_numel (mg->features));
+  if (!at_tensor_download (mg->features, out, error))
     {
       g_free (out);
       return NULL;
     }
-  for (gsize i = 0; i < count; i++)
-    out[i] = (log (MAX ((double) out[i], mel->log_floor)) + mel->log_offset) / mel->log_div;
   return out;
 }

@@ -170,6 +170,26 @@ at_log_mel (const AtMelConfig *mel, const float *filterbank, const float *wave, 
   return out;
 }
 
+AtAudio *
+at_mel_resample_clip (const AtMelConfig *mel, const AtAudio *audio, GError **error)
+{
+  g_return_val_if_fail (mel != NULL, NULL);
+  g_return_val_if_fail (audio != NULL, NULL);
+
+  gsize clip = mel->clip_samples;
+  if (audio->rate == mel->sample_rate)
+    return at_audio_new_from (audio->samples, MIN (audio->n, clip), audio->rate);
+
+  /* Resample just enough input to cover the clip (plus a margin for the
+   * converter's filter) rather than a whole long file. */
+  double ratio = (double) audio->rate / mel->sample_rate;
+  gsize keep = MIN (audio->n, (gsize) ceil ((clip + 1024) * ratio));
+  g_autoptr (AtAudio) copy = at_audio_new_from (audio->samples, keep, audio->rate);
+  if (!at_audio_resample (copy, mel->sample_rate, error))
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
 float *
 at_log_mel_audio (const AtMelConfig *mel, const float *filterbank, const AtAudio *audio,
                   GError **error)
@@ -179,13 +199,8 @@ at_log_mel_audio (const AtMelConfig *mel, const float *filterbank, const AtAudio
 
   if (audio->rate == mel->sample_rate)
     return at_log_mel (mel, filterbank, audio->samples, audio->n, error);
-
-  /* Only the clip is used: resample just enough input to cover it (plus a
-   * margin for the converter's filter) rather than a whole long file. */
-  double ratio = (double) audio->rate / mel->sample_rate;
-  gsize keep = MIN (audio->n, (gsize) ceil ((mel->clip_samples + 1024) * ratio));
-  g_autoptr (AtAudio) copy = at_audio_new_from (audio->samples, keep, audio->rate);
-  if (!at_audio_resample (copy, mel->sample_rate, error))
+  g_autoptr (AtAudio) clip = at_mel_resample_clip (mel, audio, error);
+  if (clip == NULL)
     return NULL;
-  return at_log_mel (mel, filterbank, copy->samples, copy->n, error);
+  return at_log_mel (mel, filterbank, clip->samples, clip->n, error);
 }

@@ -43,6 +43,12 @@ float *at_mel_filterbank (const AtMelConfig *mel);
 float *at_log_mel (const AtMelConfig *mel, const float *filterbank, const float *wave, gsize n,
                    GError **error);
 
+/* The part of audio the clip needs, at mel->sample_rate: a copy of the
+ * first clip_samples at the model's rate, else the start of audio
+ * resampled with libsamplerate (a little more than the clip, which the
+ * features then cut). Caller frees. */
+AtAudio *at_mel_resample_clip (const AtMelConfig *mel, const AtAudio *audio, GError **error);
+
 /* at_log_mel() of audio after resampling a copy of it to mel->sample_rate
  * when its rate differs. */
 float *at_log_mel_audio (const AtMelConfig *mel, const float *filterbank, const AtAudio *audio,

@@ -223,6 +223,22 @@ at_g_timestep_embedding (AtGraph *g, AtTensor *t, guint dim, float multiplier)
 }
 
 AtTensor *
+at_g_stft_power (AtGraph *g, AtTensor *wave, AtTensor *window, guint hop, gint64 n_frames)
+{
+  GUARD (wave, window);
+  AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (n_frames, at_tensor_numel (window) / 2 + 1));
+  return RECORD (y, at_op_stft_power (g->cmd, wave, window, hop, y, &g->error));
+}
+
+AtTensor *
+at_g_log (AtGraph *g, AtTensor *x, float floor_value, float offset, float div)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_log (g->cmd, x, floor_value, offset, div, y, &g->error));
+}
+
+AtTensor *
 at_g_mean_tokens (AtGraph *g, AtTensor *x)
 {
   GUARD (x);

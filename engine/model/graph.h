@@ -52,6 +52,10 @@ AtTensor *at_g_transpose (AtGraph *g, AtTensor *x);          /* [B, R, C] -> [B,
 AtTensor *at_g_avg_pool2x2 (AtGraph *g, AtTensor *x);
 AtTensor *at_g_upsample2x (AtGraph *g, AtTensor *x);
 AtTensor *at_g_timestep_embedding (AtGraph *g, AtTensor *t, guint dim, float multiplier);
+/* Power spectra [n_frames, n_fft/2 + 1] of wave's frames (at_op_stft_power). */
+AtTensor *at_g_stft_power (AtGraph *g, AtTensor *wave, AtTensor *window, guint hop, gint64 n_frames);
+/* (ln(max(x, floor_value)) + offset) / div (at_op_log). */
+AtTensor *at_g_log (AtGraph *g, AtTensor *x, float floor_value, float offset, float div);
 /* Mean over dimension 1 of x [B, L, C] -> [B, C]. */
 AtTensor *at_g_mean_tokens (AtGraph *g, AtTensor *x);
 

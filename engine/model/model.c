@@ -49,11 +49,13 @@ load_sketch (AtModel *m, AtLoader *l)
 }
 
 static void
-load_audio (AtModel *m, AtLoader *l)
+load_audio (AtModel *m, AtLoader *l, AtGpu *gpu)
 {
   const AtModelConfig *c = m->config;
   int bins = c->mel.n_fft / 2 + 1;
   m->mel_filterbank_host = host (l, AT_G_SHAPE (c->mel.n_mels, bins), "audio.mel_fb");
+  if (l->error == NULL)
+    m->mel = at_mel_gpu_new (gpu, &c->mel, m->mel_filterbank_host, &l->error);
   at_linear_load (l, &m->audio_in, c->mel.n_mels * c->audio_stack, c->width, "audio.inp");
   m->audio_pos = at_loader_get (l, AT_G_SHAPE (c->mel.n_frames / c->audio_stack, c->width), "audio.pos");
   load_blocks (l, &m->audio_layers, c->audio_layers, "audio.layers");
@@ -131,7 +133,7 @@ at_model_load (AtGpu *gpu, const char *dir, GError **error)
   AtLoader l = { m->weights, m->config, NULL };
   load_text (m, &l);
   load_sketch (m, &l);
-  load_audio (m, &l);
+  load_audio (m, &l, gpu);
   load_fusion (m, &l);
   load_unet (m, &l);
   if (l.error != NULL)
@@ -151,6 +153,7 @@ at_model_free (AtModel *m)
   g_free (m->text_pos);
   g_free (m->text_layers);
   g_free (m->mel_filterbank_host);
+  g_clear_pointer (&m->mel, at_mel_gpu_free);
   g_free (m->audio_layers);
   g_free (m->fusion_null);
   g_free (m->fusion_mod);
@@ -192,6 +195,14 @@ at_model_sketch_forward (AtModel *m, AtGraph *g, AtTensor *sketch)
   x = at_g_transpose (g, at_graph_reshape (g, x, AT_G_SHAPE (1, d, tokens)));  /* [1, 64, D] */
   x = at_g_add (g, x, m->sketch_pos);
   return at_g_layer_norm (g, x, m->sketch_ln.weight, m->sketch_ln.bias, m->config->ln_eps);
+}
+
+AtTensor *
+at_model_mel_forward (AtModel *m, AtGraph *g, const float *wave, gsize n)
+{
+  const AtMelConfig *mel = &m->config->mel;
+  AtTensor *features = at_mel_gpu_forward (m->mel, g, at_mel_gpu_wave (m->mel, g, wave, n));
+  return at_graph_reshape (g, features, AT_G_SHAPE (1, mel->n_frames, mel->n_mels));
 }
 
 AtTensor *

@@ -5,12 +5,13 @@
  * config and the loaded layers; each *_forward records into a caller's
  * AtGraph, which owns the activations. Shapes (batch first):
  *   text ids (L) -> [1, L, D]; sketch [1, 1, S, S] -> [1, 64, D];
- *   log-mel [1, frames, mels] -> [1, frames/stack, D];
+ *   wave (clip) -> log-mel [1, frames, mels] -> [1, frames/stack, D];
  *   fusion -> context [1, 1 + tokens, D] and pooled [1, temb];
  *   unet (x [1, 3, S, S], sketch, t [1], context, pooled) -> velocity.
  */
 #pragma once
 
+#include "audio/mel-gpu.h"
 #include "model/config.h"
 #include "model/graph.h"
 #include "model/layers.h"
@@ -36,7 +37,8 @@ typedef struct {
   AtNorm sketch_ln;
 
   /* audio encoder */
-  float *mel_filterbank_host; /* [mels, n_fft/2+1]; log-mel runs on the host */
+  float *mel_filterbank_host; /* [mels, n_fft/2+1], for the CPU reference at_log_mel() */
+  AtMelGpu *mel;              /* model.mel(): log-mel features on the device */
   AtLinear audio_in;
   AtTensor *audio_pos;        /* [frames/stack, D] */
   AtBlock *audio_layers;
@@ -64,6 +66,9 @@ void at_model_free (AtModel *model);
 
 AtTensor *at_model_text_forward (AtModel *m, AtGraph *g, const guint32 *ids, guint n_ids);
 AtTensor *at_model_sketch_forward (AtModel *m, AtGraph *g, AtTensor *sketch);
+/* model.mel(): wave (n samples at the model's rate, cut or zero-padded to
+ * the clip) -> log-mel [1, frames, mels], computed on the device. */
+AtTensor *at_model_mel_forward (AtModel *m, AtGraph *g, const float *wave, gsize n);
 AtTensor *at_model_audio_forward (AtModel *m, AtGraph *g, AtTensor *mel);
 /* Any of text, sketch, audio may be NULL (modality absent). */
 AtTensor *at_model_fusion_forward (AtModel *m, AtGraph *g, AtTensor *text, AtTensor *sketch,

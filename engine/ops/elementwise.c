@@ -1,6 +1,7 @@
-/* elementwise.c — fill, broadcasting binary ops and activations. */
+/* elementwise.c — fill, broadcasting binary ops, activations and log. */
 #define G_LOG_DOMAIN "atelier-ops"
 
+#include <math.h>
 #include <string.h>
 
 #include "ops/elementwise.h"
@@ -21,7 +22,8 @@ typedef struct {
 G_STATIC_ASSERT (sizeof (BinaryPush) == 64);
 
 typedef struct {
-  guint32 n, pad0;
+  guint32 n;
+  float gamma;
   float alpha, beta;
 } UnaryPush;
 G_STATIC_ASSERT (sizeof (UnaryPush) == 16);
@@ -31,7 +33,7 @@ static const AtKernelInfo binary_kernel = { "binary", 3, 0x4, sizeof (BinaryPush
 static const AtKernelInfo unary_kernel = { "unary", 2, 0x2, sizeof (UnaryPush), { LOCAL_SIZE, 1, 1 } };
 
 enum { BINARY_AXPBY = 0, BINARY_MUL = 1 };
-enum { UNARY_SCALE = 0, UNARY_SILU = 1, UNARY_GELU = 2 };
+enum { UNARY_SCALE = 0, UNARY_SILU = 1, UNARY_GELU = 2, UNARY_LOG = 3 };
 
 /* Records a 1D kernel over n elements with one mode constant. */
 static gboolean
@@ -103,12 +105,12 @@ at_op_mul (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *out, GError **error)
 }
 
 static gboolean
-unary (AtCmd *cmd, guint32 mode, const char *label, AtTensor *x, float alpha, float beta,
+unary (AtCmd *cmd, guint32 mode, const char *label, AtTensor *x, float alpha, float beta, float gamma,
        AtTensor *out, GError **error)
 {
   if (!at_tensor_check_same_shape (label, x, out, error))
     return FALSE;
-  UnaryPush push = { .n = at_tensor_numel (out), .alpha = alpha, .beta = beta };
+  UnaryPush push = { .n = at_tensor_numel (out), .gamma = gamma, .alpha = alpha, .beta = beta };
   AtBinding bindings[] = { at_tensor_binding (x), at_tensor_binding (out) };
   return dispatch_1d (cmd, &unary_kernel, mode, label, bindings, &push, push.n, error);
 }
@@ -116,17 +118,26 @@ unary (AtCmd *cmd, guint32 mode, const char *label, AtTensor *x, float alpha, fl
 gboolean
 at_op_scale (AtCmd *cmd, AtTensor *x, float alpha, float beta, AtTensor *out, GError **error)
 {
-  return unary (cmd, UNARY_SCALE, "scale", x, alpha, beta, out, error);
+  return unary (cmd, UNARY_SCALE, "scale", x, alpha, beta, 0.0f, out, error);
 }
 
 gboolean
 at_op_silu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error)
 {
-  return unary (cmd, UNARY_SILU, "silu", x, 0.0f, 0.0f, out, error);
+  return unary (cmd, UNARY_SILU, "silu", x, 0.0f, 0.0f, 0.0f, out, error);
 }
 
 gboolean
 at_op_gelu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error)
 {
-  return unary (cmd, UNARY_GELU, "gelu", x, 0.0f, 0.0f, out, error);
+  return unary (cmd, UNARY_GELU, "gelu", x, 0.0f, 0.0f, 0.0f, out, error);
+}
+
+gboolean
+at_op_log (AtCmd *cmd, AtTensor *x, float floor_value, float offset, float div, AtTensor *out, GError **error)
+{
+  if (!at_op_check (floor_value > 0 && isfinite (floor_value) && isfinite (offset) && div != 0 && isfinite (div),
+                    "log", "the floor must be positive, div non-zero and all three finite", error))
+    return FALSE;
+  return unary (cmd, UNARY_LOG, "log", x, floor_value, offset, div, out, error);
 }

@@ -24,5 +24,10 @@ gboolean at_op_scale (AtCmd *cmd, AtTensor *x, float alpha, float beta, AtTensor
 gboolean at_op_silu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
 /* GELU with the tanh approximation (PyTorch's approximate='tanh'). */
 gboolean at_op_gelu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
+/* out = (ln(max(x, floor_value)) + offset) / div: the log-mel compression.
+ * floor_value > 0 keeps silence finite. GLSL's log is accurate to a few ulp
+ * (2^-21 absolute near 1). */
+gboolean at_op_log (AtCmd *cmd, AtTensor *x, float floor_value, float offset, float div, AtTensor *out,
+                    GError **error);
 
 G_END_DECLS

@@ -15,3 +15,4 @@
 #include "ops/softmax.h"
 #include "ops/attention.h"
 #include "ops/transpose.h"
+#include "ops/stft.h"

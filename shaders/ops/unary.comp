@@ -2,6 +2,9 @@
 #extension GL_GOOGLE_include_directive : require
 // Element-wise activation or affine map, chosen by the MODE constant:
 // 0 scale: alpha*x + beta   1 SiLU: x*sigmoid(x)   2 GELU (tanh approximation)
+// 3 log: (ln(max(x, alpha)) + beta) / gamma, the log-mel compression
+//   (a floor alpha > 0 keeps silence finite; divides, as the CPU reference
+//   does, rather than multiplying by a rounded 1/gamma)
 #include "common.glsl"
 
 layout(constant_id = 3) const uint MODE = 0;
@@ -11,7 +14,7 @@ AT_BUFFER_WO(1, dst);
 
 layout(push_constant) uniform Push {
   uint n;
-  uint pad0;
+  float gamma;
   float alpha;
   float beta;
 } p;
@@ -28,6 +31,8 @@ void main() {
     y = p.alpha * x + p.beta;
   else if (MODE == 1)
     y = x / (1.0 + exp(-x));
+  else if (MODE == 3)
+    y = (log(max(x, p.alpha)) + p.beta) / p.gamma;
   else
     y = 0.5 * x * (1.0 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
   dst[i] = y;

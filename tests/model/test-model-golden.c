@@ -154,6 +154,21 @@ test_log_mel (void)
   test_assert_close ("audio.logmel", mel, want, m, 1e-8, 2e-4);
 }
 
+/* model.mel() on the device, as conditioning runs it: the features, and
+ * the audio encoder fed straight from them. */
+static void
+test_log_mel_gpu (void)
+{
+  gsize n = 0;
+  g_autofree float *wave = golden_f32 ("audio.wave", &n);
+  g_autoptr (AtGraph) g = new_graph ();
+  AtTensor *mel = at_model_mel_forward (model, g, wave, n);
+  AtTensor *out = at_model_audio_forward (model, g, mel);
+  run (g);
+  assert_matches ("audio.logmel", mel, 1e-8, 2e-4);
+  assert_matches ("audio.out", out, 1e-8, 1e-3);
+}
+
 static void
 test_audio_encoder (void)
 {
@@ -267,6 +282,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/text-encoder", test_text_encoder);
   g_test_add_func ("/model/sketch-encoder", test_sketch_encoder);
   g_test_add_func ("/model/log-mel", test_log_mel);
+  g_test_add_func ("/model/log-mel-gpu", test_log_mel_gpu);
   g_test_add_func ("/model/audio-encoder", test_audio_encoder);
   g_test_add_func ("/model/fusion", test_fusion);
   g_test_add_func ("/model/timestep-embedding", test_timestep_embedding);

@@ -1,8 +1,8 @@
-/* test-elementwise.c — fill, add/mul/axpby with broadcasting, scale, SiLU
- * and GELU against plain-C references on random data.
+/* test-elementwise.c — fill, add/mul/axpby with broadcasting, scale, SiLU,
+ * GELU and the floored log against plain-C references on random data.
  *
  * Tolerance: these are single fp32 operations per element, so the GPU must
- * match the double-precision reference to 1e-8 in normalised squared error and 1e-5 absolute (exp/tanh on
+ * match the double-precision reference to 1e-8 in normalised squared error and 1e-5 absolute (exp/tanh/log on
  * lavapipe are within a few ulp). */
 #include <math.h>
 
@@ -171,6 +171,52 @@ static void test_scale (void) { check_unary ("scale", ref_scale); }
 static void test_silu (void) { check_unary ("silu", ref_silu); }
 static void test_gelu (void) { check_unary ("gelu", ref_gelu); }
 
+/* Inputs spanning 1e-9..150 on a log scale, with zeros and negatives, so
+ * both sides of the floor are exercised. */
+static float *
+log_inputs (gsize n, guint32 seed)
+{
+  float *x = test_random (n, seed, -21, 5);
+  for (gsize i = 0; i < n; i++)
+    x[i] = i % 7 == 3 ? -x[i] : i % 7 == 5 ? 0.0f : expf (x[i]);
+  return x;
+}
+
+static void
+test_log (void)
+{
+  static const gint64 sizes[] = { 1, 31, 8040, 70001 };
+  const float floor_value = 1e-5f, offset = 5.0f, div = 5.0f;
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s];
+      g_autofree float *x = log_inputs (n, 30 + s);
+      g_autofree float *want = g_new (float, n);
+      for (gsize i = 0; i < n; i++)
+        want[i] = (log (MAX ((double) x[i], (double) floor_value)) + offset) / div;
+      g_autoptr (AtTensor) tx = test_tensor_from (x, 1, &sizes[s]);
+      g_autoptr (AtTensor) out = test_tensor_poisoned (1, &sizes[s]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+      at_op_log (cmd, tx, floor_value, offset, div, out, &error);
+      g_assert_no_error (error);
+      test_submit (cmd);
+      g_autofree float *got = test_download (out);
+      test_assert_close ("log", got, want, n, MAX_NSE, MAX_ABS);
+    }
+
+  /* a floor that is not positive would give -inf for silence */
+  g_autoptr (AtTensor) t = test_tensor_poisoned_shape (4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_assert_false (at_op_log (cmd, t, 0.0f, 0.0f, 1.0f, t, &error));
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_clear_error (&error);
+  g_assert_false (at_op_log (cmd, t, 1e-5f, 0.0f, 0.0f, t, &error));
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
+}
+
 static void
 test_fill (void)
 {
@@ -199,5 +245,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/scale", test_scale);
   g_test_add_func ("/ops/silu", test_silu);
   g_test_add_func ("/ops/gelu", test_gelu);
+  g_test_add_func ("/ops/log", test_log);
   return g_test_run ();
 }
