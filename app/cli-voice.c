@@ -82,16 +82,21 @@ show_partial (const char *hypothesis, double seconds_done, gpointer user_data)
 int
 at_cli_transcribe (int argc, char **argv)
 {
-  gboolean json = FALSE, partial = FALSE;
-  g_autofree char *words = NULL, *model_dir = NULL, *lm = NULL;
+  gboolean json = FALSE, partial = FALSE, verbose = FALSE;
+  g_autofree char *words = NULL, *model_dir = NULL, *lm = NULL, *dict = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print text, word timings and speed as JSON", NULL },
     { "words", 0, 0, G_OPTION_ARG_STRING, &words,
       "Listen only for these words (space-separated): far more reliable when the words are known", "\"W1 W2 ...\"" },
     { "partial", 0, 0, G_OPTION_ARG_NONE, &partial, "Print the hypothesis so far on stderr as it grows", NULL },
-    { "lm", 0, 0, G_OPTION_ARG_FILENAME, &lm, "Language model to use (ARPA), e.g. one made from your prompts",
+    { "lm", 0, 0, G_OPTION_ARG_FILENAME, &lm,
+      "Language model: prompt (the default: made for image prompts), general (pocketsphinx's US English) or a "
+      "FILE (ARPA or pocketsphinx binary)",
+      "prompt|general|FILE" },
+    { "dict", 0, 0, G_OPTION_ARG_FILENAME, &dict, "Pronunciation dictionary for --lm FILE (default: cmudict)",
       "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Say on stderr which language model heard it", NULL },
     { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &model_dir,
       "pocketsphinx model folder (en-us/, en-us.lm.bin, cmudict-en-us.dict)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
@@ -101,8 +106,9 @@ at_cli_transcribe (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
                                     "Reads WAV, FLAC, OGG/Vorbis, AIFF and other formats libsndfile opens.\n"
-                                    "Recognition uses pocketsphinx with its general US English model: expect\n"
-                                    "errors on unusual words; --words or --lm help when the vocabulary is known.");
+                                    "Recognition uses pocketsphinx with Atelier's language model of image\n"
+                                    "prompts (--lm general: pocketsphinx's general US English one); expect\n"
+                                    "errors on unusual words; --words helps when the vocabulary is known.");
   GError *error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("transcribe", error);
@@ -115,7 +121,16 @@ at_cli_transcribe (int argc, char **argv)
   if (audio == NULL)
     return fail ("transcribe", error);
   g_auto (GStrv) vocabulary = words != NULL ? g_strsplit_set (words, " \t,", -1) : NULL;
-  AtTranscribeOptions options = { model_dir, (const char * const *) vocabulary, lm };
+  gboolean named_lm = g_strcmp0 (lm, "prompt") == 0 || g_strcmp0 (lm, "general") == 0;
+  AtTranscribeOptions options = {
+    model_dir,
+    (const char * const *) vocabulary,
+    named_lm ? NULL : lm,
+    g_strcmp0 (lm, "general") == 0  ? AT_LANGUAGE_MODEL_GENERAL
+    : g_strcmp0 (lm, "prompt") == 0 ? AT_LANGUAGE_MODEL_PROMPT
+                                    : AT_LANGUAGE_MODEL_AUTO,
+    dict,
+  };
   g_autoptr (AtTranscriber) t = at_transcriber_new (&options, &error);
   if (t == NULL)
     return fail ("transcribe", error);
@@ -125,6 +140,10 @@ at_cli_transcribe (int argc, char **argv)
       g_autofree char *list = g_strjoinv (", ", (char **) unknown);
       fprintf (stderr, "atelier transcribe: not in the dictionary, ignored: %s\n", list);
     }
+  const char *lm_name = at_transcriber_get_language_model_name (t);
+  const char *lm_path = at_transcriber_get_language_model_path (t);
+  if (verbose)
+    fprintf (stderr, "atelier transcribe: language model: %s (%s)\n", lm_name, lm_path);
   g_autoptr (AtTranscript) r = at_transcriber_run (t, audio, partial ? show_partial : NULL, NULL, NULL, &error);
   if (r == NULL)
     return fail ("transcribe", error);
@@ -136,6 +155,10 @@ at_cli_transcribe (int argc, char **argv)
       json_builder_add_string_value (b, files[0]);
       json_builder_set_member_name (b, "text");
       json_builder_add_string_value (b, r->text);
+      json_builder_set_member_name (b, "language_model");
+      json_builder_add_string_value (b, lm_name);
+      json_builder_set_member_name (b, "language_model_file");
+      json_builder_add_string_value (b, lm_path);
       add_cues (b, "words", r->words, "word");
       json_builder_set_member_name (b, "audio_seconds");
       json_builder_add_double_value (b, r->audio_seconds);

@@ -21,6 +21,11 @@ G_DEFINE_QUARK (at-transcribe-error-quark, at_transcribe_error)
 #define AT_POCKETSPHINX_MODEL_DIR "/usr/share/pocketsphinx/model"
 #endif
 
+/* The prompt language model and its pronunciations (tools/speech/prompt_lm.py),
+ * shipped beside the image model. */
+#define PROMPT_LM "prompt.lm.bin"
+#define PROMPT_DICT "prompt.dict"
+
 /* Quarter-second chunks: partial results often enough for live captions,
  * few enough calls not to matter. */
 #define CHUNK_SAMPLES (AT_TRANSCRIBE_RATE / 4)
@@ -33,6 +38,8 @@ struct _AtTranscriber {
   int frame_rate;   /* feature frames per second, for word times */
   mfcc_t *cmn_init; /* the model's initial cepstral means, restored per run */
   int cmn_len;
+  const char *lm_name; /* "prompt", "general", "vocabulary" or "file" */
+  char *lm_path;
 };
 
 void
@@ -57,13 +64,10 @@ require_file (const char *path, gboolean dir, GError **error)
   return FALSE;
 }
 
-/* sphinxbase ends the process (E_FATAL, exit(1)) on some damaged acoustic
- * model files instead of returning an error, so at least their headers
- * are checked first. Damage past a header can still stop the process. */
 static gboolean
-check_header (const char *path, const char * const *magics, GError **error)
+has_magic (const char *path, const char * const *magics)
 {
-  char head[8] = { 0 };
+  char head[32] = { 0 };
   FILE *f = fopen (path, "rb");
   gsize n = f != NULL ? fread (head, 1, sizeof head, f) : 0;
   if (f != NULL)
@@ -71,6 +75,17 @@ check_header (const char *path, const char * const *magics, GError **error)
   for (int i = 0; magics[i] != NULL; i++)
     if (n >= strlen (magics[i]) && memcmp (head, magics[i], strlen (magics[i])) == 0)
       return TRUE;
+  return FALSE;
+}
+
+/* sphinxbase ends the process (E_FATAL, exit(1)) on some damaged acoustic
+ * model files instead of returning an error, so at least their headers
+ * are checked first. Damage past a header can still stop the process. */
+static gboolean
+check_header (const char *path, const char * const *magics, GError **error)
+{
+  if (has_magic (path, magics))
+    return TRUE;
   g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL,
                "Speech recognition model damaged: %s is not a pocketsphinx model file (reinstall "
                "pocketsphinx-en-us)",
@@ -190,6 +205,174 @@ silence_sphinx_log (gpointer data)
   return NULL;
 }
 
+/* The folder of the prompt language model, the image model's:
+ * $ATELIER_MODEL_DIR, else the installed models, else the source tree's
+ * (running from the build directory), as engine.c finds the model. */
+static char *
+find_prompt_dir (void)
+{
+  const char *env = g_getenv ("ATELIER_MODEL_DIR");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  const char *candidates[] = { AT_MODEL_DIR, AT_SOURCE_MODEL_DIR };
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *lm = g_build_filename (candidates[i], PROMPT_LM, NULL);
+      if (g_file_test (lm, G_FILE_TEST_IS_REGULAR))
+        return g_strdup (candidates[i]);
+    }
+  return g_strdup (AT_MODEL_DIR);
+}
+
+/* pocketsphinx's binary language model reader trusts every count it reads
+ * (a damaged file can make it allocate without bound, or read past its
+ * arrays, and end the process), so the frame of the file is checked first:
+ * the header, the order and n-gram counts, and the word list that ends the
+ * file (its length in bytes, then one NUL-ended word per unigram). Damage
+ * inside the trie arrays still goes unnoticed. */
+static gboolean
+trie_lm_looks_whole (const char *path)
+{
+  static const char magic[] = "Trie Language Model";
+  const gsize head = sizeof magic - 1;
+  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
+  if (map == NULL)
+    return FALSE;
+  const guint8 *data = (const guint8 *) g_mapped_file_get_contents (map);
+  gsize size = g_mapped_file_get_length (map);
+  if (size < head + 1 || memcmp (data, magic, head) != 0)
+    return FALSE;
+  guint order = data[head];
+  guint32 counts[8];   /* 32-bit in this version of sphinxbase, as Debian's en-us.lm.bin */
+  if (order < 1 || order > G_N_ELEMENTS (counts) || size < head + 1 + order * sizeof (guint32))
+    return FALSE;
+  memcpy (counts, data + head + 1, order * sizeof (guint32));
+  for (guint i = 0; i < order; i++)
+    if (counts[i] == 0 || counts[i] > size)
+      return FALSE;
+  if (data[size - 1] != '\0')
+    return FALSE;
+  /* back over the words to the start of the list */
+  gsize start = size - 1;
+  guint32 words = 0;
+  while (start > 0 && words < counts[0])
+    if (data[--start] == '\0')
+      words++;
+  start++;
+  guint32 length = 0;
+  if (words != counts[0] || start < head + 1 + sizeof length)
+    return FALSE;
+  memcpy (&length, data + start - sizeof length, sizeof length);
+  return length == size - start;
+}
+
+/* The prompt files exist and the model looks whole. */
+static gboolean
+check_prompt_files (const char *lm, const char *dict, GError **error)
+{
+  if (!g_file_test (lm, G_FILE_TEST_IS_REGULAR) || !g_file_test (dict, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL,
+                   "Prompt language model missing: %s not found",
+                   g_file_test (lm, G_FILE_TEST_IS_REGULAR) ? dict : lm);
+      return FALSE;
+    }
+  if (!trie_lm_looks_whole (lm))
+    {
+      g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL,
+                   "Prompt language model damaged: %s is not a whole pocketsphinx binary language model", lm);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+unload_decoder (AtTranscriber *t)
+{
+  g_clear_pointer (&t->ps, ps_free);
+  if (t->config != NULL)
+    cmd_ln_free_r (t->config);
+  t->config = NULL;
+}
+
+static gboolean
+load_decoder (AtTranscriber *t, const char *hmm, const char *lm, const char *dict, gboolean grammar)
+{
+  t->config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-lm", lm, "-dict", dict, "-samprate", "16000",
+                           "-logfn", "/dev/null", NULL);
+  /* A free-order grammar of short words otherwise fills every pause with
+   * "a" and "on": a lower word insertion probability (default 0.65) halved
+   * the insertions on espeak-ng and flite prompts; lower still drops real
+   * words. */
+  if (t->config != NULL && grammar)
+    cmd_ln_set_float_r (t->config, "-wip", 0.01);
+  if (t->config != NULL)
+    t->ps = ps_init (t->config);
+  if (t->ps == NULL)
+    unload_decoder (t);
+  return t->ps != NULL;
+}
+
+/* A dictionary that cannot say "a" is no prompt dictionary (sphinxbase
+ * skips unreadable lines, so damage inside it loads as missing words). */
+static gboolean
+knows_word (AtTranscriber *t, const char *word)
+{
+  char *phones = ps_lookup_word (t->ps, word);
+  free (phones);
+  return phones != NULL;
+}
+
+/* The language model and dictionary to decode with, and the model's name
+ * (at_transcriber_get_language_model_name); NULL when the caller's own
+ * choice is missing. Unusable prompt files under AUTO mean the general
+ * model, with a message. */
+static const char *
+choose_language_model (const AtTranscribeOptions *options, const char *general_lm, const char *general_dict,
+                       char **lm, char **dict, GError **error)
+{
+  AtLanguageModelKind kind = options != NULL ? options->lm_kind : AT_LANGUAGE_MODEL_AUTO;
+  if (options != NULL && options->vocabulary == NULL && options->language_model != NULL)
+    {
+      *lm = g_strdup (options->language_model);
+      *dict = g_strdup (options->dictionary != NULL ? options->dictionary : general_dict);
+      const char *missing = !g_file_test (*lm, G_FILE_TEST_IS_REGULAR)     ? *lm
+                            : !g_file_test (*dict, G_FILE_TEST_IS_REGULAR) ? *dict
+                                                                            : NULL;
+      if (missing != NULL)
+        {
+          g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL, "%s %s not found",
+                       missing == *lm ? "Language model" : "Pronunciation dictionary", missing);
+          return NULL;
+        }
+      return "file";
+    }
+  if ((options == NULL || options->vocabulary == NULL) && kind != AT_LANGUAGE_MODEL_GENERAL)
+    {
+      g_autofree char *prompt_dir = find_prompt_dir ();
+      g_autofree char *prompt_lm = g_build_filename (prompt_dir, PROMPT_LM, NULL);
+      g_autofree char *prompt_dict = g_build_filename (prompt_dir, PROMPT_DICT, NULL);
+      g_autoptr (GError) why = NULL;
+      if (check_prompt_files (prompt_lm, prompt_dict, &why))
+        {
+          *lm = g_steal_pointer (&prompt_lm);
+          *dict = g_steal_pointer (&prompt_dict);
+          return "prompt";
+        }
+      if (kind == AT_LANGUAGE_MODEL_PROMPT)
+        {
+          g_propagate_error (error, g_steal_pointer (&why));
+          return NULL;
+        }
+      g_message ("%s; using the general language model", why->message);
+    }
+  /* a vocabulary grammar needs the whole dictionary, and pocketsphinx some
+   * language model to start */
+  *lm = g_strdup (general_lm);
+  *dict = g_strdup (general_dict);
+  return options != NULL && options->vocabulary != NULL ? "vocabulary" : "general";
+}
+
 AtTranscriber *
 at_transcriber_new (const AtTranscribeOptions *options, GError **error)
 {
@@ -204,35 +387,45 @@ at_transcriber_new (const AtTranscribeOptions *options, GError **error)
   if (dir == NULL || dir[0] == '\0')
     dir = default_dir;
   g_autofree char *hmm = g_build_filename (dir, "en-us", NULL);
-  g_autofree char *lm = options != NULL && options->language_model != NULL
-                          ? g_strdup (options->language_model)
-                          : g_build_filename (dir, "en-us.lm.bin", NULL);
-  g_autofree char *dict = g_build_filename (dir, "cmudict-en-us.dict", NULL);
   g_autofree char *mdef = g_build_filename (hmm, "mdef", NULL);
-  gboolean own_lm = options != NULL && options->language_model != NULL;
-  if (own_lm && !g_file_test (lm, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL, "Language model %s not found", lm);
-      return NULL;
-    }
-  if (!require_file (hmm, TRUE, error) || !require_file (mdef, FALSE, error) || !require_file (lm, FALSE, error) ||
-      !require_file (dict, FALSE, error) || !check_acoustic_model (hmm, error))
+  g_autofree char *general_lm = g_build_filename (dir, "en-us.lm.bin", NULL);
+  g_autofree char *general_dict = g_build_filename (dir, "cmudict-en-us.dict", NULL);
+  if (!require_file (hmm, TRUE, error) || !require_file (mdef, FALSE, error) || !check_acoustic_model (hmm, error))
     return NULL;
+
+  g_autofree char *lm = NULL, *dict = NULL;
+  const char *name = choose_language_model (options, general_lm, general_dict, &lm, &dict, error);
+  if (name == NULL || !require_file (lm, FALSE, error) || !require_file (dict, FALSE, error))
+    return NULL;
+  gboolean grammar = options != NULL && options->vocabulary != NULL;
 
   g_autoptr (AtTranscriber) t = g_atomic_rc_box_new0 (AtTranscriber);
   g_mutex_init (&t->lock);
-  t->config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", hmm, "-lm", lm, "-dict", dict, "-samprate", "16000",
-                           "-logfn", "/dev/null", NULL);
-  gboolean grammar = options != NULL && options->vocabulary != NULL;
-  /* A free-order grammar of short words otherwise fills every pause with
-   * "a" and "on": a lower word insertion probability (default 0.65) halved
-   * the insertions on espeak-ng and flite prompts; lower still drops real
-   * words. */
-  if (t->config != NULL && grammar)
-    cmd_ln_set_float_r (t->config, "-wip", 0.01);
-  if (t->config == NULL || (t->ps = ps_init (t->config)) == NULL)
+  gboolean loaded = load_decoder (t, hmm, lm, dict, grammar);
+  if (g_str_equal (name, "prompt") && !(loaded && knows_word (t, "a")))
     {
-      if (own_lm)
+      unload_decoder (t);
+      if (options != NULL && options->lm_kind == AT_LANGUAGE_MODEL_PROMPT)
+        {
+          g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL,
+                       "pocketsphinx could not load the prompt language model %s with %s (damaged files?)", lm,
+                       dict);
+          return NULL;
+        }
+      g_message ("pocketsphinx could not load the prompt language model %s with %s; using the general one", lm,
+                 dict);
+      name = "general";
+      g_free (lm);
+      g_free (dict);
+      lm = g_strdup (general_lm);
+      dict = g_strdup (general_dict);
+      if (!require_file (lm, FALSE, error) || !require_file (dict, FALSE, error))
+        return NULL;
+      loaded = load_decoder (t, hmm, lm, dict, grammar);
+    }
+  if (!loaded)
+    {
+      if (g_str_equal (name, "file"))
         g_set_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL,
                      "pocketsphinx could not load the language model %s (expected ARPA text or its binary form)",
                      lm);
@@ -241,6 +434,8 @@ at_transcriber_new (const AtTranscribeOptions *options, GError **error)
                      "pocketsphinx could not load the speech model in %s (damaged files?)", dir);
       return NULL;
     }
+  t->lm_name = name;
+  t->lm_path = g_steal_pointer (&lm);
   cmn_t *cmn = ps_get_feat (t->ps)->cmn_struct;
   if (cmn != NULL && cmn->cmn_mean != NULL && cmn->veclen > 0)
     {
@@ -261,11 +456,9 @@ static void
 transcriber_clear (gpointer data)
 {
   AtTranscriber *t = data;
-  if (t->ps != NULL)
-    ps_free (t->ps);
-  if (t->config != NULL)
-    cmd_ln_free_r (t->config);
+  unload_decoder (t);
   g_strfreev (t->unknown_words);
+  g_free (t->lm_path);
   g_free (t->cmn_init);
   g_mutex_clear (&t->lock);
 }
@@ -282,6 +475,20 @@ at_transcriber_free (AtTranscriber *t)
 {
   if (t != NULL)
     g_atomic_rc_box_release_full (t, transcriber_clear);
+}
+
+const char *
+at_transcriber_get_language_model_name (AtTranscriber *t)
+{
+  g_return_val_if_fail (t != NULL, NULL);
+  return t->lm_name;
+}
+
+const char *
+at_transcriber_get_language_model_path (AtTranscriber *t)
+{
+  g_return_val_if_fail (t != NULL, NULL);
+  return t->lm_path;
 }
 
 const char * const *
@@ -573,6 +780,8 @@ typedef struct {
   char *model_dir;
   GStrv vocabulary;
   char *language_model;
+  AtLanguageModelKind lm_kind;
+  char *dictionary;
 } NewData;
 
 static void
@@ -581,6 +790,7 @@ new_data_free (NewData *d)
   g_free (d->model_dir);
   g_strfreev (d->vocabulary);
   g_free (d->language_model);
+  g_free (d->dictionary);
   g_free (d);
 }
 
@@ -588,7 +798,8 @@ static void
 new_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   NewData *d = task_data;
-  AtTranscribeOptions o = { d->model_dir, (const char * const *) d->vocabulary, d->language_model };
+  AtTranscribeOptions o = { d->model_dir, (const char * const *) d->vocabulary, d->language_model, d->lm_kind,
+                            d->dictionary };
   GError *error = NULL;
   AtTranscriber *t = at_transcriber_new (&o, &error);
   if (t == NULL)
@@ -609,6 +820,8 @@ at_transcriber_new_async (const AtTranscribeOptions *options, GCancellable *canc
       d->model_dir = g_strdup (options->model_dir);
       d->vocabulary = g_strdupv ((char **) options->vocabulary);
       d->language_model = g_strdup (options->language_model);
+      d->lm_kind = options->lm_kind;
+      d->dictionary = g_strdup (options->dictionary);
     }
   g_task_set_task_data (task, d, (GDestroyNotify) new_data_free);
   g_task_run_in_thread (task, new_thread);

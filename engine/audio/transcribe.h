@@ -1,18 +1,30 @@
 /* transcribe.h — speech to text with pocketsphinx and its en-us model.
  *
  * An AtTranscriber holds a loaded pocketsphinx decoder (acoustic model,
- * language model or grammar, pronunciation dictionary: about a second to
- * load, so keep one while the studio runs). at_transcriber_run() resamples
+ * language model or grammar, pronunciation dictionary: a fifth of a second
+ * to load with the prompt model, about a second with the general one, so
+ * keep one while the studio runs). at_transcriber_run() resamples
  * a copy of the audio to 16 kHz (at_audio_resample_full, FAST), feeds it in
  * quarter-second chunks, reports the hypothesis so far through the partial
  * callback whenever it changes (live captions) and returns the final text
  * with the time of every recognised word.
  *
- * Honesty: pocketsphinx 0.8's general en-us language model is weak on
- * synthetic speech (tests/voice/test-transcribe.c measures word error
- * rates: ~100% on espeak-ng, ~32% on flite's 16 kHz voices); a vocabulary
- * (a short list of expected words, made into a grammar) or a language
- * model of prompts helps (30% on flite, 11 of 13 key words on espeak-ng).
+ * By default it decodes with Atelier's prompt language model
+ * (resources/models/prompt.lm.bin and prompt.dict, made by
+ * tools/speech/prompt_lm.py from the model's captions and prompt phrasing;
+ * found like the image model: $ATELIER_MODEL_DIR, the installed models,
+ * the source tree). If those files are missing or damaged it says so in a
+ * g_message and uses the general en-us model instead; lm_kind chooses one
+ * explicitly.
+ *
+ * Honesty: pocketsphinx 0.8 is weak on synthetic speech. Word error rates
+ * on eight held-out prompts (tests/voice/test-transcribe.c, docs/SPEECH.md),
+ * prompt model against general: 33% against 39% on flite's 16 kHz voices
+ * (half the errors are "a" heard as "the"), 64% against 96% on espeak-ng's en-us
+ * voice. A vocabulary (a short list of expected words, made into a
+ * grammar) helps when the words are known (30% on flite, 11 of 13 key
+ * words on espeak-ng).
+ *
  * Missing model files are an error that names the file and the Debian
  * package, never a silent empty transcript.
  *
@@ -44,6 +56,13 @@ typedef enum {
 /* The rate pocketsphinx's en-us acoustic model was trained at. */
 #define AT_TRANSCRIBE_RATE 16000
 
+/* Which n-gram language model decodes, when no vocabulary or file is given. */
+typedef enum {
+  AT_LANGUAGE_MODEL_AUTO,    /* the prompt model, else (missing or damaged) the general one */
+  AT_LANGUAGE_MODEL_PROMPT,  /* the prompt model; an error when it is missing or damaged */
+  AT_LANGUAGE_MODEL_GENERAL, /* pocketsphinx-en-us's general US English model and cmudict */
+} AtLanguageModelKind;
+
 typedef struct {
   /* Folder holding en-us/ (acoustic model), en-us.lm.bin and
    * cmudict-en-us.dict; NULL: $ATELIER_SPEECH_MODEL_DIR, else Debian's
@@ -54,10 +73,15 @@ typedef struct {
    * dropped (listed in at_transcriber_get_unknown_words()). */
   const char * const *vocabulary;
   /* An n-gram language model (ARPA text, or pocketsphinx's binary form)
-   * to use instead of the general one, e.g. one made from prompts; NULL:
-   * the model folder's en-us.lm.bin. Its words must be in the dictionary;
-   * others are ignored by pocketsphinx. Not used with a vocabulary. */
+   * to use instead of lm_kind's, e.g. one made by tools/speech/prompt_lm.py;
+   * NULL: lm_kind's. Its words must be in the dictionary; others are
+   * ignored by pocketsphinx. Not used with a vocabulary. */
   const char *language_model;
+  /* The default (0) is AUTO. */
+  AtLanguageModelKind lm_kind;
+  /* Pronunciations for language_model; NULL: the model folder's
+   * cmudict-en-us.dict. */
+  const char *dictionary;
 } AtTranscribeOptions;
 
 typedef struct {
@@ -76,6 +100,12 @@ AtTranscriber *at_transcriber_new (const AtTranscribeOptions *options, GError **
  * its own: at_transcriber_free() drops one reference. */
 AtTranscriber *at_transcriber_ref (AtTranscriber *transcriber);
 void at_transcriber_free (AtTranscriber *transcriber);
+/* Which model decodes: "prompt", "general", "vocabulary" (a grammar of the
+ * options' words) or "file" (options->language_model); owned by the
+ * transcriber. AUTO says "general" when it fell back. */
+const char *at_transcriber_get_language_model_name (AtTranscriber *transcriber);
+/* The language model file loaded (the general one under a vocabulary). */
+const char *at_transcriber_get_language_model_path (AtTranscriber *transcriber);
 /* Vocabulary words the dictionary lacks (NULL-ended; owned by the transcriber). */
 const char * const *at_transcriber_get_unknown_words (AtTranscriber *transcriber);
 
