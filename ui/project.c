@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <unistd.h>
 
+#include "audio/narration.h"
 #include "ui/image-util.h"
 #include "ui/project-private.h"
 
@@ -50,6 +51,27 @@ at_history_item_free (AtHistoryItem *item)
   g_free (item);
 }
 
+void
+at_voice_settings_clear (AtVoiceSettings *v)
+{
+  g_free (v->transcript_join);
+  g_free (v->transcript);
+  g_free (v->narration_text);
+  g_free (v->narration_voice);
+  *v = (AtVoiceSettings) { 0 };
+}
+
+void
+at_voice_settings_reset (AtVoiceSettings *v)
+{
+  at_voice_settings_clear (v);
+  *v = (AtVoiceSettings) {
+    .transcript_join = g_strdup ("if-empty"),
+    .narration_rate = AT_NARRATION_RATE_DEFAULT,
+    .narration_pitch = AT_NARRATION_PITCH_DEFAULT,
+  };
+}
+
 AtProject *
 at_project_new (void)
 {
@@ -57,6 +79,7 @@ at_project_new (void)
   p->strokes = at_stroke_list_new ();
   p->params = at_request_new ();
   p->history = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
+  at_voice_settings_reset (&p->voice_settings);
   return p;
 }
 
@@ -72,6 +95,7 @@ at_project_free (AtProject *p)
   g_clear_pointer (&p->voice, at_audio_free);
   g_free (p->voice_name);
   g_ptr_array_unref (p->history);
+  at_voice_settings_clear (&p->voice_settings);
   g_free (p);
 }
 
@@ -119,6 +143,35 @@ add_params (JsonBuilder *b, const AtRequest *r)
   json_builder_add_int_value (b, r->count);
   json_builder_set_member_name (b, "size");
   json_builder_add_int_value (b, r->size);
+  json_builder_end_object (b);
+}
+
+static void
+add_string (JsonBuilder *b, const char *key, const char *value)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_string_value (b, value != NULL ? value : "");
+}
+
+static void
+add_int (JsonBuilder *b, const char *key, gint64 value)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_voice_settings (JsonBuilder *b, const AtVoiceSettings *v)
+{
+  json_builder_begin_object (b);
+  add_string (b, "transcript_join", v->transcript_join);
+  add_string (b, "transcript", v->transcript);
+  add_string (b, "narration_text", v->narration_text);
+  add_string (b, "narration_voice", v->narration_voice);
+  add_int (b, "narration_rate", v->narration_rate);
+  add_int (b, "narration_pitch", v->narration_pitch);
+  json_builder_set_member_name (b, "voice_cues");
+  json_builder_add_boolean_value (b, v->voice_cues);
   json_builder_end_object (b);
 }
 
@@ -192,6 +245,8 @@ project_to_json (const AtProject *p)
     }
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "voice_panel");
+  add_voice_settings (b, &p->voice_settings);
 
   json_builder_set_member_name (b, "history");
   json_builder_begin_array (b);
@@ -335,6 +390,32 @@ read_params (JsonObject *o, AtRequest *r)
   r->size = (int) json_object_get_int_member_with_default (o, "size", r->size);
 }
 
+/* Replaces *field with a copy of value (which may be *field itself). */
+static void
+set_string (char **field, const char *value)
+{
+  char *copy = g_strdup (value);
+  g_free (*field);
+  *field = copy;
+}
+
+/* A file without "voice_panel" (from before it existed) keeps the defaults. */
+static void
+read_voice_settings (JsonObject *o, AtVoiceSettings *v)
+{
+  if (o == NULL)
+    return;
+  set_string (&v->transcript_join, json_object_get_string_member_with_default (o, "transcript_join", v->transcript_join));
+  set_string (&v->transcript, json_object_get_string_member_with_default (o, "transcript", NULL));
+  set_string (&v->narration_text, json_object_get_string_member_with_default (o, "narration_text", NULL));
+  set_string (&v->narration_voice, json_object_get_string_member_with_default (o, "narration_voice", NULL));
+  gint64 rate = json_object_get_int_member_with_default (o, "narration_rate", v->narration_rate);
+  gint64 pitch = json_object_get_int_member_with_default (o, "narration_pitch", v->narration_pitch);
+  v->narration_rate = (int) CLAMP (rate, AT_NARRATION_RATE_MIN, AT_NARRATION_RATE_MAX);
+  v->narration_pitch = (int) CLAMP (pitch, AT_NARRATION_PITCH_MIN, AT_NARRATION_PITCH_MAX);
+  v->voice_cues = json_object_get_boolean_member_with_default (o, "voice_cues", v->voice_cues);
+}
+
 static JsonObject *
 get_object (JsonObject *o, const char *key)
 {
@@ -428,6 +509,8 @@ at_project_load (GFile *file, GError **error)
           p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
         }
     }
+
+  read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);
 
   JsonArray *history = get_array (o, "history");
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)

@@ -2,7 +2,8 @@
  *
  * AtProject is plain data the window fills before saving and reads after
  * opening: the strokes, the imported sketch and underlay, the prompts, the
- * voice clip, the parameters and the history of results. It owns every
+ * voice clip and the voice panel's settings, the parameters and the history
+ * of results. It owns every
  * field. at_project_save() writes atomically: a failed save leaves an
  * existing file as it was.
  */
@@ -37,6 +38,23 @@ AtHistoryItem *at_history_item_new (const AtImage *image, const char *parameters
                                     const AtRequest *request, guint64 seed);
 void at_history_item_free (AtHistoryItem *item);
 
+/* The voice panel's choices ("voice_panel" in docs/PROJECT_FORMAT.md). */
+typedef struct {
+  char *transcript_join;   /* "if-empty", "append", "replace" or "ignore" */
+  char *transcript;        /* as edited; NULL or "": recognise the clip again */
+  char *narration_text;    /* NULL or "": narration speaks the prompt */
+  char *narration_voice;   /* espeak-ng identifier; NULL: the default voice */
+  int narration_rate;      /* words per minute */
+  int narration_pitch;     /* 0–99 */
+  gboolean voice_cues;     /* measured voice cues adjust guidance and steps */
+} AtVoiceSettings;
+
+/* Frees the strings and zeroes the fields. */
+void at_voice_settings_clear (AtVoiceSettings *settings);
+/* Clears, then sets the defaults (which are also what a file without
+ * "voice_panel" gets: voice cues off, as before they existed). */
+void at_voice_settings_reset (AtVoiceSettings *settings);
+
 typedef struct {
   AtStrokeList *strokes;   /* never NULL */
   AtImage *sketch_image;   /* may be NULL */
@@ -46,6 +64,7 @@ typedef struct {
   AtAudio *voice;          /* may be NULL */
   char *voice_name;
   GPtrArray *history;      /* AtHistoryItem*, oldest first */
+  AtVoiceSettings voice_settings;
 } AtProject;
 
 AtProject *at_project_new (void);
@@ -54,6 +73,7 @@ void at_project_free (AtProject *project);
 gboolean at_project_save (const AtProject *project, GFile *file, GError **error);
 AtProject *at_project_load (GFile *file, GError **error);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AtVoiceSettings, at_voice_settings_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtProject, at_project_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtHistoryItem, at_history_item_free)
 

@@ -1,19 +1,23 @@
-/* voice-panel.c — transcript of the voice clip and narration preview/export.
+/* voice-panel.c — transcript and voice cues of the voice clip, narration
+ * preview/export.
  *
- * Every computation (loading the recogniser, recognising, speaking, writing
- * files) runs on a worker; results come back to the main loop and are
- * dropped when the job they belong to was cancelled or the panel went away.
+ * Every computation (loading the recogniser, recognising, measuring cues,
+ * speaking, writing files) runs on a worker; results come back to the main
+ * loop and are dropped when the job they belong to was cancelled or the
+ * panel went away.
  */
 #define G_LOG_DOMAIN "atelier-voice-panel"
 
 #include "ui/voice-panel.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "audio/narration.h"
 #include "audio/transcribe.h"
 #include "media/subtitles.h"
+#include "ui/settings.h"
 
 struct _AtVoicePanel {
   GtkBox parent_instance;
@@ -23,6 +27,9 @@ struct _AtVoicePanel {
   GtkDropDown *join_dropdown;
   GtkTextView *transcript_view;
   GtkLabel *status_label;
+  GtkSwitch *cues_switch;
+  GtkLabel *cues_label;
+  GtkLabel *cues_effect_label;
   GtkTextView *narration_view;
   GtkDropDown *voice_dropdown;
   GtkSpinButton *rate_spin;
@@ -35,22 +42,39 @@ struct _AtVoicePanel {
 
   GtkTextBuffer *prompt;
   GPtrArray *voice_ids;           /* char*: espeak-ng identifiers, as the dropdown */
+  guint default_voice;            /* index of AT_NARRATION_DEFAULT_VOICE's */
 
   AtTranscriber *transcriber;
   gboolean transcriber_loading;
   GError *transcriber_error;
   AtAudio *pending;               /* the clip waiting for the transcriber */
   GCancellable *transcribe_cancellable;   /* the transcription in flight */
+  gboolean keep_transcript;       /* a project's transcript wins over recognition */
+
+  AtAudio *clip;                  /* measured again when its transcript arrives */
+  AtVoiceCues *cues;              /* NULL until measured */
+  GCancellable *cues_cancellable; /* the measurement in flight */
+  GtkAdjustment *guidance;        /* the window's controls the effect line quotes */
+  GtkAdjustment *steps;
+  GSettings *settings;            /* NULL without a schema */
 
   GCancellable *speak_cancellable;
   AtAudio *narration;
   GPtrArray *subtitles;           /* AtCue lines of the narration */
   char *tmp_dir;                  /* holds the preview WAV */
   GtkMediaStream *stream;
+  gboolean quiet;                 /* the panel itself is changing a control */
   gboolean disposed;              /* late results find no widgets */
 };
 
 G_DEFINE_FINAL_TYPE (AtVoicePanel, at_voice_panel, GTK_TYPE_BOX)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* A job remembers its panel and cancellable; partial results can still be
  * queued when the job's callback runs, so the job (and its panel reference)
@@ -97,10 +121,14 @@ set_status (AtVoicePanel *self, const char *text)
   gtk_label_set_text (self->status_label, text);
 }
 
+/* Text the panel puts in a field is not the user's edit. */
 static void
-set_text (GtkTextView *view, const char *text)
+set_text (AtVoicePanel *self, GtkTextView *view, const char *text)
 {
+  gboolean was_quiet = self->quiet;
+  self->quiet = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+  self->quiet = was_quiet;
 }
 
 static char *
@@ -113,6 +141,217 @@ get_text (GtkTextView *view)
   return g_strstrip (text);
 }
 
+/* --- voice cues ------------------------------------------------------------ */
+
+typedef struct {
+  AtAudio *audio;
+  AtTranscript *transcript;   /* NULL: the rate from onsets */
+} MeasureData;
+
+static void
+measure_data_free (MeasureData *d)
+{
+  g_clear_pointer (&d->audio, at_audio_free);
+  g_clear_pointer (&d->transcript, at_transcript_free);
+  g_free (d);
+}
+
+static void
+measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  MeasureData *d = task_data;
+  GError *error = NULL;
+  AtVoiceCues *cues = at_voice_cues_measure (d->audio, d->transcript, &error);
+  if (cues == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cues, (GDestroyNotify) at_voice_cues_free);
+}
+
+/* Guidance and steps as the window's controls hold them, or a new request's. */
+static void
+base_parameters (AtVoicePanel *self, float *guidance, int *steps)
+{
+  g_autoptr (AtRequest) defaults = at_request_new ();
+  *guidance = self->guidance != NULL ? (float) gtk_adjustment_get_value (self->guidance) : defaults->guidance;
+  *steps = self->steps != NULL ? (int) lround (gtk_adjustment_get_value (self->steps)) : defaults->steps;
+}
+
+static char *
+effect_text (AtVoicePanel *self)
+{
+  if (!gtk_switch_get_active (self->cues_switch))
+    return g_strdup ("Off: guidance and steps are used as set");
+  if (self->cues == NULL)
+    return g_strdup ("Nothing to adjust until a voice clip is measured");
+  float guidance;
+  int steps;
+  base_parameters (self, &guidance, &steps);
+  g_autoptr (AtVoiceCueParams) p = at_voice_cues_to_params (self->cues, guidance, steps);
+  if (p->explanations->len == 0)
+    return g_strdup ("The voice is close to neutral: guidance and steps stay as set");
+  g_ptr_array_add (p->explanations, NULL);
+  return g_strjoinv ("; ", (char **) p->explanations->pdata);
+}
+
+static void
+update_cues_effect (AtVoicePanel *self)
+{
+  g_autofree char *text = effect_text (self);
+  gtk_label_set_text (self->cues_effect_label, text);
+}
+
+static void
+show_cues (AtVoicePanel *self, const char *text)
+{
+  gtk_label_set_text (self->cues_label, text);
+  update_cues_effect (self);
+}
+
+static void
+measured (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  AtVoicePanel *self = job->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtVoiceCues) cues = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!job_stale (job))
+    {
+      g_clear_object (&self->cues_cancellable);
+      g_clear_pointer (&self->cues, at_voice_cues_free);
+      self->cues = g_steal_pointer (&cues);
+      g_autofree char *described = self->cues != NULL ? at_voice_cues_describe (self->cues) : NULL;
+      g_autofree char *text = self->cues != NULL ? g_strconcat ("Measured: ", described, NULL)
+                                                 : g_strdup_printf ("No voice cues: %s", error->message);
+      show_cues (self, text);
+    }
+  job_release (job);
+}
+
+static void
+cancel_measuring (AtVoicePanel *self)
+{
+  if (self->cues_cancellable != NULL)
+    g_cancellable_cancel (self->cues_cancellable);
+  g_clear_object (&self->cues_cancellable);
+}
+
+/* Measures the clip on a worker; transcript (taken; may be NULL) times the
+ * speaking rate. The cues shown stay until the new ones arrive. */
+static void
+start_measuring (AtVoicePanel *self, AtTranscript *transcript)
+{
+  cancel_measuring (self);
+  if (self->clip == NULL)
+    {
+      g_clear_pointer (&transcript, at_transcript_free);
+      return;
+    }
+  self->cues_cancellable = g_cancellable_new ();
+  MeasureData *d = g_new0 (MeasureData, 1);
+  d->audio = at_audio_new_from (self->clip->samples, self->clip->n, self->clip->rate);
+  d->transcript = transcript;
+  GTask *task = g_task_new (self, self->cues_cancellable, measured, job_new (self, self->cues_cancellable));
+  g_task_set_source_tag (task, start_measuring);
+  g_task_set_task_data (task, d, (GDestroyNotify) measure_data_free);
+  g_task_run_in_thread (task, measure_thread);
+  g_object_unref (task);
+}
+
+/* A new clip (NULL: none): its cues are measured from scratch. */
+static void
+set_clip (AtVoicePanel *self, const AtAudio *voice)
+{
+  cancel_measuring (self);
+  g_clear_pointer (&self->cues, at_voice_cues_free);
+  g_clear_pointer (&self->clip, at_audio_free);
+  if (voice == NULL || voice->n == 0)
+    {
+      show_cues (self, "Voice cues: load a voice clip to measure its pitch, loudness and rate");
+      return;
+    }
+  self->clip = at_audio_new_from (voice->samples, voice->n, voice->rate);
+  show_cues (self, "Measuring voice cues…");
+  start_measuring (self, NULL);
+}
+
+const AtVoiceCues *
+at_voice_panel_get_cues (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return self->cues;
+}
+
+gboolean
+at_voice_panel_is_measuring (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), FALSE);
+  return self->cues_cancellable != NULL;
+}
+
+const char *
+at_voice_panel_get_cues_text (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return gtk_label_get_text (self->cues_label);
+}
+
+const char *
+at_voice_panel_get_cues_effect (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return gtk_label_get_text (self->cues_effect_label);
+}
+
+gboolean
+at_voice_panel_get_use_cues (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), FALSE);
+  return gtk_switch_get_active (self->cues_switch);
+}
+
+void
+at_voice_panel_set_use_cues (AtVoicePanel *self, gboolean use)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  gtk_switch_set_active (self->cues_switch, use);
+}
+
+static void
+on_use_cues (AtVoicePanel *self)
+{
+  update_cues_effect (self);
+  /* the last choice is what new projects start with */
+  if (!self->quiet && self->settings != NULL)
+    g_settings_set_boolean (self->settings, "voice-cues", gtk_switch_get_active (self->cues_switch));
+}
+
+void
+at_voice_panel_set_parameters (AtVoicePanel *self, GtkAdjustment *guidance, GtkAdjustment *steps)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  g_return_if_fail (GTK_IS_ADJUSTMENT (guidance) && GTK_IS_ADJUSTMENT (steps));
+  g_set_object (&self->guidance, guidance);
+  g_set_object (&self->steps, steps);
+  g_signal_connect_object (guidance, "value-changed", G_CALLBACK (update_cues_effect), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (steps, "value-changed", G_CALLBACK (update_cues_effect), self, G_CONNECT_SWAPPED);
+  update_cues_effect (self);
+}
+
+void
+at_voice_panel_apply_to_request (AtVoicePanel *self, AtRequest *r)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  g_return_if_fail (r != NULL);
+  g_autofree char *typed = g_steal_pointer (&r->prompt);
+  r->prompt = at_voice_panel_join_prompt (self, typed);
+  if (!gtk_switch_get_active (self->cues_switch) || self->cues == NULL)
+    return;
+  g_autoptr (AtVoiceCueParams) p = at_voice_cues_to_params (self->cues, r->guidance, r->steps);
+  r->guidance = p->guidance;
+  r->steps = p->steps;
+}
+
 /* --- transcription --------------------------------------------------------- */
 
 static void start_transcription (AtVoicePanel *self);
@@ -121,9 +360,26 @@ static void
 on_partial (const char *hypothesis, double seconds_done, gpointer user_data)
 {
   Job *job = user_data;
-  if (job_stale (job))
+  if (job_stale (job) || job->self->keep_transcript)
     return;
-  set_text (job->self->transcript_view, hypothesis);
+  set_text (job->self, job->self->transcript_view, hypothesis);
+}
+
+/* The final text, unless a project's transcript is kept, and a status line. */
+static void
+show_transcript (AtVoicePanel *self, const AtTranscript *transcript)
+{
+  g_autofree char *msg = NULL;
+  if (self->keep_transcript)
+    msg = g_strdup ("The project’s transcript is kept; the recognised words timed the speaking rate");
+  else if (*transcript->text == '\0')
+    msg = g_strdup ("No words were recognised; type the transcript if you like");
+  else
+    msg = g_strdup_printf ("Transcribed %.1f s of speech in %.1f s; the text is editable",
+                           transcript->audio_seconds, transcript->decode_seconds);
+  if (!self->keep_transcript)
+    set_text (self, self->transcript_view, transcript->text);
+  set_status (self, msg);
 }
 
 static void
@@ -139,21 +395,15 @@ transcribed (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_spinner_stop (self->transcribe_spinner);
       gtk_text_view_set_editable (self->transcript_view, TRUE);
       if (transcript != NULL)
-        {
-          set_text (self->transcript_view, transcript->text);
-          g_autofree char *msg = NULL;
-          if (*transcript->text == '\0')
-            msg = g_strdup ("No words were recognised; type the transcript if you like");
-          else
-            msg = g_strdup_printf ("Transcribed %.1f s of speech in %.1f s; the text is editable",
-                                   transcript->audio_seconds, transcript->decode_seconds);
-          set_status (self, msg);
-        }
+        show_transcript (self, transcript);
       else if (!g_error_matches (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_CANCELLED))
         {
           g_autofree char *msg = g_strdup_printf ("Could not transcribe the clip: %s", error->message);
           set_status (self, msg);
         }
+      /* word times give the speaking rate that onsets only estimated */
+      if (transcript != NULL && transcript->words->len >= 2)
+        start_measuring (self, g_steal_pointer (&transcript));
     }
   job_release (job);
 }
@@ -215,7 +465,9 @@ at_voice_panel_set_voice (AtVoicePanel *self, const AtAudio *voice)
     g_cancellable_cancel (self->transcribe_cancellable);
   g_clear_object (&self->transcribe_cancellable);
   g_clear_pointer (&self->pending, at_audio_free);
-  set_text (self->transcript_view, "");
+  self->keep_transcript = FALSE;
+  set_text (self, self->transcript_view, "");
+  set_clip (self, voice);
   if (voice == NULL || voice->n == 0)
     {
       gtk_spinner_stop (self->transcribe_spinner);
@@ -282,6 +534,14 @@ at_voice_panel_join_prompt (AtVoicePanel *self, const char *prompt)
 }
 
 /* --- narration ------------------------------------------------------------- */
+
+/* The espeak-ng identifier chosen, or NULL. */
+static const char *
+selected_voice (AtVoicePanel *self)
+{
+  guint sel = gtk_drop_down_get_selected (self->voice_dropdown);
+  return self->voice_ids != NULL && sel < self->voice_ids->len ? g_ptr_array_index (self->voice_ids, sel) : NULL;
+}
 
 static const char *
 cue_at (GPtrArray *cues, gint64 ms)
@@ -473,9 +733,7 @@ at_voice_panel_speak (AtVoicePanel *self)
   self->speak_cancellable = g_cancellable_new ();
 
   AtNarrationOptions options = AT_NARRATION_OPTIONS_INIT;
-  guint sel = gtk_drop_down_get_selected (self->voice_dropdown);
-  if (self->voice_ids != NULL && sel < self->voice_ids->len)
-    options.voice = g_ptr_array_index (self->voice_ids, sel);
+  options.voice = selected_voice (self);
   options.rate = gtk_spin_button_get_value_as_int (self->rate_spin);
   options.pitch = gtk_spin_button_get_value_as_int (self->pitch_spin);
   gtk_widget_set_sensitive (GTK_WIDGET (self->speak_button), FALSE);
@@ -648,6 +906,67 @@ on_export_clicked (AtVoicePanel *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* --- project settings ------------------------------------------------------ */
+
+static const char *const join_names[] = { "if-empty", "append", "replace", "ignore" };
+G_STATIC_ASSERT (G_N_ELEMENTS (join_names) == AT_TRANSCRIPT_JOIN_IGNORE + 1);
+
+static AtTranscriptJoin
+join_from_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (join_names); i++)
+    if (g_strcmp0 (name, join_names[i]) == 0)
+      return (AtTranscriptJoin) i;
+  return AT_TRANSCRIPT_JOIN_IF_EMPTY;
+}
+
+/* NULL selects the default voice; an identifier not installed here changes nothing. */
+static void
+select_voice (AtVoicePanel *self, const char *id)
+{
+  guint i = self->default_voice;
+  if (id == NULL || g_ptr_array_find_with_equal_func (self->voice_ids, id, g_str_equal, &i))
+    gtk_drop_down_set_selected (self->voice_dropdown, i);
+}
+
+void
+at_voice_panel_get_settings (AtVoicePanel *self, AtVoiceSettings *v)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  g_return_if_fail (v != NULL);
+  at_voice_settings_clear (v);
+  v->transcript_join = g_strdup (join_names[at_voice_panel_get_join (self)]);
+  /* words still arriving are recognised again when the project opens */
+  if (self->keep_transcript || !at_voice_panel_is_transcribing (self))
+    v->transcript = get_text (self->transcript_view);
+  v->narration_text = get_text (self->narration_view);
+  v->narration_voice = g_strdup (selected_voice (self));
+  v->narration_rate = gtk_spin_button_get_value_as_int (self->rate_spin);
+  v->narration_pitch = gtk_spin_button_get_value_as_int (self->pitch_spin);
+  v->voice_cues = gtk_switch_get_active (self->cues_switch);
+}
+
+void
+at_voice_panel_set_settings (AtVoicePanel *self, const AtVoiceSettings *v)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  g_return_if_fail (v != NULL);
+  self->quiet = TRUE;
+  at_voice_panel_set_join (self, join_from_name (v->transcript_join));
+  if (v->transcript != NULL && *v->transcript != '\0')
+    {
+      self->keep_transcript = TRUE;
+      set_text (self, self->transcript_view, v->transcript);
+      gtk_text_view_set_editable (self->transcript_view, TRUE);
+    }
+  set_text (self, self->narration_view, v->narration_text != NULL ? v->narration_text : "");
+  select_voice (self, v->narration_voice);
+  gtk_spin_button_set_value (self->rate_spin, v->narration_rate);
+  gtk_spin_button_set_value (self->pitch_spin, v->narration_pitch);
+  gtk_switch_set_active (self->cues_switch, v->voice_cues);
+  self->quiet = FALSE;
+}
+
 /* --- setup ----------------------------------------------------------------- */
 
 void
@@ -675,6 +994,7 @@ fill_voices (AtVoicePanel *self)
         if (g_strcmp0 (v->language, AT_NARRATION_DEFAULT_VOICE) == 0 && chosen == 0)
           chosen = i;
       }
+  self->default_voice = chosen;
   if (self->voice_ids->len == 0)
     {
       gtk_string_list_append (names, "Default voice");
@@ -682,6 +1002,26 @@ fill_voices (AtVoicePanel *self)
     }
   gtk_drop_down_set_model (self->voice_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->voice_dropdown, chosen);
+}
+
+static void
+on_edited (AtVoicePanel *self)
+{
+  if (!self->quiet)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Everything a project saves tells the window it changed. */
+static void
+connect_edits (AtVoicePanel *self)
+{
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->transcript_view), "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->narration_view), "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->join_dropdown, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->voice_dropdown, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->rate_spin, "value-changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->pitch_spin, "value-changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->cues_switch, "notify::active", G_CALLBACK (on_edited), self);
 }
 
 GtkWidget *
@@ -700,6 +1040,7 @@ at_voice_panel_dispose (GObject *object)
     g_cancellable_cancel (self->transcribe_cancellable);
   if (self->speak_cancellable != NULL)
     g_cancellable_cancel (self->speak_cancellable);
+  cancel_measuring (self);
   if (self->stream != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->stream, self);
@@ -734,6 +1075,11 @@ at_voice_panel_finalize (GObject *object)
   g_clear_pointer (&self->pending, at_audio_free);
   g_clear_object (&self->transcribe_cancellable);
   g_clear_object (&self->speak_cancellable);
+  g_clear_pointer (&self->clip, at_audio_free);
+  g_clear_pointer (&self->cues, at_voice_cues_free);
+  g_clear_object (&self->guidance);
+  g_clear_object (&self->steps);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   if (self->tmp_dir != NULL)
@@ -750,11 +1096,18 @@ at_voice_panel_class_init (AtVoicePanelClass *klass)
   object_class->dispose = at_voice_panel_dispose;
   object_class->finalize = at_voice_panel_finalize;
 
+  /* the user edited something a project saves */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/voice-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, transcribe_spinner);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, join_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, transcript_view);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, cues_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, cues_label);
+  gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, cues_effect_label);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, narration_view);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, voice_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, rate_spin);
@@ -773,6 +1126,12 @@ at_voice_panel_init (AtVoicePanel *self)
   /* NULL when no temporary folder can be made: Speak then says so */
   self->tmp_dir = g_dir_make_tmp ("atelier-narration-XXXXXX", NULL);
   fill_voices (self);
+  self->settings = at_settings_new ();
+  if (self->settings != NULL)
+    gtk_switch_set_active (self->cues_switch, g_settings_get_boolean (self->settings, "voice-cues"));
+  set_clip (self, NULL);
+  connect_edits (self);
+  g_signal_connect_swapped (self->cues_switch, "notify::active", G_CALLBACK (on_use_cues), self);
   g_signal_connect_swapped (self->speak_button, "clicked", G_CALLBACK (at_voice_panel_speak), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
   g_signal_connect_swapped (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);

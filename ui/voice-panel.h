@@ -8,13 +8,21 @@
  * a text (default: the prompt) with espeak-ng on a worker, previews it with
  * play/pause and the subtitle line of the current time, and exports the
  * audio (WAV, FLAC or OGG by extension) with .srt and .vtt files beside it.
- * The panel owns everything it shows; getters return borrowed data.
+ * Between the two it measures the clip's voice cues on a worker (pitch,
+ * loudness, speaking rate: audio/cues.h), again once the transcript's word
+ * times arrive, and shows them with the switch that lets them adjust a
+ * request and a line saying what they change. The panel owns everything it
+ * shows; getters return borrowed data. "changed" is emitted when the user
+ * edits something a project saves (AtVoiceSettings).
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "audio/audio-file.h"
+#include "audio/cues.h"
+#include "request.h"
+#include "ui/project.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +53,30 @@ void at_voice_panel_set_join (AtVoicePanel *self, AtTranscriptJoin join);
 /* The prompt a request carries: prompt joined with the transcript as the
  * join choice says. Newly allocated. */
 char *at_voice_panel_join_prompt (AtVoicePanel *self, const char *prompt);
+
+/* Voice cues of the clip: NULL until measured, or when the clip has none
+ * (the cue line then says why). */
+const AtVoiceCues *at_voice_panel_get_cues (AtVoicePanel *self);
+gboolean at_voice_panel_is_measuring (AtVoicePanel *self);
+/* The measurement line and the line saying what the cues change. */
+const char *at_voice_panel_get_cues_text (AtVoicePanel *self);
+const char *at_voice_panel_get_cues_effect (AtVoicePanel *self);
+/* The "Let voice cues adjust generation" switch. */
+gboolean at_voice_panel_get_use_cues (AtVoicePanel *self);
+void at_voice_panel_set_use_cues (AtVoicePanel *self, gboolean use);
+/* The window's guidance and steps controls, which the effect line quotes.
+ * The panel keeps references. */
+void at_voice_panel_set_parameters (AtVoicePanel *self, GtkAdjustment *guidance, GtkAdjustment *steps);
+/* Makes a request built from the window's controls into the one to run:
+ * the transcript joins the prompt as chosen and, when the switch is on,
+ * the cues adjust guidance and steps (docs/VOICE_CUES.md). */
+void at_voice_panel_apply_to_request (AtVoicePanel *self, AtRequest *request);
+
+/* What a project saves of the panel. Getting replaces settings' contents;
+ * setting a non-empty transcript keeps it over the one recognised from the
+ * clip (recognition still runs, for the speaking rate). */
+void at_voice_panel_get_settings (AtVoicePanel *self, AtVoiceSettings *settings);
+void at_voice_panel_set_settings (AtVoicePanel *self, const AtVoiceSettings *settings);
 
 /* As a click on Speak. */
 void at_voice_panel_speak (AtVoicePanel *self);

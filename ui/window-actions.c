@@ -1,5 +1,6 @@
 /* window-actions.c — the window's actions: files (new, open, save,
- * export, import), generation controls and their keyboard shortcuts. */
+ * export, import), generation controls, recording a voice prompt and their
+ * keyboard shortcuts. */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
@@ -168,6 +169,7 @@ _at_window_new_project (AtWindow *self)
       AtSamplerKind kind;
       if (at_sampler_kind_from_string (sampler, &kind))
         p->params->sampler = kind;
+      p->voice_settings.voice_cues = g_settings_get_boolean (self->settings, "voice-cues");
     }
   p->params->seed &= 0xffffffffu;
   _at_window_apply_project (self, p);
@@ -338,6 +340,8 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
       add_filter (dialog, "Audio files", audio_patterns);
       gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
     }
+  else if (g_str_equal (name, "win.record"))
+    _at_window_toggle_recording (self);
   else if (g_str_equal (name, "win.clear-voice"))
     {
       _at_window_set_voice (self, NULL, NULL);
@@ -386,6 +390,7 @@ _at_window_class_actions_init (GtkWidgetClass *widget_class)
     "win.generate", "win.cancel", "win.undo", "win.redo", "win.clear-sketch", "win.pen", "win.eraser",
     "win.toggle-live", "win.new", "win.open", "win.save", "win.save-as", "win.export",
     "win.use-as-sketch", "win.use-as-init", "win.clear-init", "win.load-voice", "win.clear-voice",
+    "win.record",
     "win.randomize-seed", "win.import-sketch", "win.import-underlay", "win.clear-underlay",
     "win.retry-engine",
   };
@@ -401,6 +406,7 @@ _at_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.toggle-live", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.record", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "audio/audio-file.h"
+#include "audio/recorder.h"
+#include "audio/transcribe-stream.h"
 #include "engine.h"
 #include "ui/preview.h"
 #include "ui/project.h"
@@ -44,6 +46,11 @@ struct _AtWindow {
   GtkLabel *voice_label;
   GtkWidget *voice_card;
   AtVoicePanel *voice_panel;     /* transcript and narration, under the waveform */
+  GtkButton *record_button;
+  GtkRevealer *record_revealer;  /* level, time and live caption while recording */
+  GtkLevelBar *level_bar;
+  GtkLabel *record_time_label;
+  GtkLabel *caption_label;
   GtkSpinButton *steps_spin;
   GtkSpinButton *guidance_spin;
   GtkSpinButton *seed_spin;
@@ -77,6 +84,8 @@ struct _AtWindow {
   AtImage *init_image;
   AtAudio *voice;
   char *voice_name;
+  AtRecorder *recorder;          /* the default microphone, or $ATELIER_RECORD_SOURCE */
+  AtLiveCaptions *captions;      /* while recording */
 
   GFile *file;
   gboolean dirty;
@@ -94,6 +103,8 @@ void _at_window_load_engine (AtWindow *self);
 void _at_window_set_init_image (AtWindow *self, const AtImage *img);
 /* Takes voice. */
 void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
+/* win.record: starts recording a voice prompt, or stops the recording. */
+void _at_window_toggle_recording (AtWindow *self);
 void _at_window_on_edit (AtWindow *self);
 void _at_window_set_dirty (AtWindow *self, gboolean dirty);
 void _at_window_apply_project (AtWindow *self, AtProject *project);
@@ -117,6 +128,9 @@ gboolean at_window_engine_settled (AtWindow *self, const GError **error);
 /* Loads on a worker; the voice row shows it when done. */
 void at_window_load_voice (AtWindow *self, GFile *file);
 const char *at_window_get_voice_label (AtWindow *self);
+gboolean at_window_is_recording (AtWindow *self);
+/* The live caption shown while recording. */
+const char *at_window_get_caption (AtWindow *self);
 AtVoicePanel *at_window_get_voice_panel (AtWindow *self);
 /* The last toast's text, or NULL. */
 const char *at_window_get_last_toast (AtWindow *self);

@@ -6,10 +6,18 @@
  * history. Generation runs through at_engine_generate_async(): progress and
  * results arrive on the main loop; the main thread only builds requests
  * and shows images.
+ *
+ * The voice card records from the default microphone through an AtRecorder
+ * (GStreamer; $ATELIER_RECORD_SOURCE replaces the microphone with any
+ * gst-launch source description, e.g. "filesrc location=x.wav ! decodebin",
+ * which is how the tests record). While it records, a level meter, the
+ * time and live captions (AtLiveCaptions, decoding on its own thread) show
+ * in the card; the finished clip becomes the voice prompt like a loaded one.
  */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include <math.h>
+#include <string.h>
 
 #include "atelier-config.h"
 #include "audio/audio-file.h"
@@ -24,6 +32,11 @@
 
 #define LIVE_DELAY_MS 600
 #define MAX_RECENT 8
+#define NO_MICROPHONE_TIP "No microphone found: connect one, or load or drop an audio file"
+/* Captions keep the newest words: about two lines of the voice card. */
+#define CAPTION_CHARS 90
+/* The level meter spans -60 to 0 dBFS: quieter is silence for speech. */
+#define LEVEL_RANGE_DB 60.0
 
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -171,14 +184,14 @@ native_size (AtWindow *self)
   return self->engine != NULL ? at_engine_get_native_size (self->engine) : 64;
 }
 
-AtRequest *
-at_window_build_request (AtWindow *self)
+/* The controls as they are: what a project saves. */
+static AtRequest *
+build_controls_request (AtWindow *self)
 {
   AtRequest *r = at_request_new ();
   g_autofree char *prompt = text_view_get_text (self->prompt_view);
   g_autofree char *negative = text_view_get_text (self->negative_view);
-  /* the voice clip's transcript joins the prompt as the user chose */
-  r->prompt = at_voice_panel_join_prompt (self->voice_panel, g_strstrip (prompt));
+  r->prompt = g_strdup (g_strstrip (prompt));
   r->negative = *g_strstrip (negative) != '\0' ? g_strdup (negative) : NULL;
   r->size = native_size (self);
   if (!at_sketch_canvas_is_empty (self->canvas))
@@ -202,6 +215,15 @@ at_window_build_request (AtWindow *self)
   r->count = gtk_spin_button_get_value_as_int (self->count_spin);
   /* previews cost a decode each: a few per run, not one per step */
   r->preview_every = MAX (1, r->steps / 4);
+  return r;
+}
+
+AtRequest *
+at_window_build_request (AtWindow *self)
+{
+  AtRequest *r = build_controls_request (self);
+  /* the transcript joins the prompt; voice cues may adjust guidance and steps */
+  at_voice_panel_apply_to_request (self->voice_panel, r);
   return r;
 }
 
@@ -537,7 +559,7 @@ collect_project (AtWindow *self)
   img = at_sketch_canvas_get_underlay (self->canvas);
   p->underlay = img != NULL ? at_image_copy (img) : NULL;
   at_request_free (p->params);
-  g_autoptr (AtRequest) r = at_window_build_request (self);
+  g_autoptr (AtRequest) r = build_controls_request (self);
   p->params = at_request_copy (r);
   p->seed_locked = gtk_toggle_button_get_active (self->seed_lock);
   if (self->voice != NULL)
@@ -545,6 +567,7 @@ collect_project (AtWindow *self)
       p->voice = at_audio_new_from (self->voice->samples, self->voice->n, self->voice->rate);
       p->voice_name = g_strdup (self->voice_name);
     }
+  at_voice_panel_get_settings (self->voice_panel, &p->voice_settings);
   for (guint i = 0; i < self->history->len; i++)
     {
       AtHistoryItem *h = g_ptr_array_index (self->history, i);
@@ -601,6 +624,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   self->applying = TRUE;
   gtk_toggle_button_set_active (self->seed_lock, p->seed_locked);
   _at_window_set_voice (self, g_steal_pointer (&p->voice), p->voice_name);
+  at_voice_panel_set_settings (self->voice_panel, &p->voice_settings);
   _at_window_set_init_image (self, NULL);
   clear_history_box (self);
   g_ptr_array_set_size (self->history, 0);
@@ -872,6 +896,140 @@ voice_dropped (GtkDropTarget *target, const GValue *value, double x, double y, A
   return TRUE;
 }
 
+/* --- recording from the microphone ----------------------------------------- */
+
+static char *
+format_minutes (double seconds)
+{
+  int s = (int) MAX (0, floor (seconds));
+  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}
+
+static void
+update_record_time (AtWindow *self)
+{
+  g_autofree char *done = format_minutes (at_recorder_get_seconds (self->recorder));
+  g_autofree char *most = format_minutes (at_recorder_get_max_seconds (self->recorder));
+  g_autofree char *text = g_strdup_printf ("%s / %s", done, most);
+  gtk_label_set_text (self->record_time_label, text);
+}
+
+static void
+update_record_ui (AtWindow *self)
+{
+  gboolean recording = at_recorder_is_recording (self->recorder);
+  gboolean available = at_recorder_get_available (self->recorder);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.record", recording || available);
+  gtk_button_set_icon_name (self->record_button, recording ? "media-playback-stop-symbolic" : "media-record-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_button),
+                               recording   ? "Stop Recording (Ctrl+R)"
+                               : available ? "Record from the Microphone (Ctrl+R)"
+                                           : NO_MICROPHONE_TIP);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  recording ? "Stop recording" : "Record voice prompt", -1);
+  gtk_revealer_set_reveal_child (self->record_revealer, recording);
+}
+
+static void
+on_caption (const char *hypothesis, double seconds_done, gpointer user_data)
+{
+  AtWindow *self = user_data;
+  gsize len = strlen (hypothesis);
+  const char *tail = hypothesis;
+  if (len > CAPTION_CHARS)
+    {
+      /* from the first word boundary within the last CAPTION_CHARS */
+      tail = strchr (hypothesis + len - CAPTION_CHARS, ' ');
+      tail = tail != NULL ? tail + 1 : hypothesis + len - CAPTION_CHARS;
+    }
+  g_autofree char *text = tail != hypothesis ? g_strconcat ("…", tail, NULL) : g_strdup (tail);
+  gtk_label_set_text (self->caption_label, *text != '\0' ? text : "Listening…");
+}
+
+static void
+on_record_level (AtRecorder *recorder, double rms_db, double peak_db, AtWindow *self)
+{
+  gtk_level_bar_set_value (self->level_bar, CLAMP ((rms_db + LEVEL_RANGE_DB) / LEVEL_RANGE_DB, 0, 1));
+  update_record_time (self);
+}
+
+static void
+on_record_samples (AtRecorder *recorder, const float *samples, guint n, AtWindow *self)
+{
+  if (self->captions != NULL)
+    at_live_captions_feed (self->captions, samples, n);
+}
+
+static void
+on_record_stopped (AtRecorder *recorder, AtRecorderStopReason reason, const GError *error, AtWindow *self)
+{
+  /* the voice panel transcribes the whole clip next, as any voice clip */
+  g_clear_pointer (&self->captions, at_live_captions_free);
+  update_record_ui (self);
+  AtAudio *audio = at_recorder_take_audio (recorder);
+  if (audio != NULL)
+    {
+      _at_window_set_voice (self, audio, "Recording");
+      _at_window_on_edit (self);
+    }
+  g_autofree char *most = format_minutes (at_recorder_get_max_seconds (recorder));
+  g_autofree char *msg = NULL;
+  if (reason == AT_RECORDER_STOPPED_ERROR)
+    msg = g_strdup_printf ("%s%s", error != NULL ? error->message : "Recording failed",
+                           audio != NULL ? "; what was recorded until then is kept" : "");
+  else if (reason == AT_RECORDER_STOPPED_MAX_LENGTH)
+    msg = g_strdup_printf ("Recording stopped at its maximum length, %s", most);
+  else if (audio == NULL)
+    msg = g_strdup ("Nothing was recorded: the microphone sent no sound");
+  if (msg != NULL)
+    _at_window_show_toast (self, msg);
+}
+
+static void
+start_recording (AtWindow *self)
+{
+  if (self->settings != NULL)
+    at_recorder_set_max_seconds (self->recorder, g_settings_get_int (self->settings, "record-max-seconds"));
+  g_autoptr (GError) error = NULL;
+  if (!at_recorder_start (self->recorder, &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("%s. Load or drop an audio file instead.", error->message);
+      _at_window_show_toast (self, msg);
+      update_record_ui (self);
+      return;
+    }
+  /* loads its recogniser on its own thread while the first words queue;
+   * the same model as the voice panel's transcript */
+  self->captions = at_live_captions_new (NULL, on_caption, self);
+  gtk_label_set_text (self->caption_label, "Listening…");
+  gtk_level_bar_set_value (self->level_bar, 0);
+  update_record_time (self);
+  update_record_ui (self);
+}
+
+void
+_at_window_toggle_recording (AtWindow *self)
+{
+  if (at_recorder_is_recording (self->recorder))
+    at_recorder_stop (self->recorder);
+  else
+    start_recording (self);
+}
+
+static void
+init_recorder (AtWindow *self)
+{
+  self->recorder = at_recorder_new (g_getenv ("ATELIER_RECORD_SOURCE"));
+  g_signal_connect (self->recorder, "level", G_CALLBACK (on_record_level), self);
+  g_signal_connect (self->recorder, "samples", G_CALLBACK (on_record_samples), self);
+  g_signal_connect (self->recorder, "stopped", G_CALLBACK (on_record_stopped), self);
+  g_signal_connect_swapped (self->recorder, "notify::available", G_CALLBACK (update_record_ui), self);
+  /* a level meter, not a battery: no warning colour for quiet */
+  gtk_level_bar_remove_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  update_record_ui (self);
+}
+
 static void
 on_settings_changed (GSettings *settings, const char *key, AtWindow *self)
 {
@@ -963,6 +1121,18 @@ at_window_get_voice_label (AtWindow *self)
   return gtk_label_get_text (self->voice_label);
 }
 
+gboolean
+at_window_is_recording (AtWindow *self)
+{
+  return at_recorder_is_recording (self->recorder);
+}
+
+const char *
+at_window_get_caption (AtWindow *self)
+{
+  return gtk_label_get_text (self->caption_label);
+}
+
 AtVoicePanel *
 at_window_get_voice_panel (AtWindow *self)
 {
@@ -1005,6 +1175,14 @@ at_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->recorder != NULL)
+    {
+      /* a recording in progress ends with the window, unsaved */
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      at_recorder_stop (self->recorder);
+      g_clear_object (&self->recorder);
+    }
+  g_clear_pointer (&self->captions, at_live_captions_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
   G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }
@@ -1083,6 +1261,11 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, waveform);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_card);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, record_button);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, record_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, level_bar);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, record_time_label);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, caption_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, guidance_spin);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, seed_spin);
@@ -1125,7 +1308,11 @@ at_window_init (AtWindow *self)
   gtk_widget_add_controller (self->voice_card, GTK_EVENT_CONTROLLER (drop));
   self->voice_panel = AT_VOICE_PANEL (at_voice_panel_new ());
   at_voice_panel_set_prompt_buffer (self->voice_panel, gtk_text_view_get_buffer (self->prompt_view));
+  at_voice_panel_set_parameters (self->voice_panel, gtk_spin_button_get_adjustment (self->guidance_spin),
+                                 gtk_spin_button_get_adjustment (self->steps_spin));
+  g_signal_connect_swapped (self->voice_panel, "changed", G_CALLBACK (_at_window_on_edit), self);
   gtk_box_append (GTK_BOX (self->voice_card), GTK_WIDGET (self->voice_panel));
+  init_recorder (self);
 
   g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (_at_window_on_edit), self);

@@ -1,7 +1,8 @@
 /* test-project.c — a project survives save and open unchanged (strokes,
- * images, prompts, parameters, voice, history), saving is atomic (a failed
- * save leaves the old file as it was), and damaged files give an error
- * that says so. */
+ * images, prompts, parameters, voice, voice panel settings, history),
+ * saving is atomic (a failed save leaves the old file as it was), a file
+ * from before the voice panel settings opens with their defaults, and
+ * damaged files give an error that says so. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -45,6 +46,15 @@ sample_project (void)
   for (gsize i = 0; i < 1600; i++)
     p->voice->samples[i] = (float) ((int) (i % 200) - 100) / 100.0f;
   p->voice_name = g_strdup ("hello.wav");
+  AtVoiceSettings *v = &p->voice_settings;
+  g_free (v->transcript_join);
+  v->transcript_join = g_strdup ("append");
+  v->transcript = g_strdup ("a fox, edited “by hand”");
+  v->narration_text = g_strdup ("Once upon a time\nthere was a fox.");
+  v->narration_voice = g_strdup ("gmw/en-GB-x-rp");
+  v->narration_rate = 220;
+  v->narration_pitch = 30;
+  v->voice_cues = TRUE;
   for (int h = 0; h < 2; h++)
     {
       g_autoptr (AtImage) img = pattern_image (64, 3, 10 + h);
@@ -104,6 +114,14 @@ assert_projects_equal (const AtProject *a, const AtProject *b)
   for (gsize i = 0; i < a->voice->n; i++)
     g_assert_cmpfloat_with_epsilon (a->voice->samples[i], b->voice->samples[i], 1.0 / 16384);
   g_assert_cmpstr (a->voice_name, ==, b->voice_name);
+  const AtVoiceSettings *va = &a->voice_settings, *vb = &b->voice_settings;
+  g_assert_cmpstr (va->transcript_join, ==, vb->transcript_join);
+  g_assert_cmpstr (va->transcript, ==, vb->transcript);
+  g_assert_cmpstr (va->narration_text, ==, vb->narration_text);
+  g_assert_cmpstr (va->narration_voice, ==, vb->narration_voice);
+  g_assert_cmpint (va->narration_rate, ==, vb->narration_rate);
+  g_assert_cmpint (va->narration_pitch, ==, vb->narration_pitch);
+  g_assert_cmpint (va->voice_cues, ==, vb->voice_cues);
   g_assert_cmpuint (a->history->len, ==, b->history->len);
   for (guint h = 0; h < a->history->len; h++)
     {
@@ -175,6 +193,55 @@ test_atomic_save (void)
   g_rmdir (dir);
 }
 
+/* Written by Atelier before the voice panel settings existed. */
+static const char old_project[] =
+  "{\"format\": \"atelier-project\", \"version\": 1,"
+  " \"sketch\": {\"strokes\": [], \"image\": null, \"underlay\": null},"
+  " \"parameters\": {\"prompt\": \"a fox\", \"negative\": \"\", \"steps\": 9, \"guidance\": 2.5,"
+  " \"seed\": \"7\", \"sampler\": \"heun\", \"sketch_strength\": 0.5, \"strength\": 0.6, \"count\": 1,"
+  " \"size\": 64},"
+  " \"seed_locked\": false,"
+  " \"voice\": {\"name\": \"hi.wav\", \"rate\": 16000, \"pcm16\": \"AAD/fwCA\"},"
+  " \"history\": []}";
+
+static void
+test_old_format (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.atelier", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_assert_true (g_file_set_contents (path, old_project, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtProject) p = at_project_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->params->prompt, ==, "a fox");
+  g_assert_cmpint (p->params->steps, ==, 9);
+  g_assert_cmpuint (p->voice->n, ==, 3);
+  /* the defaults: transcript recognised again, narration as a new panel,
+   * and voice cues off, as the project was made without them */
+  const AtVoiceSettings *v = &p->voice_settings;
+  g_assert_cmpstr (v->transcript_join, ==, "if-empty");
+  g_assert_null (v->transcript);
+  g_assert_null (v->narration_text);
+  g_assert_null (v->narration_voice);
+  g_assert_cmpint (v->narration_rate, ==, 175);
+  g_assert_cmpint (v->narration_pitch, ==, 50);
+  g_assert_false (v->voice_cues);
+
+  /* out-of-range numbers are clamped to what the panel offers */
+  const char *odd = "{\"format\": \"atelier-project\", \"version\": 1, \"voice_panel\":"
+                    " {\"narration_rate\": 9000, \"narration_pitch\": -4, \"voice_cues\": true}}";
+  g_assert_true (g_file_set_contents (path, odd, -1, NULL));
+  g_autoptr (AtProject) q = at_project_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (q->voice_settings.narration_rate, ==, 450);
+  g_assert_cmpint (q->voice_settings.narration_pitch, ==, 0);
+  g_assert_true (q->voice_settings.voice_cues);
+  g_assert_cmpstr (q->voice_settings.transcript_join, ==, "if-empty");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_damaged (void)
 {
@@ -210,6 +277,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/project/round-trip", test_round_trip);
   g_test_add_func ("/ui/project/atomic-save", test_atomic_save);
+  g_test_add_func ("/ui/project/old-format", test_old_format);
   g_test_add_func ("/ui/project/damaged", test_damaged);
   return g_test_run ();
 }
