@@ -5,8 +5,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "app/cli-cues.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
+#include "audio/cues.h"
 #include "audio/transcribe.h"
 #include "engine.h"
 
@@ -15,8 +17,28 @@ typedef struct {
   gint64 seed;
   int steps, count, size, preview_every;
   double guidance, strength, sketch_strength;
-  gboolean json, quiet;
+  gboolean json, quiet, voice_cues;
 } Options;
+
+/* What --voice brought besides the sound: the words heard (when they
+ * became the prompt) and, with --voice-cues, the cues and what they
+ * changed. */
+typedef struct {
+  char *heard;
+  AtVoiceCues *cues;
+  AtVoiceCueParams *params;
+  char *cues_error;
+} VoiceUse;
+
+static void
+voice_use_clear (VoiceUse *v)
+{
+  g_free (v->heard);
+  g_clear_pointer (&v->cues, at_voice_cues_free);
+  g_clear_pointer (&v->params, at_voice_cue_params_free);
+  g_free (v->cues_error);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VoiceUse, voice_use_clear)
 
 static void
 options_clear (Options *o)
@@ -63,6 +85,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
     { "sketch-strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->sketch_strength, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
+    { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
+      "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
     { "strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->strength, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default: random, printed)", "N" },
@@ -103,9 +127,68 @@ parse (int argc, char **argv, Options *o, GError **error)
   return TRUE;
 }
 
+/* With --voice-cues: measures the clip and adjusts r's guidance and steps.
+ * A clip the cues cannot read (too short, unvoiced) leaves them alone. */
+static void
+apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcript, AtRequest *r,
+            VoiceUse *use)
+{
+  g_autoptr (GError) error = NULL;
+  use->cues = at_voice_cues_measure (audio, transcript, &error);
+  if (use->cues == NULL)
+    {
+      use->cues_error = g_strdup (error->message);
+      if (!o->quiet)
+        fprintf (stderr, "voice cues: %s; guidance and steps unchanged\n", error->message);
+      return;
+    }
+  use->params = at_voice_cues_to_params (use->cues, r->guidance, r->steps);
+  r->guidance = use->params->guidance;
+  r->steps = use->params->steps;
+  if (o->quiet)
+    return;
+  g_autofree char *measured = at_voice_cues_describe (use->cues);
+  fprintf (stderr, "voice cues: %s\n", measured);
+  for (guint i = 0; i < use->params->explanations->len; i++)
+    fprintf (stderr, "  %s\n", (const char *) use->params->explanations->pdata[i]);
+}
+
+/* The clip conditions the image directly; its transcript becomes the text
+ * prompt when none is typed, as the studio does, and times the speaking
+ * rate for the cues. */
+static gboolean
+add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
+{
+  g_autoptr (AtAudio) audio = at_audio_load (o->voice, error);
+  if (audio == NULL)
+    return g_prefix_error (error, "Voice: "), FALSE;
+  gboolean typed = o->prompt != NULL && *o->prompt != '\0';
+  g_autoptr (AtTranscript) transcript = NULL;
+  if (!typed || o->voice_cues)
+    {
+      transcript = at_transcribe (audio, NULL, NULL, NULL, error);
+      if (transcript == NULL)
+        return g_prefix_error (error, "Voice: "), FALSE;
+    }
+  if (!typed)
+    {
+      if (!o->quiet)
+        fprintf (stderr, "heard: \"%s\"\n", transcript->text);
+      use->heard = g_strdup (transcript->text);
+      g_free (r->prompt);
+      r->prompt = g_strdup (transcript->text);
+    }
+  if (o->voice_cues)
+    apply_cues (o, audio, transcript, r, use);
+  r->voice = g_steal_pointer (&audio->samples);
+  r->voice_len = audio->n;
+  r->voice_rate = audio->rate;
+  return TRUE;
+}
+
 /* Fills a request from the options, loading every input file. */
 static AtRequest *
-build_request (AtEngine *engine, const Options *o, GError **error)
+build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **error)
 {
   g_autoptr (AtRequest) r = at_request_new ();
   int steps;
@@ -131,27 +214,8 @@ build_request (AtEngine *engine, const Options *o, GError **error)
     return g_prefix_error (error, "Sketch: "), NULL;
   if (o->init != NULL && (r->init = at_image_load (o->init, error)) == NULL)
     return g_prefix_error (error, "Init image: "), NULL;
-  if (o->voice != NULL)
-    {
-      g_autoptr (AtAudio) audio = at_audio_load (o->voice, error);
-      if (audio == NULL)
-        return g_prefix_error (error, "Voice: "), NULL;
-      /* The audio conditions the image directly; its transcript becomes the
-       * text prompt when none is typed, as the studio does. */
-      if (o->prompt == NULL || *o->prompt == '\0')
-        {
-          g_autoptr (AtTranscript) transcript = at_transcribe (audio, NULL, NULL, NULL, error);
-          if (transcript == NULL)
-            return g_prefix_error (error, "Voice: "), NULL;
-          if (!o->quiet)
-            fprintf (stderr, "heard: \"%s\"\n", transcript->text);
-          g_free (r->prompt);
-          r->prompt = g_strdup (transcript->text);
-        }
-      r->voice = g_steal_pointer (&audio->samples);
-      r->voice_len = audio->n;
-      r->voice_rate = audio->rate;
-    }
+  if (o->voice != NULL && !add_voice (o, r, voice, error))
+    return NULL;
   if (!at_request_validate (r, error))
     return NULL;
   return g_steal_pointer (&r);
@@ -190,7 +254,7 @@ output_path (const char *output, int index, int count)
 }
 
 static void
-print_json (AtEngine *engine, AtResult *result, GPtrArray *paths)
+print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse *voice)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -230,6 +294,13 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "denoiser_calls");
   json_builder_add_int_value (b, result->denoiser_calls);
+  if (voice->heard != NULL)
+    {
+      json_builder_set_member_name (b, "heard");
+      json_builder_add_string_value (b, voice->heard);
+    }
+  if (voice->cues != NULL || voice->cues_error != NULL)
+    at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
   json_builder_end_object (b);
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   json_generator_set_pretty (gen, TRUE);
@@ -258,7 +329,8 @@ at_cli_generate (int argc, char **argv)
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
   if (engine == NULL)
     return fail (error);
-  g_autoptr (AtRequest) request = build_request (engine, &o, &error);
+  g_auto (VoiceUse) voice = { 0 };
+  g_autoptr (AtRequest) request = build_request (engine, &o, &voice, &error);
   if (request == NULL)
     return fail (error);
   gboolean tty = isatty (STDERR_FILENO);
@@ -279,6 +351,6 @@ at_cli_generate (int argc, char **argv)
         fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n", path, g_array_index (result->seeds, guint64, i));
     }
   if (o.json)
-    print_json (engine, result, paths);
+    print_json (engine, result, paths, &voice);
   return AT_EXIT_OK;
 }

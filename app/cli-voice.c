@@ -5,8 +5,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "app/cli-cues.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
+#include "audio/cues.h"
 #include "audio/narration.h"
 #include "audio/transcribe.h"
 #include "media/subtitles.h"
@@ -86,7 +88,7 @@ at_cli_transcribe (int argc, char **argv)
   g_autofree char *words = NULL, *model_dir = NULL, *lm = NULL, *dict = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print text, word timings and speed as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print text, word timings, speed and voice cues as JSON", NULL },
     { "words", 0, 0, G_OPTION_ARG_STRING, &words,
       "Listen only for these words (space-separated): far more reliable when the words are known", "\"W1 W2 ...\"" },
     { "partial", 0, 0, G_OPTION_ARG_NONE, &partial, "Print the hypothesis so far on stderr as it grows", NULL },
@@ -96,7 +98,8 @@ at_cli_transcribe (int argc, char **argv)
       "prompt|general|FILE" },
     { "dict", 0, 0, G_OPTION_ARG_FILENAME, &dict, "Pronunciation dictionary for --lm FILE (default: cmudict)",
       "FILE" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Say on stderr which language model heard it", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      "Say on stderr which language model heard it and the voice's measured pitch, loudness and rate", NULL },
     { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &model_dir,
       "pocketsphinx model folder (en-us/, en-us.lm.bin, cmudict-en-us.dict)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
@@ -147,6 +150,15 @@ at_cli_transcribe (int argc, char **argv)
   g_autoptr (AtTranscript) r = at_transcriber_run (t, audio, partial ? show_partial : NULL, NULL, NULL, &error);
   if (r == NULL)
     return fail ("transcribe", error);
+  /* cues are a by-product: a clip too short or unvoiced for them still
+   * has its words */
+  g_autoptr (GError) cues_error = NULL;
+  g_autoptr (AtVoiceCues) cues = json || verbose ? at_voice_cues_measure (audio, r, &cues_error) : NULL;
+  if (verbose)
+    {
+      g_autofree char *said = cues != NULL ? at_voice_cues_describe (cues) : NULL;
+      fprintf (stderr, "atelier transcribe: %s\n", said != NULL ? said : cues_error->message);
+    }
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -164,6 +176,7 @@ at_cli_transcribe (int argc, char **argv)
       json_builder_add_double_value (b, r->audio_seconds);
       json_builder_set_member_name (b, "decode_seconds");
       json_builder_add_double_value (b, r->decode_seconds);
+      at_cli_add_voice_cues (b, cues, NULL, cues_error != NULL ? cues_error->message : NULL);
       json_builder_end_object (b);
       g_autofree char *text = to_json (b);
       printf ("%s\n", text);

@@ -1,13 +1,16 @@
 /* test-cli.c — the command line as a user runs it: output and exit codes. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sndfile.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "atelier-config.h"
 #include "audio/audio-file.h"
+#include "audio/cues.h"
 #include "media/image.h"
 #include "media/subtitles.h"
 
@@ -144,6 +147,72 @@ test_generate_from_voice (void)
   g_autofree char *params = at_image_read_png_text (out, "parameters", &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (params, "Voice prompt: yes"));
+}
+
+static JsonObject *
+parse_object (JsonParser *parser, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* --voice-cues: the cues printed are the ones the engine measures, and the
+ * steps they announce are the steps the PNG was made with; a clip without
+ * a voice leaves the parameters alone. */
+static void
+test_generate_voice_cues (void)
+{
+  g_autofree char *wav = temp_path ("fast.wav");
+  g_autofree char *out = temp_path ("cued.png");
+  g_auto (Run) say = { 0 };
+  run_atelier (&say, (const char *[]) { "narrate", "a red apple on a wooden table", "--voice", "flite/slt",
+                                        "--rate", "320", "-o", wav, "-q", NULL }, NULL, NULL);
+  g_assert_cmpint (say.status, ==, 0);
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, (const char *[]) { "generate", "--voice", wav, "--voice-cues", "--steps", "8", "--guidance",
+                                        "2.5", "--seed", "1", "--json", "-o", out, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *root = parse_object (parser, run.out);
+  JsonObject *cues = json_object_get_object_member (root, "voice_cues");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtAudio) audio = at_audio_load (wav, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtVoiceCues) direct = at_voice_cues_measure (audio, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (cues, "pitch_hz"), direct->pitch_hz, 0.01);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (cues, "loudness_lufs"), direct->loudness_lufs, 0.01);
+  g_assert_cmpstr (json_object_get_string_member (cues, "rate_from"), ==, "transcript");
+
+  /* 320 wpm is fast: fewer steps, said in words and in the PNG */
+  JsonArray *adjustments = json_object_get_array_member (root, "adjustments");
+  const char *steps_line = NULL;
+  for (guint i = 0; i < json_array_get_length (adjustments); i++)
+    if (strstr (json_array_get_string_element (adjustments, i), "steps 8 → ") != NULL)
+      steps_line = json_array_get_string_element (adjustments, i);
+  g_assert_nonnull (steps_line);
+  int steps = atoi (strstr (steps_line, "→ ") + strlen ("→ "));
+  g_assert_cmpint (steps, <, 8);
+  g_autofree char *params = at_image_read_png_text (out, "parameters", &error);
+  g_assert_no_error (error);
+  g_autofree char *expected = g_strdup_printf ("Steps: %d,", steps);
+  g_assert_nonnull (strstr (params, expected));
+
+  /* noise has no pitch: a warning, the parameters as given */
+  g_autofree char *noise_wav = temp_path ("noise.wav");
+  g_autoptr (AtAudio) noise = at_audio_new (16000, 16000);
+  for (gsize i = 0; i < noise->n; i++)
+    noise->samples[i] = g_random_double_range (-0.3, 0.3);
+  g_assert_true (at_audio_save (noise, noise_wav, NULL));
+  g_auto (Run) hiss = { 0 };
+  run_atelier (&hiss, (const char *[]) { "generate", "--voice", noise_wav, "--voice-cues", "--prompt", "apple",
+                                         "--steps", "2", "-o", out, NULL }, NULL, NULL);
+  g_assert_cmpint (hiss.status, ==, 0);
+  g_assert_nonnull (strstr (hiss.err, "guidance and steps unchanged"));
+  g_autofree char *plain = at_image_read_png_text (out, "parameters", &error);
+  g_assert_nonnull (strstr (plain, "Steps: 2,"));
 }
 
 typedef struct {
@@ -309,6 +378,8 @@ test_transcribe (void)
   g_assert_nonnull (strstr (run.out, "\"word\" : \"apple\""));
   g_assert_nonnull (strstr (run.out, "\"start_ms\""));
   g_assert_nonnull (strstr (run.out, "\"decode_seconds\""));
+  g_assert_nonnull (strstr (run.out, "\"voice_cues\" : {"));
+  g_assert_nonnull (strstr (run.out, "\"pitch_hz\""));
 
   /* the general language model: whatever it hears, one line, exit 0 */
   g_auto (Run) plain = { 0 };
@@ -365,6 +436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
   g_test_add_func ("/cli/generate-voice", test_generate_from_voice);
+  g_test_add_func ("/cli/generate-voice-cues", test_generate_voice_cues);
   g_test_add_func ("/cli/narrate", test_narrate);
   g_test_add_func ("/cli/narrate-bad-input", test_narrate_bad_input);
   g_test_add_func ("/cli/narrate-encoding", test_narrate_encoding);
