@@ -13,6 +13,8 @@ struct _AtPreferencesWindow {
   GtkSpinButton *steps_spin;
   AdwComboRow *sampler_row;
   AdwComboRow *style_row;
+  GtkSwitch *voice_cues_switch;
+  GtkSpinButton *record_max_spin;
   AdwActionRow *folder_row;
   GtkButton *folder_button;
   GSettings *settings;
@@ -159,6 +161,8 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, sampler_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, voice_cues_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, record_max_spin);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, folder_button);
 }
@@ -174,6 +178,9 @@ at_preferences_window_init (AtPreferencesWindow *self)
   if (self->settings != NULL)
     {
       g_settings_bind (self->settings, "default-steps", self->steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "voice-cues", self->voice_cues_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "record-max-seconds", self->record_max_spin, "value",
+                       G_SETTINGS_BIND_DEFAULT);
       g_autofree char *sampler = g_settings_get_string (self->settings, "default-sampler");
       AtSamplerKind kind = AT_SAMPLER_EULER;
       at_sampler_kind_from_string (sampler, &kind);

@@ -38,7 +38,9 @@ struct _AtVoicePanel {
   GtkButton *play_button;
   GtkLabel *position_label;
   GtkButton *export_button;
+  GtkLabel *narration_status_label;
   GtkLabel *subtitle_label;
+  GtkExpander *narration_expander;
 
   GtkTextBuffer *prompt;
   GPtrArray *voice_ids;           /* char*: espeak-ng identifiers, as the dropdown */
@@ -59,6 +61,7 @@ struct _AtVoicePanel {
   GSettings *settings;            /* NULL without a schema */
 
   GCancellable *speak_cancellable;
+  GCancellable *export_cancellable;   /* the export the dialog started */
   AtAudio *narration;
   GPtrArray *subtitles;           /* AtCue lines of the narration */
   char *tmp_dir;                  /* holds the preview WAV */
@@ -115,10 +118,18 @@ job_stale (Job *job)
   return job->self->disposed || (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable));
 }
 
+/* The transcript's status line. */
 static void
 set_status (AtVoicePanel *self, const char *text)
 {
   gtk_label_set_text (self->status_label, text);
+}
+
+/* The narration's, under its buttons. */
+static void
+set_narration_status (AtVoicePanel *self, const char *text)
+{
+  gtk_label_set_text (self->narration_status_label, text);
 }
 
 /* Text the panel puts in a field is not the user's edit. */
@@ -267,7 +278,7 @@ set_clip (AtVoicePanel *self, const AtAudio *voice)
   g_clear_pointer (&self->clip, at_audio_free);
   if (voice == NULL || voice->n == 0)
     {
-      show_cues (self, "Voice cues: load a voice clip to measure its pitch, loudness and rate");
+      show_cues (self, "Voice cues: record or load a voice clip to measure its pitch, loudness and rate");
       return;
     }
   self->clip = at_audio_new_from (voice->samples, voice->n, voice->rate);
@@ -454,7 +465,7 @@ start_transcription (AtVoicePanel *self)
   g_autoptr (AtAudio) audio = g_steal_pointer (&self->pending);
   set_status (self, "Transcribing…");
   Job *job = job_new (self, self->transcribe_cancellable);
-  at_transcriber_run_async (self->transcriber, audio, on_partial, job, self->transcribe_cancellable, transcribed, job);
+  at_transcriber_run_async (self->transcriber, audio, on_partial, job, NULL, self->transcribe_cancellable, transcribed, job);
 }
 
 void
@@ -472,7 +483,7 @@ at_voice_panel_set_voice (AtVoicePanel *self, const AtAudio *voice)
     {
       gtk_spinner_stop (self->transcribe_spinner);
       gtk_text_view_set_editable (self->transcript_view, TRUE);
-      set_status (self, "Load a voice clip to transcribe it");
+      set_status (self, "Record or load a voice clip to transcribe it");
       return;
     }
   self->pending = at_audio_new_from (voice->samples, voice->n, voice->rate);
@@ -592,7 +603,7 @@ on_stream_ready (GtkMediaStream *stream, GParamSpec *pspec, AtVoicePanel *self)
   if (error != NULL)
     {
       g_autofree char *msg = g_strdup_printf ("The preview cannot play here: %s", error->message);
-      set_status (self, msg);
+      set_narration_status (self, msg);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button),
                             error == NULL && gtk_media_stream_is_prepared (stream));
@@ -645,7 +656,7 @@ preview_written (GObject *source, GAsyncResult *result, gpointer user_data)
       if (path == NULL)
         {
           g_autofree char *msg = g_strdup_printf ("Could not prepare the preview: %s", error->message);
-          set_status (self, msg);
+          set_narration_status (self, msg);
         }
       else
         {
@@ -685,7 +696,7 @@ spoken (GObject *source, GAsyncResult *result, gpointer user_data)
   if (audio == NULL)
     {
       g_autofree char *msg = g_strdup_printf ("Could not speak: %s", error->message);
-      set_status (self, msg);
+      set_narration_status (self, msg);
       job_release (job);
       return;
     }
@@ -700,7 +711,7 @@ spoken (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
   g_autofree char *msg = g_strdup_printf ("Narration: %.1f s, %u subtitle lines", at_audio_get_duration (audio),
                                           self->subtitles != NULL ? self->subtitles->len : 0);
-  set_status (self, msg);
+  set_narration_status (self, msg);
 
   GTask *task = g_task_new (self, job->cancellable, preview_written, job_new (self, job->cancellable));
   g_task_set_source_tag (task, spoken);
@@ -724,7 +735,7 @@ at_voice_panel_speak (AtVoicePanel *self)
     }
   if (*text == '\0')
     {
-      set_status (self, "Nothing to speak: type a narration text or a prompt");
+      set_narration_status (self, "Nothing to speak: type a narration text or a prompt");
       return;
     }
   if (self->speak_cancellable != NULL)
@@ -737,7 +748,7 @@ at_voice_panel_speak (AtVoicePanel *self)
   options.rate = gtk_spin_button_get_value_as_int (self->rate_spin);
   options.pitch = gtk_spin_button_get_value_as_int (self->pitch_spin);
   gtk_widget_set_sensitive (GTK_WIDGET (self->speak_button), FALSE);
-  set_status (self, "Speaking…");
+  set_narration_status (self, "Speaking…");
   at_narrate_async (text, &options, self->speak_cancellable, spoken, job_new (self, self->speak_cancellable));
 }
 
@@ -776,12 +787,21 @@ at_voice_panel_get_status (AtVoicePanel *self)
   return gtk_label_get_text (self->status_label);
 }
 
+const char *
+at_voice_panel_get_narration_status (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return gtk_label_get_text (self->narration_status_label);
+}
+
 /* --- export ---------------------------------------------------------------- */
 
 typedef struct {
   AtAudio *audio;
   GPtrArray *subtitles;
   char *path;
+  AtAudioEncoding asked;      /* what the caller chose */
+  AtAudioEncoding encoding;   /* what the container holds of it */
 } ExportData;
 
 static void
@@ -803,6 +823,54 @@ beside (const char *path, const char *ext)
   return g_strdup_printf ("%.*s.%s", (int) stem, path, ext);
 }
 
+static gboolean
+has_extension (const char *path, const char *ext)
+{
+  const char *dot = strrchr (path, '.');
+  return dot != NULL && g_ascii_strcasecmp (dot + 1, ext) == 0;
+}
+
+/* What a container can hold of the encoding asked for: Ogg is always
+ * Vorbis (no bit depth), FLAC has no float and takes the closest lossless
+ * one, 24-bit. *note (may be NULL) says what changed, or NULL. */
+static AtAudioEncoding
+encoding_for (const char *path, AtAudioEncoding asked, const char **note)
+{
+  const char *why = NULL;
+  AtAudioEncoding encoding = asked;
+  if (has_extension (path, "ogg") || has_extension (path, "oga"))
+    {
+      if (asked != AT_AUDIO_ENCODING_DEFAULT && asked != AT_AUDIO_ENCODING_PCM_16)
+        why = "compressed, so the sample format chosen does not apply";
+      encoding = AT_AUDIO_ENCODING_DEFAULT;
+    }
+  else if (has_extension (path, "flac") && asked == AT_AUDIO_ENCODING_FLOAT)
+    {
+      why = "FLAC has no float samples";
+      encoding = AT_AUDIO_ENCODING_PCM_24;
+    }
+  if (note != NULL)
+    *note = why;
+  return encoding;
+}
+
+static const char *
+encoding_label (const char *path, AtAudioEncoding encoding)
+{
+  switch (encoding)
+    {
+    case AT_AUDIO_ENCODING_PCM_24:
+      return "24-bit";
+    case AT_AUDIO_ENCODING_FLOAT:
+      return "32-bit float";
+    case AT_AUDIO_ENCODING_PCM_16:
+      return "16-bit";
+    case AT_AUDIO_ENCODING_DEFAULT:
+    default:
+      return has_extension (path, "ogg") || has_extension (path, "oga") ? "Ogg Vorbis" : "16-bit";
+    }
+}
+
 static void
 export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -811,7 +879,7 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autofree char *srt = beside (d->path, "srt");
   g_autofree char *vtt = beside (d->path, "vtt");
   /* each file is written atomically by its writer */
-  if (!at_audio_save (d->audio, d->path, &error)
+  if (!at_audio_save_full (d->audio, d->path, d->encoding, &error)
       || !at_subtitles_save (d->subtitles, srt, AT_SUBTITLE_SRT, &error)
       || !at_subtitles_save (d->subtitles, vtt, AT_SUBTITLE_VTT, &error))
     g_task_return_error (task, error);
@@ -820,8 +888,8 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 }
 
 void
-at_voice_panel_export_async (AtVoicePanel *self, GFile *file, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data)
+at_voice_panel_export_async (AtVoicePanel *self, GFile *file, AtAudioEncoding encoding,
+                             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (AT_IS_VOICE_PANEL (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -841,6 +909,8 @@ at_voice_panel_export_async (AtVoicePanel *self, GFile *file, GCancellable *canc
   ExportData *d = g_new0 (ExportData, 1);
   d->audio = at_audio_new_from (self->narration->samples, self->narration->n, self->narration->rate);
   d->subtitles = g_ptr_array_ref (self->subtitles);
+  d->asked = encoding;
+  d->encoding = encoding_for (path, encoding, NULL);
   d->path = g_steal_pointer (&path);
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
   g_task_run_in_thread (task, export_thread);
@@ -853,21 +923,95 @@ at_voice_panel_export_finish (AtVoicePanel *self, GAsyncResult *result, GError *
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* "Exported narration.flac (24-bit: FLAC has no float samples),
+ * narration.srt and narration.vtt to /folder" */
+static char *
+export_summary (const char *path, AtAudioEncoding asked)
+{
+  const char *note = NULL;
+  AtAudioEncoding encoding = encoding_for (path, asked, &note);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *folder = g_filename_display_name (dir);
+  g_autofree char *audio = g_filename_display_basename (path);
+  g_autofree char *srt_path = beside (path, "srt");
+  g_autofree char *vtt_path = beside (path, "vtt");
+  g_autofree char *srt = g_filename_display_basename (srt_path);
+  g_autofree char *vtt = g_filename_display_basename (vtt_path);
+  return g_strdup_printf ("Exported %s (%s%s%s), %s and %s to %s", audio, encoding_label (path, encoding),
+                          note != NULL ? ": " : "", note != NULL ? note : "", srt, vtt, folder);
+}
+
 static void
 exported (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AtVoicePanel *self = AT_VOICE_PANEL (source);
+  Job *job = user_data;
+  AtVoicePanel *self = job->self;
   g_autoptr (GError) error = NULL;
   gboolean ok = at_voice_panel_export_finish (self, result, &error);
-  if (self->disposed)
-    return;
-  if (ok)
-    set_status (self, "Narration exported with SRT and VTT subtitles beside it");
-  else
+  if (!job_stale (job))
     {
-      g_autofree char *msg = g_strdup_printf ("Could not export the narration: %s", error->message);
-      set_status (self, msg);
+      g_clear_object (&self->export_cancellable);
+      if (ok)
+        {
+          ExportData *d = g_task_get_task_data (G_TASK (result));
+          g_autofree char *msg = export_summary (d->path, d->asked);
+          set_narration_status (self, msg);
+        }
+      else
+        {
+          g_autofree char *msg = g_strdup_printf ("Could not export the narration: %s", error->message);
+          set_narration_status (self, msg);
+        }
     }
+  job_release (job);
+}
+
+void
+at_voice_panel_export (AtVoicePanel *self, GFile *file, AtAudioEncoding encoding)
+{
+  g_return_if_fail (AT_IS_VOICE_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  self->export_cancellable = g_cancellable_new ();
+  set_narration_status (self, "Exporting…");
+  at_voice_panel_export_async (self, file, encoding, self->export_cancellable, exported,
+                               job_new (self, self->export_cancellable));
+}
+
+gboolean
+at_voice_panel_is_exporting (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), FALSE);
+  return self->export_cancellable != NULL;
+}
+
+/* The export dialog's sample format choice: ids at_audio_encoding_parse() reads. */
+#define ENCODING_CHOICE "encoding"
+
+static const struct {
+  const char *name, *extension;
+} export_kinds[] = {
+  { "WAV audio", "wav" }, { "FLAC audio", "flac" }, { "Ogg Vorbis audio", "ogg" },
+};
+
+/* A name typed without an extension takes the one of the filter shown. */
+static GFile *
+file_with_extension (GtkFileChooser *chooser)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+  if (base == NULL || strchr (base, '.') != NULL)
+    return g_steal_pointer (&file);
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *ext = export_kinds[0].extension;
+  for (guint i = 0; filter != NULL && i < G_N_ELEMENTS (export_kinds); i++)
+    if (g_strcmp0 (gtk_file_filter_get_name (filter), export_kinds[i].name) == 0)
+      ext = export_kinds[i].extension;
+  g_autoptr (GFile) parent = g_file_get_parent (file);
+  g_autofree char *name = g_strconcat (base, ".", ext, NULL);
+  return g_file_get_child (parent, name);
 }
 
 static void
@@ -875,9 +1019,14 @@ export_chosen (GtkNativeDialog *dialog, int response, AtVoicePanel *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = file_with_extension (GTK_FILE_CHOOSER (dialog));
+      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), ENCODING_CHOICE);
+      AtAudioEncoding encoding = AT_AUDIO_ENCODING_DEFAULT;
+      /* the ids are ours; a portal that drops choices leaves the default */
+      if (choice != NULL)
+        at_audio_encoding_parse (choice, &encoding, NULL);
       if (file != NULL)
-        at_voice_panel_export_async (self, file, NULL, exported, NULL);
+        at_voice_panel_export (self, file, encoding);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -891,17 +1040,23 @@ on_export_clicked (AtVoicePanel *self)
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Export Narration",
                                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                               GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "narration.wav");
-  const struct { const char *name, *pattern; } kinds[] = {
-    { "WAV audio", "*.wav" }, { "FLAC audio", "*.flac" }, { "Ogg Vorbis audio", "*.ogg" },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (chooser, "narration.wav");
+  for (guint i = 0; i < G_N_ELEMENTS (export_kinds); i++)
     {
       g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, kinds[i].name);
-      gtk_file_filter_add_pattern (filter, kinds[i].pattern);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      g_autofree char *pattern = g_strconcat ("*.", export_kinds[i].extension, NULL);
+      gtk_file_filter_set_name (filter, export_kinds[i].name);
+      gtk_file_filter_add_pattern (filter, pattern);
+      gtk_file_chooser_add_filter (chooser, filter);
     }
+  /* WAV takes all three; FLAC falls back to 24-bit for float and Ogg is
+   * always Vorbis: the status line says so after the export */
+  const char *ids[] = { "16", "24", "float", NULL };
+  const char *labels[] = { "16-bit", "24-bit", "32-bit float", NULL };
+  gtk_file_chooser_add_choice (chooser, ENCODING_CHOICE, "Samples", ids, labels);
+  gtk_file_chooser_set_choice (chooser, ENCODING_CHOICE, "16");
   g_signal_connect (dialog, "response", G_CALLBACK (export_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -1040,6 +1195,8 @@ at_voice_panel_dispose (GObject *object)
     g_cancellable_cancel (self->transcribe_cancellable);
   if (self->speak_cancellable != NULL)
     g_cancellable_cancel (self->speak_cancellable);
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
   cancel_measuring (self);
   if (self->stream != NULL)
     {
@@ -1075,6 +1232,7 @@ at_voice_panel_finalize (GObject *object)
   g_clear_pointer (&self->pending, at_audio_free);
   g_clear_object (&self->transcribe_cancellable);
   g_clear_object (&self->speak_cancellable);
+  g_clear_object (&self->export_cancellable);
   g_clear_pointer (&self->clip, at_audio_free);
   g_clear_pointer (&self->cues, at_voice_cues_free);
   g_clear_object (&self->guidance);
@@ -1116,7 +1274,9 @@ at_voice_panel_class_init (AtVoicePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, play_button);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, position_label);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, export_button);
+  gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, narration_status_label);
   gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, AtVoicePanel, narration_expander);
 }
 
 static void
@@ -1128,7 +1288,10 @@ at_voice_panel_init (AtVoicePanel *self)
   fill_voices (self);
   self->settings = at_settings_new ();
   if (self->settings != NULL)
-    gtk_switch_set_active (self->cues_switch, g_settings_get_boolean (self->settings, "voice-cues"));
+    {
+      gtk_switch_set_active (self->cues_switch, g_settings_get_boolean (self->settings, "voice-cues"));
+      g_settings_bind (self->settings, "show-narration", self->narration_expander, "expanded", G_SETTINGS_BIND_DEFAULT);
+    }
   set_clip (self, NULL);
   connect_edits (self);
   g_signal_connect_swapped (self->cues_switch, "notify::active", G_CALLBACK (on_use_cues), self);

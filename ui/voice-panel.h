@@ -7,7 +7,10 @@
  * transcript joins the text prompt of a request. Its narration half speaks
  * a text (default: the prompt) with espeak-ng on a worker, previews it with
  * play/pause and the subtitle line of the current time, and exports the
- * audio (WAV, FLAC or OGG by extension) with .srt and .vtt files beside it.
+ * audio (WAV, FLAC or OGG by extension; 16-bit, 24-bit or float samples as
+ * the container allows) with .srt and .vtt files beside it. Narration sits
+ * in a section that folds away (GSettings "show-narration") with its own
+ * status line.
  * Between the two it measures the clip's voice cues on a worker (pitch,
  * loudness, speaking rate: audio/cues.h), again once the transcript's word
  * times arrive, and shows them with the switch that lets them adjust a
@@ -89,13 +92,23 @@ const char *at_voice_panel_get_subtitle_text (AtVoicePanel *self);
 /* Shows the subtitle line at ms of the narration (the player calls this as
  * it plays). */
 void at_voice_panel_show_time (AtVoicePanel *self, gint64 ms);
-/* The last error or status message shown. */
+/* The transcript's status line: loading, transcribing, done or why not. */
 const char *at_voice_panel_get_status (AtVoicePanel *self);
+/* The narration's status line: speaking, exporting, the files written or
+ * what went wrong. */
+const char *at_voice_panel_get_narration_status (AtVoicePanel *self);
 
-/* Writes the narration to file (format by extension) and .srt/.vtt beside
- * it, each atomically, on a worker. */
-void at_voice_panel_export_async (AtVoicePanel *self, GFile *file, GCancellable *cancellable,
-                                  GAsyncReadyCallback callback, gpointer user_data);
+/* Writes the narration to file (container by extension) and .srt/.vtt
+ * beside it, each atomically, on a worker. The samples are encoding where
+ * the container holds it: Ogg is always Vorbis, and FLAC writes float as
+ * 24-bit. */
+void at_voice_panel_export_async (AtVoicePanel *self, GFile *file, AtAudioEncoding encoding,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gboolean at_voice_panel_export_finish (AtVoicePanel *self, GAsyncResult *result, GError **error);
+/* As the export dialog's Export button: exports as above (cancelling an
+ * export in flight) and then names the files written, with their sample
+ * format, in the narration's status line. */
+void at_voice_panel_export (AtVoicePanel *self, GFile *file, AtAudioEncoding encoding);
+gboolean at_voice_panel_is_exporting (AtVoicePanel *self);
 
 G_END_DECLS

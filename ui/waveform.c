@@ -1,11 +1,17 @@
-/* waveform.c — one vertical bar per column from the samples it covers. */
+/* waveform.c — one vertical bar per column from the samples it covers.
+ *
+ * A clip and a live recording are kept alike, as one growing array of
+ * samples; only how many samples the width stands for differs (all of a
+ * clip, a fixed window of a recording). */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/waveform.h"
 
 struct _AtWaveform {
   GtkWidget parent_instance;
-  AtAudio *audio;
+  GArray *samples;   /* float */
+  int rate;
+  gboolean live;
 };
 
 G_DEFINE_FINAL_TYPE (AtWaveform, at_waveform, GTK_TYPE_WIDGET)
@@ -19,18 +25,29 @@ at_waveform_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   float mid = h / 2.0f;
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.5f, 0.5f, 0.5f, 0.4f },
                              &GRAPHENE_RECT_INIT (0, mid - 0.5f, w, 1));
-  if (self->audio == NULL || self->audio->n == 0 || w <= 0)
+  gsize n = self->samples->len;
+  if (n == 0 || w <= 0)
     return;
+  /* a clip fills the width; a recording fills a window of the newest seconds */
+  gsize span = n, first = 0;
+  if (self->live)
+    {
+      span = (gsize) self->rate * AT_WAVEFORM_LIVE_SECONDS;
+      first = n > span ? n - span : 0;
+    }
+  const float *s = (const float *) self->samples->data + first;
+  gsize shown = n - first;
   GdkRGBA accent = { 0.21f, 0.52f, 0.89f, 1 };
-  gsize n = self->audio->n;
   for (int x = 0; x < w; x++)
     {
-      gsize a = n * x / w, b = MAX (a + 1, n * (x + 1) / w);
+      gsize a = span * x / w, b = MAX (a + 1, span * (x + 1) / w);
+      if (a >= shown)
+        break;
       float lo = 0, hi = 0;
-      for (gsize i = a; i < b && i < n; i++)
+      for (gsize i = a; i < b && i < shown; i++)
         {
-          lo = MIN (lo, self->audio->samples[i]);
-          hi = MAX (hi, self->audio->samples[i]);
+          lo = MIN (lo, s[i]);
+          hi = MAX (hi, s[i]);
         }
       float top = mid - CLAMP (hi, -1, 1) * mid, bottom = mid - CLAMP (lo, -1, 1) * mid;
       gtk_snapshot_append_color (snapshot, &accent, &GRAPHENE_RECT_INIT (x, top, 1, MAX (1, bottom - top)));
@@ -49,17 +66,58 @@ void
 at_waveform_set_audio (AtWaveform *self, const AtAudio *audio)
 {
   g_return_if_fail (AT_IS_WAVEFORM (self));
-  g_clear_pointer (&self->audio, at_audio_free);
+  g_array_set_size (self->samples, 0);
+  self->live = FALSE;
+  self->rate = 0;
   if (audio != NULL)
-    self->audio = at_audio_new_from (audio->samples, audio->n, audio->rate);
+    {
+      g_array_append_vals (self->samples, audio->samples, audio->n);
+      self->rate = audio->rate;
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+at_waveform_start_live (AtWaveform *self, int rate)
+{
+  g_return_if_fail (AT_IS_WAVEFORM (self));
+  g_return_if_fail (rate > 0);
+  g_array_set_size (self->samples, 0);
+  self->live = TRUE;
+  self->rate = rate;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+at_waveform_append (AtWaveform *self, const float *samples, gsize n)
+{
+  g_return_if_fail (AT_IS_WAVEFORM (self));
+  g_return_if_fail (samples != NULL || n == 0);
+  if (!self->live || n == 0)
+    return;
+  g_array_append_vals (self->samples, samples, n);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gsize
+at_waveform_get_n_samples (AtWaveform *self)
+{
+  g_return_val_if_fail (AT_IS_WAVEFORM (self), 0);
+  return self->samples->len;
+}
+
+gboolean
+at_waveform_is_live (AtWaveform *self)
+{
+  g_return_val_if_fail (AT_IS_WAVEFORM (self), FALSE);
+  return self->live;
 }
 
 static void
 at_waveform_finalize (GObject *object)
 {
   AtWaveform *self = AT_WAVEFORM (object);
-  g_clear_pointer (&self->audio, at_audio_free);
+  g_array_unref (self->samples);
   G_OBJECT_CLASS (at_waveform_parent_class)->finalize (object);
 }
 
@@ -76,6 +134,7 @@ at_waveform_class_init (AtWaveformClass *klass)
 static void
 at_waveform_init (AtWaveform *self)
 {
+  self->samples = g_array_new (FALSE, FALSE, sizeof (float));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Voice prompt waveform", -1);
 }
 

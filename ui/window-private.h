@@ -5,7 +5,7 @@
 
 #include "audio/audio-file.h"
 #include "audio/recorder.h"
-#include "audio/transcribe-stream.h"
+#include "audio/live-captions.h"
 #include "engine.h"
 #include "ui/preview.h"
 #include "ui/project.h"

@@ -10,9 +10,10 @@
  * The voice card records from the default microphone through an AtRecorder
  * (GStreamer; $ATELIER_RECORD_SOURCE replaces the microphone with any
  * gst-launch source description, e.g. "filesrc location=x.wav ! decodebin",
- * which is how the tests record). While it records, a level meter, the
- * time and live captions (AtLiveCaptions, decoding on its own thread) show
- * in the card; the finished clip becomes the voice prompt like a loaded one.
+ * which is how the tests record). While it records, the waveform grows
+ * from the recorder's samples, and a level meter, the time and live
+ * captions (AtLiveCaptions, decoding on its own thread) show in the card;
+ * the finished clip becomes the voice prompt like a loaded one.
  */
 #define G_LOG_DOMAIN "atelier-ui"
 
@@ -578,6 +579,22 @@ collect_project (AtWindow *self)
   return p;
 }
 
+/* The waveform and the line under it show the voice clip, or invite one. */
+static void
+show_voice (AtWindow *self)
+{
+  at_waveform_set_audio (self->waveform, self->voice);
+  if (self->voice != NULL)
+    {
+      double secs = at_audio_get_duration (self->voice);
+      const char *name = self->voice_name != NULL && *self->voice_name ? self->voice_name : "Voice clip";
+      g_autofree char *text = g_strdup_printf ("%s · %d:%04.1f", name, (int) (secs / 60), fmod (secs, 60));
+      gtk_label_set_text (self->voice_label, text);
+    }
+  else
+    gtk_label_set_text (self->voice_label, "No voice clip: drop an audio file here");
+}
+
 void
 _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name)
 {
@@ -585,17 +602,8 @@ _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name)
   g_clear_pointer (&self->voice_name, g_free);
   self->voice = voice;
   self->voice_name = g_strdup (name);
-  at_waveform_set_audio (self->waveform, voice);
+  show_voice (self);
   at_voice_panel_set_voice (self->voice_panel, voice);
-  if (voice != NULL)
-    {
-      double secs = at_audio_get_duration (voice);
-      g_autofree char *text = g_strdup_printf ("%s · %d:%04.1f", name != NULL && *name ? name : "Voice clip",
-                                               (int) (secs / 60), fmod (secs, 60));
-      gtk_label_set_text (self->voice_label, text);
-    }
-  else
-    gtk_label_set_text (self->voice_label, "No voice clip: drop an audio file here");
 }
 
 void
@@ -956,6 +964,7 @@ on_record_level (AtRecorder *recorder, double rms_db, double peak_db, AtWindow *
 static void
 on_record_samples (AtRecorder *recorder, const float *samples, guint n, AtWindow *self)
 {
+  at_waveform_append (self->waveform, samples, n);
   if (self->captions != NULL)
     at_live_captions_feed (self->captions, samples, n);
 }
@@ -972,6 +981,8 @@ on_record_stopped (AtRecorder *recorder, AtRecorderStopReason reason, const GErr
       _at_window_set_voice (self, audio, "Recording");
       _at_window_on_edit (self);
     }
+  else
+    show_voice (self);   /* the clip from before stays */
   g_autofree char *most = format_minutes (at_recorder_get_max_seconds (recorder));
   g_autofree char *msg = NULL;
   if (reason == AT_RECORDER_STOPPED_ERROR)
@@ -1002,6 +1013,10 @@ start_recording (AtWindow *self)
    * the same model as the voice panel's transcript */
   self->captions = at_live_captions_new (NULL, on_caption, self);
   gtk_label_set_text (self->caption_label, "Listening…");
+  /* the waveform grows as the samples arrive; the clip from before comes
+   * back only if nothing is recorded */
+  at_waveform_start_live (self->waveform, AT_RECORDER_RATE);
+  gtk_label_set_text (self->voice_label, "Recording…");
   gtk_level_bar_set_value (self->level_bar, 0);
   update_record_time (self);
   update_record_ui (self);

@@ -1,67 +1,115 @@
 #!/bin/sh
-# take-screenshots.sh — how studio-generating.png and studio-history.png
-# were taken: the real studio at its default 1280×800 size on a 1400×900
-# Xvfb screen, driven with xdotool; a frame every EVERY seconds while it
-# generates (pick a mid-run one), then the variants strip and the history
-# gallery. Coordinates fit the default layout; check them when it changes.
+# take-screenshots.sh — how the README's screenshots were taken: the real
+# studio on a 1400×900 Xvfb screen, driven with xdotool.
+#   studio.png, studio-history.png  a sketch, a typed prompt and three
+#       variants at the default 1280×800; the side panel then scrolled to
+#       the history
+#   studio-generating.png           pick one of series/gen-*.png, a frame
+#       every EVERY seconds while that run works
+#   studio-voice.png                a spoken prompt recorded (a narrated WAV
+#       in the microphone's place), transcribed and measured, then generated
+#   studio-dark-1024x640.png        the dark style in a small window
+# Coordinates fit the default layout (canvas page centred near (234, 450),
+# side panel from x = 915); check them when it changes.
 # Usage: xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
 #          docs/screenshots/take-screenshots.sh BUILD_DIR OUT_DIR
 set -eu
 build=$(realpath "$1"); out=$2
 bin=$build/app/atelier
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d); pid=
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$out/series"
 export GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 export GSETTINGS_SCHEMA_DIR=$build/resources
-gsettings set org.atelier.Studio default-steps ${STEPS:-12}
-"$bin" >"$work/log" 2>&1 &
-pid=$!
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -n 1)
-sleep 7
-snap () { import -window root -crop 1280x800+0+0 +repage "$1"; }
-# a sketch: a circle and a stem
-xdotool mousemove 350 470 mousedown 1
-for a in $(seq 10 10 370); do
-  x=$(awk "BEGIN{printf \"%d\", 240+110*cos($a*3.14159/180)}"); y=$(awk "BEGIN{printf \"%d\", 470+105*sin($a*3.14159/180)}")
-  xdotool mousemove $x $y; sleep 0.02
-done
-xdotool mouseup 1
-xdotool mousemove 240 360 mousedown 1 mousemove 250 330 mousemove 265 300 mousemove 280 280 mouseup 1
-xdotool mousemove 255 335 mousedown 1 mousemove 290 320 mousemove 320 330 mousemove 290 345 mousemove 258 338 mouseup 1
-sleep 0.5
-# variants: 3 (the row is at the bottom of the side panel)
-xdotool mousemove 783 450
-for k in $(seq 1 30); do xdotool click 5; sleep 0.03; done
-sleep 0.5
-xdotool mousemove 1232 631 click 1; sleep 0.2; xdotool click 1; sleep 0.3
-xdotool mousemove 783 450
-for k in $(seq 1 30); do xdotool click 4; sleep 0.03; done
-sleep 0.5
-# prompt
-xdotool mousemove 1025 140 click 1
-sleep 0.3
-xdotool type --delay 20 "a red apple on a wooden table, soft light"
-sleep 0.3
-xdotool key --window "$wid" ctrl+Return
+
+# start [WIDTH HEIGHT [STYLE]]: a fresh studio, with fresh settings
+start () {
+  rm -rf "$work/config"
+  gsettings set org.atelier.Studio default-steps "${STEPS:-12}"
+  gsettings set org.atelier.Studio style "${3:-default}"
+  "$bin" >"$work/log" 2>&1 &
+  pid=$!
+  wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -n 1)
+  [ $# -eq 0 ] || xdotool windowsize "$wid" "$1" "$2"
+  sleep 7
+}
+stop () { kill $pid; wait $pid 2>/dev/null || true; }
+# snap FILE [WIDTH HEIGHT]: the window's part of the screen, pointer out of the way
+snap () {
+  xdotool mousemove 1390 890; sleep 0.5
+  import -window root -crop "${2:-1280}x${3:-800}+0+0" +repage -strip -define png:compression-level=9 "$1"
+}
+# apple CX CY R: a circle and a stem, drawn with the pen
+apple () {
+  xdotool mousemove $(($1 + $3)) "$2" mousedown 1
+  for a in $(seq 10 10 370); do
+    x=$(awk "BEGIN{printf \"%d\", $1+$3*cos($a*3.14159/180)}"); y=$(awk "BEGIN{printf \"%d\", $2+$3*0.95*sin($a*3.14159/180)}")
+    xdotool mousemove "$x" "$y"; sleep 0.02
+  done
+  xdotool mouseup 1
+  top=$(($2 - $3))
+  xdotool mousemove "$1" "$top" mousedown 1 mousemove $(($1 + 10)) $((top - 30)) \
+    mousemove $(($1 + 25)) $((top - 60)) mousemove $(($1 + 40)) $((top - 80)) mouseup 1
+  sleep 0.5
+}
+# scroll_side N: the side panel down (N > 0) or up, the wheel over its right
+# margin, where no spin button catches it
+scroll_side () {
+  button=5; n=$1; [ "$n" -gt 0 ] || { button=4; n=$((-n)); }
+  xdotool mousemove 1272 450
+  for k in $(seq 1 "$n"); do xdotool click $button; sleep 0.03; done
+  sleep 0.5
+}
 button_is_red () {
-  import -window root -crop "1x1+1060+28" "$work/button.png"
+  import -window root -crop "1x1+${1:-1060}+28" "$work/button.png"
   rgb=$(convert "$work/button.png" -format '%[fx:int(255*r)] %[fx:int(255*b)]' info:)
   set -- $rgb
   [ "$1" -gt "$2" ]
 }
-i=0
-sleep 2
-while button_is_red && [ $i -lt 80 ]; do
-  sleep ${EVERY:-2}
-  snap $out/series/gen-$(printf %03d $i).png
-  i=$((i + 1))
-done
-sleep 1
-snap $out/series/final.png
-# scroll the side panel down to the history
-xdotool mousemove 783 450
-for k in $(seq 1 40); do xdotool click 5; sleep 0.03; done
-xdotool mousemove 240 760
-sleep 1
-snap $out/series/final-scrolled.png
-kill $pid
+# generate [BUTTON_X] [SERIES]: Ctrl+Enter and wait while Generate is red (Cancel)
+generate () {
+  xdotool key --window "$wid" ctrl+Return
+  sleep 2
+  i=0
+  while button_is_red "${1:-1060}" && [ $i -lt 150 ]; do
+    sleep ${EVERY:-2}
+    [ -z "${2:-}" ] || snap "$out/series/gen-$(printf %03d $i).png"
+    i=$((i + 1))
+  done
+  sleep 1
+}
+
+# 1. three variants of a typed prompt
+start
+apple 240 470 110
+scroll_side 30
+xdotool mousemove 1232 624 click 1; sleep 0.2; xdotool click 1; sleep 0.3   # Variants: 3
+scroll_side -30
+xdotool mousemove 1095 140 click 1; sleep 0.3
+xdotool type --delay 20 "a red apple on a wooden table, soft light"
+generate 1060 series
+snap "$out/studio.png"
+scroll_side 40
+snap "$out/studio-history.png"
+stop
+
+# 2. a recorded voice prompt: its transcript becomes the prompt
+"$bin" narrate "A red apple on a wooden table, soft evening light" -o "$work/voice.wav" -q --voice flite/slt
+export ATELIER_RECORD_SOURCE="filesrc location=$work/voice.wav ! decodebin"
+start
+apple 240 470 110
+xdotool key --window "$wid" ctrl+r
+sleep 9   # the clip plays in real time, then it is transcribed and measured
+generate
+snap "$out/studio-voice.png"
+stop
+unset ATELIER_RECORD_SOURCE
+
+# 3. the dark style at 1024×640 (Generate's left edge is then near x = 760)
+start 1024 640 dark
+apple 210 380 80
+xdotool mousemove 840 140 click 1; sleep 0.3
+xdotool type --delay 20 "a yellow sun"
+generate 800
+snap "$out/studio-dark-1024x640.png" 1024 640
+stop

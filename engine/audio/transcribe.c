@@ -1,4 +1,6 @@
-/* transcribe.c — pocketsphinx decoding of an AtAudio. */
+/* transcribe.c — pocketsphinx decoding: the transcriber (model files and
+ * decoder set-up), its streams, whole-clip runs on a stream, and their
+ * asynchronous forms. */
 #define G_LOG_DOMAIN "atelier-transcribe"
 
 #include <math.h>
@@ -14,6 +16,7 @@
 
 #include "atelier-config.h"
 #include "audio/transcribe.h"
+#include "audio/transcribe-private.h"
 
 G_DEFINE_QUARK (at-transcribe-error-quark, at_transcribe_error)
 
@@ -26,17 +29,22 @@ G_DEFINE_QUARK (at-transcribe-error-quark, at_transcribe_error)
 #define PROMPT_LM "prompt.lm.bin"
 #define PROMPT_DICT "prompt.dict"
 
-/* Quarter-second chunks: partial results often enough for live captions,
- * few enough calls not to matter. */
+/* Streams decode quarter-second chunks: partial results often enough for
+ * live captions, few enough calls not to matter, and the same calls to
+ * pocketsphinx however the audio was cut when it was fed. */
 #define CHUNK_SAMPLES (AT_TRANSCRIBE_RATE / 4)
 
 struct _AtTranscriber {
+  /* The turn to decode, held by one stream from begin to end: a flag
+   * rather than a held mutex, so that a stream may end on another thread. */
   GMutex lock;
+  GCond idle;
+  gboolean busy;
   cmd_ln_t *config;
   ps_decoder_t *ps;
   GStrv unknown_words;
   int frame_rate;   /* feature frames per second, for word times */
-  mfcc_t *cmn_init; /* the model's initial cepstral means, restored per run */
+  mfcc_t *cmn_init; /* the model's initial cepstral means, restored per stream */
   int cmn_len;
   const char *lm_name; /* "prompt", "general", "vocabulary" or "file" */
   char *lm_path;
@@ -50,6 +58,32 @@ at_transcript_free (AtTranscript *transcript)
   g_free (transcript->text);
   g_clear_pointer (&transcript->words, g_ptr_array_unref);
   g_free (transcript);
+}
+
+AtTranscribeOptions *
+at_transcribe_options_copy (const AtTranscribeOptions *options)
+{
+  if (options == NULL)
+    return NULL;
+  AtTranscribeOptions *o = g_new0 (AtTranscribeOptions, 1);
+  o->model_dir = g_strdup (options->model_dir);
+  o->vocabulary = (const char * const *) g_strdupv ((char **) options->vocabulary);
+  o->language_model = g_strdup (options->language_model);
+  o->lm_kind = options->lm_kind;
+  o->dictionary = g_strdup (options->dictionary);
+  return o;
+}
+
+void
+at_transcribe_options_free (AtTranscribeOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free ((char *) options->model_dir);
+  g_strfreev ((char **) options->vocabulary);
+  g_free ((char *) options->language_model);
+  g_free ((char *) options->dictionary);
+  g_free (options);
 }
 
 static gboolean
@@ -124,6 +158,22 @@ static gboolean
 is_filler (const char *word)
 {
   return word[0] == '<' || word[0] == '[' || g_str_has_prefix (word, "++") || word[0] == '\0';
+}
+
+/* pocketsphinx's hypothesis string as words: no fillers, no pronunciation
+ * numbers. */
+static char *
+hypothesis_words (const char *hyp)
+{
+  g_auto (GStrv) parts = g_strsplit (hyp != NULL ? hyp : "", " ", -1);
+  GString *text = g_string_new (NULL);
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *word = clean_word (parts[i]);
+      if (!is_filler (word))
+        g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", word);
+    }
+  return g_string_free (text, FALSE);
 }
 
 /* ps_set_jsgf_string() of pocketsphinx 5prealpha leaks the parsed grammar;
@@ -401,6 +451,7 @@ at_transcriber_new (const AtTranscribeOptions *options, GError **error)
 
   g_autoptr (AtTranscriber) t = g_atomic_rc_box_new0 (AtTranscriber);
   g_mutex_init (&t->lock);
+  g_cond_init (&t->idle);
   gboolean loaded = load_decoder (t, hmm, lm, dict, grammar);
   if (g_str_equal (name, "prompt") && !(loaded && knows_word (t, "a")))
     {
@@ -461,6 +512,7 @@ transcriber_clear (gpointer data)
   g_free (t->lm_path);
   g_free (t->cmn_init);
   g_mutex_clear (&t->lock);
+  g_cond_clear (&t->idle);
 }
 
 AtTranscriber *
@@ -525,18 +577,188 @@ collect (AtTranscriber *t, double seconds)
     {
       /* no segmentation: fall back to the hypothesis string */
       int32 score = 0;
-      const char *hyp = ps_get_hyp (t->ps, &score);
-      g_auto (GStrv) parts = g_strsplit (hyp != NULL ? hyp : "", " ", -1);
-      for (int i = 0; parts[i] != NULL; i++)
-        {
-          g_autofree char *word = clean_word (parts[i]);
-          if (!is_filler (word))
-            g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", word);
-        }
+      g_string_free (text, TRUE);
+      r->text = hypothesis_words (ps_get_hyp (t->ps, &score));
+      return r;
     }
   r->text = g_string_free (text, FALSE);
   return r;
 }
+
+/* --- streams ----------------------------------------------------------------- */
+
+struct _AtTranscribeStream {
+  AtTranscriber *transcriber;   /* a reference, and its turn; NULL once ended */
+  gsize fed;                    /* samples */
+  gsize pending;                /* samples in pcm, not decoded yet */
+  gint16 pcm[CHUNK_SAMPLES];
+  char *hypothesis;
+  gboolean hypothesis_stale;    /* audio was decoded since it was read */
+  gint64 decode_us;
+};
+
+static void
+transcriber_take_turn (AtTranscriber *t)
+{
+  g_mutex_lock (&t->lock);
+  while (t->busy)
+    g_cond_wait (&t->idle, &t->lock);
+  t->busy = TRUE;
+  g_mutex_unlock (&t->lock);
+}
+
+static void
+transcriber_give_turn (AtTranscriber *t)
+{
+  g_mutex_lock (&t->lock);
+  t->busy = FALSE;
+  g_cond_signal (&t->idle);
+  g_mutex_unlock (&t->lock);
+}
+
+AtTranscribeStream *
+at_transcriber_stream_begin (AtTranscriber *t, GError **error)
+{
+  g_return_val_if_fail (t != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  transcriber_take_turn (t);
+  /* A new pocketsphinx stream per utterance: otherwise word frames count on
+   * from the previous one and its noise estimates colour this one.
+   * pocketsphinx adapts its cepstral means to each utterance; starting
+   * every one from the model's own makes a transcript depend on its audio
+   * only, not on what the transcriber heard before. */
+  if (t->cmn_init != NULL)
+    cmn_live_set (ps_get_feat (t->ps)->cmn_struct, t->cmn_init);
+  if (ps_start_stream (t->ps) < 0 || ps_start_utt (t->ps) < 0)
+    {
+      transcriber_give_turn (t);
+      g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
+                           "pocketsphinx could not start decoding");
+      return NULL;
+    }
+  AtTranscribeStream *s = g_new0 (AtTranscribeStream, 1);
+  s->transcriber = at_transcriber_ref (t);
+  s->hypothesis = g_strdup ("");
+  return s;
+}
+
+/* Gives the transcriber back, ending the utterance first when asked. */
+static void
+stream_close (AtTranscribeStream *s, gboolean end_utterance)
+{
+  AtTranscriber *t = g_steal_pointer (&s->transcriber);
+  if (t == NULL)
+    return;
+  if (end_utterance)
+    ps_end_utt (t->ps);
+  transcriber_give_turn (t);
+  at_transcriber_free (t);
+}
+
+static gboolean
+stream_check_open (AtTranscribeStream *s, GError **error)
+{
+  if (s->transcriber != NULL)
+    return TRUE;
+  g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
+                       "The stream has ended: it takes no more audio");
+  return FALSE;
+}
+
+/* A failure ends the stream. */
+static gboolean
+decode_pending (AtTranscribeStream *s, GError **error)
+{
+  if (s->pending == 0)
+    return TRUE;
+  gint64 began = g_get_monotonic_time ();
+  int status = ps_process_raw (s->transcriber->ps, s->pcm, s->pending, FALSE, FALSE);
+  s->decode_us += g_get_monotonic_time () - began;
+  s->pending = 0;
+  s->hypothesis_stale = TRUE;
+  if (status >= 0)
+    return TRUE;
+  stream_close (s, TRUE);
+  g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
+                       "pocketsphinx could not process the audio");
+  return FALSE;
+}
+
+gboolean
+at_transcribe_stream_feed (AtTranscribeStream *s, const float *samples, gsize n, GError **error)
+{
+  g_return_val_if_fail (s != NULL && (samples != NULL || n == 0), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (!stream_check_open (s, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = isfinite (samples[i]) ? CLAMP (samples[i], -1.0f, 1.0f) : 0.0f;
+      s->pcm[s->pending++] = (gint16) lrintf (v * 32767.0f);
+      s->fed++;
+      if (s->pending == CHUNK_SAMPLES && !decode_pending (s, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+at_transcribe_stream_get_hypothesis (AtTranscribeStream *s)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  if (s->hypothesis_stale && s->transcriber != NULL)
+    {
+      int32 score = 0;
+      g_free (s->hypothesis);
+      s->hypothesis = hypothesis_words (ps_get_hyp (s->transcriber->ps, &score));
+      s->hypothesis_stale = FALSE;
+    }
+  return s->hypothesis;
+}
+
+double
+at_transcribe_stream_get_seconds (AtTranscribeStream *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return (double) s->fed / AT_TRANSCRIBE_RATE;
+}
+
+AtTranscript *
+at_transcribe_stream_end (AtTranscribeStream *s, GError **error)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (!stream_check_open (s, error) || !decode_pending (s, error))
+    return NULL;
+  gint64 began = g_get_monotonic_time ();
+  if (ps_end_utt (s->transcriber->ps) < 0)
+    {
+      stream_close (s, FALSE);
+      g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
+                           "pocketsphinx could not finish decoding");
+      return NULL;
+    }
+  AtTranscript *r = collect (s->transcriber, at_transcribe_stream_get_seconds (s));
+  s->decode_us += g_get_monotonic_time () - began;
+  r->decode_seconds = s->decode_us / 1e6;
+  stream_close (s, FALSE);
+  g_free (s->hypothesis);
+  s->hypothesis = g_strdup (r->text);
+  s->hypothesis_stale = FALSE;
+  return r;
+}
+
+void
+at_transcribe_stream_free (AtTranscribeStream *s)
+{
+  if (s == NULL)
+    return;
+  stream_close (s, TRUE);
+  g_free (s->hypothesis);
+  g_free (s);
+}
+
+/* --- whole clips ------------------------------------------------------------- */
 
 AtTranscript *
 at_transcriber_run (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partial, gpointer user_data,
@@ -551,72 +773,44 @@ at_transcriber_run (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partia
       return NULL;
     }
   gint64 began = g_get_monotonic_time ();
-  g_autoptr (AtAudio) a16 = at_audio_new_from (audio->samples, audio->n, audio->rate);
-  if (a16->rate != AT_TRANSCRIBE_RATE && !at_audio_resample_full (a16, AT_TRANSCRIBE_RATE, AT_RESAMPLE_FAST, error))
-    return NULL;
+  g_autoptr (AtAudio) a16 = NULL;
+  const float *samples = audio->samples;
+  gsize total = audio->n;
+  if (audio->rate != AT_TRANSCRIBE_RATE)
+    {
+      a16 = at_audio_new_from (audio->samples, audio->n, audio->rate);
+      if (!at_audio_resample_full (a16, AT_TRANSCRIBE_RATE, AT_RESAMPLE_FAST, error))
+        return NULL;
+      samples = a16->samples;
+      total = a16->n;
+    }
   /* (Padding the input with 0.3 or 0.6 s of silence was tried: it cost key
    * words on espeak-ng speech, 7 of 13 instead of 11.) */
-  const gsize total = a16->n;
-  g_autofree gint16 *pcm = g_new0 (gint16, MAX (total, 1));
-  for (gsize i = 0; i < a16->n; i++)
-    {
-      float v = a16->samples[i];
-      v = isfinite (v) ? CLAMP (v, -1.0f, 1.0f) : 0.0f;
-      pcm[i] = (gint16) lrintf (v * 32767.0f);
-    }
-
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&t->lock);
-  /* A new stream per run: otherwise word frames count on from the previous
-   * run and its noise and cepstral-mean estimates colour this one. */
-  /* pocketsphinx adapts its cepstral means to each utterance; starting
-   * every run from the model's own makes a transcript depend on its audio
-   * only, not on what the transcriber heard before. */
-  if (t->cmn_init != NULL)
-    cmn_live_set (ps_get_feat (t->ps)->cmn_struct, t->cmn_init);
-  if (ps_start_stream (t->ps) < 0 || ps_start_utt (t->ps) < 0)
-    {
-      g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
-                           "pocketsphinx could not start decoding");
-      return NULL;
-    }
+  g_autoptr (AtTranscribeStream) stream = at_transcriber_stream_begin (t, error);
+  if (stream == NULL)
+    return NULL;
   g_autofree char *last_hyp = g_strdup ("");
   for (gsize off = 0; off < total; off += CHUNK_SAMPLES)
     {
       if (g_cancellable_is_cancelled (cancellable))
         {
-          ps_end_utt (t->ps);
           g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_CANCELLED, "Transcription cancelled");
           return NULL;
         }
-      gsize len = MIN ((gsize) CHUNK_SAMPLES, total - off);
-      if (ps_process_raw (t->ps, pcm + off, len, FALSE, FALSE) < 0)
+      if (!at_transcribe_stream_feed (stream, samples + off, MIN ((gsize) CHUNK_SAMPLES, total - off), error))
+        return NULL;
+      const char *hyp = partial != NULL ? at_transcribe_stream_get_hypothesis (stream) : "";
+      if (strcmp (hyp, last_hyp) != 0)
         {
-          ps_end_utt (t->ps);
-          g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
-                               "pocketsphinx could not process the audio");
-          return NULL;
-        }
-      if (partial != NULL)
-        {
-          int32 score = 0;
-          const char *hyp = ps_get_hyp (t->ps, &score);
-          if (hyp == NULL)
-            hyp = "";
-          if (strcmp (hyp, last_hyp) != 0)
-            {
-              g_free (last_hyp);
-              last_hyp = g_strdup (hyp);
-              partial (last_hyp, (double) (off + len) / AT_TRANSCRIBE_RATE, user_data);
-            }
+          g_free (last_hyp);
+          last_hyp = g_strdup (hyp);
+          partial (last_hyp, at_transcribe_stream_get_seconds (stream), user_data);
         }
     }
-  if (ps_end_utt (t->ps) < 0)
-    {
-      g_set_error_literal (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED,
-                           "pocketsphinx could not finish decoding");
-      return NULL;
-    }
-  AtTranscript *r = collect (t, at_audio_get_duration (audio));
+  AtTranscript *r = at_transcribe_stream_end (stream, error);
+  if (r == NULL)
+    return NULL;
+  r->audio_seconds = at_audio_get_duration (audio);
   r->decode_seconds = (g_get_monotonic_time () - began) / 1e6;
   return r;
 }
@@ -680,30 +874,91 @@ at_word_error_rate (const char *reference, const char *hypothesis)
   return (double) prev[m] / n;
 }
 
-/* Asynchronous runs: the work happens on a GTask worker thread, partial
- * hypotheses and the result come back to the caller's thread-default main
- * context. */
+/* --- partial hypotheses for another thread ----------------------------------- */
 
-typedef struct {
-  AtTranscriber *transcriber;
-  AtAudio *audio;
-  AtPartialFunc partial;
-  gpointer partial_data;
+struct _AtPartialSink {
+  AtPartialFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
   GMainContext *context;
-} RunData;
+  gint closed;        /* atomic */
+  char *last;         /* the decoding side's */
+};
 
-static void
-run_data_free (RunData *d)
+AtPartialSink *
+at_partial_sink_new (AtPartialFunc func, gpointer data, GDestroyNotify destroy)
 {
-  at_transcriber_free (d->transcriber);
-  at_audio_free (d->audio);
-  g_main_context_unref (d->context);
-  g_free (d);
+  AtPartialSink *sink = g_atomic_rc_box_new0 (AtPartialSink);
+  sink->func = func;
+  sink->data = data;
+  sink->destroy = destroy;
+  sink->context = g_main_context_ref_thread_default ();
+  sink->last = g_strdup ("");
+  return sink;
+}
+
+AtPartialSink *
+at_partial_sink_ref (AtPartialSink *sink)
+{
+  return g_atomic_rc_box_acquire (sink);
+}
+
+/* Runs func on context's thread. (g_main_context_invoke() would run it
+ * on a worker that happens to find the default context unowned.) */
+static void
+post (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify)
+{
+  GSource *source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "atelier-transcribe");
+  g_source_attach (source, context);
+  g_source_unref (source);
 }
 
 typedef struct {
-  AtPartialFunc func;
+  GDestroyNotify destroy;
   gpointer data;
+} DestroyCall;
+
+static gboolean
+run_destroy (gpointer data)
+{
+  DestroyCall *call = data;
+  call->destroy (call->data);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sink_clear (gpointer data)
+{
+  AtPartialSink *sink = data;
+  if (sink->destroy != NULL)
+    {
+      DestroyCall *call = g_new (DestroyCall, 1);
+      *call = (DestroyCall) { sink->destroy, sink->data };
+      post (sink->context, run_destroy, call, NULL);
+    }
+  g_main_context_unref (sink->context);
+  g_free (sink->last);
+}
+
+void
+at_partial_sink_unref (AtPartialSink *sink)
+{
+  if (sink != NULL)
+    g_atomic_rc_box_release_full (sink, sink_clear);
+}
+
+void
+at_partial_sink_close (AtPartialSink *sink)
+{
+  g_atomic_int_set (&sink->closed, TRUE);
+}
+
+typedef struct {
+  AtPartialSink *sink;   /* a reference */
   char *hypothesis;
   double seconds;
 } PartialCall;
@@ -712,7 +967,9 @@ static gboolean
 deliver_partial (gpointer data)
 {
   PartialCall *call = data;
-  call->func (call->hypothesis, call->seconds, call->data);
+  AtPartialSink *sink = call->sink;
+  if (sink->func != NULL && !g_atomic_int_get (&sink->closed))
+    sink->func (call->hypothesis, call->seconds, sink->data);
   return G_SOURCE_REMOVE;
 }
 
@@ -720,20 +977,41 @@ static void
 partial_call_free (gpointer data)
 {
   PartialCall *call = data;
+  at_partial_sink_unref (call->sink);
   g_free (call->hypothesis);
   g_free (call);
 }
 
-static void
-forward_partial (const char *hypothesis, double seconds_done, gpointer user_data)
+void
+at_partial_sink_forward (const char *hypothesis, double seconds_done, gpointer data)
 {
-  RunData *d = user_data;
+  AtPartialSink *sink = data;
+  if (sink->func == NULL || g_atomic_int_get (&sink->closed) || g_str_equal (hypothesis, sink->last))
+    return;
+  g_free (sink->last);
+  sink->last = g_strdup (hypothesis);
   PartialCall *call = g_new0 (PartialCall, 1);
-  call->func = d->partial;
-  call->data = d->partial_data;
+  call->sink = at_partial_sink_ref (sink);
   call->hypothesis = g_strdup (hypothesis);
   call->seconds = seconds_done;
-  g_main_context_invoke_full (d->context, G_PRIORITY_DEFAULT, deliver_partial, call, partial_call_free);
+  post (sink->context, deliver_partial, call, partial_call_free);
+}
+
+/* --- asynchronous runs --------------------------------------------------------- */
+
+typedef struct {
+  AtTranscriber *transcriber;
+  AtAudio *audio;
+  AtPartialSink *sink;
+} RunData;
+
+static void
+run_data_free (RunData *d)
+{
+  at_transcriber_free (d->transcriber);
+  at_audio_free (d->audio);
+  at_partial_sink_unref (d->sink);
+  g_free (d);
 }
 
 static void
@@ -741,8 +1019,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 {
   RunData *d = task_data;
   GError *error = NULL;
-  AtTranscript *r = at_transcriber_run (d->transcriber, d->audio, d->partial != NULL ? forward_partial : NULL, d,
-                                        cancellable, &error);
+  AtPartialFunc forward = d->sink->func != NULL ? at_partial_sink_forward : NULL;
+  AtTranscript *r = at_transcriber_run (d->transcriber, d->audio, forward, d->sink, cancellable, &error);
   if (r == NULL)
     g_task_return_error (task, error);
   else
@@ -751,7 +1029,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 
 void
 at_transcriber_run_async (AtTranscriber *t, const AtAudio *audio, AtPartialFunc partial, gpointer partial_data,
-                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+                          GDestroyNotify partial_destroy, GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
   g_return_if_fail (t != NULL && audio != NULL);
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
@@ -759,9 +1038,7 @@ at_transcriber_run_async (AtTranscriber *t, const AtAudio *audio, AtPartialFunc 
   RunData *d = g_new0 (RunData, 1);
   d->transcriber = at_transcriber_ref (t);
   d->audio = at_audio_new_from (audio->samples, audio->n, audio->rate);
-  d->partial = partial;
-  d->partial_data = partial_data;
-  d->context = g_main_context_ref_thread_default ();
+  d->sink = at_partial_sink_new (partial, partial_data, partial_destroy);
   g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
   /* its own error on cancellation, not GIO's */
   g_task_set_check_cancellable (task, FALSE);
@@ -776,32 +1053,11 @@ at_transcriber_run_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct {
-  char *model_dir;
-  GStrv vocabulary;
-  char *language_model;
-  AtLanguageModelKind lm_kind;
-  char *dictionary;
-} NewData;
-
-static void
-new_data_free (NewData *d)
-{
-  g_free (d->model_dir);
-  g_strfreev (d->vocabulary);
-  g_free (d->language_model);
-  g_free (d->dictionary);
-  g_free (d);
-}
-
 static void
 new_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  NewData *d = task_data;
-  AtTranscribeOptions o = { d->model_dir, (const char * const *) d->vocabulary, d->language_model, d->lm_kind,
-                            d->dictionary };
   GError *error = NULL;
-  AtTranscriber *t = at_transcriber_new (&o, &error);
+  AtTranscriber *t = at_transcriber_new (task_data, &error);
   if (t == NULL)
     g_task_return_error (task, error);
   else
@@ -814,16 +1070,7 @@ at_transcriber_new_async (const AtTranscribeOptions *options, GCancellable *canc
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, at_transcriber_new_async);
-  NewData *d = g_new0 (NewData, 1);
-  if (options != NULL)
-    {
-      d->model_dir = g_strdup (options->model_dir);
-      d->vocabulary = g_strdupv ((char **) options->vocabulary);
-      d->language_model = g_strdup (options->language_model);
-      d->lm_kind = options->lm_kind;
-      d->dictionary = g_strdup (options->dictionary);
-    }
-  g_task_set_task_data (task, d, (GDestroyNotify) new_data_free);
+  g_task_set_task_data (task, at_transcribe_options_copy (options), (GDestroyNotify) at_transcribe_options_free);
   g_task_run_in_thread (task, new_thread);
 }
 

@@ -3,11 +3,13 @@
  * An AtTranscriber holds a loaded pocketsphinx decoder (acoustic model,
  * language model or grammar, pronunciation dictionary: a fifth of a second
  * to load with the prompt model, about a second with the general one, so
- * keep one while the studio runs). at_transcriber_run() resamples
- * a copy of the audio to 16 kHz (at_audio_resample_full, FAST), feeds it in
- * quarter-second chunks, reports the hypothesis so far through the partial
- * callback whenever it changes (live captions) and returns the final text
- * with the time of every recognised word.
+ * keep one while the studio runs). Everything it decodes goes through an
+ * AtTranscribeStream: one utterance fed as its audio arrives (live
+ * captions), read back as the hypothesis so far, ended for the final text
+ * with the time of every recognised word. at_transcriber_run() is a stream
+ * over a whole clip: it resamples a copy to 16 kHz (at_audio_resample_full,
+ * FAST), feeds it in quarter-second chunks and reports the hypothesis
+ * through the partial callback whenever it changes.
  *
  * By default it decodes with Atelier's prompt language model
  * (resources/models/prompt.lm.bin and prompt.dict, made by
@@ -28,9 +30,12 @@
  * Missing model files are an error that names the file and the Debian
  * package, never a silent empty transcript.
  *
- * A transcriber runs one transcription at a time (it locks itself); use one
- * per thread for parallel work. The caller owns what it creates; the
- * _async functions run the same work on a GTask thread for the studio.
+ * Threads: a transcriber decodes one stream at a time. A stream holds it
+ * (a reference and its turn) from begin until ended or freed; a run or
+ * another stream on it meanwhile waits, on any thread. Use one transcriber
+ * per thread for parallel work. A stream is used by one thread at a time,
+ * not necessarily the one that began it. The caller owns what it creates;
+ * the _async functions run the same work on a GTask thread for the studio.
  */
 #pragma once
 
@@ -93,6 +98,10 @@ typedef struct {
 
 void at_transcript_free (AtTranscript *transcript);
 
+/* A deep copy of options (for a worker thread); NULL for NULL. */
+AtTranscribeOptions *at_transcribe_options_copy (const AtTranscribeOptions *options);
+void at_transcribe_options_free (AtTranscribeOptions *options);
+
 typedef struct _AtTranscriber AtTranscriber;
 
 AtTranscriber *at_transcriber_new (const AtTranscribeOptions *options, GError **error);
@@ -113,16 +122,40 @@ const char * const *at_transcriber_get_unknown_words (AtTranscriber *transcriber
  * which it changed. */
 typedef void (*AtPartialFunc) (const char *hypothesis, double seconds_done, gpointer user_data);
 
+typedef struct _AtTranscribeStream AtTranscribeStream;
+
+/* Waits for the transcriber's turn, then starts an utterance from the
+ * model's own cepstral means (a transcript depends on its audio only). */
+AtTranscribeStream *at_transcriber_stream_begin (AtTranscriber *transcriber, GError **error);
+/* Takes n more samples at AT_TRANSCRIBE_RATE (16 kHz), mono, in [-1, 1],
+ * in pieces of any size: they are decoded a quarter second at a time, so
+ * the pieces do not change the result. */
+gboolean at_transcribe_stream_feed (AtTranscribeStream *stream, const float *samples, gsize n, GError **error);
+/* The words recognised in the audio decoded so far, separated by single
+ * spaces; "" before any. Owned by the stream, valid until the next call on
+ * it. After the end: the final text. */
+const char *at_transcribe_stream_get_hypothesis (AtTranscribeStream *stream);
+/* Seconds of audio fed so far. */
+double at_transcribe_stream_get_seconds (AtTranscribeStream *stream);
+/* Decodes the rest and ends the utterance: the words with their times,
+ * decode_seconds the time spent decoding. The transcriber is free for the
+ * next stream (also after an error); the stream takes no more samples. */
+AtTranscript *at_transcribe_stream_end (AtTranscribeStream *stream, GError **error);
+/* At any point: an unended utterance is dropped and the transcriber given back. */
+void at_transcribe_stream_free (AtTranscribeStream *stream);
+
 AtTranscript *at_transcriber_run (AtTranscriber *transcriber, const AtAudio *audio, AtPartialFunc partial,
                                   gpointer user_data, GCancellable *cancellable, GError **error);
 
 /* The same on a worker thread (the studio's main thread never computes).
  * The audio is copied; partial and callback run on the caller's
- * thread-default main context. Cancelling ends the job within a chunk
- * with AT_TRANSCRIBE_ERROR_CANCELLED. */
+ * thread-default main context, and partial_destroy (partial_data) runs
+ * there too, once no partial call can come any more (usually after the
+ * callback). Cancelling ends the job within a chunk with
+ * AT_TRANSCRIBE_ERROR_CANCELLED. */
 void at_transcriber_run_async (AtTranscriber *transcriber, const AtAudio *audio, AtPartialFunc partial,
-                               gpointer partial_data, GCancellable *cancellable, GAsyncReadyCallback callback,
-                               gpointer user_data);
+                               gpointer partial_data, GDestroyNotify partial_destroy, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 AtTranscript *at_transcriber_run_finish (GAsyncResult *result, GError **error);
 /* Loading takes about a second: do that on a worker too. options are copied. */
 void at_transcriber_new_async (const AtTranscribeOptions *options, GCancellable *cancellable,
@@ -140,5 +173,7 @@ double at_word_error_rate (const char *reference, const char *hypothesis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscript, at_transcript_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscriber, at_transcriber_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscribeStream, at_transcribe_stream_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscribeOptions, at_transcribe_options_free)
 
 G_END_DECLS

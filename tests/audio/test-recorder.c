@@ -14,12 +14,14 @@
  * is not audio, the default microphone on a machine without one) give
  * AT_RECORDER_ERRORs that say what is wrong.
  *
- * Live captions: a transcribe stream fed in 0.1 s pieces and AtLiveCaptions
- * fed by the recorder both show partial hypotheses before the end (the
- * recorder's file has a 5 s tail, so that a recogniser slow to load on a
- * busy machine still catches up while it records), and the final words
- * hold "red" and "apple" (with a vocabulary, as tests/voice/test-transcribe.c
- * does for espeak-ng speech); freeing live captions early cancels them.
+ * Live captions: a transcriber's stream fed in 0.1 s pieces and
+ * AtLiveCaptions fed by the recorder both show partial hypotheses before
+ * the end (the recorder's file has a 5 s tail, so that a recogniser slow to
+ * load on a busy machine still catches up while it records), and the final
+ * words hold "red" and "apple", with the default prompt language model (as
+ * the studio captions) and with a vocabulary (as tests/voice/test-transcribe.c
+ * does for espeak-ng speech). Freeing live captions early cancels them and
+ * gives their transcriber back; a missing model is the end's error.
  */
 #include <math.h>
 #include <string.h>
@@ -28,7 +30,7 @@
 
 #include "audio/narration.h"
 #include "audio/recorder.h"
-#include "audio/transcribe-stream.h"
+#include "audio/live-captions.h"
 
 static char *tmp_dir;
 static char *speech_wav;           /* noise floor, speech, noise floor at 22050 Hz */
@@ -420,15 +422,17 @@ has_word (const char *text, const char *word)
   return g_strv_contains ((const char * const *) words, word);
 }
 
+/* A stream of a transcriber made with options, fed 0.1 s at a time. */
 static void
-test_stream_key_words (void)
+stream_key_words (const AtTranscribeOptions *o)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AtAudio) audio = at_audio_load (speech_wav, &error);
   g_assert_no_error (error);
   g_assert_true (at_audio_resample (audio, AT_TRANSCRIBE_RATE, &error));
-  AtTranscribeOptions o = { NULL, vocabulary };
-  g_autoptr (AtTranscribeStream) stream = at_transcribe_stream_new (&o, &error);
+  g_autoptr (AtTranscriber) transcriber = at_transcriber_new (o, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtTranscribeStream) stream = at_transcriber_stream_begin (transcriber, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (at_transcribe_stream_get_hypothesis (stream), ==, "");
   guint changes = 0;
@@ -449,26 +453,27 @@ test_stream_key_words (void)
     }
   g_assert_cmpfloat_with_epsilon (at_transcribe_stream_get_seconds (stream), at_audio_get_duration (audio), 1e-3);
   g_assert_cmpuint (changes, >, 0);
-  g_autofree char *final = at_transcribe_stream_end (stream, &error);
+  g_autoptr (AtTranscript) final = at_transcribe_stream_end (stream, &error);
   g_assert_no_error (error);
-  g_test_message ("final: “%s”", final);
-  g_assert_true (has_word (final, "red"));
-  g_assert_true (has_word (final, "apple"));
+  g_test_message ("%s model, final: “%s”", at_transcriber_get_language_model_name (transcriber), final->text);
+  g_assert_true (has_word (final->text, "red"));
+  g_assert_true (has_word (final->text, "apple"));
   /* an ended stream takes no more */
   g_assert_false (at_transcribe_stream_feed (stream, audio->samples, 10, &error));
   g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED);
 }
 
 static void
-test_stream_missing_model (void)
+test_stream_key_words (void)
 {
-  g_autofree char *empty = tmp_path ("no-model");
-  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
-  AtTranscribeOptions o = { empty, NULL };
-  g_autoptr (GError) error = NULL;
-  g_assert_null (at_transcribe_stream_new (&o, &error));
-  g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL);
-  g_assert_nonnull (strstr (error->message, "pocketsphinx-en-us"));
+  AtTranscribeOptions o = { NULL, vocabulary };
+  stream_key_words (&o);
+}
+
+static void
+test_stream_key_words_prompt (void)
+{
+  stream_key_words (NULL);
 }
 
 static void
@@ -495,16 +500,16 @@ captions_ended (GObject *source, GAsyncResult *result, gpointer user_data)
   f->done = TRUE;
 }
 
+/* Captions of a recording, made with options as the studio makes them. */
 static void
-test_live_captions (void)
+live_captions (const AtTranscribeOptions *o)
 {
   g_autofree char *source = file_source (long_speech_wav);
   g_autoptr (AtRecorder) recorder = at_recorder_new (source);
   Capture c;
   capture_init (&c, recorder);
   connect_capture (recorder, &c);
-  AtTranscribeOptions o = { NULL, vocabulary };
-  c.captions = at_live_captions_new (&o, on_partial, &c);
+  c.captions = at_live_captions_new (o, on_partial, &c);
   g_autoptr (GError) error = NULL;
   g_assert_true (at_recorder_start (recorder, &error));
   g_assert_no_error (error);
@@ -524,12 +529,29 @@ test_live_captions (void)
 }
 
 static void
+test_live_captions (void)
+{
+  AtTranscribeOptions o = { NULL, vocabulary };
+  live_captions (&o);
+}
+
+/* The studio's captions: the default, the prompt language model. */
+static void
+test_live_captions_prompt (void)
+{
+  live_captions (NULL);
+}
+
+static void
 test_live_captions_freed_early (void)
 {
   Capture c;
   capture_init (&c, NULL);
   AtTranscribeOptions o = { NULL, vocabulary };
-  AtLiveCaptions *captions = at_live_captions_new (&o, on_partial, &c);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTranscriber) transcriber = at_transcriber_new (&o, &error);
+  g_assert_no_error (error);
+  AtLiveCaptions *captions = at_live_captions_new_for (transcriber, on_partial, &c);
   g_autoptr (AtAudio) audio = at_audio_load (speech_wav, NULL);
   g_assert_nonnull (audio);
   at_live_captions_feed (captions, audio->samples, audio->n);
@@ -542,6 +564,32 @@ test_live_captions_freed_early (void)
   g_clear_error (&f.error);
   spin (0.3);
   g_assert_cmpuint (c.partials, ==, 0);
+  capture_clear (&c);
+  /* and the transcriber is free again */
+  g_autoptr (AtTranscript) t = at_transcriber_run (transcriber, audio, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_word (t->text, "apple"));
+}
+
+static void
+test_live_captions_missing_model (void)
+{
+  g_autofree char *empty = tmp_path ("no-model");
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  AtTranscribeOptions o = { empty, NULL };
+  Capture c;
+  capture_init (&c, NULL);
+  AtLiveCaptions *captions = at_live_captions_new (&o, on_partial, &c);
+  float quiet[1600] = { 0 };
+  at_live_captions_feed (captions, quiet, G_N_ELEMENTS (quiet));
+  Final f = { 0 };
+  at_live_captions_end_async (captions, captions_ended, &f);
+  g_assert_true (wait_for (&f.done, 30));
+  g_assert_null (f.text);
+  g_assert_error (f.error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL);
+  g_assert_nonnull (strstr (f.error->message, "pocketsphinx-en-us"));
+  g_clear_error (&f.error);
+  at_live_captions_free (captions);
   capture_clear (&c);
 }
 
@@ -559,9 +607,11 @@ main (int argc, char **argv)
   g_test_add_func ("/recorder/broken-sources", test_broken_sources);
   g_test_add_func ("/recorder/input-device", test_input_device);
   g_test_add_func ("/transcribe-stream/key-words", test_stream_key_words);
-  g_test_add_func ("/transcribe-stream/missing-model", test_stream_missing_model);
+  g_test_add_func ("/transcribe-stream/key-words-prompt", test_stream_key_words_prompt);
   g_test_add_func ("/recorder/live-captions", test_live_captions);
+  g_test_add_func ("/recorder/live-captions-prompt", test_live_captions_prompt);
   g_test_add_func ("/recorder/live-captions-freed-early", test_live_captions_freed_early);
+  g_test_add_func ("/recorder/live-captions-missing-model", test_live_captions_missing_model);
   int status = g_test_run ();
 
   g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);

@@ -22,11 +22,11 @@ wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -
 [ -n "$wid" ] || { echo "Bail out! no studio window"; cat "$work/log"; exit 1; }
 sleep 3   # the engine loads on a worker; the window is usable meanwhile
 
-# the default 1280×800 layout: canvas page centred near (240, 450),
-# preview area right of it
+# the default 1280×800 layout: canvas page centred near (234, 450), the
+# preview column right of it (x 465 to 914), its image centred near (690, 450)
 eval "$(xdotool getwindowgeometry --shell "$wid")"
-cx=$((X + 240)); cy=$((Y + 450))
-preview="340x420+$((X + 560))+$((Y + 200))"
+cx=$((X + 234)); cy=$((Y + 450))
+preview="340x420+$((X + 520))+$((Y + 240))"
 import -window root -crop "$preview" "$work/before.png"
 
 xdotool mousemove "$((cx - 100))" "$((cy - 60))" mousedown 1

@@ -6,7 +6,10 @@
  * microphone's place: a WAV spoken by espeak-ng (record → live captions
  * while it plays → the clip becomes the voice prompt → the voice panel
  * transcribes it), an endless test tone (a user stop, the level meter and
- * the time), and an element that does not exist (a toast, no recording).
+ * the time), the same tone cut at the longest recording the settings
+ * allow, and an element that does not exist (a toast, no recording). While
+ * it records the card says "Recording…" and the waveform grows from the
+ * recorder's samples.
  *
  * The windows have no application, so no model loads: recording needs none.
  */
@@ -17,6 +20,7 @@
 
 #include "audio/narration.h"
 #include "audio/recorder.h"
+#include "ui/settings.h"
 #include "ui/window-private.h"
 #include "ui-test-util.h"
 
@@ -31,17 +35,7 @@ open_window (const char *source)
     g_setenv ("ATELIER_RECORD_SOURCE", source, TRUE);
   else
     g_unsetenv ("ATELIER_RECORD_SOURCE");
-  AtWindow *window = at_window_new (NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait_until (ui_test_is_mapped, window, 20));
-  return window;
-}
-
-static void
-close_window (AtWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_flush ();
+  return ui_test_open_window (NULL);
 }
 
 static GtkWidget *
@@ -96,7 +90,7 @@ test_no_microphone (void)
   at_window_load_voice (window, file);
   g_assert_true (ui_test_wait_until (voice_loaded, window, 20));
   g_assert_nonnull (strstr (at_window_get_voice_label (window), "tone.wav"));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static gboolean
@@ -117,6 +111,24 @@ static gboolean
 transcribed (gpointer window)
 {
   return !at_voice_panel_is_transcribing (at_window_get_voice_panel (window));
+}
+
+static gboolean
+waveform_has_samples (gpointer window)
+{
+  return at_waveform_get_n_samples (((AtWindow *) window)->waveform) > 0;
+}
+
+typedef struct {
+  AtWindow *window;
+  gsize before;
+} Growth;
+
+static gboolean
+waveform_grew (gpointer data)
+{
+  Growth *g = data;
+  return at_waveform_get_n_samples (g->window->waveform) > g->before;
 }
 
 static void
@@ -149,6 +161,13 @@ test_record_spoken_file (void)
   g_assert_true (gtk_revealer_get_reveal_child (window->record_revealer));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (record_button (window)), ==, "Stop Recording (Ctrl+R)");
   g_assert_cmpstr (at_window_get_caption (window), ==, "Listening…");
+  /* the card says what is going on, and the waveform grows as samples arrive */
+  g_assert_cmpstr (at_window_get_voice_label (window), ==, "Recording…");
+  g_assert_true (at_waveform_is_live (window->waveform));
+  g_assert_true (ui_test_wait_until (waveform_has_samples, window, 10));
+  gsize early = at_waveform_get_n_samples (window->waveform);
+  g_assert_true (ui_test_wait_until (waveform_grew, &(Growth) { window, early }, 10));
+  g_test_message ("waveform: %zu samples, then %zu", early, at_waveform_get_n_samples (window->waveform));
 
   /* words show while the file still plays */
   g_assert_true (ui_test_wait_until (has_caption, window, 30));
@@ -158,7 +177,10 @@ test_record_spoken_file (void)
   /* the source ends: the recording is the voice prompt */
   g_assert_true (ui_test_wait_until (not_recording, window, 30));
   g_assert_false (gtk_revealer_get_reveal_child (window->record_revealer));
-  g_assert_nonnull (strstr (at_window_get_voice_label (window), "Recording"));
+  g_assert_true (g_str_has_prefix (at_window_get_voice_label (window), "Recording · "));
+  /* the whole clip now, drawn to fit */
+  g_assert_false (at_waveform_is_live (window->waveform));
+  g_assert_cmpuint (at_waveform_get_n_samples (window->waveform), ==, window->voice->n);
   g_assert_null (at_window_get_last_toast (window));
   g_autoptr (AtRequest) r = at_window_build_request (window);
   g_assert_cmpint (r->voice_rate, ==, AT_RECORDER_RATE);
@@ -173,7 +195,7 @@ test_record_spoken_file (void)
   g_test_message ("transcript: “%s”; %s", transcript, at_voice_panel_get_status (panel));
   g_assert_true (g_str_has_prefix (at_voice_panel_get_status (panel), "Transcribed") ||
                  g_str_has_prefix (at_voice_panel_get_status (panel), "No words"));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
@@ -197,7 +219,31 @@ test_stop_by_user (void)
   g_test_message ("recorded %.2f s", seconds);
   g_assert_cmpfloat (seconds, >, 0.3);
   g_assert_cmpfloat (seconds, <, 5);
-  close_window (window);
+  ui_test_close_window (window);
+}
+
+static gboolean
+has_toast (gpointer window)
+{
+  return at_window_get_last_toast (window) != NULL;
+}
+
+/* The longest recording is the GSettings key Preferences offers. */
+static void
+test_max_length (void)
+{
+  g_autoptr (GSettings) settings = at_settings_new ();
+  g_settings_set_int (settings, "record-max-seconds", 5);
+  AtWindow *window = open_window ("audiotestsrc volume=0.3");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_cmpstr (gtk_label_get_text (window->record_time_label), ==, "0:00 / 0:05");
+  g_assert_true (ui_test_wait_until (not_recording, window, 20));
+  g_assert_true (ui_test_wait_until (has_toast, window, 5));
+  g_assert_cmpstr (at_window_get_last_toast (window), ==, "Recording stopped at its maximum length, 0:05");
+  g_assert_nonnull (window->voice);
+  g_assert_cmpfloat_with_epsilon (at_audio_get_duration (window->voice), 5.0, 0.05);
+  g_settings_reset (settings, "record-max-seconds");
+  ui_test_close_window (window);
 }
 
 static void
@@ -215,18 +261,18 @@ test_broken_source (void)
   g_assert_nonnull (strstr (toast, "audio file"));
   g_assert_false (gtk_revealer_get_reveal_child (window->record_revealer));
   g_assert_null (window->voice);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  ui_test_init (&argc, &argv);
   tmp_dir = g_dir_make_tmp ("atelier-record-XXXXXX", NULL);
   g_test_add_func ("/ui/record/no-microphone", test_no_microphone);
   g_test_add_func ("/ui/record/spoken-file", test_record_spoken_file);
   g_test_add_func ("/ui/record/stop-by-user", test_stop_by_user);
+  g_test_add_func ("/ui/record/max-length", test_max_length);
   g_test_add_func ("/ui/record/broken-source", test_broken_source);
   int status = g_test_run ();
   const char *names[] = { "tone.wav", "spoken.wav" };

@@ -2,7 +2,9 @@
  * a clip espeak-ng speaks in the test is transcribed on a worker into the
  * transcript field, which joins the request's prompt as the join choice
  * says; Speak narrates the prompt exactly as at_narrate() does and shows
- * the first subtitle line; export writes audio, SRT and VTT that load back.
+ * the first subtitle line; export writes audio, SRT and VTT that load back,
+ * with the sample format asked for where the container holds it (read back
+ * with libsndfile) and a status line naming the files written.
  * Voice cues: a loud, wide glide is measured on a worker and shown; with the
  * switch on the request's guidance rises by the full step the line names,
  * with it off the controls' values go out unchanged. The panel's settings
@@ -11,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sndfile.h>
 #include <string.h>
 
 #include "audio/audio-file.h"
@@ -25,22 +28,6 @@
 #define SPOKEN "a red apple on a wooden table"
 
 static AtApplication *app;
-
-static AtWindow *
-open_window (void)
-{
-  AtWindow *window = at_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait_until (ui_test_is_mapped, window, 20));
-  return window;
-}
-
-static void
-close_window (AtWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_flush ();
-}
 
 static char *
 speak_to_file (const char *dir, const char *name)
@@ -93,7 +80,7 @@ request_prompt (AtWindow *window)
 static void
 test_transcript_joins_prompt (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
   g_autofree char *dir = g_dir_make_tmp ("atelier-vp-XXXXXX", NULL);
   g_autofree char *first = speak_to_file (dir, "first.wav");
@@ -137,7 +124,7 @@ test_transcript_joins_prompt (void)
   g_unlink (first);
   g_unlink (path);
   g_rmdir (dir);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static gboolean
@@ -161,7 +148,7 @@ got_result (GObject *source, GAsyncResult *result, gpointer data)
 static void
 test_narration (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
   at_window_set_prompt (window, SPOKEN);
   at_voice_panel_speak (panel);
@@ -195,7 +182,7 @@ test_narration (void)
   g_autofree char *vtt = g_build_filename (dir, "narration.vtt", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (wav);
   GAsyncResult *result = NULL;
-  at_voice_panel_export_async (panel, file, NULL, got_result, &result);
+  at_voice_panel_export_async (panel, file, AT_AUDIO_ENCODING_DEFAULT, NULL, got_result, &result);
   g_assert_true (ui_test_wait_until (export_done, &result, 60));
   g_assert_true (at_voice_panel_export_finish (panel, result, &error));
   g_assert_no_error (error);
@@ -216,7 +203,104 @@ test_narration (void)
   g_unlink (srt);
   g_unlink (vtt);
   g_rmdir (dir);
-  close_window (window);
+  ui_test_close_window (window);
+}
+
+/* --- export sample formats ------------------------------------------------- */
+
+static gboolean
+export_over (gpointer panel)
+{
+  return !at_voice_panel_is_exporting (panel);
+}
+
+/* libsndfile's container and sample format of path. */
+static void
+read_format (const char *path, int *major, int *sub)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *sf = sf_open (path, SFM_READ, &info);
+  g_assert_nonnull (sf);
+  sf_close (sf);
+  *major = info.format & SF_FORMAT_TYPEMASK;
+  *sub = info.format & SF_FORMAT_SUBMASK;
+}
+
+/* As the export dialog does it: each sample format asked for, written as
+ * the container allows, and the status line names the files written. */
+static void
+test_export_encodings (void)
+{
+  static const struct {
+    const char *name;
+    AtAudioEncoding asked;
+    int major, sub;
+    const char *said;   /* in the status line */
+  } cases[] = {
+    { "n16.wav", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_WAV, SF_FORMAT_PCM_16, "n16.wav (16-bit)" },
+    { "n24.wav", AT_AUDIO_ENCODING_PCM_24, SF_FORMAT_WAV, SF_FORMAT_PCM_24, "n24.wav (24-bit)" },
+    { "nf.wav", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_WAV, SF_FORMAT_FLOAT, "nf.wav (32-bit float)" },
+    { "n16.flac", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_FLAC, SF_FORMAT_PCM_16, "n16.flac (16-bit)" },
+    { "n24.flac", AT_AUDIO_ENCODING_PCM_24, SF_FORMAT_FLAC, SF_FORMAT_PCM_24, "n24.flac (24-bit)" },
+    /* FLAC has no float: the closest lossless format, and the line says so */
+    { "nf.flac", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_FLAC, SF_FORMAT_PCM_24,
+      "nf.flac (24-bit: FLAC has no float samples)" },
+    /* Ogg is Vorbis whatever was asked; only a choice that cannot apply is explained */
+    { "n16.ogg", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_OGG, SF_FORMAT_VORBIS, "n16.ogg (Ogg Vorbis)," },
+    { "nf.ogg", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_OGG, SF_FORMAT_VORBIS,
+      "nf.ogg (Ogg Vorbis: compressed, so the sample format chosen does not apply)" },
+  };
+  AtWindow *window = ui_test_open_window (app);
+  AtVoicePanel *panel = at_window_get_voice_panel (window);
+  at_window_set_prompt (window, SPOKEN);
+  at_voice_panel_speak (panel);
+  g_assert_true (ui_test_wait_until (spoken, panel, 60));
+  const AtAudio *narration = at_voice_panel_get_narration (panel);
+  g_assert_nonnull (narration);
+  g_autofree char *dir = g_dir_make_tmp ("atelier-vp-XXXXXX", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      at_voice_panel_export (panel, file, cases[i].asked);
+      g_assert_true (at_voice_panel_is_exporting (panel));
+      g_assert_true (ui_test_wait_until (export_over, panel, 60));
+      const char *status = at_voice_panel_get_narration_status (panel);
+      g_test_message ("%s", status);
+      g_assert_true (g_str_has_prefix (status, "Exported "));
+      g_assert_nonnull (strstr (status, cases[i].said));
+      g_autofree char *stem = g_strndup (cases[i].name, strcspn (cases[i].name, "."));
+      g_autofree char *subtitles = g_strdup_printf ("%s.srt and %s.vtt to %s", stem, stem, dir);
+      g_assert_nonnull (strstr (status, subtitles));
+      int major, sub;
+      read_format (path, &major, &sub);
+      g_assert_cmphex (major, ==, cases[i].major);
+      g_assert_cmphex (sub, ==, cases[i].sub);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtAudio) back = at_audio_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (back->rate, ==, narration->rate);
+      g_assert_cmpfloat (fabs (at_audio_get_duration (back) - at_audio_get_duration (narration)), <, 0.01);
+      const char *exts[] = { "srt", "vtt" };
+      for (guint e = 0; e < G_N_ELEMENTS (exts); e++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s.%s", stem, exts[e]);
+          g_autofree char *sub_path = g_build_filename (dir, name, NULL);
+          g_assert_true (g_file_test (sub_path, G_FILE_TEST_IS_REGULAR));
+          g_unlink (sub_path);
+        }
+      g_unlink (path);
+    }
+  /* a name without a container says what to do */
+  g_autofree char *bare = g_build_filename (dir, "narration", NULL);
+  g_autoptr (GFile) bare_file = g_file_new_for_path (bare);
+  at_voice_panel_export (panel, bare_file, AT_AUDIO_ENCODING_PCM_16);
+  g_assert_true (ui_test_wait_until (export_over, panel, 60));
+  g_test_message ("%s", at_voice_panel_get_narration_status (panel));
+  g_assert_true (g_str_has_prefix (at_voice_panel_get_narration_status (panel), "Could not export the narration: "));
+  g_assert_nonnull (strstr (at_voice_panel_get_narration_status (panel), ".wav"));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  ui_test_close_window (window);
 }
 
 /* --- voice cues ------------------------------------------------------------ */
@@ -249,7 +333,7 @@ assert_request (AtWindow *window, float guidance, int steps)
 static void
 test_cues (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
   g_assert_true (at_voice_panel_get_use_cues (panel));   /* the schema's default */
   g_assert_cmpstr (at_voice_panel_get_cues_effect (panel), ==, "Nothing to adjust until a voice clip is measured");
@@ -292,7 +376,7 @@ test_cues (void)
   _at_window_set_voice (window, NULL, NULL);
   g_assert_null (at_voice_panel_get_cues (panel));
   assert_request (window, 5.0f, 12);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* --- projects -------------------------------------------------------------- */
@@ -318,7 +402,7 @@ static const char old_project[] =
 static void
 test_project_settings (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
   at_window_set_prompt (window, "a still life");
   _at_window_set_voice (window, loud_glide (), "glide.wav");
@@ -351,9 +435,9 @@ test_project_settings (void)
   g_assert_no_error (error);
   g_assert_cmpstr (saved->params->prompt, ==, "a still life");
   assert_settings_equal (&saved->voice_settings, &chosen);
-  close_window (window);
+  ui_test_close_window (window);
 
-  AtWindow *second = open_window ();
+  AtWindow *second = ui_test_open_window (app);
   AtVoicePanel *panel2 = at_window_get_voice_panel (second);
   g_assert_true (at_window_open_file (second, file, &error));
   g_assert_no_error (error);
@@ -384,19 +468,17 @@ test_project_settings (void)
 
   g_unlink (path);
   g_rmdir (dir);
-  close_window (second);
+  ui_test_close_window (second);
 }
 
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = at_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  ui_test_init (&argc, &argv);
+  app = ui_test_application_new ();
   g_test_add_func ("/ui/voice-panel/transcript", test_transcript_joins_prompt);
   g_test_add_func ("/ui/voice-panel/narration", test_narration);
+  g_test_add_func ("/ui/voice-panel/export-encodings", test_export_encodings);
   g_test_add_func ("/ui/voice-panel/cues", test_cues);
   g_test_add_func ("/ui/voice-panel/project", test_project_settings);
   int status = g_test_run ();

@@ -11,48 +11,17 @@
 
 #include "audio/audio-file.h"
 #include "ui/application.h"
+#include "ui/preferences-window.h"
 #include "ui/settings.h"
 #include "ui/window-private.h"
 #include "ui-test-util.h"
 
 static AtApplication *app;
 
-static AtWindow *
-open_window (void)
-{
-  AtWindow *window = at_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait_until (ui_test_is_mapped, window, 20));
-  return window;
-}
-
-static gboolean
-engine_settled (gpointer window)
-{
-  return at_window_engine_settled (window, NULL);
-}
-
-static void
-wait_for_engine (AtWindow *window)
-{
-  g_assert_true (ui_test_wait_until (engine_settled, window, 60));
-  const GError *error = NULL;
-  at_window_engine_settled (window, &error);
-  g_assert_no_error ((GError *) error);
-}
-
-static void
-close_window (AtWindow *window)
-{
-  /* tests do not answer the unsaved-changes prompt */
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_flush ();
-}
-
 static void
 test_window_opens (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Atelier");
   int width = 0, height = 0;
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -66,13 +35,13 @@ test_window_opens (void)
   g_assert_cmpint (min_h, <=, 640);
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
 test_empty_toast (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   g_assert_null (at_window_get_last_toast (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
   const char *toast = at_window_get_last_toast (window);
@@ -80,14 +49,14 @@ test_empty_toast (void)
   g_assert_nonnull (strstr (toast, "sketch"));
   g_assert_nonnull (strstr (toast, "prompt"));
   g_assert_false (at_window_is_generating (window));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
 test_request_from_controls (void)
 {
-  AtWindow *window = open_window ();
-  wait_for_engine (window);
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
   at_window_set_prompt (window, "  a lighthouse  ");
   at_window_set_negative (window, "fog");
   at_window_set_params (window, 5, 4242, 2);
@@ -108,7 +77,7 @@ test_request_from_controls (void)
   g_assert_cmpuint (r->sketch->pixels[(r->size / 2) * r->size + r->size / 2], <, 128);
   g_assert_cmpuint (r->sketch->pixels[2 * r->size + 2], ==, 255);
   g_assert_true (at_window_get_dirty (window));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 typedef struct {
@@ -133,8 +102,8 @@ generation_finished (gpointer data)
 static void
 test_generate_and_export (void)
 {
-  AtWindow *window = open_window ();
-  wait_for_engine (window);
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
   at_window_set_prompt (window, "a red circle");
   at_window_set_params (window, 2, 7, 2);
   AtPreview *preview = at_window_get_preview (window);
@@ -194,7 +163,7 @@ test_generate_and_export (void)
   g_assert_true (at_window_save_to (window, project, &error));
   g_assert_no_error (error);
   g_assert_false (at_window_get_dirty (window));
-  AtWindow *other = open_window ();
+  AtWindow *other = ui_test_open_window (app);
   g_assert_true (at_window_open_file (other, project, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (at_window_get_history_length (other), ==, 2);
@@ -230,7 +199,7 @@ test_generate_and_export (void)
         }
     }
   g_assert_true (asked);
-  close_window (other);
+  ui_test_close_window (other);
   /* the project is among the recent ones */
   g_autoptr (GSettings) settings = at_settings_new ();
   g_assert_nonnull (settings);
@@ -238,7 +207,7 @@ test_generate_and_export (void)
   g_assert_true (g_strv_contains ((const char *const *) recent, project_path));
   g_unlink (project_path);
   g_rmdir (dir);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 typedef struct {
@@ -269,8 +238,8 @@ not_generating (gpointer window)
 static void
 test_cancel_within_a_step (void)
 {
-  AtWindow *window = open_window ();
-  wait_for_engine (window);
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
   at_window_set_prompt (window, "a long walk");
   at_window_set_params (window, 40, 3, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
@@ -287,7 +256,7 @@ test_cancel_within_a_step (void)
   /* within the step in flight, with room for a busy shared machine */
   g_assert_cmpfloat (took, <, 3 * step_s + 2.0);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 0);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static gboolean
@@ -298,49 +267,23 @@ device_listed (gpointer prefs)
   return g_list_model_get_n_items (model) >= 2;
 }
 
-static GListModel *
-find_device_model (GtkWidget *widget)
-{
-  if (ADW_IS_COMBO_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Device") == 0)
-    return adw_combo_row_get_model (ADW_COMBO_ROW (widget));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GListModel *model = find_device_model (child);
-      if (model != NULL)
-        return model;
-    }
-  return NULL;
-}
-
 static void
 test_preferences (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   /* closed before the device list arrives: no harm done */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  GtkWindow *prefs = NULL;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_PREFERENCES_WINDOW (top))
-        prefs = top;
-    }
+  GtkWindow *prefs = ui_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
   gtk_window_destroy (prefs);
   ui_test_flush ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  prefs = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_PREFERENCES_WINDOW (top))
-        prefs = top;
-    }
+  prefs = ui_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (prefs);
-  GListModel *devices = find_device_model (GTK_WIDGET (prefs));
-  g_assert_nonnull (devices);
+  GtkWidget *device_row = ui_test_find_widget (GTK_WIDGET (prefs), ui_test_row_titled, "Device");
+  g_assert_true (ADW_IS_COMBO_ROW (device_row));
+  GListModel *devices = adw_combo_row_get_model (ADW_COMBO_ROW (device_row));
   g_object_set_data (G_OBJECT (prefs), "model", devices);
   g_assert_true (ui_test_wait_until (device_listed, prefs, 30));
   gtk_window_destroy (prefs);
@@ -349,23 +292,71 @@ test_preferences (void)
   g_autoptr (GSettings) settings = at_settings_new ();
   g_settings_set_int (settings, "default-steps", 5);
   g_settings_set_string (settings, "default-sampler", "heun");
-  AtWindow *second = open_window ();
+  AtWindow *second = ui_test_open_window (app);
   g_autoptr (AtRequest) r = at_window_build_request (second);
   g_assert_cmpint (r->steps, ==, 5);
   g_assert_cmpint (r->sampler, ==, AT_SAMPLER_HEUN);
   g_settings_reset (settings, "default-steps");
   g_settings_reset (settings, "default-sampler");
   /* a new compute device reloads the shared engine for every window */
-  wait_for_engine (second);
+  ui_test_wait_for_engine (second);
   g_settings_set_string (settings, "device", "0");
   g_assert_false (at_window_engine_settled (second, NULL));
   g_assert_false (at_window_engine_settled (window, NULL));
-  wait_for_engine (second);
-  wait_for_engine (window);
+  ui_test_wait_for_engine (second);
+  ui_test_wait_for_engine (window);
   g_settings_reset (settings, "device");
-  wait_for_engine (window);
-  close_window (second);
-  close_window (window);
+  ui_test_wait_for_engine (window);
+  ui_test_close_window (second);
+  ui_test_close_window (window);
+}
+
+/* The control a preferences row titled title operates. */
+static GtkWidget *
+row_control (GtkWindow *prefs, const char *title)
+{
+  GtkWidget *row = ui_test_find_widget (GTK_WIDGET (prefs), ui_test_row_titled, title);
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_nonnull (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));   /* the explanation */
+  return adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+}
+
+/* The voice keys are offered in Preferences, both ways bound. */
+static void
+test_preferences_voice (void)
+{
+  g_autoptr (GSettings) settings = at_settings_new ();
+  GtkWindow *prefs = GTK_WINDOW (at_preferences_window_new (NULL));
+  gtk_window_present (prefs);
+  g_assert_true (ui_test_wait_until (ui_test_is_mapped, prefs, 20));
+  GtkSwitch *cues = GTK_SWITCH (row_control (prefs, "Voice Cues in New Projects"));
+  GtkSpinButton *longest = GTK_SPIN_BUTTON (row_control (prefs, "Longest Recording"));
+
+  g_assert_true (gtk_switch_get_active (cues));   /* the schema's default */
+  gtk_switch_set_active (cues, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "voice-cues"));
+  /* a new project starts with them off, as chosen */
+  AtWindow *window = ui_test_open_window (app);
+  g_assert_false (at_voice_panel_get_use_cues (at_window_get_voice_panel (window)));
+  ui_test_close_window (window);
+  g_settings_set_boolean (settings, "voice-cues", TRUE);
+  g_assert_true (gtk_switch_get_active (cues));
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (longest), ==, 60);
+  gtk_spin_button_set_value (longest, 120);
+  g_assert_cmpint (g_settings_get_int (settings, "record-max-seconds"), ==, 120);
+  /* the key's range is the spin button's */
+  gtk_spin_button_set_value (longest, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "record-max-seconds"), ==, 600);
+  gtk_spin_button_set_value (longest, 1);
+  g_assert_cmpint (g_settings_get_int (settings, "record-max-seconds"), ==, 5);
+  g_settings_set_int (settings, "record-max-seconds", 30);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (longest), ==, 30);
+
+  g_settings_reset (settings, "voice-cues");
+  g_settings_reset (settings, "record-max-seconds");
+  gtk_window_destroy (prefs);
+  ui_test_flush ();
 }
 
 static gboolean
@@ -383,7 +374,7 @@ has_toast (gpointer window)
 static void
 test_voice_prompt (void)
 {
-  AtWindow *window = open_window ();
+  AtWindow *window = ui_test_open_window (app);
   g_autofree char *dir = g_dir_make_tmp ("atelier-voice-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "hello.wav", NULL);
   g_autoptr (AtAudio) audio = at_audio_new (24000, 16000);
@@ -409,7 +400,7 @@ test_voice_prompt (void)
   g_unlink (bad);
   g_unlink (path);
   g_rmdir (dir);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static gboolean
@@ -432,8 +423,8 @@ stroke (AtWindow *window, double y)
 static void
 test_live_mode (void)
 {
-  AtWindow *window = open_window ();
-  wait_for_engine (window);
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
   at_window_set_params (window, 2, 11, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-live", NULL));
   stroke (window, 0.3);
@@ -449,22 +440,20 @@ test_live_mode (void)
   g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
   g_autoptr (AtRequest) r = at_window_build_request (window);
   g_assert_nonnull (at_preview_get_image (at_window_get_preview (window)));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = at_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  ui_test_init (&argc, &argv);
+  app = ui_test_application_new ();
   g_test_add_func ("/ui/window/opens", test_window_opens);
   g_test_add_func ("/ui/window/empty-toast", test_empty_toast);
   g_test_add_func ("/ui/window/request", test_request_from_controls);
   g_test_add_func ("/ui/window/voice-prompt", test_voice_prompt);
   g_test_add_func ("/ui/window/preferences", test_preferences);
+  g_test_add_func ("/ui/window/preferences-voice", test_preferences_voice);
   g_test_add_func ("/ui/window/generate-export-save", test_generate_and_export);
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);

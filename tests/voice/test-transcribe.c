@@ -24,7 +24,15 @@
  * A language model file (a unigram ARPA of the vocabulary, written here)
  * replaces the general one.
  *
- * Also: partial hypotheses grow while decoding, and a transcript depends on
+ * Streams: a clip fed in irregular pieces (1 sample, 333, 4000, ...) gives
+ * the same words and word times as at_transcriber_run on the whole clip,
+ * with a hypothesis that grows and is heard before the end; a stream
+ * begun on another thread waits for the open one instead of sharing its
+ * decoder; a stream freed mid-utterance leaves the transcriber as good as
+ * new.
+ *
+ * Also: partial hypotheses grow while decoding (and their data's destroy
+ * notify runs on the main loop after the last), and a transcript depends on
  * its audio only (not on earlier runs of the same transcriber); empty
  * audio, silence, corrupt and empty files, missing or damaged model files,
  * an unusable vocabulary and cancellation all end in a clear error or an
@@ -589,11 +597,198 @@ test_language_model (void)
   g_assert_nonnull (strstr (error->message, missing));
 }
 
+static void
+assert_same_transcript (const AtTranscript *a, const AtTranscript *b)
+{
+  g_assert_cmpstr (a->text, ==, b->text);
+  g_assert_cmpuint (a->words->len, ==, b->words->len);
+  for (guint i = 0; i < a->words->len; i++)
+    {
+      const AtCue *ca = a->words->pdata[i], *cb = b->words->pdata[i];
+      g_assert_cmpstr (ca->text, ==, cb->text);
+      g_assert_cmpint (ca->start_ms, ==, cb->start_ms);
+      g_assert_cmpint (ca->end_ms, ==, cb->end_ms);
+    }
+}
+
+static guint
+count_words (const char *text)
+{
+  g_auto (GStrv) words = g_strsplit (text, " ", -1);
+  return *text != '\0' ? g_strv_length (words) : 0;
+}
+
+/* Feeds audio (16 kHz) to a new stream of t in pieces of these sizes, in
+ * turn; checks the hypothesis as it goes (that it grows and comes before
+ * the end, when the pieces are small) and returns the end's transcript. */
+static AtTranscript *
+stream_in_pieces (AtTranscriber *t, const AtAudio *audio, const gsize *pieces, guint n_pieces, gboolean small)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTranscribeStream) s = at_transcriber_stream_begin (t, &error);
+  g_assert_no_error (error);
+  guint changes = 0, most_words = 0;
+  double heard_at = -1;
+  g_autofree char *last = g_strdup ("");
+  for (gsize off = 0, i = 0; off < audio->n; off += pieces[i++ % n_pieces])
+    {
+      gsize n = MIN (pieces[i % n_pieces], audio->n - off);
+      g_assert_true (at_transcribe_stream_feed (s, audio->samples + off, n, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (at_transcribe_stream_get_seconds (s), (double) (off + n) / AT_TRANSCRIBE_RATE,
+                                      1e-9);
+      const char *hyp = at_transcribe_stream_get_hypothesis (s);
+      if (strcmp (hyp, last) == 0)
+        continue;
+      changes++;
+      guint words = count_words (hyp);
+      /* the search may revise its last words, not drop what it heard */
+      g_assert_cmpuint (words + 1, >=, most_words);
+      most_words = MAX (most_words, words);
+      if (heard_at < 0 && words > 0)
+        heard_at = at_transcribe_stream_get_seconds (s);
+      g_free (last);
+      last = g_strdup (hyp);
+    }
+  g_test_message ("%u hypotheses, the first words heard at %.2f s of %.2f s; last \"%s\"", changes, heard_at,
+                  at_audio_get_duration (audio), last);
+  if (small)
+    {
+      g_assert_cmpuint (changes, >=, 3);
+      g_assert_cmpfloat (heard_at, >=, 0);
+      g_assert_cmpfloat (heard_at, <, at_audio_get_duration (audio) - 0.5);
+    }
+  AtTranscript *r = at_transcribe_stream_end (s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (at_transcribe_stream_get_hypothesis (s), ==, r->text);
+  /* an ended stream takes no more, and cannot end again */
+  g_assert_false (at_transcribe_stream_feed (s, audio->samples, 1, &error));
+  g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (at_transcribe_stream_end (s, &error));
+  g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_FAILED);
+  return r;
+}
+
+#define STREAM_TEXT "a small boat on the sea, a red apple on a wooden table"
+
+/* Pieces of any size decode as the whole clip does. */
+static void
+test_stream_pieces (void)
+{
+  ensure_transcribers ();
+  g_autoptr (AtAudio) audio = speak ("flite", "slt", STREAM_TEXT);
+  g_assert_cmpint (audio->rate, ==, AT_TRANSCRIBE_RATE);
+  const gsize irregular[] = { 1, 333, 4000, 7, 16000, 2501, 1, 1, 998 };
+  const gsize whole[] = { G_MAXSIZE / 2 };
+  AtTranscriber *transcribers[] = { prompt, vocab };
+  for (guint k = 0; k < G_N_ELEMENTS (transcribers); k++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtTranscript) run = at_transcriber_run (transcribers[k], audio, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (run->words->len, >=, 4);
+      g_autoptr (AtTranscript) pieces = stream_in_pieces (transcribers[k], audio, irregular, G_N_ELEMENTS (irregular),
+                                                              TRUE);
+      g_test_message ("%s model: run \"%s\", stream \"%s\"",
+                      at_transcriber_get_language_model_name (transcribers[k]), run->text, pieces->text);
+      assert_same_transcript (pieces, run);
+      g_assert_cmpfloat (pieces->audio_seconds, ==, run->audio_seconds);
+      g_autoptr (AtTranscript) at_once = stream_in_pieces (transcribers[k], audio, whole, 1, FALSE);
+      assert_same_transcript (at_once, run);
+    }
+}
+
+typedef struct {
+  AtTranscriber *transcriber;
+  const AtAudio *audio;
+  gint began;             /* atomic */
+  AtTranscript *result;
+} SecondStream;
+
+static gpointer
+second_stream (gpointer data)
+{
+  SecondStream *d = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTranscribeStream) s = at_transcriber_stream_begin (d->transcriber, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&d->began, TRUE);
+  g_assert_true (at_transcribe_stream_feed (s, d->audio->samples, d->audio->n, &error));
+  d->result = at_transcribe_stream_end (s, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* A stream begun while another is open waits for its turn; both decode
+ * as if alone. */
+static void
+test_stream_busy (void)
+{
+  ensure_transcribers ();
+  g_autoptr (AtAudio) audio = speak ("flite", "slt", STREAM_TEXT);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTranscript) alone = at_transcriber_run (vocab, audio, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (AtTranscribeStream) s = at_transcriber_stream_begin (vocab, &error);
+  g_assert_no_error (error);
+  SecondStream d = { vocab, audio };
+  GThread *thread = g_thread_new ("second-stream", second_stream, &d);
+  gsize half = audio->n / 2;
+  g_assert_true (at_transcribe_stream_feed (s, audio->samples, half, &error));
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&d.began));
+  g_assert_true (at_transcribe_stream_feed (s, audio->samples + half, audio->n - half, &error));
+  g_assert_false (g_atomic_int_get (&d.began));
+  g_autoptr (AtTranscript) first = at_transcribe_stream_end (s, &error);
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&d.began));
+  g_autoptr (AtTranscript) second = d.result;
+  assert_same_transcript (first, alone);
+  assert_same_transcript (second, alone);
+}
+
+/* Freeing a stream at any point gives the transcriber back unharmed. */
+static void
+test_stream_free_early (void)
+{
+  ensure_transcribers ();
+  g_autoptr (AtAudio) audio = speak ("flite", "rms", STREAM_TEXT);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTranscript) before = at_transcriber_run (prompt, audio, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* unfed */
+  at_transcribe_stream_free (at_transcriber_stream_begin (prompt, &error));
+  g_assert_no_error (error);
+  /* mid-utterance, mid-chunk */
+  AtTranscribeStream *s = at_transcriber_stream_begin (prompt, &error);
+  g_assert_no_error (error);
+  g_assert_true (at_transcribe_stream_feed (s, audio->samples, audio->n / 2 + 123, &error));
+  g_assert_cmpstr (at_transcribe_stream_get_hypothesis (s), !=, "");
+  at_transcribe_stream_free (s);
+  g_autoptr (AtTranscript) after = at_transcriber_run (prompt, audio, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_transcript (after, before);
+  /* the transcriber outlives its owner's reference while a stream holds it */
+  g_autoptr (AtTranscriber) t = at_transcriber_new (NULL, &error);
+  g_assert_no_error (error);
+  s = at_transcriber_stream_begin (t, &error);
+  g_clear_pointer (&t, at_transcriber_free);
+  g_assert_true (at_transcribe_stream_feed (s, audio->samples, audio->n, &error));
+  g_autoptr (AtTranscript) orphan = at_transcribe_stream_end (s, &error);
+  g_assert_no_error (error);
+  assert_same_transcript (orphan, before);
+  at_transcribe_stream_free (s);
+}
+
 typedef struct {
   GMainLoop *loop;
   GAsyncResult *result;
   guint partials;
   gboolean off_main;
+  gboolean partial_data_destroyed;
 } AsyncWait;
 
 static void
@@ -610,7 +805,16 @@ on_async_partial (const char *hypothesis, double seconds_done, gpointer user_dat
 {
   AsyncWait *w = user_data;
   w->off_main |= !g_main_context_is_owner (g_main_context_default ());
+  g_assert_false (w->partial_data_destroyed);
   w->partials++;
+}
+
+static void
+on_partial_data_destroyed (gpointer user_data)
+{
+  AsyncWait *w = user_data;
+  w->off_main |= !g_main_context_is_owner (g_main_context_default ());
+  w->partial_data_destroyed = TRUE;
 }
 
 /* The studio's way: load and decode on workers, partial hypotheses (live
@@ -630,14 +834,14 @@ test_async (void)
   g_autoptr (AtAudio) audio = at_narrate ("a small boat on the sea, a red apple on a wooden table", NULL, NULL,
                                           NULL, &error);
   g_assert_no_error (error);
-  at_transcriber_run_async (t, audio, on_async_partial, &w, NULL, on_ready, &w);
+  at_transcriber_run_async (t, audio, on_async_partial, &w, on_partial_data_destroyed, NULL, on_ready, &w);
   g_main_loop_run (w.loop);
   g_autoptr (AtTranscript) r = at_transcriber_run_finish (w.result, &error);
   g_assert_no_error (error);
   g_clear_object (&w.result);
-  /* partials are queued before the result; let them all arrive */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* the partials' data is let go once the last partial has come */
+  while (!w.partial_data_destroyed)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (w.partials, >=, 3);
   g_assert_false (w.off_main);
   g_autoptr (AtTranscript) sync = at_transcriber_run (t, audio, NULL, NULL, NULL, &error);
@@ -646,7 +850,7 @@ test_async (void)
 
   /* cancelled while running; the caller may drop the transcriber at once */
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  at_transcriber_run_async (t, audio, NULL, NULL, cancellable, on_ready, &w);
+  at_transcriber_run_async (t, audio, NULL, NULL, NULL, cancellable, on_ready, &w);
   g_cancellable_cancel (cancellable);
   g_clear_pointer (&t, at_transcriber_free);
   g_main_loop_run (w.loop);
@@ -665,6 +869,9 @@ main (int argc, char **argv)
   g_test_add_func ("/transcribe/espeak-key-words", test_espeak_key_words);
   g_test_add_func ("/transcribe/partial", test_partial);
   g_test_add_func ("/transcribe/async", test_async);
+  g_test_add_func ("/transcribe/stream-pieces", test_stream_pieces);
+  g_test_add_func ("/transcribe/stream-busy", test_stream_busy);
+  g_test_add_func ("/transcribe/stream-free-early", test_stream_free_early);
   g_test_add_func ("/transcribe/errors", test_errors);
   g_test_add_func ("/transcribe/language-model", test_language_model);
   g_test_add_func ("/transcribe/flite-wer", test_flite_wer);
