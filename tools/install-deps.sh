@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   build-essential meson ninja-build pkg-config python3 python3-pil
   glslang-tools libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
-  libglib2.0-dev libgtk-4-dev libadwaita-1-dev
+  libglib2.0-dev libgtk-4-dev libgtk-4-media-gstreamer libadwaita-1-dev
   libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev
   espeak-ng libfftw3-dev
   libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite flite1-dev

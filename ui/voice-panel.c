@@ -609,11 +609,12 @@ on_stream_ready (GtkMediaStream *stream, GParamSpec *pspec, AtVoicePanel *self)
                             error == NULL && gtk_media_stream_is_prepared (stream));
 }
 
-static void
-on_play_clicked (AtVoicePanel *self)
+gboolean
+at_voice_panel_toggle_playback (AtVoicePanel *self)
 {
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), FALSE);
   if (self->stream == NULL || !gtk_media_stream_is_prepared (self->stream))
-    return;
+    return FALSE;
   if (gtk_media_stream_get_playing (self->stream))
     gtk_media_stream_pause (self->stream);
   else
@@ -622,6 +623,20 @@ on_play_clicked (AtVoicePanel *self)
         gtk_media_stream_seek (self->stream, 0);
       gtk_media_stream_play (self->stream);
     }
+  return TRUE;
+}
+
+GtkMediaStream *
+at_voice_panel_get_player (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return self->stream;
+}
+
+static void
+on_play_clicked (AtVoicePanel *self)
+{
+  at_voice_panel_toggle_playback (self);
 }
 
 static void

@@ -89,6 +89,10 @@ const AtAudio *at_voice_panel_get_narration (AtVoicePanel *self);
 GPtrArray *at_voice_panel_get_subtitles (AtVoicePanel *self);
 /* The subtitle line shown under the preview. */
 const char *at_voice_panel_get_subtitle_text (AtVoicePanel *self);
+/* As a click on Play/Pause: FALSE when there is no narration ready to play. */
+gboolean at_voice_panel_toggle_playback (AtVoicePanel *self);
+/* The narration's player (NULL before the first narration). */
+GtkMediaStream *at_voice_panel_get_player (AtVoicePanel *self);
 /* Shows the subtitle line at ms of the narration (the player calls this as
  * it plays). */
 void at_voice_panel_show_time (AtVoicePanel *self, gint64 ms);

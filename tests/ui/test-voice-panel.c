@@ -26,6 +26,8 @@
 #include "ui-test-util.h"
 
 #define SPOKEN "a red apple on a wooden table"
+/* Long enough for several subtitle lines. */
+#define NARRATED "A red apple on a wooden table, in soft evening light. A blue house by the sea, under a quiet sky."
 
 static AtApplication *app;
 
@@ -145,12 +147,54 @@ got_result (GObject *source, GAsyncResult *result, gpointer data)
   *(GAsyncResult **) data = g_object_ref (result);
 }
 
+static gboolean
+player_ready (gpointer data)
+{
+  GtkMediaStream *player = at_voice_panel_get_player (data);
+  return player != NULL && (gtk_media_stream_is_prepared (player) || gtk_media_stream_get_error (player) != NULL);
+}
+
+typedef struct {
+  AtVoicePanel *panel;
+  gint64 until_us;
+} PlayWait;
+
+static gboolean
+played_past (gpointer data)
+{
+  PlayWait *w = data;
+  return gtk_media_stream_get_timestamp (at_voice_panel_get_player (w->panel)) >= w->until_us;
+}
+
+/* The player (GTK's GStreamer media backend) plays the narration, and the
+ * subtitle line follows the time it reports. */
+static void
+check_playback (AtVoicePanel *panel, GPtrArray *subtitles)
+{
+  g_assert_true (ui_test_wait_until (player_ready, panel, 30));
+  GtkMediaStream *player = at_voice_panel_get_player (panel);
+  g_assert_no_error (gtk_media_stream_get_error (player));
+  const AtCue *second = g_ptr_array_index (subtitles, 1);
+  PlayWait w = { panel, second->start_ms * 1000 + 200000 };
+  g_assert_true (at_voice_panel_toggle_playback (panel));
+  g_assert_true (ui_test_wait_until (played_past, &w, 30));
+  g_assert_true (gtk_media_stream_get_playing (player));
+  gint64 ms = gtk_media_stream_get_timestamp (player) / 1000;
+  const AtCue *now = NULL;
+  for (guint i = 0; i < subtitles->len; i++)
+    if (((AtCue *) subtitles->pdata[i])->start_ms <= ms)
+      now = subtitles->pdata[i];
+  g_assert_cmpstr (at_voice_panel_get_subtitle_text (panel), ==, now->text);
+  g_assert_true (at_voice_panel_toggle_playback (panel));
+  g_assert_false (gtk_media_stream_get_playing (player));
+}
+
 static void
 test_narration (void)
 {
   AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
-  at_window_set_prompt (window, SPOKEN);
+  at_window_set_prompt (window, NARRATED);
   at_voice_panel_speak (panel);
   g_assert_true (at_voice_panel_is_speaking (panel));
   g_assert_true (ui_test_wait_until (spoken, panel, 60));
@@ -159,7 +203,7 @@ test_narration (void)
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) words = NULL;
-  g_autoptr (AtAudio) expected = at_narrate (SPOKEN, NULL, &words, NULL, &error);
+  g_autoptr (AtAudio) expected = at_narrate (NARRATED, NULL, &words, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (at_audio_get_duration (audio), at_audio_get_duration (expected), 0.05);
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS,
@@ -170,6 +214,8 @@ test_narration (void)
   const AtCue *first = g_ptr_array_index (subtitles, 0);
   g_assert_cmpstr (first->text, ==, ((AtCue *) g_ptr_array_index (lines, 0))->text);
   g_assert_cmpstr (at_voice_panel_get_subtitle_text (panel), ==, first->text);
+  g_assert_cmpuint (subtitles->len, >=, 2);
+  check_playback (panel, subtitles);
   /* as the preview plays, the line of the current time */
   const AtCue *last = g_ptr_array_index (subtitles, subtitles->len - 1);
   at_voice_panel_show_time (panel, (last->start_ms + last->end_ms) / 2);
