@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "atelier-config.h"
 #include "conditioning.h"
 #include "denoiser.h"
 #include "engine.h"
+#include "model/model-dir.h"
 #include "model/sampler.h"
 
 struct _AtEngine {
@@ -18,31 +18,13 @@ struct _AtEngine {
   GMutex lock;   /* one generation at a time */
 };
 
-/* $ATELIER_MODEL_DIR, else the installed model, else the source tree's
- * (running from the build directory). */
-static char *
-find_model_dir (void)
-{
-  const char *env = g_getenv ("ATELIER_MODEL_DIR");
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  const char *candidates[] = { AT_MODEL_DIR, AT_SOURCE_MODEL_DIR };
-  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      g_autofree char *config = g_build_filename (candidates[i], "atelier-model.json", NULL);
-      if (g_file_test (config, G_FILE_TEST_IS_REGULAR))
-        return g_strdup (candidates[i]);
-    }
-  return g_strdup (AT_MODEL_DIR);
-}
-
 AtEngine *
 at_engine_new (const char *device, const char *model_dir, GError **error)
 {
   g_autoptr (AtGpu) gpu = at_gpu_new (device, error);
   if (gpu == NULL)
     return NULL;
-  g_autofree char *dir = model_dir != NULL ? g_strdup (model_dir) : find_model_dir ();
+  g_autofree char *dir = model_dir != NULL ? g_strdup (model_dir) : at_model_dir_find ("atelier-model.json");
   AtModel *model = at_model_load (gpu, dir, error);
   if (model == NULL)
     return NULL;

@@ -1,4 +1,5 @@
-/* transcribe-private.h — what transcribe.c shares with live-captions.c.
+/* transcribe-private.h — what the transcriber's asynchronous forms
+ * (transcribe-async.c) share with live-captions.c; made in partial-sink.c.
  *
  * An AtPartialSink carries partial hypotheses from a decoding thread to
  * the thread-default main context of the thread that made it, in order,

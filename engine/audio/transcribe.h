@@ -43,6 +43,7 @@
 
 #include "audio/audio-file.h"
 #include "audio/narration.h"
+#include "audio/word-error-rate.h"   /* at_word_error_rate(), for the transcripts' callers */
 
 G_BEGIN_DECLS
 
@@ -165,11 +166,6 @@ AtTranscriber *at_transcriber_new_finish (GAsyncResult *result, GError **error);
 /* One-shot: a transcriber with default options, run once. */
 AtTranscript *at_transcribe (const AtAudio *audio, AtPartialFunc partial, gpointer user_data,
                              GCancellable *cancellable, GError **error);
-
-/* Word error rate of hypothesis against reference: (substitutions +
- * deletions + insertions) / reference words, by word-level edit distance
- * on lower-cased words stripped of punctuation. -1 for an empty reference. */
-double at_word_error_rate (const char *reference, const char *hypothesis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscript, at_transcript_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtTranscriber, at_transcriber_free)
