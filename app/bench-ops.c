@@ -25,6 +25,7 @@
 #include "audio/mel-gpu.h"
 #include "gpu/gpu.h"
 #include "model/config.h"
+#include "model/model-dir.h"
 #include "ops/conv2d.h"
 #include "ops/matmul.h"
 
@@ -228,23 +229,13 @@ bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int 
   return TRUE;
 }
 
-/* The built-in model's configuration: $ATELIER_MODEL_DIR, else the
- * installed model, else the source tree's, as the engine looks for it. */
+/* The built-in model's configuration, found as the engine finds it. */
 static AtModelConfig *
 load_model_config (GError **error)
 {
-  const char *candidates[] = { g_getenv ("ATELIER_MODEL_DIR"), AT_MODEL_DIR, AT_SOURCE_MODEL_DIR };
-  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      if (candidates[i] == NULL || *candidates[i] == '\0')
-        continue;
-      g_autofree char *path = g_build_filename (candidates[i], "atelier-model.json", NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return at_model_config_load (path, error);
-    }
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-               "No atelier-model.json in $ATELIER_MODEL_DIR, %s or %s", AT_MODEL_DIR, AT_SOURCE_MODEL_DIR);
-  return NULL;
+  g_autofree char *dir = at_model_dir_find ("atelier-model.json");
+  g_autofree char *path = g_build_filename (dir, "atelier-model.json", NULL);
+  return at_model_config_load (path, error);
 }
 
 typedef struct {
