@@ -1,6 +1,8 @@
-/* window-private.h — the window's instance struct and helpers shared by
- * window.c and window-actions.c, and what the UI tests reach into; not for
- * other widgets. */
+/* window-private.h — the window's instance struct and the helpers its
+ * files share (window.c, window-actions.c, window-generation.c,
+ * window-results.c, window-project.c, window-export.c, window-voice.c,
+ * window-recording.c), and what the UI tests reach into; not for other
+ * widgets. */
 #pragma once
 
 #include "audio/audio-file.h"
@@ -96,25 +98,69 @@ struct _AtWindow {
   char *last_toast;
 };
 
-/* Shared by window.c and window-actions.c. */
+/* window.c */
 void _at_window_show_toast (AtWindow *self, const char *message);
-void _at_window_start_generation (AtWindow *self);
-void _at_window_load_engine (AtWindow *self);
-void _at_window_set_init_image (AtWindow *self, const AtImage *img);
-/* Takes voice. */
-void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
-/* win.record: starts recording a voice prompt, or stops the recording. */
-void _at_window_toggle_recording (AtWindow *self);
-void _at_window_on_edit (AtWindow *self);
 void _at_window_set_dirty (AtWindow *self, gboolean dirty);
+/* Enables the actions that apply now; Generate or Cancel, the spinner. */
+void _at_window_update_actions (AtWindow *self);
+void _at_window_show_engine_error (AtWindow *self, const GError *error);
+/* The user changed something a project saves. */
+void _at_window_on_edit (AtWindow *self);
+void _at_window_load_engine (AtWindow *self);
+
+/* window-generation.c */
+/* The controls as they are, without the voice panel's part: what a
+ * project saves. */
+AtRequest *_at_window_build_controls_request (AtWindow *self);
+/* Fills the parameter controls (not the inputs) from r; the prompts too
+ * with with_prompts. */
+void _at_window_params_to_ui (AtWindow *self, const AtRequest *r, gboolean with_prompts);
+void _at_window_set_init_image (AtWindow *self, const AtImage *img);
+void _at_window_start_generation (AtWindow *self);
+/* In live mode, a run shortly after the last of a burst of edits. */
+void _at_window_schedule_live (AtWindow *self);
+void _at_window_generation_init (AtWindow *self);
+
+/* window-results.c */
+/* img (NULL: the empty state) and the parameters text that made it. */
+void _at_window_show_image (AtWindow *self, const AtImage *img, const char *parameters);
+/* A finished run's images become the variants strip and join the
+ * history; the first is shown. */
+void _at_window_add_results (AtWindow *self, const AtResult *res, const AtRequest *request);
+/* After an interrupted run: the variant on show before it, or nothing. */
+void _at_window_show_last_variant (AtWindow *self);
+/* The gallery rebuilt from self->history, no variants, the newest shown. */
+void _at_window_show_history (AtWindow *self);
+
+/* window-project.c */
 void _at_window_apply_project (AtWindow *self, AtProject *project);
+void _at_window_project_init (AtWindow *self);
+
+/* window-actions.c */
 void _at_window_new_project (AtWindow *self);
-/* Writes the image on show on a worker; a toast reports the outcome. */
-void _at_window_export_async (AtWindow *self, GFile *file, int scale);
 gboolean _at_window_close_request (GtkWindow *window);
 void _at_window_class_actions_init (GtkWidgetClass *widget_class);
 void _at_window_actions_init (AtWindow *self);
 
+/* window-export.c */
+/* Writes the image on show on a worker; a toast reports the outcome. */
+void _at_window_export_async (AtWindow *self, GFile *file, int scale);
+
+/* window-voice.c */
+/* The waveform and the line under it show the voice clip, or invite one. */
+void _at_window_show_voice (AtWindow *self);
+/* Takes voice. */
+void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
+void _at_window_voice_init (AtWindow *self);
+
+/* window-recording.c */
+/* win.record: starts recording a voice prompt, or stops the recording. */
+void _at_window_toggle_recording (AtWindow *self);
+void _at_window_recording_init (AtWindow *self);
+/* Stops a recording in progress, unsaved. */
+void _at_window_recording_dispose (AtWindow *self);
+
+/* What the UI tests call, and the window's own files too. */
 AtSketchCanvas *at_window_get_canvas (AtWindow *self);
 AtPreview *at_window_get_preview (AtWindow *self);
 GtkProgressBar *at_window_get_progress_bar (AtWindow *self);
@@ -132,6 +178,7 @@ gboolean at_window_is_recording (AtWindow *self);
 /* The live caption shown while recording. */
 const char *at_window_get_caption (AtWindow *self);
 AtVoicePanel *at_window_get_voice_panel (AtWindow *self);
+AtNarrationPanel *at_window_get_narration_panel (AtWindow *self);
 /* The last toast's text, or NULL. */
 const char *at_window_get_last_toast (AtWindow *self);
 /* The request the controls describe now (sketch rendered). */

@@ -1,0 +1,257 @@
+/* test-narration-panel.c — the studio's narration under Xvfb: Speak
+ * narrates the prompt exactly as at_narrate() does and shows the first
+ * subtitle line; the player plays it and the subtitle line follows; export
+ * writes audio, SRT and VTT that load back, with the sample format asked
+ * for where the container holds it (read back with libsndfile) and a
+ * status line naming the files written. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sndfile.h>
+#include <string.h>
+
+#include "audio/audio-file.h"
+#include "audio/narration.h"
+#include "media/subtitles.h"
+#include "ui/application.h"
+#include "ui/narration-panel.h"
+#include "ui/window-private.h"
+#include "ui-test-util.h"
+
+#define SPOKEN "a red apple on a wooden table"
+/* Long enough for several subtitle lines. */
+#define NARRATED "A red apple on a wooden table, in soft evening light. A blue house by the sea, under a quiet sky."
+
+static AtApplication *app;
+
+static gboolean
+spoken (gpointer panel)
+{
+  return !at_narration_panel_is_speaking (panel);
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+player_ready (gpointer data)
+{
+  GtkMediaStream *player = at_narration_panel_get_player (data);
+  return player != NULL && (gtk_media_stream_is_prepared (player) || gtk_media_stream_get_error (player) != NULL);
+}
+
+typedef struct {
+  AtNarrationPanel *panel;
+  gint64 until_us;
+} PlayWait;
+
+static gboolean
+played_past (gpointer data)
+{
+  PlayWait *w = data;
+  return gtk_media_stream_get_timestamp (at_narration_panel_get_player (w->panel)) >= w->until_us;
+}
+
+/* The player (GTK's GStreamer media backend) plays the narration, and the
+ * subtitle line follows the time it reports. */
+static void
+check_playback (AtNarrationPanel *panel, GPtrArray *subtitles)
+{
+  g_assert_true (ui_test_wait_until (player_ready, panel, 30));
+  GtkMediaStream *player = at_narration_panel_get_player (panel);
+  g_assert_no_error (gtk_media_stream_get_error (player));
+  const AtCue *second = g_ptr_array_index (subtitles, 1);
+  PlayWait w = { panel, second->start_ms * 1000 + 200000 };
+  g_assert_true (at_narration_panel_toggle_playback (panel));
+  g_assert_true (ui_test_wait_until (played_past, &w, 30));
+  g_assert_true (gtk_media_stream_get_playing (player));
+  gint64 ms = gtk_media_stream_get_timestamp (player) / 1000;
+  const AtCue *now = NULL;
+  for (guint i = 0; i < subtitles->len; i++)
+    if (((AtCue *) subtitles->pdata[i])->start_ms <= ms)
+      now = subtitles->pdata[i];
+  g_assert_cmpstr (at_narration_panel_get_subtitle_text (panel), ==, now->text);
+  g_assert_true (at_narration_panel_toggle_playback (panel));
+  g_assert_false (gtk_media_stream_get_playing (player));
+}
+
+static void
+test_narration (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  AtNarrationPanel *panel = at_window_get_narration_panel (window);
+  at_window_set_prompt (window, NARRATED);
+  at_narration_panel_speak (panel);
+  g_assert_true (at_narration_panel_is_speaking (panel));
+  g_assert_true (ui_test_wait_until (spoken, panel, 60));
+  const AtAudio *audio = at_narration_panel_get_narration (panel);
+  g_assert_nonnull (audio);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) words = NULL;
+  g_autoptr (AtAudio) expected = at_narrate (NARRATED, NULL, &words, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (at_audio_get_duration (audio), at_audio_get_duration (expected), 0.05);
+  g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS,
+                                                    (gint64) (at_audio_get_duration (expected) * 1000.0));
+  GPtrArray *subtitles = at_narration_panel_get_subtitles (panel);
+  g_assert_nonnull (subtitles);
+  g_assert_cmpuint (subtitles->len, ==, lines->len);
+  const AtCue *first = g_ptr_array_index (subtitles, 0);
+  g_assert_cmpstr (first->text, ==, ((AtCue *) g_ptr_array_index (lines, 0))->text);
+  g_assert_cmpstr (at_narration_panel_get_subtitle_text (panel), ==, first->text);
+  g_assert_cmpuint (subtitles->len, >=, 2);
+  check_playback (panel, subtitles);
+  /* as the preview plays, the line of the current time */
+  const AtCue *last = g_ptr_array_index (subtitles, subtitles->len - 1);
+  at_narration_panel_show_time (panel, (last->start_ms + last->end_ms) / 2);
+  g_assert_cmpstr (at_narration_panel_get_subtitle_text (panel), ==, last->text);
+
+  /* export: the audio and both subtitle files, loadable again */
+  g_autofree char *dir = g_dir_make_tmp ("atelier-np-XXXXXX", NULL);
+  g_autofree char *wav = g_build_filename (dir, "narration.wav", NULL);
+  g_autofree char *srt = g_build_filename (dir, "narration.srt", NULL);
+  g_autofree char *vtt = g_build_filename (dir, "narration.vtt", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (wav);
+  GAsyncResult *result = NULL;
+  at_narration_panel_export_async (panel, file, AT_AUDIO_ENCODING_DEFAULT, NULL, got_result, &result);
+  g_assert_true (ui_test_wait_until (export_done, &result, 60));
+  g_assert_true (at_narration_panel_export_finish (panel, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+  g_autoptr (AtAudio) back = at_audio_load (wav, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->n, ==, audio->n);
+  g_assert_cmpint (back->rate, ==, audio->rate);
+  const char *subs[] = { srt, vtt };
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autoptr (GPtrArray) cues = at_subtitles_load (subs[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (cues->len, ==, subtitles->len);
+      g_assert_cmpstr (((AtCue *) g_ptr_array_index (cues, 0))->text, ==, first->text);
+    }
+  g_unlink (wav);
+  g_unlink (srt);
+  g_unlink (vtt);
+  g_rmdir (dir);
+  ui_test_close_window (window);
+}
+
+/* --- export sample formats ------------------------------------------------- */
+
+static gboolean
+export_over (gpointer panel)
+{
+  return !at_narration_panel_is_exporting (panel);
+}
+
+/* libsndfile's container and sample format of path. */
+static void
+read_format (const char *path, int *major, int *sub)
+{
+  SF_INFO info = { 0 };
+  SNDFILE *sf = sf_open (path, SFM_READ, &info);
+  g_assert_nonnull (sf);
+  sf_close (sf);
+  *major = info.format & SF_FORMAT_TYPEMASK;
+  *sub = info.format & SF_FORMAT_SUBMASK;
+}
+
+/* As the export dialog does it: each sample format asked for, written as
+ * the container allows, and the status line names the files written. */
+static void
+test_export_encodings (void)
+{
+  static const struct {
+    const char *name;
+    AtAudioEncoding asked;
+    int major, sub;
+    const char *said;   /* in the status line */
+  } cases[] = {
+    { "n16.wav", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_WAV, SF_FORMAT_PCM_16, "n16.wav (16-bit)" },
+    { "n24.wav", AT_AUDIO_ENCODING_PCM_24, SF_FORMAT_WAV, SF_FORMAT_PCM_24, "n24.wav (24-bit)" },
+    { "nf.wav", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_WAV, SF_FORMAT_FLOAT, "nf.wav (32-bit float)" },
+    { "n16.flac", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_FLAC, SF_FORMAT_PCM_16, "n16.flac (16-bit)" },
+    { "n24.flac", AT_AUDIO_ENCODING_PCM_24, SF_FORMAT_FLAC, SF_FORMAT_PCM_24, "n24.flac (24-bit)" },
+    /* FLAC has no float: the closest lossless format, and the line says so */
+    { "nf.flac", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_FLAC, SF_FORMAT_PCM_24,
+      "nf.flac (24-bit: FLAC has no float samples)" },
+    /* Ogg is Vorbis whatever was asked; only a choice that cannot apply is explained */
+    { "n16.ogg", AT_AUDIO_ENCODING_PCM_16, SF_FORMAT_OGG, SF_FORMAT_VORBIS, "n16.ogg (Ogg Vorbis)," },
+    { "nf.ogg", AT_AUDIO_ENCODING_FLOAT, SF_FORMAT_OGG, SF_FORMAT_VORBIS,
+      "nf.ogg (Ogg Vorbis: compressed, so the sample format chosen does not apply)" },
+  };
+  AtWindow *window = ui_test_open_window (app);
+  AtNarrationPanel *panel = at_window_get_narration_panel (window);
+  at_window_set_prompt (window, SPOKEN);
+  at_narration_panel_speak (panel);
+  g_assert_true (ui_test_wait_until (spoken, panel, 60));
+  const AtAudio *narration = at_narration_panel_get_narration (panel);
+  g_assert_nonnull (narration);
+  g_autofree char *dir = g_dir_make_tmp ("atelier-np-XXXXXX", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      at_narration_panel_export (panel, file, cases[i].asked);
+      g_assert_true (at_narration_panel_is_exporting (panel));
+      g_assert_true (ui_test_wait_until (export_over, panel, 60));
+      const char *status = at_narration_panel_get_status (panel);
+      g_test_message ("%s", status);
+      g_assert_true (g_str_has_prefix (status, "Exported "));
+      g_assert_nonnull (strstr (status, cases[i].said));
+      g_autofree char *stem = g_strndup (cases[i].name, strcspn (cases[i].name, "."));
+      g_autofree char *subtitles = g_strdup_printf ("%s.srt and %s.vtt to %s", stem, stem, dir);
+      g_assert_nonnull (strstr (status, subtitles));
+      int major, sub;
+      read_format (path, &major, &sub);
+      g_assert_cmphex (major, ==, cases[i].major);
+      g_assert_cmphex (sub, ==, cases[i].sub);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtAudio) back = at_audio_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (back->rate, ==, narration->rate);
+      g_assert_cmpfloat (fabs (at_audio_get_duration (back) - at_audio_get_duration (narration)), <, 0.01);
+      const char *exts[] = { "srt", "vtt" };
+      for (guint e = 0; e < G_N_ELEMENTS (exts); e++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s.%s", stem, exts[e]);
+          g_autofree char *sub_path = g_build_filename (dir, name, NULL);
+          g_assert_true (g_file_test (sub_path, G_FILE_TEST_IS_REGULAR));
+          g_unlink (sub_path);
+        }
+      g_unlink (path);
+    }
+  /* a name without a container says what to do */
+  g_autofree char *bare = g_build_filename (dir, "narration", NULL);
+  g_autoptr (GFile) bare_file = g_file_new_for_path (bare);
+  at_narration_panel_export (panel, bare_file, AT_AUDIO_ENCODING_PCM_16);
+  g_assert_true (ui_test_wait_until (export_over, panel, 60));
+  g_test_message ("%s", at_narration_panel_get_status (panel));
+  g_assert_true (g_str_has_prefix (at_narration_panel_get_status (panel), "Could not export the narration: "));
+  g_assert_nonnull (strstr (at_narration_panel_get_status (panel), ".wav"));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  ui_test_close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  ui_test_init (&argc, &argv);
+  app = ui_test_application_new ();
+  g_test_add_func ("/ui/narration-panel/narration", test_narration);
+  g_test_add_func ("/ui/narration-panel/export-encodings", test_export_encodings);
+  int status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}

@@ -1,0 +1,168 @@
+/* window-results.c — the window's results: the image on show, the strip
+ * of the last run's variants and the history gallery (newest first), whose
+ * entries restore the parameters that made them. The window owns the
+ * AtHistoryItems; each thumbnail button points at its item. */
+#define G_LOG_DOMAIN "atelier-ui"
+
+#include "ui/image-util.h"
+#include "ui/window-private.h"
+
+void
+_at_window_show_image (AtWindow *self, const AtImage *img, const char *parameters)
+{
+  at_preview_set_image (self->preview, img);
+  gtk_stack_set_visible_child_name (self->preview_stack, img != NULL ? "image" : "empty");
+  g_free (self->current_parameters);
+  self->current_parameters = g_strdup (parameters);
+  _at_window_update_actions (self);
+}
+
+static GtkWidget *
+thumbnail_button (const AtImage *img, const char *tooltip, int side)
+{
+  g_autoptr (GdkTexture) texture = at_texture_new_from_image (img);
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, side, side);
+  GtkWidget *button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_widget_add_css_class (button, "variant-button");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  return button;
+}
+
+static void
+select_variant (AtWindow *self, guint i)
+{
+  if (self->variants == NULL || i >= self->variants->len)
+    return;
+  self->current_variant = i;
+  AtHistoryItem *item = g_ptr_array_index (self->variants, i);
+  _at_window_show_image (self, item->image, item->parameters);
+  guint k = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->variants_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child), k++)
+    {
+      if (k == i)
+        gtk_widget_add_css_class (child, "current");
+      else
+        gtk_widget_remove_css_class (child, "current");
+    }
+}
+
+static void
+variant_clicked (GtkButton *button, AtWindow *self)
+{
+  select_variant (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "variant")));
+}
+
+static void
+history_clicked (GtkButton *button, AtWindow *self)
+{
+  AtHistoryItem *item = g_object_get_data (G_OBJECT (button), "item");
+  _at_window_params_to_ui (self, item->request, TRUE);
+  self->applying = TRUE;
+  gtk_spin_button_set_value (self->seed_spin, (double) (item->seed & 0xffffffffu));
+  gtk_spin_button_set_value (self->count_spin, 1);
+  gtk_toggle_button_set_active (self->seed_lock, TRUE);
+  self->applying = FALSE;
+  _at_window_show_image (self, item->image, item->parameters);
+  _at_window_show_toast (self, "Parameters restored; Generate makes this image again");
+}
+
+void
+at_window_activate_history (AtWindow *self, guint i)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+  g_return_if_fail (i < self->history->len);
+  /* the gallery shows the newest first */
+  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->history_box, self->history->len - 1 - i);
+  g_return_if_fail (child != NULL);
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (child), "clicked");
+}
+
+static void
+add_history_button (AtWindow *self, AtHistoryItem *item)
+{
+  g_autofree char *tip = g_strdup_printf ("%s", item->parameters != NULL ? item->parameters : "");
+  GtkWidget *button = thumbnail_button (item->image, tip, 56);
+  g_object_set_data (G_OBJECT (button), "item", item);
+  g_signal_connect (button, "clicked", G_CALLBACK (history_clicked), self);
+  gtk_flow_box_insert (self->history_box, button, 0);
+}
+
+static void
+clear_history_box (AtWindow *self)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_box))) != NULL)
+    gtk_flow_box_remove (self->history_box, child);
+}
+
+static void
+set_variants (AtWindow *self, GPtrArray *variants)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->variants_box))) != NULL)
+    gtk_box_remove (self->variants_box, child);
+  g_clear_pointer (&self->variants, g_ptr_array_unref);
+  self->variants = variants;
+  if (variants == NULL)
+    {
+      gtk_widget_set_visible (self->variants_scroller, FALSE);
+      return;
+    }
+  for (guint i = 0; i < variants->len; i++)
+    {
+      AtHistoryItem *item = g_ptr_array_index (variants, i);
+      g_autofree char *tip = g_strdup_printf ("Variant %u (seed %" G_GUINT64_FORMAT ")", i + 1, item->seed);
+      GtkWidget *button = thumbnail_button (item->image, tip, 48);
+      g_object_set_data (G_OBJECT (button), "variant", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (variant_clicked), self);
+      gtk_box_append (self->variants_box, button);
+    }
+  gtk_widget_set_visible (self->variants_scroller, variants->len > 1);
+  select_variant (self, 0);
+}
+
+void
+_at_window_add_results (AtWindow *self, const AtResult *res, const AtRequest *request)
+{
+  GPtrArray *variants = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
+  for (guint i = 0; i < res->images->len; i++)
+    {
+      guint64 seed = g_array_index (res->seeds, guint64, i);
+      const char *params = g_ptr_array_index (res->parameters, i);
+      g_ptr_array_add (variants, at_history_item_new (g_ptr_array_index (res->images, i), params, request, seed));
+      AtHistoryItem *item = at_history_item_new (g_ptr_array_index (res->images, i), params, request, seed);
+      g_ptr_array_add (self->history, item);
+      add_history_button (self, item);
+    }
+  set_variants (self, variants);
+}
+
+void
+_at_window_show_last_variant (AtWindow *self)
+{
+  if (self->variants != NULL)
+    select_variant (self, self->current_variant);
+  else
+    _at_window_show_image (self, NULL, NULL);
+}
+
+void
+_at_window_show_history (AtWindow *self)
+{
+  clear_history_box (self);
+  for (guint i = 0; i < self->history->len; i++)
+    add_history_button (self, g_ptr_array_index (self->history, i));
+  set_variants (self, NULL);
+  if (self->history->len > 0)
+    {
+      AtHistoryItem *last = g_ptr_array_index (self->history, self->history->len - 1);
+      _at_window_show_image (self, last->image, last->parameters);
+    }
+  else
+    _at_window_show_image (self, NULL, NULL);
+}
