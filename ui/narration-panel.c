@@ -22,6 +22,7 @@ struct _AtNarrationPanel {
   GtkBox parent_instance;
 
   /* template children */
+  GtkDropDown *source_dropdown;
   GtkTextView *narration_view;
   GtkDropDown *voice_dropdown;
   GtkSpinButton *rate_spin;
@@ -34,6 +35,7 @@ struct _AtNarrationPanel {
   GtkLabel *subtitle_label;
 
   GtkTextBuffer *prompt;
+  GtkTextBuffer *transcript;
   GPtrArray *voice_ids;           /* char*: espeak-ng identifiers, as the dropdown */
   guint default_voice;            /* index of AT_NARRATION_DEFAULT_VOICE's */
 
@@ -256,19 +258,49 @@ spoken (GObject *source, GAsyncResult *result, gpointer user_data)
   at_widget_job_release (job);
 }
 
+/* The dropdown's order; the names are the project file's. */
+static const char *const source_names[] = { "text", "prompt", "transcript" };
+
+static char *
+dup_buffer_text (GtkTextBuffer *buffer)
+{
+  return buffer != NULL ? at_text_buffer_dup_text (buffer) : g_strdup ("");
+}
+
+/* What Speak says: the narration text (the prompt when it is empty), the
+ * prompt or the transcript. */
+static char *
+text_to_speak (AtNarrationPanel *self, const char **empty_message)
+{
+  switch (gtk_drop_down_get_selected (self->source_dropdown))
+    {
+    case 1:
+      *empty_message = "Nothing to speak: the prompt is empty";
+      return dup_buffer_text (self->prompt);
+    case 2:
+      *empty_message = "Nothing to speak: there is no transcript; record or load a voice clip";
+      return dup_buffer_text (self->transcript);
+    default:
+      {
+        *empty_message = "Nothing to speak: type a narration text or a prompt";
+        char *text = at_text_buffer_dup_text (gtk_text_view_get_buffer (self->narration_view));
+        if (*text != '\0')
+          return text;
+        g_free (text);
+        return dup_buffer_text (self->prompt);
+      }
+    }
+}
+
 void
 at_narration_panel_speak (AtNarrationPanel *self)
 {
   g_return_if_fail (AT_IS_NARRATION_PANEL (self));
-  g_autofree char *text = at_text_buffer_dup_text (gtk_text_view_get_buffer (self->narration_view));
-  if (*text == '\0' && self->prompt != NULL)
-    {
-      g_free (text);
-      text = at_text_buffer_dup_text (self->prompt);
-    }
+  const char *empty_message = NULL;
+  g_autofree char *text = text_to_speak (self, &empty_message);
   if (*text == '\0')
     {
-      set_status (self, "Nothing to speak: type a narration text or a prompt");
+      set_status (self, empty_message);
       return;
     }
   if (self->speak_cancellable != NULL)
@@ -501,6 +533,9 @@ at_narration_panel_get_settings (AtNarrationPanel *self, AtVoiceSettings *v)
 {
   g_return_if_fail (AT_IS_NARRATION_PANEL (self));
   g_return_if_fail (v != NULL);
+  g_free (v->narration_source);
+  v->narration_source = g_strdup (source_names[MIN (gtk_drop_down_get_selected (self->source_dropdown),
+                                                    G_N_ELEMENTS (source_names) - 1)]);
   g_free (v->narration_text);
   v->narration_text = at_text_buffer_dup_text (gtk_text_view_get_buffer (self->narration_view));
   g_free (v->narration_voice);
@@ -515,6 +550,11 @@ at_narration_panel_set_settings (AtNarrationPanel *self, const AtVoiceSettings *
   g_return_if_fail (AT_IS_NARRATION_PANEL (self));
   g_return_if_fail (v != NULL);
   self->quiet = TRUE;
+  guint source = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (source_names); i++)
+    if (g_strcmp0 (v->narration_source, source_names[i]) == 0)
+      source = i;
+  gtk_drop_down_set_selected (self->source_dropdown, source);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->narration_view),
                             v->narration_text != NULL ? v->narration_text : "", -1);
   select_voice (self, v->narration_voice);
@@ -525,11 +565,29 @@ at_narration_panel_set_settings (AtNarrationPanel *self, const AtVoiceSettings *
 
 /* --- setup ----------------------------------------------------------------- */
 
+static void on_edited (AtNarrationPanel *self);
+
 void
 at_narration_panel_set_prompt_buffer (AtNarrationPanel *self, GtkTextBuffer *prompt)
 {
   g_return_if_fail (AT_IS_NARRATION_PANEL (self));
   g_set_object (&self->prompt, prompt);
+}
+
+void
+at_narration_panel_set_transcript_buffer (AtNarrationPanel *self, GtkTextBuffer *transcript)
+{
+  g_return_if_fail (AT_IS_NARRATION_PANEL (self));
+  g_set_object (&self->transcript, transcript);
+}
+
+/* The narration text is only used with its own source. */
+static void
+on_source_changed (AtNarrationPanel *self)
+{
+  gboolean own_text = gtk_drop_down_get_selected (self->source_dropdown) == 0;
+  gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (self->narration_view)), own_text);
+  on_edited (self);
 }
 
 static void
@@ -573,6 +631,7 @@ connect_edits (AtNarrationPanel *self)
 {
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->narration_view), "changed", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->voice_dropdown, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->source_dropdown, "notify::selected", G_CALLBACK (on_source_changed), self);
   g_signal_connect_swapped (self->rate_spin, "value-changed", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->pitch_spin, "value-changed", G_CALLBACK (on_edited), self);
 }
@@ -620,6 +679,7 @@ at_narration_panel_finalize (GObject *object)
   AtNarrationPanel *self = AT_NARRATION_PANEL (object);
   g_clear_object (&self->stream);
   g_clear_object (&self->prompt);
+  g_clear_object (&self->transcript);
   g_clear_pointer (&self->voice_ids, g_ptr_array_unref);
   g_clear_object (&self->speak_cancellable);
   g_clear_object (&self->export_cancellable);
@@ -644,6 +704,7 @@ at_narration_panel_class_init (AtNarrationPanelClass *klass)
                                    G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/narration-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, narration_view);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, voice_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, rate_spin);

@@ -1,7 +1,8 @@
 /* narration-panel.h — the voice card's narration: speak a text, preview
  * it with subtitles, export it.
  *
- * AtNarrationPanel speaks a text (default: the prompt) with espeak-ng on a
+ * AtNarrationPanel speaks its own text (empty: the prompt), the prompt or
+ * the voice clip's transcript, as chosen, with espeak-ng or flite on a
  * worker, previews it with play/pause and the subtitle line of the current
  * time, and exports the audio (WAV, FLAC or OGG by extension; 16-bit,
  * 24-bit or float samples as the container allows) with .srt and .vtt
@@ -28,6 +29,10 @@ GtkWidget *at_narration_panel_new (void);
 /* Where the typed prompt lives: narration speaks it when its own text is
  * empty. The panel keeps a reference. */
 void at_narration_panel_set_prompt_buffer (AtNarrationPanel *self, GtkTextBuffer *prompt);
+
+/* Where the voice clip's transcript lives, for the "Transcript" source.
+ * The panel keeps a reference. */
+void at_narration_panel_set_transcript_buffer (AtNarrationPanel *self, GtkTextBuffer *transcript);
 
 /* What a project saves of the panel: only the narration_* fields of
  * settings are read or replaced. */

@@ -56,6 +56,7 @@ at_voice_settings_clear (AtVoiceSettings *v)
 {
   g_free (v->transcript_join);
   g_free (v->transcript);
+  g_free (v->narration_source);
   g_free (v->narration_text);
   g_free (v->narration_voice);
   *v = (AtVoiceSettings) { 0 };
@@ -67,6 +68,7 @@ at_voice_settings_reset (AtVoiceSettings *v)
   at_voice_settings_clear (v);
   *v = (AtVoiceSettings) {
     .transcript_join = g_strdup ("if-empty"),
+    .narration_source = g_strdup ("text"),
     .narration_rate = AT_NARRATION_RATE_DEFAULT,
     .narration_pitch = AT_NARRATION_PITCH_DEFAULT,
   };
@@ -166,6 +168,7 @@ add_voice_settings (JsonBuilder *b, const AtVoiceSettings *v)
   json_builder_begin_object (b);
   add_string (b, "transcript_join", v->transcript_join);
   add_string (b, "transcript", v->transcript);
+  add_string (b, "narration_source", v->narration_source);
   add_string (b, "narration_text", v->narration_text);
   add_string (b, "narration_voice", v->narration_voice);
   add_int (b, "narration_rate", v->narration_rate);
@@ -407,6 +410,8 @@ read_voice_settings (JsonObject *o, AtVoiceSettings *v)
     return;
   set_string (&v->transcript_join, json_object_get_string_member_with_default (o, "transcript_join", v->transcript_join));
   set_string (&v->transcript, json_object_get_string_member_with_default (o, "transcript", NULL));
+  set_string (&v->narration_source,
+              json_object_get_string_member_with_default (o, "narration_source", v->narration_source));
   set_string (&v->narration_text, json_object_get_string_member_with_default (o, "narration_text", NULL));
   set_string (&v->narration_voice, json_object_get_string_member_with_default (o, "narration_voice", NULL));
   gint64 rate = json_object_get_int_member_with_default (o, "narration_rate", v->narration_rate);

@@ -42,7 +42,8 @@ void at_history_item_free (AtHistoryItem *item);
 typedef struct {
   char *transcript_join;   /* "if-empty", "append", "replace" or "ignore" */
   char *transcript;        /* as edited; NULL or "": recognise the clip again */
-  char *narration_text;    /* NULL or "": narration speaks the prompt */
+  char *narration_source;  /* what Speak says: "text", "prompt" or "transcript" */
+  char *narration_text;    /* with "text": NULL or "" speaks the prompt */
   char *narration_voice;   /* espeak-ng identifier; NULL: the default voice */
   int narration_rate;      /* words per minute */
   int narration_pitch;     /* 0–99 */

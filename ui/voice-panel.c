@@ -624,6 +624,7 @@ at_voice_panel_init (AtVoicePanel *self)
       gtk_switch_set_active (self->cues_switch, g_settings_get_boolean (self->settings, "voice-cues"));
       g_settings_bind (self->settings, "show-narration", self->narration_expander, "expanded", G_SETTINGS_BIND_DEFAULT);
     }
+  at_narration_panel_set_transcript_buffer (self->narration_panel, gtk_text_view_get_buffer (self->transcript_view));
   set_clip (self, NULL);
   connect_edits (self);
   g_signal_connect_swapped (self->cues_switch, "notify::active", G_CALLBACK (on_use_cues), self);

@@ -3,7 +3,7 @@
  * subtitle line; the player plays it and the subtitle line follows; export
  * writes audio, SRT and VTT that load back, with the sample format asked
  * for where the container holds it (read back with libsndfile) and a
- * status line naming the files written. */
+ * status line naming the files written; Speak says the source chosen. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -244,6 +244,59 @@ test_export_encodings (void)
   ui_test_close_window (window);
 }
 
+static AtVoiceSettings
+settings_with_source (const char *source, const char *text)
+{
+  AtVoiceSettings v = { 0 };
+  at_voice_settings_reset (&v);
+  g_free (v.narration_source);
+  v.narration_source = g_strdup (source);
+  v.narration_text = g_strdup (text);
+  return v;
+}
+
+/* Speak says the narration text, the prompt or the transcript as chosen:
+ * each time the same sound as at_narrate() of that text. */
+static void
+test_sources (void)
+{
+  AtNarrationPanel *panel = g_object_ref_sink (AT_NARRATION_PANEL (at_narration_panel_new ()));
+  g_autoptr (GtkTextBuffer) prompt = gtk_text_buffer_new (NULL);
+  g_autoptr (GtkTextBuffer) transcript = gtk_text_buffer_new (NULL);
+  at_narration_panel_set_prompt_buffer (panel, prompt);
+  at_narration_panel_set_transcript_buffer (panel, transcript);
+  gtk_text_buffer_set_text (prompt, "a blue house", -1);
+  const struct { const char *source, *text, *expected; } cases[] = {
+    { "text", "a green frog on a stone by the quiet pond in the evening", NULL },
+    { "text", "", "a blue house" },
+    { "prompt", "ignored words", "a blue house" },
+    { "transcript", "ignored words", "the red apple on a wooden table" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (AtVoiceSettings) v = settings_with_source (cases[i].source, cases[i].text);
+      at_narration_panel_set_settings (panel, &v);
+      gtk_text_buffer_set_text (transcript, i == 3 ? "the red apple on a wooden table" : "", -1);
+      at_narration_panel_speak (panel);
+      g_assert_true (ui_test_wait_until (spoken, panel, 60));
+      const char *expected = cases[i].expected != NULL ? cases[i].expected : cases[i].text;
+      g_autoptr (AtAudio) want = at_narrate (expected, NULL, NULL, NULL, NULL);
+      const AtAudio *got = at_narration_panel_get_narration (panel);
+      g_assert_cmpfloat_with_epsilon (at_audio_get_duration (got), at_audio_get_duration (want), 0.02);
+      g_auto (AtVoiceSettings) back = { 0 };
+      at_narration_panel_get_settings (panel, &back);
+      g_assert_cmpstr (back.narration_source, ==, cases[i].source);
+    }
+  /* nothing to say: a reason, not a narration */
+  g_auto (AtVoiceSettings) v = settings_with_source ("transcript", NULL);
+  at_narration_panel_set_settings (panel, &v);
+  gtk_text_buffer_set_text (transcript, "", -1);
+  at_narration_panel_speak (panel);
+  g_assert_false (at_narration_panel_is_speaking (panel));
+  g_assert_nonnull (strstr (at_narration_panel_get_status (panel), "no transcript"));
+  g_object_unref (panel);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -251,6 +304,7 @@ main (int argc, char **argv)
   app = ui_test_application_new ();
   g_test_add_func ("/ui/narration-panel/narration", test_narration);
   g_test_add_func ("/ui/narration-panel/export-encodings", test_export_encodings);
+  g_test_add_func ("/ui/narration-panel/sources", test_sources);
   int status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -50,6 +50,8 @@ sample_project (void)
   g_free (v->transcript_join);
   v->transcript_join = g_strdup ("append");
   v->transcript = g_strdup ("a fox, edited “by hand”");
+  g_free (v->narration_source);
+  v->narration_source = g_strdup ("transcript");
   v->narration_text = g_strdup ("Once upon a time\nthere was a fox.");
   v->narration_voice = g_strdup ("gmw/en-GB-x-rp");
   v->narration_rate = 220;
@@ -117,6 +119,7 @@ assert_projects_equal (const AtProject *a, const AtProject *b)
   const AtVoiceSettings *va = &a->voice_settings, *vb = &b->voice_settings;
   g_assert_cmpstr (va->transcript_join, ==, vb->transcript_join);
   g_assert_cmpstr (va->transcript, ==, vb->transcript);
+  g_assert_cmpstr (va->narration_source, ==, vb->narration_source);
   g_assert_cmpstr (va->narration_text, ==, vb->narration_text);
   g_assert_cmpstr (va->narration_voice, ==, vb->narration_voice);
   g_assert_cmpint (va->narration_rate, ==, vb->narration_rate);
@@ -222,6 +225,7 @@ test_old_format (void)
   const AtVoiceSettings *v = &p->voice_settings;
   g_assert_cmpstr (v->transcript_join, ==, "if-empty");
   g_assert_null (v->transcript);
+  g_assert_cmpstr (v->narration_source, ==, "text");
   g_assert_null (v->narration_text);
   g_assert_null (v->narration_voice);
   g_assert_cmpint (v->narration_rate, ==, 175);
