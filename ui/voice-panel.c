@@ -431,6 +431,13 @@ at_voice_panel_is_transcribing (AtVoicePanel *self)
   return self->transcribe_cancellable != NULL;
 }
 
+AtTranscriber *
+at_voice_panel_get_idle_transcriber (AtVoicePanel *self)
+{
+  g_return_val_if_fail (AT_IS_VOICE_PANEL (self), NULL);
+  return at_voice_panel_is_transcribing (self) ? NULL : self->transcriber;
+}
+
 char *
 at_voice_panel_get_transcript (AtVoicePanel *self)
 {

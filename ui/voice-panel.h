@@ -46,6 +46,10 @@ AtNarrationPanel *at_voice_panel_get_narration_panel (AtVoicePanel *self);
  * and starts one for this clip. */
 void at_voice_panel_set_voice (AtVoicePanel *self, const AtAudio *voice);
 gboolean at_voice_panel_is_transcribing (AtVoicePanel *self);
+/* The panel's recogniser when it is loaded and not busy, else NULL
+ * (borrowed): live captions may stream through it rather than load their
+ * own. */
+AtTranscriber *at_voice_panel_get_idle_transcriber (AtVoicePanel *self);
 /* The transcript field's text (newly allocated, stripped). */
 char *at_voice_panel_get_transcript (AtVoicePanel *self);
 AtTranscriptJoin at_voice_panel_get_join (AtVoicePanel *self);

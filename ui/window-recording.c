@@ -125,9 +125,12 @@ start_recording (AtWindow *self)
       update_record_ui (self);
       return;
     }
-  /* loads its recogniser on its own thread while the first words queue;
-   * the same model as the voice panel's transcript */
-  self->captions = at_live_captions_new (NULL, on_caption, self);
+  /* the voice panel's recogniser when it is free, else one loaded on the
+   * captions' own thread while the first words queue: the same model
+   * either way */
+  AtTranscriber *t = at_voice_panel_get_idle_transcriber (self->voice_panel);
+  self->captions = t != NULL ? at_live_captions_new_for (t, on_caption, self)
+                             : at_live_captions_new (NULL, on_caption, self);
   gtk_label_set_text (self->caption_label, "Listening…");
   /* the waveform grows as the samples arrive; the clip from before comes
    * back only if nothing is recorded */

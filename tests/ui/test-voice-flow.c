@@ -6,7 +6,8 @@
  *   show → Generate makes an image conditioned on the recording, with the
  *   transcript as the prompt and the cues' steps → the narration speaks the
  *   transcript → export as WAV, FLAC and Ogg with SRT and VTT beside it,
- *   each read back.
+ *   each read back → record again, the captions now using the voice
+ *   panel's recogniser.
  *
  * Each step's own details are tested in test-record.c, test-voice-panel.c
  * and test-narration-panel.c; this one checks that they hold together.
@@ -158,6 +159,10 @@ test_voice_flow (void)
   record (window);
   generate (window);
   narrate_and_export (window);
+  /* again: the live captions now stream through the voice panel's
+   * recogniser instead of loading their own */
+  g_assert_nonnull (at_voice_panel_get_idle_transcriber (at_window_get_voice_panel (window)));
+  record (window);
   ui_test_close_window (window);
 }
 
