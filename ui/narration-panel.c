@@ -16,6 +16,7 @@
 #include "media/subtitles.h"
 #include "ui/narration-files.h"
 #include "ui/text-util.h"
+#include "ui/waveform.h"
 #include "ui/widget-job.h"
 
 struct _AtNarrationPanel {
@@ -28,6 +29,7 @@ struct _AtNarrationPanel {
   GtkSpinButton *rate_spin;
   GtkSpinButton *pitch_spin;
   GtkButton *speak_button;
+  AtWaveform *waveform;
   GtkButton *play_button;
   GtkLabel *position_label;
   GtkButton *export_button;
@@ -105,7 +107,33 @@ on_timestamp (GtkMediaStream *stream, GParamSpec *pspec, AtNarrationPanel *self)
   double total = self->narration != NULL ? at_audio_get_duration (self->narration) : 0;
   g_autofree char *pos = g_strdup_printf ("%.1f / %.1f s", ms / 1000.0, total);
   gtk_label_set_text (self->position_label, pos);
+  at_waveform_set_position (self->waveform, ms);
   at_narration_panel_show_time (self, ms);
+}
+
+AtWaveform *
+at_narration_panel_get_waveform (AtNarrationPanel *self)
+{
+  g_return_val_if_fail (AT_IS_NARRATION_PANEL (self), NULL);
+  return self->waveform;
+}
+
+void
+at_narration_panel_seek (AtNarrationPanel *self, gint64 ms)
+{
+  g_return_if_fail (AT_IS_NARRATION_PANEL (self));
+  if (self->stream == NULL || !gtk_media_stream_is_prepared (self->stream) || !gtk_media_stream_is_seekable (self->stream))
+    return;
+  gtk_media_stream_seek (self->stream, ms * 1000);
+  /* the player reports the new time once it got there; show it now */
+  at_waveform_set_position (self->waveform, ms);
+  at_narration_panel_show_time (self, ms);
+}
+
+static void
+on_waveform_seek (AtWaveform *waveform, gint64 ms, AtNarrationPanel *self)
+{
+  at_narration_panel_seek (self, ms);
 }
 
 static void
@@ -239,6 +267,8 @@ spoken (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   self->narration = audio;
+  at_waveform_set_audio (self->waveform, audio);
+  at_waveform_set_position (self->waveform, 0);
   gint64 audio_ms = (gint64) (at_audio_get_duration (audio) * 1000.0);
   self->subtitles = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
   at_narration_panel_show_time (self, 0);
@@ -703,6 +733,7 @@ at_narration_panel_class_init (AtNarrationPanelClass *klass)
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
 
+  g_type_ensure (AT_TYPE_WAVEFORM);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/narration-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, narration_view);
@@ -710,6 +741,7 @@ at_narration_panel_class_init (AtNarrationPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, rate_spin);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, pitch_spin);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, speak_button);
+  gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, waveform);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, play_button);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, position_label);
   gtk_widget_class_bind_template_child (widget_class, AtNarrationPanel, export_button);
@@ -728,4 +760,8 @@ at_narration_panel_init (AtNarrationPanel *self)
   g_signal_connect_swapped (self->speak_button, "clicked", G_CALLBACK (at_narration_panel_speak), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
   g_signal_connect_swapped (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);
+  at_waveform_set_seekable (self->waveform, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->waveform), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Narration waveform", -1);
+  g_signal_connect (self->waveform, "seek", G_CALLBACK (on_waveform_seek), self);
 }

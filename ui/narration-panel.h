@@ -18,6 +18,7 @@
 
 #include "audio/audio-file.h"
 #include "ui/project.h"
+#include "ui/waveform.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,11 @@ const char *at_narration_panel_get_subtitle_text (AtNarrationPanel *self);
 gboolean at_narration_panel_toggle_playback (AtNarrationPanel *self);
 /* The narration's player (NULL before the first narration). */
 GtkMediaStream *at_narration_panel_get_player (AtNarrationPanel *self);
+/* Plays on from ms of the narration (as a click on its waveform); nothing
+ * before the player is ready. */
+void at_narration_panel_seek (AtNarrationPanel *self, gint64 ms);
+/* The narration's waveform, with the playhead. */
+AtWaveform *at_narration_panel_get_waveform (AtNarrationPanel *self);
 /* Shows the subtitle line at ms of the narration (the player calls this as
  * it plays). */
 void at_narration_panel_show_time (AtNarrationPanel *self, gint64 ms);

@@ -12,7 +12,16 @@ struct _AtWaveform {
   GArray *samples;   /* float */
   int rate;
   gboolean live;
+  gint64 position_ms;   /* the playhead, or -1 */
+  gboolean seekable;    /* a click asks to play from there */
 };
+
+enum {
+  SEEK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtWaveform, at_waveform, GTK_TYPE_WIDGET)
 
@@ -52,6 +61,23 @@ at_waveform_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       float top = mid - CLAMP (hi, -1, 1) * mid, bottom = mid - CLAMP (lo, -1, 1) * mid;
       gtk_snapshot_append_color (snapshot, &accent, &GRAPHENE_RECT_INIT (x, top, 1, MAX (1, bottom - top)));
     }
+  if (self->position_ms >= 0 && !self->live && self->rate > 0)
+    {
+      float x = (float) ((double) self->position_ms * self->rate / 1000.0 / n * w);
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88f, 0.11f, 0.14f, 1 },
+                                 &GRAPHENE_RECT_INIT (CLAMP (x, 0, w - 2), 0, 2, h));
+    }
+}
+
+/* A click on a clip: play from the time under the pointer. */
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, AtWaveform *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  if (!self->seekable || self->live || self->rate <= 0 || self->samples->len == 0 || w <= 0)
+    return;
+  double seconds = CLAMP (x / w, 0.0, 1.0) * self->samples->len / self->rate;
+  g_signal_emit (self, signals[SEEK], 0, (gint64) (seconds * 1000.0));
 }
 
 static void
@@ -99,6 +125,31 @@ at_waveform_append (AtWaveform *self, const float *samples, gsize n)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+at_waveform_set_position (AtWaveform *self, gint64 ms)
+{
+  g_return_if_fail (AT_IS_WAVEFORM (self));
+  if (self->position_ms == ms)
+    return;
+  self->position_ms = ms;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gint64
+at_waveform_get_position (AtWaveform *self)
+{
+  g_return_val_if_fail (AT_IS_WAVEFORM (self), -1);
+  return self->position_ms;
+}
+
+void
+at_waveform_set_seekable (AtWaveform *self, gboolean seekable)
+{
+  g_return_if_fail (AT_IS_WAVEFORM (self));
+  self->seekable = seekable;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), seekable ? "pointer" : NULL);
+}
+
 gsize
 at_waveform_get_n_samples (AtWaveform *self)
 {
@@ -129,12 +180,20 @@ at_waveform_class_init (AtWaveformClass *klass)
   GTK_WIDGET_CLASS (klass)->measure = at_waveform_measure;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "waveform");
   gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_IMG);
+
+  /* seekable only: the user clicked at this time of the clip (ms) */
+  signals[SEEK] = g_signal_new ("seek", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 at_waveform_init (AtWaveform *self)
 {
   self->samples = g_array_new (FALSE, FALSE, sizeof (float));
+  self->position_ms = -1;
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Voice prompt waveform", -1);
 }
 

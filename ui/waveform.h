@@ -5,8 +5,9 @@
  * at_waveform_start_live() and the next set_audio, samples handed to
  * at_waveform_append() are drawn as they arrive: the first
  * AT_WAVEFORM_LIVE_SECONDS fill the width from the left, after that the
- * newest AT_WAVEFORM_LIVE_SECONDS scroll in from the right. The widget
- * copies what it is given.
+ * newest AT_WAVEFORM_LIVE_SECONDS scroll in from the right. A clip may
+ * show a playhead, and when seekable a click on it emits "seek" with the
+ * time under the pointer. The widget copies what it is given.
  */
 #pragma once
 
@@ -28,6 +29,11 @@ void at_waveform_set_audio (AtWaveform *self, const AtAudio *audio);
 void at_waveform_start_live (AtWaveform *self, int rate);
 /* Appends n samples of the live recording (ignored when none started). */
 void at_waveform_append (AtWaveform *self, const float *samples, gsize n);
+/* The playhead at ms of the clip; -1 hides it. */
+void at_waveform_set_position (AtWaveform *self, gint64 ms);
+gint64 at_waveform_get_position (AtWaveform *self);
+/* Whether a click emits "seek" (void (*)(AtWaveform *, gint64 ms, gpointer)). */
+void at_waveform_set_seekable (AtWaveform *self, gboolean seekable);
 /* Samples shown: the clip's, or the live recording's so far. */
 gsize at_waveform_get_n_samples (AtWaveform *self);
 gboolean at_waveform_is_live (AtWaveform *self);

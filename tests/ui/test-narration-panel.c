@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <sndfile.h>
 #include <string.h>
 
@@ -61,6 +62,18 @@ played_past (gpointer data)
   return gtk_media_stream_get_timestamp (at_narration_panel_get_player (w->panel)) >= w->until_us;
 }
 
+typedef struct {
+  GtkMediaStream *player;
+  gint64 us;
+} SeekWait;
+
+static gboolean
+player_at (gpointer data)
+{
+  SeekWait *s = data;
+  return llabs (gtk_media_stream_get_timestamp (s->player) - s->us) < 250000;
+}
+
 /* The player (GTK's GStreamer media backend) plays the narration, and the
  * subtitle line follows the time it reports. */
 static void
@@ -82,6 +95,17 @@ check_playback (AtNarrationPanel *panel, GPtrArray *subtitles)
   g_assert_cmpstr (at_narration_panel_get_subtitle_text (panel), ==, now->text);
   g_assert_true (at_narration_panel_toggle_playback (panel));
   g_assert_false (gtk_media_stream_get_playing (player));
+  g_assert_cmpint (at_waveform_get_position (at_narration_panel_get_waveform (panel)), ==,
+                   gtk_media_stream_get_timestamp (player) / 1000);
+
+  /* a click on the waveform: the last line at once, the player there soon */
+  const AtCue *last = g_ptr_array_index (subtitles, subtitles->len - 1);
+  gint64 target = (last->start_ms + last->end_ms) / 2;
+  at_narration_panel_seek (panel, target);
+  g_assert_cmpstr (at_narration_panel_get_subtitle_text (panel), ==, last->text);
+  g_assert_cmpint (at_waveform_get_position (at_narration_panel_get_waveform (panel)), ==, target);
+  SeekWait s = { player, target * 1000 };
+  g_assert_true (ui_test_wait_until (player_at, &s, 10));
 }
 
 static void
@@ -95,6 +119,7 @@ test_narration (void)
   g_assert_true (ui_test_wait_until (spoken, panel, 60));
   const AtAudio *audio = at_narration_panel_get_narration (panel);
   g_assert_nonnull (audio);
+  g_assert_cmpuint (at_waveform_get_n_samples (at_narration_panel_get_waveform (panel)), ==, audio->n);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) words = NULL;
