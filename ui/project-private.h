@@ -3,6 +3,6 @@
 
 #include "ui/project.h"
 
-/* When set, at_project_save() fails after writing the temporary file and
+/* When set, saves (sync or async) fail after writing the temporary file and
  * before renaming it, as a full disk or a crash would. */
 void at_project_set_fail_before_rename_for_testing (gboolean fail);

@@ -1,4 +1,5 @@
-/* project.c — JSON manifest with base64 PNGs; atomic writes. */
+/* project.c — JSON manifest with base64 PNGs; atomic writes; the same on
+ * a worker for the window. */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include <errno.h>
@@ -15,12 +16,13 @@
 
 G_DEFINE_QUARK (at-project-error-quark, at_project_error)
 
-static gboolean fail_before_rename;
+/* atomic: saves read it on a worker */
+static gint fail_before_rename;
 
 void
 at_project_set_fail_before_rename_for_testing (gboolean fail)
 {
-  fail_before_rename = fail;
+  g_atomic_int_set (&fail_before_rename, fail);
 }
 
 AtHistoryItem *
@@ -315,16 +317,21 @@ write_atomically (GFile *file, const char *data, gsize len, GError **error)
         }
       done += n;
     }
-  if (fsync (fd) != 0 || close (fd) != 0 || fail_before_rename)
+  /* the descriptor is closed whatever fsync says */
+  int err = fsync (fd) == 0 ? 0 : errno;
+  if (close (fd) != 0 && err == 0)
+    err = errno;
+  if (err == 0 && g_atomic_int_get (&fail_before_rename))
+    err = EIO;
+  if (err != 0)
     {
-      int err = fail_before_rename ? EIO : errno;
       g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
       return FALSE;
     }
   if (g_rename (tmp, path) != 0)
     {
-      int err = errno;
+      err = errno;
       g_unlink (tmp);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
       return FALSE;
@@ -332,13 +339,23 @@ write_atomically (GFile *file, const char *data, gsize len, GError **error)
   return TRUE;
 }
 
+/* The last moment to stop is before the temporary file is renamed over
+ * the old one; writing it is quick next to encoding. */
+static gboolean
+save_project (const AtProject *project, GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *json = project_to_json (project);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  return write_atomically (file, json, strlen (json), error);
+}
+
 gboolean
 at_project_save (const AtProject *project, GFile *file, GError **error)
 {
   g_return_val_if_fail (project != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_autofree char *json = project_to_json (project);
-  return write_atomically (file, json, strlen (json), error);
+  return save_project (project, file, NULL, error);
 }
 
 /* --- reading ------------------------------------------------------------- */
@@ -435,15 +452,94 @@ get_array (JsonObject *o, const char *key)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-AtProject *
-at_project_load (GFile *file, GError **error)
+/* NULL for anything else than an object: a damaged file is no programming
+ * error, so no criticals */
+static JsonObject *
+get_object_element (JsonArray *a, guint i)
 {
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-  g_autofree char *data = NULL;
-  gsize len;
-  if (!g_file_load_contents (file, NULL, &data, &len, NULL, error))
-    return NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *node = json_array_get_element (a, i);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+read_strokes (JsonObject *sketch, AtStrokeList *list, GError **error)
+{
+  JsonArray *strokes = get_array (sketch, "strokes");
+  for (guint i = 0; strokes != NULL && i < json_array_get_length (strokes); i++)
+    {
+      JsonObject *s = get_object_element (strokes, i);
+      if (s == NULL)
+        return invalid (error, "a stroke");
+      float color[4] = { 0, 0, 0, 1 };
+      JsonArray *c = get_array (s, "color");
+      for (guint k = 0; c != NULL && k < 4 && k < json_array_get_length (c); k++)
+        color[k] = (float) json_array_get_double_element (c, k);
+      g_autoptr (AtStroke) stroke = at_stroke_new ((float) json_object_get_double_member_with_default (s, "width", 0.01),
+                                                   color, json_object_get_boolean_member_with_default (s, "eraser", FALSE));
+      JsonArray *pts = get_array (s, "points");
+      guint n = pts != NULL ? json_array_get_length (pts) : 0;
+      if (n % 4 != 0)
+        return invalid (error, "stroke points");
+      for (guint k = 0; k < n; k += 4)
+        at_stroke_add_point (stroke, json_array_get_double_element (pts, k), json_array_get_double_element (pts, k + 1),
+                             json_array_get_double_element (pts, k + 2), json_array_get_double_element (pts, k + 3));
+      at_stroke_list_append (list, stroke);
+    }
+  /* an opened project starts with an empty undo history */
+  at_stroke_list_forget_history (list);
+  return TRUE;
+}
+
+static void
+read_voice (JsonObject *voice, AtProject *p)
+{
+  if (voice == NULL)
+    return;
+  const char *b64 = json_object_get_string_member_with_default (voice, "pcm16", "");
+  gsize nbytes;
+  g_autofree guchar *pcm = g_base64_decode (b64, &nbytes);
+  gsize n = nbytes / 2;
+  int rate = (int) json_object_get_int_member_with_default (voice, "rate", 16000);
+  if (n == 0 || rate <= 0)
+    return;
+  p->voice = at_audio_new (n, rate);
+  for (gsize i = 0; i < n; i++)
+    {
+      gint16 v;
+      memcpy (&v, pcm + 2 * i, 2);
+      p->voice->samples[i] = GINT16_FROM_LE (v) / 32767.0f;
+    }
+  p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
+}
+
+static gboolean
+read_history (JsonArray *history, GPtrArray *items, GError **error)
+{
+  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+    {
+      JsonObject *h = get_object_element (history, i);
+      if (h == NULL)
+        return invalid (error, "a history entry");
+      g_autoptr (AtImage) img = NULL;
+      if (!read_image (h, "image", &img, error))
+        return FALSE;
+      if (img == NULL)
+        continue;
+      g_autoptr (AtRequest) r = at_request_new ();
+      read_params (get_object (h, "parameters"), r);
+      const char *seed = json_object_get_string_member_with_default (h, "seed", "0");
+      AtHistoryItem *item = at_history_item_new (img, json_object_get_string_member_with_default (h, "parameters_text", ""),
+                                                 r, g_ascii_strtoull (seed, NULL, 10));
+      item->created = json_object_get_int_member_with_default (h, "created", item->created);
+      g_ptr_array_add (items, item);
+    }
+  return TRUE;
+}
+
+/* The top-level object, once it says it is a project this Atelier reads. */
+static JsonObject *
+read_header (JsonParser *parser, const char *data, gsize len, GError **error)
+{
   g_autoptr (GError) local = NULL;
   if (!json_parser_load_from_data (parser, data, len, &local))
     return invalid (error, local->message), NULL;
@@ -461,80 +557,108 @@ at_project_load (GFile *file, GError **error)
                    version);
       return NULL;
     }
+  return o;
+}
 
+static AtProject *
+project_from_json (const char *data, gsize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = read_header (parser, data, len, error);
+  if (o == NULL)
+    return NULL;
   g_autoptr (AtProject) p = at_project_new ();
   JsonObject *sketch = get_object (o, "sketch");
-  JsonArray *strokes = get_array (sketch, "strokes");
-  for (guint i = 0; strokes != NULL && i < json_array_get_length (strokes); i++)
-    {
-      JsonObject *s = json_array_get_object_element (strokes, i);
-      if (s == NULL)
-        return invalid (error, "a stroke"), NULL;
-      float color[4] = { 0, 0, 0, 1 };
-      JsonArray *c = get_array (s, "color");
-      for (guint k = 0; c != NULL && k < 4 && k < json_array_get_length (c); k++)
-        color[k] = (float) json_array_get_double_element (c, k);
-      g_autoptr (AtStroke) stroke = at_stroke_new ((float) json_object_get_double_member_with_default (s, "width", 0.01),
-                                                   color, json_object_get_boolean_member_with_default (s, "eraser", FALSE));
-      JsonArray *pts = get_array (s, "points");
-      guint n = pts != NULL ? json_array_get_length (pts) : 0;
-      if (n % 4 != 0)
-        return invalid (error, "stroke points"), NULL;
-      for (guint k = 0; k < n; k += 4)
-        at_stroke_add_point (stroke, json_array_get_double_element (pts, k), json_array_get_double_element (pts, k + 1),
-                             json_array_get_double_element (pts, k + 2), json_array_get_double_element (pts, k + 3));
-      at_stroke_list_append (p->strokes, stroke);
-    }
-  /* an opened project starts with an empty undo history */
-  at_stroke_list_forget_history (p->strokes);
+  if (!read_strokes (sketch, p->strokes, error))
+    return NULL;
   if (sketch != NULL && (!read_image (sketch, "image", &p->sketch_image, error) ||
                          !read_image (sketch, "underlay", &p->underlay, error)))
     return NULL;
-
   read_params (get_object (o, "parameters"), p->params);
   p->seed_locked = json_object_get_boolean_member_with_default (o, "seed_locked", FALSE);
-
-  JsonObject *voice = get_object (o, "voice");
-  if (voice != NULL)
-    {
-      const char *b64 = json_object_get_string_member_with_default (voice, "pcm16", "");
-      gsize nbytes;
-      g_autofree guchar *pcm = g_base64_decode (b64, &nbytes);
-      gsize n = nbytes / 2;
-      int rate = (int) json_object_get_int_member_with_default (voice, "rate", 16000);
-      if (n > 0 && rate > 0)
-        {
-          p->voice = at_audio_new (n, rate);
-          for (gsize i = 0; i < n; i++)
-            {
-              gint16 v;
-              memcpy (&v, pcm + 2 * i, 2);
-              p->voice->samples[i] = GINT16_FROM_LE (v) / 32767.0f;
-            }
-          p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
-        }
-    }
-
+  read_voice (get_object (o, "voice"), p);
   read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);
-
-  JsonArray *history = get_array (o, "history");
-  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
-    {
-      JsonObject *h = json_array_get_object_element (history, i);
-      if (h == NULL)
-        return invalid (error, "a history entry"), NULL;
-      g_autoptr (AtImage) img = NULL;
-      if (!read_image (h, "image", &img, error))
-        return NULL;
-      if (img == NULL)
-        continue;
-      g_autoptr (AtRequest) r = at_request_new ();
-      read_params (get_object (h, "parameters"), r);
-      const char *seed = json_object_get_string_member_with_default (h, "seed", "0");
-      AtHistoryItem *item = at_history_item_new (img, json_object_get_string_member_with_default (h, "parameters_text", ""),
-                                                 r, g_ascii_strtoull (seed, NULL, 10));
-      item->created = json_object_get_int_member_with_default (h, "created", item->created);
-      g_ptr_array_add (p->history, item);
-    }
+  if (!read_history (get_array (o, "history"), p->history, error))
+    return NULL;
   return g_steal_pointer (&p);
+}
+
+static AtProject *
+load_project (GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_load_contents (file, cancellable, &data, &len, NULL, error))
+    return NULL;
+  return project_from_json (data, len, error);
+}
+
+AtProject *
+at_project_load (GFile *file, GError **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  return load_project (file, NULL, error);
+}
+
+/* --- on a worker ---------------------------------------------------------- */
+
+/* As GIO's own file operations do, the tasks have the file as their source
+ * object; a save's task data is the project. */
+
+static void
+save_thread (GTask *task, gpointer file, gpointer project, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  if (save_project (project, file, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+at_project_save_async (AtProject *project, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_return_if_fail (project != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+  g_autoptr (GTask) task = g_task_new (file, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_project_save_async);
+  g_task_set_task_data (task, project, (GDestroyNotify) at_project_free);
+  /* the result tells what became of the file, even if cancelled too late */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+at_project_save_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_async_result_is_tagged (result, at_project_save_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+load_thread (GTask *task, gpointer file, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AtProject *p = load_project (file, cancellable, &error);
+  if (p != NULL)
+    g_task_return_pointer (task, p, (GDestroyNotify) at_project_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+at_project_load_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (G_IS_FILE (file));
+  g_autoptr (GTask) task = g_task_new (file, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_project_load_async);
+  g_task_run_in_thread (task, load_thread);
+}
+
+AtProject *
+at_project_load_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_async_result_is_tagged (result, at_project_load_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

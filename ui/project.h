@@ -6,6 +6,11 @@
  * of results. It owns every
  * field. at_project_save() writes atomically: a failed save leaves an
  * existing file as it was.
+ *
+ * The _async versions do the same on a worker: encoding the images and
+ * the voice, generating or parsing the JSON and the file I/O. Saving takes
+ * the project (it must not be touched meanwhile, so the window hands over
+ * a snapshot); loading hands the new project to its caller.
  */
 #pragma once
 
@@ -73,6 +78,15 @@ void at_project_free (AtProject *project);
 
 gboolean at_project_save (const AtProject *project, GFile *file, GError **error);
 AtProject *at_project_load (GFile *file, GError **error);
+
+/* Takes project. A cancelled save leaves any file as it was; once written,
+ * it reports success even if cancelled late, as the file says so. */
+void at_project_save_async (AtProject *project, GFile *file, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean at_project_save_finish (GAsyncResult *result, GError **error);
+void at_project_load_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data);
+AtProject *at_project_load_finish (GAsyncResult *result, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AtVoiceSettings, at_voice_settings_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtProject, at_project_free)

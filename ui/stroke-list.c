@@ -87,6 +87,16 @@ at_stroke_list_new (void)
   return list;
 }
 
+AtStrokeList *
+at_stroke_list_copy_drawing (const AtStrokeList *list)
+{
+  g_return_val_if_fail (list != NULL, NULL);
+  AtStrokeList *copy = at_stroke_list_new ();
+  g_ptr_array_unref (copy->strokes);
+  copy->strokes = state_copy (list->strokes);
+  return copy;
+}
+
 void
 at_stroke_list_free (AtStrokeList *list)
 {

@@ -38,6 +38,9 @@ const AtStrokePoint *at_stroke_get_point (const AtStroke *stroke, guint i);
 typedef struct _AtStrokeList AtStrokeList;
 
 AtStrokeList *at_stroke_list_new (void);
+/* The drawing without its undo and redo stacks; the strokes are shared,
+ * so it costs a pointer per stroke and may go to another thread. */
+AtStrokeList *at_stroke_list_copy_drawing (const AtStrokeList *list);
 void at_stroke_list_free (AtStrokeList *list);
 
 guint at_stroke_list_get_n_strokes (const AtStrokeList *list);

@@ -66,6 +66,23 @@ run_after_save (AtWindow *self)
 }
 
 static void
+saved (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  AtWindow *self = AT_WINDOW (object);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = at_window_save_finish (self, result, &error);
+  if (self->disposed)
+    return;
+  if (ok)
+    run_after_save (self);
+  else
+    {
+      self->after_save = NULL;   /* what was to follow a save needs one that worked */
+      _at_window_show_toast (self, error->message);
+    }
+}
+
+static void
 save_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
 {
   g_autoptr (GFile) target = g_object_ref (file);
@@ -77,11 +94,7 @@ save_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
       g_object_unref (target);
       target = g_file_new_for_path (with);
     }
-  g_autoptr (GError) error = NULL;
-  if (!at_window_save_to (self, target, &error))
-    _at_window_show_toast (self, error->message);
-  else
-    run_after_save (self);
+  at_window_save_async (self, target, NULL, saved, NULL);
 }
 
 static void
@@ -147,15 +160,9 @@ static void
 save (AtWindow *self)
 {
   if (self->file == NULL)
-    {
-      save_as (self);
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  if (!at_window_save_to (self, self->file, &error))
-    _at_window_show_toast (self, error->message);
+    save_as (self);
   else
-    run_after_save (self);
+    at_window_save_async (self, self->file, NULL, saved, NULL);
 }
 
 void
@@ -373,6 +380,12 @@ gboolean
 _at_window_close_request (GtkWindow *window)
 {
   AtWindow *self = AT_WINDOW (window);
+  if (self->saving)
+    {
+      /* the file is being written: asked again once it is */
+      self->close_after_save = TRUE;
+      return TRUE;
+    }
   if (self->close_confirmed || !self->dirty)
     {
       if (self->cancellable != NULL)

@@ -32,6 +32,24 @@ _at_window_build_controls_request (AtWindow *self)
   r->prompt = at_text_buffer_dup_text (gtk_text_view_get_buffer (self->prompt_view));
   r->negative = *negative != '\0' ? g_steal_pointer (&negative) : NULL;
   r->size = native_size (self);
+  r->steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  r->guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
+  r->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  r->sampler = (AtSamplerKind) MIN (adw_combo_row_get_selected (self->sampler_row), AT_N_SAMPLERS - 1);
+  r->sketch_strength = (float) gtk_spin_button_get_value (self->sketch_strength_spin);
+  r->count = gtk_spin_button_get_value_as_int (self->count_spin);
+  if (self->init_image != NULL)
+    r->strength = (float) gtk_spin_button_get_value (self->strength_spin);
+  /* previews cost a decode each: a few per run, not one per step */
+  r->preview_every = MAX (1, r->steps / 4);
+  return r;
+}
+
+/* The sketch rendered at the model's size, copies of the voice clip and
+ * the init image. */
+static void
+add_inputs (AtWindow *self, AtRequest *r)
+{
   if (!at_sketch_canvas_is_empty (self->canvas))
     r->sketch = at_sketch_canvas_render (self->canvas, r->size);
   if (self->voice != NULL)
@@ -41,25 +59,14 @@ _at_window_build_controls_request (AtWindow *self)
       r->voice_rate = self->voice->rate;
     }
   if (self->init_image != NULL)
-    {
-      r->init = at_image_copy (self->init_image);
-      r->strength = (float) gtk_spin_button_get_value (self->strength_spin);
-    }
-  r->steps = gtk_spin_button_get_value_as_int (self->steps_spin);
-  r->guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
-  r->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  r->sampler = (AtSamplerKind) MIN (adw_combo_row_get_selected (self->sampler_row), AT_N_SAMPLERS - 1);
-  r->sketch_strength = (float) gtk_spin_button_get_value (self->sketch_strength_spin);
-  r->count = gtk_spin_button_get_value_as_int (self->count_spin);
-  /* previews cost a decode each: a few per run, not one per step */
-  r->preview_every = MAX (1, r->steps / 4);
-  return r;
+    r->init = at_image_copy (self->init_image);
 }
 
 AtRequest *
 at_window_build_request (AtWindow *self)
 {
   AtRequest *r = _at_window_build_controls_request (self);
+  add_inputs (self, r);
   /* the transcript joins the prompt; voice cues may adjust guidance and steps */
   at_voice_panel_apply_to_request (self->voice_panel, r);
   return r;

@@ -91,6 +91,10 @@ struct _AtWindow {
 
   GFile *file;
   gboolean dirty;
+  guint edits;                   /* counts edits: a save clears dirty only if none came meanwhile */
+  gboolean saving;               /* a save on a worker: one at a time */
+  gboolean opening;              /* an open on a worker */
+  gboolean close_after_save;     /* closing was asked for while saving */
   gboolean applying;             /* filling controls: not an edit */
   gboolean close_confirmed;
   gboolean disposed;             /* late async results find no widgets */
@@ -109,8 +113,8 @@ void _at_window_on_edit (AtWindow *self);
 void _at_window_load_engine (AtWindow *self);
 
 /* window-generation.c */
-/* The controls as they are, without the voice panel's part: what a
- * project saves. */
+/* The prompts and numbers the controls show, without the inputs (sketch,
+ * voice, init image) or the voice panel's part: what a project saves. */
 AtRequest *_at_window_build_controls_request (AtWindow *self);
 /* Fills the parameter controls (not the inputs) from r; the prompts too
  * with with_prompts. */
@@ -135,6 +139,8 @@ void _at_window_show_history (AtWindow *self);
 /* window-project.c */
 void _at_window_apply_project (AtWindow *self, AtProject *project);
 void _at_window_project_init (AtWindow *self);
+/* A save or an open is on a worker: the file actions wait for it. */
+gboolean _at_window_file_busy (AtWindow *self);
 
 /* window-actions.c */
 void _at_window_new_project (AtWindow *self);
@@ -189,8 +195,17 @@ void at_window_activate_history (AtWindow *self, guint i);
 /* The parameters text of the image on show, or NULL. */
 const char *at_window_get_current_parameters (AtWindow *self);
 
-gboolean at_window_save_to (AtWindow *self, GFile *file, GError **error);
-gboolean at_window_open_file (AtWindow *self, GFile *file, GError **error);
+/* Saves a snapshot of the project on a worker; the project belongs to file
+ * then, and is clean unless edited meanwhile. Fails with G_IO_ERROR_PENDING
+ * while another save or an open is under way. */
+void at_window_save_async (AtWindow *self, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+gboolean at_window_save_finish (AtWindow *self, GAsyncResult *result, GError **error);
+/* Reads file on a worker; the project is replaced only if it opened. */
+void at_window_open_async (AtWindow *self, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+gboolean at_window_open_finish (AtWindow *self, GAsyncResult *result, GError **error);
+gboolean at_window_is_saving (AtWindow *self);
 gboolean at_window_export_png (AtWindow *self, GFile *file, int scale, GError **error);
 gboolean at_window_get_dirty (AtWindow *self);
 

@@ -2,6 +2,12 @@
  * (collect_project) and what opening one puts back in the controls, the
  * file it belongs to, and the recent projects (GSettings
  * "recent-projects") in the menu. Project files themselves are project.c's.
+ *
+ * Saving hands a snapshot (copies, taken on the main thread) to a worker,
+ * so drawing goes on meanwhile; edits made during the save keep the
+ * project marked. Opening reads and parses on a worker and replaces the
+ * project only when that worked. One save or open at a time: the file
+ * actions wait (window.c disables them) and a close waits for the save.
  */
 #define G_LOG_DOMAIN "atelier-ui"
 
@@ -22,20 +28,19 @@ copy_history (GPtrArray *from, GPtrArray *to)
     }
 }
 
+/* A snapshot for a save on a worker: copies, no rendering or encoding. */
 static AtProject *
 collect_project (AtWindow *self)
 {
   AtProject *p = at_project_new ();
-  AtStrokeList *strokes = at_sketch_canvas_get_strokes (self->canvas);
-  for (guint i = 0; i < at_stroke_list_get_n_strokes (strokes); i++)
-    at_stroke_list_append (p->strokes, at_stroke_list_get_stroke (strokes, i));
+  at_stroke_list_free (p->strokes);
+  p->strokes = at_stroke_list_copy_drawing (at_sketch_canvas_get_strokes (self->canvas));
   const AtImage *img = at_sketch_canvas_get_sketch_image (self->canvas);
   p->sketch_image = img != NULL ? at_image_copy (img) : NULL;
   img = at_sketch_canvas_get_underlay (self->canvas);
   p->underlay = img != NULL ? at_image_copy (img) : NULL;
   at_request_free (p->params);
-  g_autoptr (AtRequest) r = _at_window_build_controls_request (self);
-  p->params = at_request_copy (r);
+  p->params = _at_window_build_controls_request (self);
   p->seed_locked = gtk_toggle_button_get_active (self->seed_lock);
   if (self->voice != NULL)
     {
@@ -125,51 +130,187 @@ _at_window_project_init (AtWindow *self)
   rebuild_recent_menu (self);
 }
 
-/* --- saving and opening --------------------------------------------------- */
+/* --- saving and opening, on workers ------------------------------------- */
 
-/* The project is file's now, as saved: the title names it, unmarked, and
- * it leads the recent projects. */
+/* The project is file's now: the title names it, marked if it has changes
+ * the file lacks, and it leads the recent projects. */
 static void
-belong_to (AtWindow *self, GFile *file)
+belong_to (AtWindow *self, GFile *file, gboolean dirty)
 {
-  if (self->file != file)
-    {
-      g_clear_object (&self->file);
-      self->file = g_object_ref (file);
-    }
-  self->dirty = TRUE;   /* so that clearing it updates the title */
-  _at_window_set_dirty (self, FALSE);
+  g_set_object (&self->file, file);
+  self->dirty = !dirty;   /* so that setting it updates the title */
+  _at_window_set_dirty (self, dirty);
   remember_recent (self, file);
 }
 
 gboolean
-at_window_save_to (AtWindow *self, GFile *file, GError **error)
+_at_window_file_busy (AtWindow *self)
 {
-  g_return_val_if_fail (AT_IS_WINDOW (self), FALSE);
-  g_autoptr (AtProject) p = collect_project (self);
-  if (!at_project_save (p, file, error))
-    return FALSE;
-  belong_to (self, file);
-  return TRUE;
+  return self->saving || self->opening;
+}
+
+/* A task for a save or an open, with flag set; or NULL, the task failed,
+ * when one is under way already. */
+static GTask *
+file_task_new (AtWindow *self, gpointer source_tag, gboolean *flag, GCancellable *cancellable,
+               GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  /* the result says what was done, even if cancelled too late to stop it */
+  g_task_set_check_cancellable (task, FALSE);
+  if (_at_window_file_busy (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "The project is being saved or opened; try again when that is done");
+      return NULL;
+    }
+  *flag = TRUE;
+  _at_window_update_actions (self);
+  return g_steal_pointer (&task);
+}
+
+static gboolean
+file_task_finish (AtWindow *self, GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+end_file_work (AtWindow *self, gboolean *flag)
+{
+  *flag = FALSE;
+  if (!self->disposed)
+    _at_window_update_actions (self);
+}
+
+typedef struct {
+  GFile *file;
+  guint edits;   /* self->edits when the snapshot was taken */
+} SaveRun;
+
+static void
+save_run_free (SaveRun *run)
+{
+  g_object_unref (run->file);
+  g_free (run);
+}
+
+/* A close asked for during the save is asked again now: it closes, or
+ * offers to save what changed since. */
+static void
+close_if_asked (AtWindow *self)
+{
+  if (!self->close_after_save || self->disposed)
+    return;
+  self->close_after_save = FALSE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+project_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AtWindow *self = g_task_get_source_object (task);
+  SaveRun *run = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok = at_project_save_finish (result, &error);
+  end_file_work (self, &self->saving);
+  if (ok && !self->disposed)
+    belong_to (self, run->file, self->edits != run->edits);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  close_if_asked (self);
+}
+
+void
+at_window_save_async (AtWindow *self, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  GTask *task = file_task_new (self, at_window_save_async, &self->saving, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  SaveRun *run = g_new0 (SaveRun, 1);
+  run->file = g_object_ref (file);
+  run->edits = self->edits;
+  g_task_set_task_data (task, run, (GDestroyNotify) save_run_free);
+  at_project_save_async (collect_project (self), file, cancellable, project_saved, task);
 }
 
 gboolean
-at_window_open_file (AtWindow *self, GFile *file, GError **error)
+at_window_save_finish (AtWindow *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (AT_IS_WINDOW (self), FALSE);
-  g_autoptr (AtProject) p = at_project_load (file, error);
-  if (p == NULL)
-    return FALSE;
+  return file_task_finish (self, result, at_window_save_async, error);
+}
+
+static void
+project_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AtWindow *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (AtProject) p = at_project_load_finish (result, &error);
+  end_file_work (self, &self->opening);
+  if (p != NULL && self->disposed)
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The window was closed");
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   _at_window_apply_project (self, p);
-  belong_to (self, file);
-  return TRUE;
+  belong_to (self, g_task_get_task_data (task), FALSE);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+at_window_open_async (AtWindow *self, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  GTask *task = file_task_new (self, at_window_open_async, &self->opening, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  at_project_load_async (file, cancellable, project_loaded, task);
+}
+
+gboolean
+at_window_open_finish (AtWindow *self, GAsyncResult *result, GError **error)
+{
+  return file_task_finish (self, result, at_window_open_async, error);
+}
+
+gboolean
+at_window_is_saving (AtWindow *self)
+{
+  return self->saving;
+}
+
+static void
+opened (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  AtWindow *self = AT_WINDOW (object);
+  g_autoptr (GFile) file = user_data;
+  g_autoptr (GError) error = NULL;
+  if (at_window_open_finish (self, result, &error) || self->disposed)
+    return;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *msg = g_strdup_printf ("Could not open “%s”: %s", name, error->message);
+  _at_window_show_toast (self, msg);
 }
 
 void
 at_window_open (AtWindow *self, GFile *file)
 {
   g_return_if_fail (AT_IS_WINDOW (self));
-  g_autoptr (GError) error = NULL;
-  if (!at_window_open_file (self, file, &error))
-    _at_window_show_toast (self, error->message);
+  g_return_if_fail (G_IS_FILE (file));
+  at_window_open_async (self, file, NULL, opened, g_object_ref (file));
 }

@@ -5,7 +5,7 @@
  *   window-actions.c     actions and keyboard shortcuts
  *   window-generation.c  requests from the controls, runs, live mode
  *   window-results.c     the image on show, variants and history gallery
- *   window-project.c     saving and opening projects, recent projects
+ *   window-project.c     saving and opening projects on workers, recent projects
  *   window-export.c      PNG export of the image on show
  *   window-voice.c       the voice clip, its loading and the voice panel
  *   window-recording.c   recording a voice prompt from the microphone
@@ -54,10 +54,23 @@ update_title (AtWindow *self)
 void
 _at_window_set_dirty (AtWindow *self, gboolean dirty)
 {
+  if (dirty)
+    self->edits++;
   if (self->dirty == dirty)
     return;
   self->dirty = dirty;
   update_title (self);
+}
+
+/* One save or open at a time; the spinner says which is under way. */
+static void
+update_file_actions (AtWindow *self)
+{
+  static const char *const actions[] = { "win.new", "win.open", "win.open-recent", "win.save", "win.save-as" };
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !_at_window_file_busy (self));
+  const char *doing = self->saving ? "Saving the project" : self->opening ? "Opening the project" : "Working";
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->busy_spinner), doing);
 }
 
 void
@@ -74,7 +87,8 @@ _at_window_update_actions (AtWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", at_stroke_list_can_undo (at_sketch_canvas_get_strokes (self->canvas)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", at_stroke_list_can_redo (at_sketch_canvas_get_strokes (self->canvas)));
   gtk_stack_set_visible_child_name (self->generate_stack, generating ? "cancel" : "generate");
-  gboolean busy = generating || self->engine_loading;
+  update_file_actions (self);
+  gboolean busy = generating || self->engine_loading || _at_window_file_busy (self);
   gtk_spinner_set_spinning (self->busy_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
 }

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtWindow, at_window, AT, WINDOW, AdwApplicationWindow)
 
 AtWindow *at_window_new (AtApplication *app);
-/* Opens a project file, showing any error in the window. */
+/* Opens a project file on a worker; the project is replaced only if it
+ * opened, else a toast in the window says why. */
 void at_window_open (AtWindow *self, GFile *file);
 
 G_END_DECLS

@@ -2,11 +2,15 @@
  * images, prompts, parameters, voice, voice panel settings, history),
  * saving is atomic (a failed save leaves the old file as it was), a file
  * from before the voice panel settings opens with their defaults, and
- * damaged files give an error that says so. */
+ * damaged files give an error that says so. The async save and open write
+ * and read what the synchronous ones do, keep the main loop running with a
+ * large project in flight, and can be cancelled. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "ui/project-private.h"
+#include "ui-test-util.h"
 
 static AtImage *
 pattern_image (guint side, guint channels, guint8 salt)
@@ -275,6 +279,126 @@ test_damaged (void)
   g_rmdir (dir);
 }
 
+static gboolean
+save_and_wait (AtProject *project, GFile *file, GCancellable *cancellable, GError **error)
+{
+  GAsyncResult *slot = NULL;
+  at_project_save_async (project, file, cancellable, ui_test_keep_result, &slot);
+  g_autoptr (GAsyncResult) result = ui_test_take_result (&slot, 60);
+  return at_project_save_finish (result, error);
+}
+
+static AtProject *
+load_and_wait (GFile *file, GCancellable *cancellable, GError **error)
+{
+  GAsyncResult *slot = NULL;
+  at_project_load_async (file, cancellable, ui_test_keep_result, &slot);
+  g_autoptr (GAsyncResult) result = ui_test_take_result (&slot, 60);
+  return at_project_load_finish (result, error);
+}
+
+static char *
+contents (GFile *file)
+{
+  char *data = NULL;
+  g_assert_true (g_file_load_contents (file, NULL, &data, NULL, NULL, NULL));
+  return data;
+}
+
+static void
+test_async_round_trip (void)
+{
+  g_autoptr (GFile) sync_file = ui_test_temp_file ("sync.atelier");
+  g_autoptr (GFile) folder = g_file_get_parent (sync_file);
+  g_autoptr (GFile) async_file = g_file_get_child (folder, "async.atelier");
+  g_autoptr (AtProject) p = sample_project ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_project_save (p, sync_file, &error));
+  /* the async save takes its project: it gets one equal to p */
+  AtProject *given = at_project_load (sync_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (save_and_wait (given, async_file, NULL, &error));
+  g_assert_no_error (error);
+  g_autofree char *sync_data = contents (sync_file);
+  g_autofree char *async_data = contents (async_file);
+  g_assert_cmpstr (sync_data, ==, async_data);
+
+  g_autoptr (AtProject) q = load_and_wait (async_file, NULL, &error);
+  g_assert_no_error (error);
+  assert_projects_equal (p, q);
+  g_assert_false (at_stroke_list_can_undo (q->strokes));
+  g_assert_true (g_file_delete (async_file, NULL, NULL));
+  ui_test_remove_temp (sync_file);
+}
+
+/* 40 history images and a minute of voice: encoding them takes long
+ * enough that a 1 ms timer fires again and again while it runs. */
+static void
+test_async_keeps_loop_running (void)
+{
+  g_autoptr (GFile) file = ui_test_temp_file ("big.atelier");
+  guint ticks = 0;
+  guint timer = g_timeout_add (1, ui_test_tick, &ticks);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (save_and_wait (ui_test_large_project (40, 60), file, NULL, &error));
+  g_assert_no_error (error);
+  guint saving_ticks = ticks;
+  gint64 saved = g_get_monotonic_time ();
+  ticks = 0;
+  g_autoptr (AtProject) q = load_and_wait (file, NULL, &error);
+  g_assert_no_error (error);
+  g_source_remove (timer);
+  g_test_message ("save %.2f s, %u ticks; load %.2f s, %u ticks", (saved - start) / 1e6, saving_ticks,
+                  (g_get_monotonic_time () - saved) / 1e6, ticks);
+  g_assert_cmpuint (saving_ticks, >=, 3);
+  g_assert_cmpuint (ticks, >=, 3);
+  g_assert_cmpuint (q->history->len, ==, 40);
+  g_assert_cmpuint (q->voice->n, ==, 60 * 16000);
+  ui_test_remove_temp (file);
+}
+
+static void
+test_async_cancel (void)
+{
+  g_autoptr (GFile) file = ui_test_temp_file ("fox.atelier");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_cancellable_cancel (cancellable);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (save_and_wait (sample_project (), file, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_query_exists (file, NULL));
+
+  g_autoptr (AtProject) p = sample_project ();
+  g_assert_true (at_project_save (p, file, NULL));
+  g_clear_error (&error);
+  g_assert_null (load_and_wait (file, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  ui_test_remove_temp (file);
+}
+
+static void
+test_async_errors (void)
+{
+  g_autoptr (GFile) file = ui_test_temp_file ("bad.atelier");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (load_and_wait (file, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  /* a history entry that is not an object */
+  const char *damaged = "{\"format\": \"atelier-project\", \"version\": 1, \"history\": [7]}";
+  g_assert_true (g_file_replace_contents (file, damaged, strlen (damaged), NULL, FALSE, 0, NULL, NULL, NULL));
+  g_clear_error (&error);
+  g_assert_null (load_and_wait (file, NULL, &error));
+  g_assert_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_INVALID);
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_autoptr (GFile) missing_folder = g_file_get_child (folder, "no-such-folder");
+  g_autoptr (GFile) missing = g_file_get_child (missing_folder, "x.atelier");
+  g_clear_error (&error);
+  g_assert_false (save_and_wait (sample_project (), missing, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  ui_test_remove_temp (file);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,5 +407,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/project/atomic-save", test_atomic_save);
   g_test_add_func ("/ui/project/old-format", test_old_format);
   g_test_add_func ("/ui/project/damaged", test_damaged);
+  g_test_add_func ("/ui/project/async-round-trip", test_async_round_trip);
+  g_test_add_func ("/ui/project/async-keeps-loop-running", test_async_keeps_loop_running);
+  g_test_add_func ("/ui/project/async-cancel", test_async_cancel);
+  g_test_add_func ("/ui/project/async-errors", test_async_errors);
   return g_test_run ();
 }

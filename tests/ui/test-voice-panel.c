@@ -244,7 +244,7 @@ test_project_settings (void)
   g_autofree char *path = g_build_filename (dir, "glide.atelier", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
-  g_assert_true (at_window_save_to (window, file, &error));
+  g_assert_true (ui_test_save (window, file, &error));
   g_assert_no_error (error);
   g_autofree char *joined = request_prompt (window);
   g_assert_cmpstr (joined, ==, "a still life a glide, typed by hand");
@@ -257,7 +257,7 @@ test_project_settings (void)
 
   AtWindow *second = ui_test_open_window (app);
   AtVoicePanel *panel2 = at_window_get_voice_panel (second);
-  g_assert_true (at_window_open_file (second, file, &error));
+  g_assert_true (ui_test_open (second, file, &error));
   g_assert_no_error (error);
   g_assert_false (at_window_get_dirty (second));
   /* recognition runs again for the rate, but the typed transcript stays */
@@ -273,7 +273,7 @@ test_project_settings (void)
 
   /* a project from before the panel's settings: defaults, cues off */
   g_assert_true (g_file_set_contents (path, old_project, -1, NULL));
-  g_assert_true (at_window_open_file (second, file, &error));
+  g_assert_true (ui_test_open (second, file, &error));
   g_assert_no_error (error);
   g_auto (AtVoiceSettings) old = { 0 };
   at_voice_panel_get_settings (panel2, &old);

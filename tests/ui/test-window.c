@@ -3,15 +3,20 @@
  * missing; a generation through the real engine (lavapipe, 2 steps) shows
  * progress and a result, which exports to a PNG carrying its parameters;
  * Cancel stops a long run within a step; a project saved from the window
- * opens again with everything in place. */
+ * opens again with everything in place. Saving runs on a worker: the
+ * studio keeps drawing meanwhile, edits made during a save keep it marked,
+ * a failed save keeps the old file and says why, closing waits for the
+ * save; a damaged file leaves the project on screen as it was. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio/audio-file.h"
 #include "ui/application.h"
 #include "ui/preferences-window.h"
+#include "ui/project-private.h"
 #include "ui/settings.h"
 #include "ui/window-private.h"
 #include "ui-test-util.h"
@@ -160,11 +165,11 @@ test_generate_and_export (void)
   /* the project keeps the history with the image and its parameters */
   g_autofree char *project_path = g_build_filename (dir, "p.atelier", NULL);
   g_autoptr (GFile) project = g_file_new_for_path (project_path);
-  g_assert_true (at_window_save_to (window, project, &error));
+  g_assert_true (ui_test_save (window, project, &error));
   g_assert_no_error (error);
   g_assert_false (at_window_get_dirty (window));
   AtWindow *other = ui_test_open_window (app);
-  g_assert_true (at_window_open_file (other, project, &error));
+  g_assert_true (ui_test_open (other, project, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (at_window_get_history_length (other), ==, 2);
   g_autoptr (AtRequest) r = at_window_build_request (other);
@@ -187,18 +192,9 @@ test_generate_and_export (void)
   gtk_window_close (GTK_WINDOW (other));
   ui_test_flush ();
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (other)));
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  gboolean asked = FALSE;
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (top) && gtk_window_get_transient_for (top) == GTK_WINDOW (other))
-        {
-          asked = TRUE;
-          gtk_window_destroy (top);
-        }
-    }
-  g_assert_true (asked);
+  AdwMessageDialog *asked = ui_test_find_dialog (GTK_WINDOW (other));
+  g_assert_nonnull (asked);
+  gtk_window_destroy (GTK_WINDOW (asked));
   ui_test_close_window (other);
   /* the project is among the recent ones */
   g_autoptr (GSettings) settings = at_settings_new ();
@@ -443,6 +439,239 @@ test_live_mode (void)
   ui_test_close_window (window);
 }
 
+static const char *
+title_of (AtWindow *window)
+{
+  return adw_window_title_get_title (window->window_title);
+}
+
+static char *
+prompt_in_file (GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtProject) p = at_project_load (file, &error);
+  g_assert_no_error (error);
+  return g_strdup (p->params->prompt);
+}
+
+/* Compares pointers only: window may be gone. */
+static gboolean
+closed (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) top = g_list_model_get_item (toplevels, i);
+      if (top == window)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+not_transcribing (gpointer window)
+{
+  return !at_voice_panel_is_transcribing (at_window_get_voice_panel (window));
+}
+
+static void
+test_save_while_editing (void)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  g_autoptr (AtProject) big = ui_test_large_project (40, 60);
+  _at_window_apply_project (window, big);
+  /* the transcript, when it comes, is an edit: it comes first */
+  g_assert_true (ui_test_wait_until (not_transcribing, window, 120));
+  at_window_set_prompt (window, "before");
+  g_autoptr (GFile) file = ui_test_temp_file ("big.atelier");
+
+  guint ticks = 0;
+  guint timer = g_timeout_add (1, ui_test_tick, &ticks);
+  GAsyncResult *slot = NULL, *second_slot = NULL;
+  at_window_save_async (window, file, NULL, ui_test_keep_result, &slot);
+  /* on a worker: the studio says so, takes edits and runs one save at a time */
+  g_assert_true (at_window_is_saving (window));
+  g_assert_true (gtk_spinner_get_spinning (window->busy_spinner));
+  at_window_set_prompt (window, "during");
+  at_window_save_async (window, file, NULL, ui_test_keep_result, &second_slot);
+  g_autoptr (GAsyncResult) result = ui_test_take_result (&slot, 60);
+  g_source_remove (timer);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_window_save_finish (window, result, &error));
+  g_autoptr (GAsyncResult) second = ui_test_take_result (&second_slot, 10);
+  g_assert_false (at_window_save_finish (window, second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  g_test_message ("%u ticks while saving", ticks);
+  g_assert_cmpuint (ticks, >=, 3);
+  g_assert_false (at_window_is_saving (window));
+
+  /* the file holds the snapshot; the edit keeps the window marked */
+  g_autofree char *saved_prompt = prompt_in_file (file);
+  g_assert_cmpstr (saved_prompt, ==, "before");
+  g_assert_true (at_window_get_dirty (window));
+  g_assert_cmpstr (title_of (window), ==, "• big.atelier");
+
+  /* closing during a save waits for it; with nothing left unsaved, it closes */
+  at_window_save_async (window, file, NULL, ui_test_keep_result, &slot);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (closed (window));
+  g_autoptr (GAsyncResult) last = ui_test_take_result (&slot, 60);
+  g_assert_true (at_window_save_finish (window, last, &error));
+  g_assert_true (ui_test_wait_until (closed, window, 10));
+  g_autofree char *last_prompt = prompt_in_file (file);
+  g_assert_cmpstr (last_prompt, ==, "during");
+  ui_test_remove_temp (file);
+}
+
+/* A window whose project, prompting prompt, is saved as file. */
+static AtWindow *
+window_saved_as (GFile *file, const char *prompt)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  at_window_set_prompt (window, prompt);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ui_test_save (window, file, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+static gboolean
+save_over (gpointer window)
+{
+  return !at_window_is_saving (window) && at_window_get_last_toast (window) != NULL;
+}
+
+/* A folder the user may not write in; as root, where permissions do not
+ * stop writes, a failure before the rename stands in for it. */
+static gboolean
+lock_folder (const char *dir)
+{
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  gboolean writable = access (dir, W_OK) == 0;
+  if (writable)
+    at_project_set_fail_before_rename_for_testing (TRUE);
+  return !writable;
+}
+
+static void
+unlock_folder (const char *dir)
+{
+  at_project_set_fail_before_rename_for_testing (FALSE);
+  g_chmod (dir, 0755);
+}
+
+static void
+test_save_read_only (void)
+{
+  g_autoptr (GFile) file = ui_test_temp_file ("fox.atelier");
+  AtWindow *window = window_saved_as (file, "first");
+  g_autofree char *before = NULL;
+  g_assert_true (g_file_load_contents (file, NULL, &before, NULL, NULL, NULL));
+
+  at_window_set_prompt (window, "second");
+  g_autofree char *dir = g_path_get_dirname (g_file_peek_path (file));
+  gboolean locked = lock_folder (dir);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (at_window_is_saving (window));
+  g_assert_true (ui_test_wait_until (save_over, window, 60));
+  unlock_folder (dir);
+  const char *toast = at_window_get_last_toast (window);
+  g_test_message ("toast: %s", toast);
+  g_assert_nonnull (strstr (toast, locked ? "Permission denied" : "Could not save the project"));
+  g_assert_true (at_window_get_dirty (window));
+  g_assert_cmpstr (title_of (window), ==, "• fox.atelier");
+  g_autofree char *after = NULL;
+  g_assert_true (g_file_load_contents (file, NULL, &after, NULL, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  /* and no temporary file is left behind */
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (d), ==, "fox.atelier");
+  g_assert_null (g_dir_read_name (d));
+  ui_test_remove_temp (file);
+  ui_test_close_window (window);
+}
+
+static gboolean
+toast_names (gpointer window)
+{
+  const char *toast = at_window_get_last_toast (window);
+  return toast != NULL && strstr (toast, "bad.atelier") != NULL;
+}
+
+static void
+test_open_damaged (void)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  at_window_set_prompt (window, "keep me");
+  stroke (window, 0.5);
+  g_autoptr (GFile) file = ui_test_temp_file ("bad.atelier");
+  /* a prompt and strokes, then an image that is no PNG */
+  const char *damaged = "{\"format\": \"atelier-project\", \"version\": 1, \"parameters\": {\"prompt\": \"other\"},"
+                        " \"sketch\": {\"strokes\": [], \"image\": \"AAAA\"}}";
+  g_assert_true (g_file_replace_contents (file, damaged, strlen (damaged), NULL, FALSE, 0, NULL, NULL, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_false (ui_test_open (window, file, &error));
+  g_assert_error (error, AT_PROJECT_ERROR, AT_PROJECT_ERROR_INVALID);
+  at_window_open (window, file);
+  g_assert_true (ui_test_wait_until (toast_names, window, 20));
+  g_test_message ("toast: %s", at_window_get_last_toast (window));
+  g_assert_nonnull (strstr (at_window_get_last_toast (window), "not a valid Atelier project"));
+
+  g_autoptr (AtRequest) r = at_window_build_request (window);
+  g_assert_cmpstr (r->prompt, ==, "keep me");
+  g_assert_nonnull (r->sketch);
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (at_sketch_canvas_get_strokes (at_window_get_canvas (window))), ==, 1);
+  g_assert_true (at_window_get_dirty (window));
+  g_assert_cmpstr (title_of (window), ==, "• Untitled Project");
+  ui_test_remove_temp (file);
+  ui_test_close_window (window);
+}
+
+/* Closes window and answers the "Save Changes?" dialog with response. */
+static void
+answer_close (AtWindow *window, const char *response)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  AdwMessageDialog *dialog = ui_test_find_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+}
+
+static gboolean
+not_saving (gpointer window)
+{
+  return !at_window_is_saving (window);
+}
+
+static void
+test_close_saves_first (void)
+{
+  g_autoptr (GFile) file = ui_test_temp_file ("fox.atelier");
+  AtWindow *window = window_saved_as (file, "first");
+  at_window_set_prompt (window, "closing");
+
+  /* a save that fails keeps the window open, and says why */
+  at_project_set_fail_before_rename_for_testing (TRUE);
+  answer_close (window, "save");
+  g_assert_true (at_window_is_saving (window));
+  g_assert_true (ui_test_wait_until (not_saving, window, 60));
+  at_project_set_fail_before_rename_for_testing (FALSE);
+  ui_test_flush ();
+  g_assert_false (closed (window));
+  g_assert_nonnull (strstr (at_window_get_last_toast (window), "Could not save"));
+  g_assert_true (at_window_get_dirty (window));
+
+  /* one that works closes it, once the file is written */
+  answer_close (window, "save");
+  g_assert_true (at_window_is_saving (window));
+  g_assert_false (closed (window));
+  g_assert_true (ui_test_wait_until (closed, window, 60));
+  g_autofree char *saved_prompt = prompt_in_file (file);
+  g_assert_cmpstr (saved_prompt, ==, "closing");
+  ui_test_remove_temp (file);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,6 +686,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/generate-export-save", test_generate_and_export);
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);
+  g_test_add_func ("/ui/window/save-while-editing", test_save_while_editing);
+  g_test_add_func ("/ui/window/save-read-only", test_save_read_only);
+  g_test_add_func ("/ui/window/open-damaged", test_open_damaged);
+  g_test_add_func ("/ui/window/close-saves-first", test_close_saves_first);
   int status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -82,6 +82,105 @@ ui_test_wait_for_engine (AtWindow *window)
   g_assert_no_error ((GError *) error);
 }
 
+gboolean
+ui_test_tick (gpointer counter)
+{
+  (*(guint *) counter)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static AtImage *
+noise_image (GRand *rand, guint side)
+{
+  AtImage *img = at_image_new (side, side, 3);
+  for (gsize i = 0; i < at_image_get_nbytes (img); i++)
+    img->pixels[i] = (guint8) g_rand_int (rand);
+  return img;
+}
+
+AtProject *
+ui_test_large_project (guint n_history, guint voice_s)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  AtProject *p = at_project_new ();
+  g_free (p->params->prompt);
+  p->params->prompt = g_strdup ("a long session");
+  for (guint i = 0; i < n_history; i++)
+    {
+      g_autoptr (AtImage) img = noise_image (rand, 256);
+      g_ptr_array_add (p->history, at_history_item_new (img, "a long session\nSteps: 20", p->params, i));
+    }
+  if (voice_s > 0)
+    {
+      p->voice = at_audio_new ((gsize) voice_s * 16000, 16000);
+      for (gsize i = 0; i < p->voice->n; i++)
+        p->voice->samples[i] = (float) g_rand_double_range (rand, -0.5, 0.5);
+      p->voice_name = g_strdup ("long.wav");
+    }
+  return p;
+}
+
+GFile *
+ui_test_temp_file (const char *name)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-test-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return g_file_new_for_path (path);
+}
+
+void
+ui_test_remove_temp (GFile *file)
+{
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_file_delete (file, NULL, NULL);
+  g_file_delete (folder, NULL, NULL);
+}
+
+void
+ui_test_keep_result (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+GAsyncResult *
+ui_test_take_result (GAsyncResult **slot, double timeout_s)
+{
+  g_assert_true (ui_test_wait_until (has_result, slot, timeout_s));
+  return g_steal_pointer (slot);
+}
+
+typedef void (*FileWorkStart) (AtWindow *self, GFile *file, GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
+typedef gboolean (*FileWorkFinish) (AtWindow *self, GAsyncResult *result, GError **error);
+
+static gboolean
+wait_for_file_work (AtWindow *window, GFile *file, FileWorkStart start, FileWorkFinish finish, GError **error)
+{
+  GAsyncResult *slot = NULL;
+  start (window, file, NULL, ui_test_keep_result, &slot);
+  g_autoptr (GAsyncResult) result = ui_test_take_result (&slot, 60);
+  return finish (window, result, error);
+}
+
+gboolean
+ui_test_save (AtWindow *window, GFile *file, GError **error)
+{
+  return wait_for_file_work (window, file, at_window_save_async, at_window_save_finish, error);
+}
+
+gboolean
+ui_test_open (AtWindow *window, GFile *file, GError **error)
+{
+  return wait_for_file_work (window, file, at_window_open_async, at_window_open_finish, error);
+}
+
 GtkWindow *
 ui_test_find_toplevel (GType type)
 {
@@ -92,6 +191,20 @@ ui_test_find_toplevel (GType type)
       g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
       if (G_TYPE_CHECK_INSTANCE_TYPE (top, type))
         found = top;
+    }
+  return found;
+}
+
+AdwMessageDialog *
+ui_test_find_dialog (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *found = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) top = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (top) && gtk_window_get_transient_for (top) == window)
+        found = ADW_MESSAGE_DIALOG (top);
     }
   return found;
 }

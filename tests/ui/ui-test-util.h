@@ -1,11 +1,13 @@
 /* ui-test-util.h — what the UI tests share: waiting on the main loop,
- * opening and closing studio windows, finding other windows and widgets.
+ * opening and closing studio windows, waiting for their async saves and
+ * opens, finding other windows and widgets.
  * Built once as a static library (tests/meson.build). */
 #pragma once
 
 #include <adwaita.h>
 
 #include "ui/application.h"
+#include "ui/project.h"
 #include "ui/window.h"
 
 G_BEGIN_DECLS
@@ -33,8 +35,36 @@ void ui_test_close_window (AtWindow *window);
  * the test if it could not. */
 void ui_test_wait_for_engine (AtWindow *window);
 
+/* A GSourceFunc that counts its calls in *(guint *) counter: what a test
+ * watches to see the main loop run. */
+gboolean ui_test_tick (gpointer counter);
+
+/* A project as big as a long session's: n_history 256×256 history images
+ * of noise (PNG cannot shrink them) and a voice clip of voice_s seconds
+ * (none for 0). */
+AtProject *ui_test_large_project (guint n_history, guint voice_s);
+
+/* name in a new temporary folder (the file is not created);
+ * ui_test_remove_temp() removes the file and the folder, which must hold
+ * nothing else by then. */
+GFile *ui_test_temp_file (const char *name);
+void ui_test_remove_temp (GFile *file);
+
+/* A GAsyncReadyCallback that keeps a reference to the result in
+ * *(GAsyncResult **) slot. */
+void ui_test_keep_result (GObject *source, GAsyncResult *result, gpointer slot);
+/* Runs the main loop until *slot holds a result (the test fails after
+ * timeout_s) and hands it over, leaving *slot NULL. */
+GAsyncResult *ui_test_take_result (GAsyncResult **slot, double timeout_s);
+/* The window's own save and open, on workers, waited for. */
+gboolean ui_test_save (AtWindow *window, GFile *file, GError **error);
+gboolean ui_test_open (AtWindow *window, GFile *file, GError **error);
+
 /* The newest top-level window of type, or NULL. */
 GtkWindow *ui_test_find_toplevel (GType type);
+/* The newest message dialog window shows (such as "Save Changes?"), or
+ * NULL. */
+AdwMessageDialog *ui_test_find_dialog (GtkWindow *window);
 /* The first widget under root (depth first, root included) for which
  * match(widget, data) holds, or NULL. */
 GtkWidget *ui_test_find_widget (GtkWidget *root, gboolean (*match) (GtkWidget *widget, gconstpointer data),
