@@ -1,8 +1,6 @@
 /* mel-gpu.c — log-mel features as stft, filterbank product and log. */
 #define G_LOG_DOMAIN "atelier-audio"
 
-#include <math.h>
-
 #include "audio/mel.h"
 #include "audio/mel-gpu.h"
 
@@ -46,35 +44,13 @@ at_mel_gpu_new (AtGpu *gpu, const AtMelConfig *mel, const float *filterbank, GEr
   /* evaluated in double and rounded once, as model.py's float32 window */
   g_autofree float *window = g_new (float, mel->n_fft);
   for (int i = 0; i < mel->n_fft; i++)
-    window[i] = 0.5 - 0.5 * cos (2.0 * G_PI * i / mel->n_fft);
+    window[i] = at_mel_window (mel, i);
   if ((mg->window = at_tensor_new_shape (gpu, error, mel->n_fft)) == NULL
       || (mg->filterbank = at_tensor_new_shape (gpu, error, mel->n_mels, at_mel_n_bins (mel))) == NULL
       || !at_tensor_upload (mg->window, window, error)
       || !at_tensor_upload (mg->filterbank, filterbank, error))
     return NULL;
   return g_steal_pointer (&mg);
-}
-
-/* Copies the clip of wave into clip[clip_samples], zero-padded, as
- * at_log_mel() frames it; only samples inside the clip are checked. */
-static gboolean
-cut_clip (const AtMelConfig *mel, const float *wave, gsize n, float *clip, GError **error)
-{
-  gsize used = MIN (n, (gsize) mel->clip_samples);
-  for (gsize j = 0; j < used; j++)
-    {
-      if (!isfinite (wave[j]))
-        {
-          g_set_error (error, AT_MEL_ERROR, AT_MEL_ERROR_INPUT,
-                       "The waveform has a non-finite sample (%g) at %" G_GSIZE_FORMAT,
-                       (double) wave[j], j);
-          return FALSE;
-        }
-      clip[j] = wave[j];
-    }
-  for (gsize j = used; j < (gsize) mel->clip_samples; j++)
-    clip[j] = 0.0f;
-  return TRUE;
 }
 
 AtTensor *
@@ -86,7 +62,7 @@ at_mel_gpu_wave (AtMelGpu *mg, AtGraph *g, const float *wave, gsize n)
     return NULL;
   g_autofree float *clip = g_new (float, mg->mel.clip_samples);
   GError *error = NULL;
-  if (!cut_clip (&mg->mel, wave, n, clip, &error))
+  if (!at_mel_cut_clip (&mg->mel, wave, n, clip, &error))
     {
       at_graph_fail (g, error);
       return NULL;
@@ -135,7 +111,7 @@ at_mel_gpu_log_mel (AtMelGpu *mg, const float *wave, gsize n, GError **error)
   g_return_val_if_fail (wave != NULL || n == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!cut_clip (&mg->mel, wave, n, mg->clip, error) || (mg->graph == NULL && !record_graph (mg, error)) ||
+  if (!at_mel_cut_clip (&mg->mel, wave, n, mg->clip, error) || (mg->graph == NULL && !record_graph (mg, error)) ||
       !at_tensor_upload (mg->wave, mg->clip, error) || !at_graph_run (mg->graph, error))
     return NULL;
   float *out = g_new (float, at_tensor_numel (mg->features));

@@ -83,6 +83,34 @@ at_mel_filterbank (const AtMelConfig *mel)
   return fb;
 }
 
+double
+at_mel_window (const AtMelConfig *mel, int i)
+{
+  return 0.5 - 0.5 * cos (2.0 * G_PI * i / mel->n_fft);
+}
+
+gboolean
+at_mel_cut_clip (const AtMelConfig *mel, const float *wave, gsize n, float *clip, GError **error)
+{
+  g_return_val_if_fail (mel != NULL && clip != NULL, FALSE);
+  g_return_val_if_fail (wave != NULL || n == 0, FALSE);
+  gsize used = MIN (n, (gsize) mel->clip_samples);
+  for (gsize j = 0; j < used; j++)
+    {
+      if (!isfinite (wave[j]))
+        {
+          g_set_error (error, AT_MEL_ERROR, AT_MEL_ERROR_INPUT,
+                       "The waveform has a non-finite sample (%g) at %" G_GSIZE_FORMAT,
+                       (double) wave[j], j);
+          return FALSE;
+        }
+      clip[j] = wave[j];
+    }
+  for (gsize j = used; j < (gsize) mel->clip_samples; j++)
+    clip[j] = 0.0f;
+  return TRUE;
+}
+
 float *
 at_log_mel (const AtMelConfig *mel, const float *filterbank, const float *wave, gsize n,
             GError **error)
@@ -94,15 +122,9 @@ at_log_mel (const AtMelConfig *mel, const float *filterbank, const float *wave, 
 
   if (!at_mel_config_check (mel, error))
     return NULL;
-  gsize used = MIN (n, (gsize) mel->clip_samples);
-  for (gsize j = 0; j < used; j++)
-    if (!isfinite (wave[j]))
-      {
-        g_set_error (error, AT_MEL_ERROR, AT_MEL_ERROR_INPUT,
-                     "The waveform has a non-finite sample (%g) at %" G_GSIZE_FORMAT,
-                     (double) wave[j], j);
-        return NULL;
-      }
+  g_autofree float *clip = g_new (float, mel->clip_samples);
+  if (!at_mel_cut_clip (mel, wave, n, clip, error))
+    return NULL;
 
   const int N = mel->n_fft, bins = at_mel_n_bins (mel), n_mels = mel->n_mels;
   const int hop = mel->hop, n_frames = mel->n_frames;
@@ -110,12 +132,12 @@ at_log_mel (const AtMelConfig *mel, const float *filterbank, const float *wave, 
   /* The clip, zero-padded to cover the last frame. */
   gsize need = (gsize) hop * (n_frames - 1) + N;
   g_autofree double *x = g_new0 (double, need);
-  for (gsize j = 0; j < MIN (used, need); j++)
-    x[j] = wave[j];
+  for (gsize j = 0; j < MIN ((gsize) mel->clip_samples, need); j++)
+    x[j] = clip[j];
 
   g_autofree double *win = g_new (double, N);
   for (int i = 0; i < N; i++)
-    win[i] = 0.5 - 0.5 * cos (2.0 * G_PI * i / N);
+    win[i] = at_mel_window (mel, i);
 
   /* cos and sin of 2π·k·i/N, the angle reduced modulo N first so every
    * entry is as exact as libm makes it. */

@@ -37,6 +37,15 @@ gboolean at_mel_config_check (const AtMelConfig *mel, GError **error);
  * as the weight audio.mel_fb. NULL if mel fails at_mel_config_check(). */
 float *at_mel_filterbank (const AtMelConfig *mel);
 
+/* Weight i of the periodic Hann window over a frame of mel->n_fft samples. */
+double at_mel_window (const AtMelConfig *mel, int i);
+
+/* The clip the features are framed from: the first clip_samples of wave
+ * (n samples), zero-padded, copied to clip[clip_samples]. Fails with
+ * AT_MEL_ERROR_INPUT when a sample inside the clip is not finite; samples
+ * past the clip are not read. */
+gboolean at_mel_cut_clip (const AtMelConfig *mel, const float *wave, gsize n, float *clip, GError **error);
+
 /* Log-mel features [n_frames, n_mels] of wave (n samples at
  * mel->sample_rate; samples past clip_samples are ignored). filterbank is
  * [n_mels, n_bins], normally at_mel_filterbank() or audio.mel_fb. */

@@ -103,23 +103,9 @@ staging_free (AtGpu *gpu, Staging *staging)
 static gboolean
 staging_new (AtGpu *gpu, gsize size, Staging *staging, GError **error)
 {
-  VkBufferCreateInfo info = {
-    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-    .size = size,
-    .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-  };
-  if (!at_vk_check (vkCreateBuffer (gpu->device, &info, NULL, &staging->buffer), "vkCreateBuffer", error))
-    return FALSE;
-  VkMemoryRequirements req;
-  vkGetBufferMemoryRequirements (gpu->device, staging->buffer, &req);
-  VkMemoryAllocateInfo alloc = {
-    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-    .allocationSize = req.size,
-    .memoryTypeIndex = gpu->staging_memory_type,
-  };
-  return at_vk_check (vkAllocateMemory (gpu->device, &alloc, NULL, &staging->memory), "vkAllocateMemory", error) &&
-         at_vk_check (vkBindBufferMemory (gpu->device, staging->buffer, staging->memory, 0), "vkBindBufferMemory", error) &&
-         at_vk_check (vkMapMemory (gpu->device, staging->memory, 0, VK_WHOLE_SIZE, 0, &staging->mapped), "vkMapMemory", error);
+  return at_gpu_memory_new_buffer (gpu, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                   gpu->staging_memory_type, &staging->buffer, &staging->memory, &staging->mapped,
+                                   error);
 }
 
 /* Runs one buffer-to-buffer copy on the queue and waits for it. */

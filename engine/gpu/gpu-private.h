@@ -83,6 +83,11 @@ gboolean at_gpu_memory_alloc (AtGpu *gpu, VkDeviceSize size, AtMemoryBlock **blo
 void at_gpu_memory_release (AtGpu *gpu, AtMemoryBlock *block, VkDeviceSize offset,
                             VkDeviceSize size);
 VkDeviceSize at_gpu_memory_alignment (AtGpu *gpu);
+/* A buffer of size for usage over an allocation of its own from
+ * memory_type, bound, and mapped into *mapped unless mapped is NULL. On
+ * failure nothing stays allocated and the handles are VK_NULL_HANDLE. */
+gboolean at_gpu_memory_new_buffer (AtGpu *gpu, VkDeviceSize size, VkBufferUsageFlags usage, guint32 memory_type,
+                                   VkBuffer *buffer, VkDeviceMemory *memory, void **mapped, GError **error);
 
 /* pipeline.c */
 gboolean at_gpu_pipelines_init (AtGpu *gpu, GError **error);

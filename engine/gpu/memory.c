@@ -124,6 +124,44 @@ at_gpu_memory_finalize (AtGpu *gpu)
   g_clear_pointer (&gpu->blocks, g_ptr_array_unref);
 }
 
+gboolean
+at_gpu_memory_new_buffer (AtGpu *gpu, VkDeviceSize size, VkBufferUsageFlags usage, guint32 memory_type,
+                          VkBuffer *buffer, VkDeviceMemory *memory, void **mapped, GError **error)
+{
+  *buffer = VK_NULL_HANDLE;
+  *memory = VK_NULL_HANDLE;
+  VkBufferCreateInfo info = {
+    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+    .size = size,
+    .usage = usage,
+  };
+  if (!at_vk_check (vkCreateBuffer (gpu->device, &info, NULL, buffer), "vkCreateBuffer", error))
+    {
+      *buffer = VK_NULL_HANDLE;
+      return FALSE;
+    }
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements (gpu->device, *buffer, &req);
+  VkMemoryAllocateInfo alloc = {
+    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+    .allocationSize = req.size,
+    .memoryTypeIndex = memory_type,
+  };
+  if (at_vk_check (vkAllocateMemory (gpu->device, &alloc, NULL, memory), "vkAllocateMemory", error) &&
+      at_vk_check (vkBindBufferMemory (gpu->device, *buffer, *memory, 0), "vkBindBufferMemory", error) &&
+      (mapped == NULL ||
+       at_vk_check (vkMapMemory (gpu->device, *memory, 0, VK_WHOLE_SIZE, 0, mapped), "vkMapMemory", error)))
+    return TRUE;
+  if (*memory != VK_NULL_HANDLE)
+    vkFreeMemory (gpu->device, *memory, NULL);
+  vkDestroyBuffer (gpu->device, *buffer, NULL);
+  *buffer = VK_NULL_HANDLE;
+  *memory = VK_NULL_HANDLE;
+  if (mapped != NULL)
+    *mapped = NULL;
+  return FALSE;
+}
+
 /* Allocates one block with a buffer over all of it. */
 static AtMemoryBlock *
 block_new (AtGpu *gpu, VkDeviceSize size, GError **error)
@@ -139,30 +177,9 @@ block_new (AtGpu *gpu, VkDeviceSize size, GError **error)
     }
 
   g_autofree AtMemoryBlock *block = g_new0 (AtMemoryBlock, 1);
-  VkBufferCreateInfo info = {
-    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-    .size = size,
-    .usage = block_usage (),
-  };
-  if (!at_vk_check (vkCreateBuffer (gpu->device, &info, NULL, &block->buffer), "vkCreateBuffer", error))
+  if (!at_gpu_memory_new_buffer (gpu, size, block_usage (), gpu->device_memory_type, &block->buffer,
+                                 &block->memory, gpu->device_memory_mappable ? &block->mapped : NULL, error))
     return NULL;
-  VkMemoryRequirements req;
-  vkGetBufferMemoryRequirements (gpu->device, block->buffer, &req);
-  VkMemoryAllocateInfo alloc = {
-    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-    .allocationSize = req.size,
-    .memoryTypeIndex = gpu->device_memory_type,
-  };
-  if (!at_vk_check (vkAllocateMemory (gpu->device, &alloc, NULL, &block->memory), "vkAllocateMemory", error) ||
-      !at_vk_check (vkBindBufferMemory (gpu->device, block->buffer, block->memory, 0), "vkBindBufferMemory", error) ||
-      (gpu->device_memory_mappable &&
-       !at_vk_check (vkMapMemory (gpu->device, block->memory, 0, VK_WHOLE_SIZE, 0, &block->mapped), "vkMapMemory", error)))
-    {
-      if (block->memory != VK_NULL_HANDLE)
-        vkFreeMemory (gpu->device, block->memory, NULL);
-      vkDestroyBuffer (gpu->device, block->buffer, NULL);
-      return NULL;
-    }
   block->size = size;
   block->free_ranges = g_array_new (FALSE, FALSE, sizeof (AtRange));
   AtRange all = { 0, size };

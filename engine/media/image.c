@@ -243,6 +243,23 @@ axis_init (Axis *axis, guint src, guint dst, AtImageFilter filter)
     }
 }
 
+/* Adds to acc[0..C) output position i's taps along axis: source pixel j
+ * (j < n) at src + j * stride, C floats each. */
+static void
+add_taps (const Axis *axis, guint i, const float *src, gsize stride, guint n, guint C, float *acc)
+{
+  for (guint k = 0; k < axis->taps; k++)
+    {
+      guint j = axis->first[i] + k;
+      float w = axis->weights[(gsize) i * axis->taps + k];
+      if (w == 0.0f || j >= n)
+        continue;
+      const float *s = src + j * stride;
+      for (guint c = 0; c < C; c++)
+        acc[c] += w * s[c];
+    }
+}
+
 AtImage *
 at_image_resize (const AtImage *img, guint width, guint height, AtImageFilter upscale_filter)
 {
@@ -273,19 +290,7 @@ at_image_resize (const AtImage *img, guint width, guint height, AtImageFilter up
   g_autofree float *tmp = g_new0 (float, (gsize) width * sh * C);
   for (guint y = 0; y < sh; y++)
     for (guint x = 0; x < width; x++)
-      {
-        float *d = tmp + ((gsize) y * width + x) * C;
-        for (guint k = 0; k < ax.taps; k++)
-          {
-            guint j = ax.first[x] + k;
-            float w = ax.weights[(gsize) x * ax.taps + k];
-            if (w == 0.0f || j >= sw)
-              continue;
-            const float *s = src + ((gsize) y * sw + j) * C;
-            for (guint c = 0; c < C; c++)
-              d[c] += w * s[c];
-          }
-      }
+      add_taps (&ax, x, src + (gsize) y * sw * C, C, sw, C, tmp + ((gsize) y * width + x) * C);
 
   /* Vertical pass: width x sh -> width x height, then back to 8 bits. */
   AtImage *out = at_image_new (width, height, C);
@@ -294,16 +299,7 @@ at_image_resize (const AtImage *img, guint width, guint height, AtImageFilter up
     for (guint x = 0; x < width; x++)
       {
         memset (acc, 0, C * sizeof (float));
-        for (guint k = 0; k < ay.taps; k++)
-          {
-            guint j = ay.first[y] + k;
-            float w = ay.weights[(gsize) y * ay.taps + k];
-            if (w == 0.0f || j >= sh)
-              continue;
-            const float *s = tmp + ((gsize) j * width + x) * C;
-            for (guint c = 0; c < C; c++)
-              acc[c] += w * s[c];
-          }
+        add_taps (&ay, y, tmp + (gsize) x * C, (gsize) width * C, sh, C, acc);
         float a = alpha ? acc[3] / 255.0f : 1.0f;
         guint8 *d = out->pixels + ((gsize) y * width + x) * C;
         for (guint c = 0; c < C; c++)

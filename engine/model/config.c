@@ -1,6 +1,8 @@
 /* config.c — the model's JSON config, every key checked. */
 #define G_LOG_DOMAIN "atelier-model"
 
+#include <stdarg.h>
+
 #include <json-glib/json-glib.h>
 
 #include "model/config.h"
@@ -10,6 +12,17 @@ typedef struct {
   GError *error;
 } Reader;
 
+/* Sets the reader's error: the config's path, then the printf-style message. */
+static void G_GNUC_PRINTF (2, 3)
+reader_fail (Reader *r, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", r->path, message);
+}
+
 static JsonNode *
 member (Reader *r, JsonObject *obj, const char *key, JsonNodeType type)
 {
@@ -18,8 +31,7 @@ member (Reader *r, JsonObject *obj, const char *key, JsonNodeType type)
   JsonNode *node = obj != NULL ? json_object_get_member (obj, key) : NULL;
   if (node == NULL || JSON_NODE_TYPE (node) != type)
     {
-      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: key \"%s\" is missing or has the wrong type", r->path, key);
+      reader_fail (r, "key \"%s\" is missing or has the wrong type", key);
       return NULL;
     }
   return node;
@@ -32,13 +44,10 @@ get_int (Reader *r, JsonObject *obj, const char *key, int min, int max)
   if (node == NULL)
     return 0;
   gint64 value = json_node_get_int (node);
-  if (json_node_get_value_type (node) != G_TYPE_INT64 || value < min || value > max)
-    {
-      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: \"%s\" must be an integer from %d to %d", r->path, key, min, max);
-      return 0;
-    }
-  return value;
+  if (json_node_get_value_type (node) == G_TYPE_INT64 && value >= min && value <= max)
+    return value;
+  reader_fail (r, "\"%s\" must be an integer from %d to %d", key, min, max);
+  return 0;
 }
 
 static double
@@ -48,13 +57,10 @@ get_double (Reader *r, JsonObject *obj, const char *key, double min, double max)
   if (node == NULL)
     return 0;
   double value = json_node_get_double (node);
-  if (!(value >= min && value <= max))
-    {
-      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: \"%s\" must be a number from %g to %g", r->path, key, min, max);
-      return 0;
-    }
-  return value;
+  if (value >= min && value <= max)
+    return value;
+  reader_fail (r, "\"%s\" must be a number from %g to %g", key, min, max);
+  return 0;
 }
 
 /* Reads a list of min_n..max_n integers in [lo, hi]; returns how many. */
@@ -68,16 +74,14 @@ get_int_list (Reader *r, JsonObject *obj, const char *key, int *out, guint min_n
   guint n = json_array_get_length (array);
   if (n < min_n || n > max_n)
     {
-      g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: \"%s\" must list %u to %u integers", r->path, key, min_n, max_n);
+      reader_fail (r, "\"%s\" must list %u to %u integers", key, min_n, max_n);
       return 0;
     }
   for (guint i = 0; i < n && r->error == NULL; i++)
     {
       out[i] = json_array_get_int_element (array, i);
       if (out[i] < lo || out[i] > hi)
-        g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "%s: \"%s\" holds an out-of-range value", r->path, key);
+        reader_fail (r, "\"%s\" holds an out-of-range value", key);
     }
   return n;
 }
@@ -166,7 +170,7 @@ check_consistency (Reader *r, AtModelConfig *c)
   if (problem == NULL && c->unet_attn_levels >> c->unet_levels != 0)
     problem = "unet_attn_levels names a level the UNet does not have";
   if (problem != NULL)
-    g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", r->path, problem);
+    reader_fail (r, "%s", problem);
 }
 
 AtModelConfig *

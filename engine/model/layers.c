@@ -55,20 +55,28 @@ at_attention_load (AtLoader *l, AtAttention *attn, int dim, int ctx_dim, guint h
   attn->heads = heads;
 }
 
+/* The MLP of a transformer layer at prefix: fc1 (dim to hidden) and fc2
+ * (back to dim). */
+static void
+mlp_load (AtLoader *l, AtLinear *fc1, AtLinear *fc2, int dim, int hidden, const char *prefix)
+{
+  g_autofree char *fc1_name = g_strdup_printf ("%s.fc1", prefix);
+  g_autofree char *fc2_name = g_strdup_printf ("%s.fc2", prefix);
+  at_linear_load (l, fc1, dim, hidden, fc1_name);
+  at_linear_load (l, fc2, hidden, dim, fc2_name);
+}
+
 void
 at_block_load (AtLoader *l, AtBlock *block, const char *prefix)
 {
-  int d = l->config->width, hidden = d * l->config->mlp_ratio;
+  int d = l->config->width;
   g_autofree char *ln1 = g_strdup_printf ("%s.ln1", prefix);
   g_autofree char *ln2 = g_strdup_printf ("%s.ln2", prefix);
   g_autofree char *attn = g_strdup_printf ("%s.attn", prefix);
-  g_autofree char *fc1 = g_strdup_printf ("%s.fc1", prefix);
-  g_autofree char *fc2 = g_strdup_printf ("%s.fc2", prefix);
   at_norm_load (l, &block->ln1, d, ln1);
   at_norm_load (l, &block->ln2, d, ln2);
   at_attention_load (l, &block->attn, d, d, l->config->heads, attn);
-  at_linear_load (l, &block->fc1, d, hidden, fc1);
-  at_linear_load (l, &block->fc2, hidden, d, fc2);
+  mlp_load (l, &block->fc1, &block->fc2, d, d * l->config->mlp_ratio, prefix);
   block->eps = l->config->ln_eps;
 }
 
@@ -97,21 +105,17 @@ at_res_block_load (AtLoader *l, AtResBlock *block, int cin, int cout, const char
 void
 at_attn_block_load (AtLoader *l, AtAttnBlock *block, int channels, const char *prefix)
 {
-  int hidden = channels * l->config->unet_attn_mlp_ratio;
   g_autofree char *ln1 = g_strdup_printf ("%s.ln1", prefix);
   g_autofree char *ln2 = g_strdup_printf ("%s.ln2", prefix);
   g_autofree char *ln3 = g_strdup_printf ("%s.ln3", prefix);
   g_autofree char *self_attn = g_strdup_printf ("%s.self_attn", prefix);
   g_autofree char *cross_attn = g_strdup_printf ("%s.cross_attn", prefix);
-  g_autofree char *fc1 = g_strdup_printf ("%s.fc1", prefix);
-  g_autofree char *fc2 = g_strdup_printf ("%s.fc2", prefix);
   at_norm_load (l, &block->ln1, channels, ln1);
   at_norm_load (l, &block->ln2, channels, ln2);
   at_norm_load (l, &block->ln3, channels, ln3);
   at_attention_load (l, &block->self_attn, channels, channels, l->config->heads, self_attn);
   at_attention_load (l, &block->cross_attn, channels, l->config->width, l->config->heads, cross_attn);
-  at_linear_load (l, &block->fc1, channels, hidden, fc1);
-  at_linear_load (l, &block->fc2, hidden, channels, fc2);
+  mlp_load (l, &block->fc1, &block->fc2, channels, channels * l->config->unet_attn_mlp_ratio, prefix);
   block->eps = l->config->ln_eps;
 }
 
@@ -140,14 +144,27 @@ at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor
   return at_linear_forward (g, &attn->o, at_g_attention (g, q, k, v, attn->heads));
 }
 
+/* x + attn(ln(x), ctx): a pre-LN attention sublayer (ctx NULL: self). */
+static AtTensor *
+residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtAttention *attn, AtTensor *ctx)
+{
+  AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
+  return at_g_add (g, x, at_attention_forward (g, attn, h, ctx));
+}
+
+/* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer. */
+static AtTensor *
+residual_mlp (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtLinear *fc1, const AtLinear *fc2)
+{
+  AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
+  return at_g_add (g, x, at_linear_forward (g, fc2, at_g_gelu (g, at_linear_forward (g, fc1, h))));
+}
+
 AtTensor *
 at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
 {
-  AtTensor *h = at_g_layer_norm (g, x, b->ln1.weight, b->ln1.bias, b->eps);
-  x = at_g_add (g, x, at_attention_forward (g, &b->attn, h, NULL));
-  h = at_g_layer_norm (g, x, b->ln2.weight, b->ln2.bias, b->eps);
-  h = at_linear_forward (g, &b->fc2, at_g_gelu (g, at_linear_forward (g, &b->fc1, h)));
-  return at_g_add (g, x, h);
+  x = residual_attention (g, x, &b->ln1, b->eps, &b->attn, NULL);
+  return residual_mlp (g, x, &b->ln2, b->eps, &b->fc1, &b->fc2);
 }
 
 AtTensor *
@@ -173,12 +190,9 @@ at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *
   gint64 batch = x->shape[0], channels = x->shape[1], height = x->shape[2], width = x->shape[3];
   /* (B, C, H, W) -> (B, H*W, C) tokens in row-major pixel order */
   AtTensor *t = at_g_transpose (g, at_graph_reshape (g, x, AT_G_SHAPE (batch, channels, height * width)));
-  AtTensor *h = at_g_layer_norm (g, t, b->ln1.weight, b->ln1.bias, b->eps);
-  t = at_g_add (g, t, at_attention_forward (g, &b->self_attn, h, NULL));
-  h = at_g_layer_norm (g, t, b->ln2.weight, b->ln2.bias, b->eps);
-  t = at_g_add (g, t, at_attention_forward (g, &b->cross_attn, h, ctx));
-  h = at_g_layer_norm (g, t, b->ln3.weight, b->ln3.bias, b->eps);
-  t = at_g_add (g, t, at_linear_forward (g, &b->fc2, at_g_gelu (g, at_linear_forward (g, &b->fc1, h))));
+  t = residual_attention (g, t, &b->ln1, b->eps, &b->self_attn, NULL);
+  t = residual_attention (g, t, &b->ln2, b->eps, &b->cross_attn, ctx);
+  t = residual_mlp (g, t, &b->ln3, b->eps, &b->fc1, &b->fc2);
   AtTensor *back = at_g_transpose (g, t);
   return back != NULL ? at_graph_reshape (g, back, AT_G_SHAPE (batch, channels, height, width)) : NULL;
 }

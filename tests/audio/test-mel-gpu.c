@@ -26,12 +26,12 @@
  * samples inside the clip, a wave longer than the clip in a graph, and an
  * n_fft the FFT cannot run (448 = 2⁶·7) are errors.
  */
-#include <fftw3.h>
 #include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
+#include "fftw-ref.h"
 #include "test-util.h"
 #include "audio/audio-file.h"
 #include "audio/mel.h"
@@ -47,54 +47,10 @@ static const AtMelConfig *mel;
 static float *fb;        /* at_mel_filterbank(), equal to model.py's */
 static AtMelGpu *mg;     /* one for every case: its graph is replayed */
 
-static char *
-source_path (const char *dir, const char *name)
-{
-  const char *root = g_getenv ("MESON_SOURCE_ROOT");
-  g_assert_nonnull (root);
-  return g_build_filename (root, dir, name, NULL);
-}
-
 static gsize
 n_features (void)
 {
   return (gsize) mel->n_frames * mel->n_mels;
-}
-
-/* The features in double with FFTW's real-to-complex DFT: shares nothing
- * with the engine but the definition (mel.h). */
-static float *
-fftw_log_mel (const float *filterbank, const float *wave, gsize n)
-{
-  int N = mel->n_fft, bins = N / 2 + 1;
-  gsize used = MIN (n, (gsize) mel->clip_samples);
-  double *in = fftw_alloc_real (N);
-  fftw_complex *spec = fftw_alloc_complex (bins);
-  fftw_plan plan = fftw_plan_dft_r2c_1d (N, in, spec, FFTW_ESTIMATE);
-  float *out = g_new (float, n_features ());
-  g_autofree double *power = g_new (double, bins);
-  for (int t = 0; t < mel->n_frames; t++)
-    {
-      for (int i = 0; i < N; i++)
-        {
-          gsize j = (gsize) mel->hop * t + i;
-          in[i] = j < used ? wave[j] * (0.5 - 0.5 * cos (2 * G_PI * i / N)) : 0.0;
-        }
-      fftw_execute (plan);
-      for (int k = 0; k < bins; k++)
-        power[k] = spec[k][0] * spec[k][0] + spec[k][1] * spec[k][1];
-      for (int m = 0; m < mel->n_mels; m++)
-        {
-          double e = 0;
-          for (int k = 0; k < bins; k++)
-            e += (double) filterbank[(gsize) m * bins + k] * power[k];
-          out[(gsize) t * mel->n_mels + m] = (log (MAX (e, mel->log_floor)) + mel->log_offset) / mel->log_div;
-        }
-    }
-  fftw_destroy_plan (plan);
-  fftw_free (in);
-  fftw_free (spec);
-  return out;
 }
 
 static float *
@@ -127,7 +83,10 @@ static void
 compare_fftw (const char *what, const float *wave, gsize n)
 {
   g_autofree float *got = gpu_log_mel (wave, n);
-  g_autofree float *want = fftw_log_mel (fb, wave, n);
+  g_autofree double *exact = test_fftw_log_mel (mel, fb, wave, n);
+  g_autofree float *want = g_new (float, n_features ());
+  for (gsize i = 0; i < n_features (); i++)
+    want[i] = exact[i];
   g_autofree char *label = g_strdup_printf ("%s vs FFTW", what);
   assert_close (label, got, want);
 }
@@ -150,7 +109,7 @@ golden_f32 (AtSafetensors *st, const char *name, gsize *n)
 static void
 test_golden (void)
 {
-  g_autofree char *path = source_path ("tests/data", "mel_golden.safetensors");
+  g_autofree char *path = test_source_path ("tests", "data", "mel_golden.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtSafetensors) st = at_safetensors_open (path, &error);
   g_assert_no_error (error);
@@ -169,8 +128,8 @@ test_golden (void)
 static void
 test_model_golden (void)
 {
-  g_autofree char *weights = source_path ("resources/models", "atelier-model.safetensors");
-  g_autofree char *golden = source_path ("tests/data", "model_golden.safetensors");
+  g_autofree char *weights = test_source_path ("resources", "models", "atelier-model.safetensors", NULL);
+  g_autofree char *golden = test_source_path ("tests", "data", "model_golden.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtSafetensors) wst = at_safetensors_open (weights, &error);
   g_assert_no_error (error);
@@ -197,24 +156,8 @@ test_model_golden (void)
 static void
 test_speech (void)
 {
-  g_autofree char *espeak = g_find_program_in_path ("espeak-ng");
-  if (espeak == NULL)
-    g_error ("espeak-ng is not installed (tools/install-deps.sh installs it)");
+  g_autoptr (AtAudio) speech = test_speak ("espeak-ng", NULL, "a red apple on a wooden table");
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("atelier-mel-gpu-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *wav = g_build_filename (dir, "speech.wav", NULL);
-  const char *argv[] = { espeak, "-w", wav, "a red apple on a wooden table", NULL };
-  int status = 0;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, &error));
-  g_autoptr (AtAudio) speech = at_audio_load (wav, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_remove (wav), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-
   g_autoptr (AtAudio) clip = at_mel_resample_clip (mel, speech, &error);
   g_assert_no_error (error);
   g_assert_cmpint (clip->rate, ==, mel->sample_rate);
@@ -361,7 +304,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *config_path = source_path ("resources/models", "atelier-model.json");
+  g_autofree char *config_path = test_source_path ("resources", "models", "atelier-model.json", NULL);
   config = at_model_config_load (config_path, &error);
   g_assert_no_error (error);
   mel = &config->mel;

@@ -28,11 +28,11 @@
 
 #include <glib/gstdio.h>
 
+#include "test-util.h"
 #include "audio/narration.h"
 #include "audio/recorder.h"
 #include "audio/live-captions.h"
 
-static char *tmp_dir;
 static char *speech_wav;           /* noise floor, speech, noise floor at 22050 Hz */
 /* The same with a long tail, so that live captions loading their
  * recogniser on a busy machine still catch up before the recording ends. */
@@ -51,12 +51,6 @@ static const char *vocabulary[] = {
 /* uniform noise of this amplitude: -65 dBFS RMS */
 #define NOISE_FLOOR 0.001f
 
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmp_dir, name, NULL);
-}
-
 /* Writes SILENCE_S of quiet, the speech, and tail_s of quiet. The quiet is
  * a microphone's noise floor rather than digital silence: pocketsphinx's
  * cepstral mean estimate starts badly on exact zeros and then mishears the
@@ -73,7 +67,7 @@ make_speech_wav (const char *name, double tail_s)
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
   for (gsize i = 0; i < padded->n; i++)
     padded->samples[i] += NOISE_FLOOR * (float) g_rand_double_range (rand, -1, 1);
-  char *path = tmp_path (name);
+  char *path = test_tmp_path (name);
   g_assert_true (at_audio_save (padded, path, &error));
   g_assert_no_error (error);
   return path;
@@ -184,6 +178,20 @@ wait_for (const gboolean *flag, double timeout_s)
   return *flag;
 }
 
+/* Starts recorder, whose signals c captures, and runs the main loop until
+ * it stops by itself (within timeout_s), for reason and without an error. */
+static void
+record_until_stopped (AtRecorder *recorder, Capture *c, double timeout_s, AtRecorderStopReason reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_recorder_start (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_true (at_recorder_is_recording (recorder));
+  g_assert_true (wait_for (&c->stopped, timeout_s));
+  g_assert_no_error (c->error);
+  g_assert_cmpint (c->reason, ==, reason);
+}
+
 static void
 spin (double seconds)
 {
@@ -227,13 +235,7 @@ test_record_file (void)
   Capture c;
   capture_init (&c, recorder);
   connect_capture (recorder, &c);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (at_recorder_start (recorder, &error));
-  g_assert_no_error (error);
-  g_assert_true (at_recorder_is_recording (recorder));
-  g_assert_true (wait_for (&c.stopped, 30));
-  g_assert_no_error (c.error);
-  g_assert_cmpint (c.reason, ==, AT_RECORDER_STOPPED_END);
+  record_until_stopped (recorder, &c, 30, AT_RECORDER_STOPPED_END);
 
   g_autoptr (AtAudio) recorded = at_recorder_take_audio (recorder);
   g_assert_nonnull (recorded);
@@ -243,6 +245,7 @@ test_record_file (void)
   g_assert_cmpuint (c.samples->len, ==, recorded->n);
   g_assert_cmpmem (c.samples->data, c.samples->len * sizeof (float), recorded->samples, recorded->n * sizeof (float));
 
+  g_autoptr (GError) error = NULL;
   g_autoptr (AtAudio) want = at_audio_load (speech_wav, &error);
   g_assert_no_error (error);
   g_assert_true (at_audio_resample (want, AT_RECORDER_RATE, &error));
@@ -285,12 +288,7 @@ test_sine_level_and_max_length (void)
   Capture c;
   capture_init (&c, recorder);
   connect_capture (recorder, &c);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (at_recorder_start (recorder, &error));
-  g_assert_no_error (error);
-  g_assert_true (wait_for (&c.stopped, 20));
-  g_assert_no_error (c.error);
-  g_assert_cmpint (c.reason, ==, AT_RECORDER_STOPPED_MAX_LENGTH);
+  record_until_stopped (recorder, &c, 20, AT_RECORDER_STOPPED_MAX_LENGTH);
   g_autoptr (AtAudio) recorded = at_recorder_take_audio (recorder);
   g_assert_nonnull (recorded);
   g_assert_cmpuint (recorded->n, ==, AT_RECORDER_RATE / 2);
@@ -337,39 +335,41 @@ test_user_stop_and_again (void)
     }
 }
 
+/* recorder must refuse to start with code, in a message that says part,
+ * and not be left recording. */
+static void
+assert_start_fails (AtRecorder *recorder, int code, const char *part)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_false (at_recorder_start (recorder, &error));
+  g_assert_error (error, AT_RECORDER_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, part));
+  g_assert_false (at_recorder_is_recording (recorder));
+}
+
 static void
 test_broken_sources (void)
 {
-  g_autoptr (GError) error = NULL;
-
   /* an element GStreamer does not have */
   g_autoptr (AtRecorder) unknown = at_recorder_new ("nosuchaudiosrc");
-  g_assert_false (at_recorder_start (unknown, &error));
-  g_assert_error (error, AT_RECORDER_ERROR, AT_RECORDER_ERROR_SOURCE);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "nosuchaudiosrc"));
-  g_assert_false (at_recorder_is_recording (unknown));
-  g_clear_error (&error);
+  assert_start_fails (unknown, AT_RECORDER_ERROR_SOURCE, "nosuchaudiosrc");
 
   /* a file that is not there fails to start */
-  g_autofree char *missing_path = tmp_path ("missing.wav");
+  g_autofree char *missing_path = test_tmp_path ("missing.wav");
   g_autofree char *missing_source = file_source (missing_path);
   g_autoptr (AtRecorder) missing = at_recorder_new (missing_source);
-  g_assert_false (at_recorder_start (missing, &error));
-  g_assert_error (error, AT_RECORDER_ERROR, AT_RECORDER_ERROR_START);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "missing.wav"));
-  g_assert_false (at_recorder_is_recording (missing));
-  g_clear_error (&error);
+  assert_start_fails (missing, AT_RECORDER_ERROR_START, "missing.wav");
 
   /* a file that is not audio fails once decoding begins */
-  g_autofree char *text_path = tmp_path ("notes.wav");
+  g_autofree char *text_path = test_tmp_path ("notes.wav");
   g_assert_true (g_file_set_contents (text_path, "not a sound at all, only words\n", -1, NULL));
   g_autofree char *text_source = file_source (text_path);
   g_autoptr (AtRecorder) text = at_recorder_new (text_source);
   Capture c;
   capture_init (&c, text);
   connect_capture (text, &c);
+  g_autoptr (GError) error = NULL;
   if (at_recorder_start (text, &error))
     {
       g_assert_true (wait_for (&c.stopped, 20));
@@ -408,11 +408,7 @@ test_input_device (void)
   if (present)
     return;
   /* autoaudiosrc would record silence from nowhere: that is an error */
-  g_autoptr (GError) error = NULL;
-  g_assert_false (at_recorder_start (recorder, &error));
-  g_assert_error (error, AT_RECORDER_ERROR, AT_RECORDER_ERROR_START);
-  g_assert_nonnull (strstr (error->message, "No microphone"));
-  g_assert_false (at_recorder_is_recording (recorder));
+  assert_start_fails (recorder, AT_RECORDER_ERROR_START, "No microphone");
 }
 
 static gboolean
@@ -510,11 +506,7 @@ live_captions (const AtTranscribeOptions *o)
   capture_init (&c, recorder);
   connect_capture (recorder, &c);
   c.captions = at_live_captions_new (o, on_partial, &c);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (at_recorder_start (recorder, &error));
-  g_assert_no_error (error);
-  g_assert_true (wait_for (&c.stopped, 30));
-  g_assert_cmpint (c.reason, ==, AT_RECORDER_STOPPED_END);
+  record_until_stopped (recorder, &c, 30, AT_RECORDER_STOPPED_END);
   Final f = { 0 };
   at_live_captions_end_async (c.captions, captions_ended, &f);
   g_assert_true (wait_for (&f.done, 60));
@@ -574,7 +566,7 @@ test_live_captions_freed_early (void)
 static void
 test_live_captions_missing_model (void)
 {
-  g_autofree char *empty = tmp_path ("no-model");
+  g_autofree char *empty = test_tmp_path ("no-model");
   g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
   AtTranscribeOptions o = { empty, NULL };
   Capture c;
@@ -597,7 +589,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("atelier-recorder-XXXXXX", NULL);
   speech_wav = make_speech_wav ("speech.wav", SILENCE_S);
   long_speech_wav = make_speech_wav ("long-speech.wav", 5.0);
 
@@ -614,17 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/recorder/live-captions-missing-model", test_live_captions_missing_model);
   int status = g_test_run ();
 
-  g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = tmp_path (name);
-      if (g_rmdir (path) != 0)
-        g_unlink (path);
-    }
-  g_rmdir (tmp_dir);
   g_free (speech_wav);
   g_free (long_speech_wav);
-  g_free (tmp_dir);
   return status;
 }

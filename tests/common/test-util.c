@@ -1,5 +1,6 @@
 /* test-util.c — shared helpers for the engine's GLib tests. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <glib/gstdio.h>
@@ -26,6 +27,44 @@ test_gpu (void)
       atexit (free_shared_gpu);
     }
   return shared_gpu;
+}
+
+AtCmd *
+test_cmd_new (void)
+{
+  g_autoptr (GError) error = NULL;
+  AtCmd *cmd = at_cmd_new (test_gpu (), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cmd);
+  return cmd;
+}
+
+gsize
+test_numel (const gint64 *shape, guint ndim)
+{
+  gsize n = 1;
+  for (guint i = 0; i < ndim; i++)
+    n *= shape[i];
+  return n;
+}
+
+void
+test_unravel (gsize i, guint ndim, const gint64 *shape, gint64 *coord)
+{
+  for (int k = (int) ndim - 1; k >= 0; k--)
+    {
+      coord[k] = i % shape[k];
+      i /= shape[k];
+    }
+}
+
+gsize
+test_ravel (const gint64 *coord, guint ndim, const gint64 *shape)
+{
+  gsize index = 0;
+  for (guint k = 0; k < ndim; k++)
+    index = index * shape[k] + coord[k];
+  return index;
 }
 
 float *
@@ -109,6 +148,69 @@ test_assert_close (const char *what, const float *got, const float *want, gsize 
 }
 
 void
+test_assert_tensor_close (AtTensor *t, const float *want, double max_nse, double max_abs,
+                          const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_autofree float *got = test_download (t);
+  test_assert_close (what, got, want, at_tensor_numel (t), max_nse, max_abs);
+}
+
+void
+test_check_unary_op (TestUnaryOp op, AtTensor *x, AtTensor *out, const float *want, double max_nse,
+                     double max_abs, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  gboolean ok = op (cmd, x, out, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  test_submit (cmd);
+  test_assert_tensor_close (out, want, max_nse, max_abs, "%s", what);
+}
+
+gboolean
+test_reduce_refused (AtReduceVariant variant, gsize row_len, gboolean ok, GError **error)
+{
+  if (variant == AT_REDUCE_SERIAL && row_len > AT_REDUCE_SERIAL_MAX)
+    {
+      test_assert_refused (ok, error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
+      return TRUE;
+    }
+  g_assert_no_error (*error);
+  g_assert_true (ok);
+  return FALSE;
+}
+
+/* Removes path and, when it is a folder, everything in it. A test may
+ * have made a folder read-only. */
+static void
+remove_tree (const char *path)
+{
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_chmod (path, 0700);
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+void
 test_scratch_setup (TestScratch *s, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -119,17 +221,94 @@ test_scratch_setup (TestScratch *s, gconstpointer data)
 void
 test_scratch_teardown (TestScratch *s, gconstpointer data)
 {
-  /* a test may have made the folder read-only */
-  g_chmod (s->dir, 0700);
-  g_autoptr (GDir) dir = g_dir_open (s->dir, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (s->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (s->dir);
+  remove_tree (s->dir);
   g_free (s->dir);
+}
+
+static char *program_tmp_dir;
+
+static void
+remove_program_tmp_dir (void)
+{
+  remove_tree (program_tmp_dir);
+  g_clear_pointer (&program_tmp_dir, g_free);
+}
+
+/* Threads of a test may ask for it first at the same time. */
+const char *
+test_tmp_dir (void)
+{
+  static gsize made = 0;
+  if (g_once_init_enter (&made))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *program = g_path_get_basename (g_get_prgname () != NULL ? g_get_prgname () : "test");
+      g_autofree char *template = g_strdup_printf ("atelier-%s-XXXXXX", program);
+      program_tmp_dir = g_dir_make_tmp (template, &error);
+      g_assert_no_error (error);
+      atexit (remove_program_tmp_dir);
+      g_once_init_leave (&made, 1);
+    }
+  return program_tmp_dir;
+}
+
+char *
+test_tmp_path (const char *name)
+{
+  return g_build_filename (test_tmp_dir (), name, NULL);
+}
+
+void
+test_speak_to_file (const char *program, const char *voice, const char *text, const char *path)
+{
+  g_autofree char *found = g_find_program_in_path (program);
+  if (found == NULL)
+    g_error ("%s is not installed (tools/install-deps.sh installs it)", program);
+  gboolean flite = g_str_equal (program, "flite");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, found);
+  if (voice != NULL)
+    {
+      g_ptr_array_add (argv, flite ? "-voice" : "-v");
+      g_ptr_array_add (argv, (char *) voice);
+    }
+  g_ptr_array_add (argv, flite ? "-o" : "-w");
+  g_ptr_array_add (argv, (char *) path);
+  g_ptr_array_add (argv, flite ? "-t" : "--");
+  g_ptr_array_add (argv, (char *) text);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err_out = NULL;
+  int status = 0;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_out,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s\n%s", program, error->message, err_out);
+}
+
+AtAudio *
+test_speak (const char *program, const char *voice, const char *text)
+{
+  g_autofree char *wav = test_tmp_path ("spoken.wav");
+  test_speak_to_file (program, voice, text, wav);
+  g_autoptr (GError) error = NULL;
+  AtAudio *audio = at_audio_load (wav, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (audio);
+  return audio;
+}
+
+char *
+test_source_path (const char *first_part, ...)
+{
+  const char *root = g_getenv ("MESON_SOURCE_ROOT");
+  g_assert_nonnull (root);
+  va_list args;
+  va_start (args, first_part);
+  g_autofree char *below = g_build_filename_valist (first_part, &args);
+  va_end (args);
+  return g_build_filename (root, below, NULL);
 }
 
 GBytes *

@@ -163,7 +163,7 @@ test_cancel_within_a_step (void)
 static void
 test_truncated_weights_fail_cleanly (void)
 {
-  g_autofree char *src = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "resources", "models", NULL);
+  g_autofree char *src = test_source_path ("resources", "models", NULL);
   g_autofree char *dir = g_dir_make_tmp ("atelier-model-XXXXXX", NULL);
   const char *files[] = { "atelier-model.json", "tokenizer.json", "atelier-model.safetensors" };
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)

@@ -46,9 +46,7 @@ palette_rgb (guint i, guint c)
 static char *
 png_fixture (const char *name)
 {
-  const char *root = g_getenv ("MESON_SOURCE_ROOT");
-  g_assert_nonnull (root);
-  return g_build_filename (root, "tests", "data", "png", name, NULL);
+  return test_source_path ("tests", "data", "png", name, NULL);
 }
 
 static guint

@@ -11,8 +11,7 @@
 static void
 test_matches_pytorch (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "tests", "data",
-                                            "fusion_article.safetensors", NULL);
+  g_autofree char *path = test_source_path ("tests", "data", "fusion_article.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtWeights) weights = at_weights_load (test_gpu (), path, &error);
   g_assert_no_error (error);
@@ -38,8 +37,7 @@ test_matches_pytorch (void)
 static void
 test_wrong_weights_are_named (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "tests", "data",
-                                            "safetensors", NULL);
+  g_autofree char *path = test_source_path ("tests", "data", "safetensors", NULL);
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   g_assert_nonnull (dir);
   const char *name = g_dir_read_name (dir);

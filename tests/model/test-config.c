@@ -13,7 +13,7 @@
 static char *
 model_file (const char *name)
 {
-  return g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "resources", "models", name, NULL);
+  return test_source_path ("resources", "models", name, NULL);
 }
 
 static void

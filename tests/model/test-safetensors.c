@@ -25,9 +25,7 @@
 static char *
 fixture_path (const char *name)
 {
-  const char *root = g_getenv ("MESON_SOURCE_ROOT");
-  g_assert_nonnull (root);
-  return g_build_filename (root, "tests", "data", "safetensors", name, NULL);
+  return test_source_path ("tests", "data", "safetensors", name, NULL);
 }
 
 static GBytes *

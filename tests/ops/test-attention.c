@@ -78,7 +78,7 @@ check_attention (const AttentionCase *c)
   g_autoptr (AtTensor) tv = test_tensor_from_shape (v, c->batch, c->lk, channels);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (c->batch, c->lq, channels);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_attention_full (cmd, tq, tk, tv, c->heads, c->scale, c->config, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
@@ -173,7 +173,7 @@ test_attention_shape_errors (void)
   g_autoptr (AtTensor) k_channels = test_tensor_poisoned_shape (2, 7, 128);
   g_autoptr (AtTensor) k_batch = test_tensor_poisoned_shape (1, 7, 256);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (2, 10, 256);
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), NULL);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   struct { AtTensor *k, *v; guint heads; } bad[] = {
     { k, k, 1 },                     /* head of 256 channels */
     { k, k, 3 },                     /* 256 does not split into 3 heads */
@@ -184,8 +184,7 @@ test_attention_shape_errors (void)
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_assert_false (at_op_attention (cmd, q, bad[i].k, bad[i].v, bad[i].heads, 0, out, &error));
-      g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+      test_assert_shape_error (at_op_attention (cmd, q, bad[i].k, bad[i].v, bad[i].heads, 0, out, &error), &error);
     }
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
@@ -200,10 +199,9 @@ test_attention_too_many_keys_on_cpu (void)
   g_autoptr (AtTensor) q = test_tensor_poisoned_shape (1, 8, 32);
   g_autoptr (AtTensor) k = test_tensor_poisoned_shape (1, 70000, 32);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (1, 8, 32);
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), NULL);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   g_autoptr (GError) error = NULL;
-  g_assert_false (at_op_attention (cmd, q, k, k, 1, 0, out, &error));
-  g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
+  test_assert_refused (at_op_attention (cmd, q, k, k, 1, 0, out, &error), &error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
 }
 
 int

@@ -28,37 +28,20 @@ static const ConcatCase cases[] = {
   { 3, 1, { 2, 0, 5 }, { 2, 3, 5 } },
 };
 
-static gsize
-numel (const gint64 *shape, guint ndim)
-{
-  gsize n = 1;
-  for (guint i = 0; i < ndim; i++)
-    n *= shape[i];
-  return n;
-}
-
 /* Walks the output by coordinates, taking each element from a or b. */
 static void
 ref_concat (const float *a, const float *b, const ConcatCase *c, guint d, const gint64 *out_shape, float *out)
 {
-  gsize n = numel (out_shape, c->ndim);
+  gsize n = test_numel (out_shape, c->ndim);
   for (gsize i = 0; i < n; i++)
     {
       gint64 coord[4] = { 0 };
-      gsize rest = i;
-      for (int k = (int) c->ndim - 1; k >= 0; k--)
-        {
-          coord[k] = rest % out_shape[k];
-          rest /= out_shape[k];
-        }
+      test_unravel (i, c->ndim, out_shape, coord);
       const gint64 *shape = coord[d] < c->a[d] ? c->a : c->b;
       const float *src = coord[d] < c->a[d] ? a : b;
       if (coord[d] >= c->a[d])
         coord[d] -= c->a[d];
-      gsize index = 0;
-      for (guint k = 0; k < c->ndim; k++)
-        index = index * shape[k] + coord[k];
-      out[i] = src[index];
+      out[i] = src[test_ravel (coord, c->ndim, shape)];
     }
 }
 
@@ -69,7 +52,7 @@ check_case (const ConcatCase *c, guint seed)
   gint64 out_shape[4];
   for (guint k = 0; k < c->ndim; k++)
     out_shape[k] = k == d ? c->a[k] + c->b[k] : c->a[k];
-  gsize na = numel (c->a, c->ndim), nb = numel (c->b, c->ndim), n = numel (out_shape, c->ndim);
+  gsize na = test_numel (c->a, c->ndim), nb = test_numel (c->b, c->ndim), n = test_numel (out_shape, c->ndim);
   g_autofree float *a = test_random (na, seed, -3, 3);
   g_autofree float *b = test_random (nb, seed + 100, -3, 3);
   g_autofree float *want = g_new (float, n);
@@ -79,14 +62,11 @@ check_case (const ConcatCase *c, guint seed)
   g_autoptr (AtTensor) tb = test_tensor_from (b, c->ndim, c->b);
   g_autoptr (AtTensor) out = test_tensor_poisoned (c->ndim, out_shape);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  g_assert_no_error (error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_concat (cmd, ta, tb, c->dim, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("concat case %u", seed);
-  test_assert_close (what, got, want, n, 0, 0);
+  test_assert_tensor_close (out, want, 0, 0, "concat case %u", seed);
 }
 
 static void
@@ -109,15 +89,14 @@ test_concat_channels_of_views (void)
   g_autoptr (AtTensor) b = at_tensor_view (whole, 0, 4, AT_SHAPE (1, 6, 3, 3), &error);
   g_assert_no_error (error);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (1, 12, 3, 3);
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_concat_channels (cmd, a, b, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (out);
   float want[108];
   for (int i = 0; i < 108; i++)
     want[i] = data[i % 54];
-  test_assert_close ("concat-channels", got, want, 108, 0, 0);
+  test_assert_tensor_close (out, want, 0, 0, "concat-channels");
 }
 
 static void
@@ -128,25 +107,16 @@ test_concat_errors (void)
   g_autoptr (AtTensor) wrong = test_tensor_poisoned_shape (2, 8, 5);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (2, 8, 4);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  g_assert_false (at_op_concat (cmd, a, b, 1, wrong, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_concat (cmd, a, b, 2, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_concat (cmd, a, b, 3, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_concat (cmd, a, b, -4, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  test_assert_shape_error (at_op_concat (cmd, a, b, 1, wrong, &error), &error);
+  test_assert_shape_error (at_op_concat (cmd, a, b, 2, out, &error), &error);
+  test_assert_shape_error (at_op_concat (cmd, a, b, 3, out, &error), &error);
+  test_assert_shape_error (at_op_concat (cmd, a, b, -4, out, &error), &error);
   /* writing over an input would race */
   g_autoptr (AtTensor) ab = test_tensor_poisoned_shape (2, 6, 4);
   g_autoptr (AtTensor) first = at_tensor_view (ab, 0, 3, AT_SHAPE (1, 6, 4), &error);
   g_assert_no_error (error);
-  g_assert_false (at_op_concat (cmd, first, first, 0, ab, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  test_assert_shape_error (at_op_concat (cmd, first, first, 0, ab, &error), &error);
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 

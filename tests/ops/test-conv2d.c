@@ -61,18 +61,17 @@ check_conv2d (const ConvCase *c, const AtGemmConfig *config, gboolean with_bias)
   g_autoptr (AtTensor) y = test_tensor_poisoned_shape (c->n, c->cout, oh, ow);
   AtConv2dParams params = { { c->stride[0], c->stride[1] }, { c->padding[0], c->padding[1] } };
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_conv2d_full (cmd, tx, tw, with_bias ? tb : NULL, y, &params, config, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (y);
-  g_autofree char *what = g_strdup_printf (
+  test_assert_tensor_close (
+    y, want, MAX_NSE, MAX_ABS,
     "conv2d %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
     "] -> %" G_GINT64_FORMAT " k%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s%u,%u p%u,%u%s",
     config == NULL ? "default" : config->variant == AT_GEMM_SHARED ? "shared" : "registers", c->n, c->cin,
     c->h, c->w, c->cout, c->kh, c->kw, c->stride[0], c->stride[1], c->padding[0], c->padding[1],
     with_bias ? " +bias" : "");
-  test_assert_close (what, got, want, ny, MAX_NSE, MAX_ABS);
 }
 
 static const ConvCase cases[] = {
@@ -90,28 +89,19 @@ static const ConvCase cases[] = {
   { 3, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },
 };
 
+/* Every case with the device's default tiles for variant. */
 static void
-check_variant (const AtGemmConfig *config)
+check_variant (AtGemmVariant variant)
 {
+  AtGemmConfig config;
+  at_gemm_config_default (test_gpu (), variant, &config);
+  g_assert_cmpint (config.variant, ==, variant);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    check_conv2d (&cases[i], config, i % 2 == 0);
+    check_conv2d (&cases[i], &config, i % 2 == 0);
 }
 
-static void
-test_registers (void)
-{
-  AtGemmConfig config;
-  at_gemm_config_default (test_gpu (), AT_GEMM_REGISTERS, &config);
-  check_variant (&config);
-}
-
-static void
-test_shared (void)
-{
-  AtGemmConfig config;
-  at_gemm_config_default (test_gpu (), AT_GEMM_SHARED, &config);
-  check_variant (&config);
-}
+static void test_registers (void) { check_variant (AT_GEMM_REGISTERS); }
+static void test_shared (void) { check_variant (AT_GEMM_SHARED); }
 
 static void
 test_other_tiles (void)
@@ -147,12 +137,11 @@ test_square_api (void)
   g_autoptr (AtTensor) tb = test_tensor_from_shape (bias, 5);
   g_autoptr (AtTensor) y = test_tensor_poisoned_shape (2, 5, oh, ow);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_conv2d (cmd, tx, tw, tb, y, 2, 1, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (y);
-  test_assert_close ("conv2d default", got, want, ny, MAX_NSE, MAX_ABS);
+  test_assert_tensor_close (y, want, MAX_NSE, MAX_ABS, "conv2d default");
 }
 
 static void
@@ -166,22 +155,13 @@ test_shape_errors (void)
   g_autoptr (AtTensor) y_bad = test_tensor_poisoned_shape (1, 4, 6, 6);
   g_autoptr (AtTensor) bias_bad = test_tensor_poisoned_shape (3);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
 
-  g_assert_false (at_op_conv2d (cmd, x, w_bad, NULL, y, 1, 1, &error));  /* Cin 3 vs 2 */
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_conv2d (cmd, x, w, NULL, y_bad, 1, 1, &error));  /* output 8×8, not 6×6 */
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_conv2d (cmd, x, w, bias_bad, y, 1, 1, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_conv2d (cmd, x, w_big, NULL, y, 1, 0, &error));  /* kernel larger than input */
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_conv2d (cmd, x, w, NULL, y, 0, 1, &error));      /* stride 0 */
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  test_assert_shape_error (at_op_conv2d (cmd, x, w_bad, NULL, y, 1, 1, &error), &error);  /* Cin 3 vs 2 */
+  test_assert_shape_error (at_op_conv2d (cmd, x, w, NULL, y_bad, 1, 1, &error), &error);  /* output 8×8, not 6×6 */
+  test_assert_shape_error (at_op_conv2d (cmd, x, w, bias_bad, y, 1, 1, &error), &error);
+  test_assert_shape_error (at_op_conv2d (cmd, x, w_big, NULL, y, 1, 0, &error), &error);  /* kernel larger than input */
+  test_assert_shape_error (at_op_conv2d (cmd, x, w, NULL, y, 0, 1, &error), &error);  /* stride 0 */
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 

@@ -7,31 +7,15 @@
 #include "test-util.h"
 #include "ops/copy.h"
 
-static gsize
-numel (const gint64 *shape, guint ndim)
-{
-  gsize n = 1;
-  for (guint i = 0; i < ndim; i++)
-    n *= shape[i];
-  return n;
-}
-
 /* Flat index of the element of big at the coordinates of small's element i
  * shifted by offset along d. */
 static gsize
 ref_slice_index (const gint64 *big, const gint64 *small, guint ndim, guint d, gint64 offset, gsize i)
 {
   gint64 coord[4];
-  for (int k = (int) ndim - 1; k >= 0; k--)
-    {
-      coord[k] = i % small[k];
-      i /= small[k];
-    }
+  test_unravel (i, ndim, small, coord);
   coord[d] += offset;
-  gsize index = 0;
-  for (guint k = 0; k < ndim; k++)
-    index = index * big[k] + coord[k];
-  return index;
+  return test_ravel (coord, ndim, big);
 }
 
 typedef struct {
@@ -62,7 +46,7 @@ check_slice (const SliceCase *c, guint seed)
   gint64 out_shape[4];
   for (guint k = 0; k < c->ndim; k++)
     out_shape[k] = k == d ? c->count : c->shape[k];
-  gsize n_src = numel (c->shape, c->ndim), n = numel (out_shape, c->ndim);
+  gsize n_src = test_numel (c->shape, c->ndim), n = test_numel (out_shape, c->ndim);
   g_autofree float *src = test_random (n_src, seed, -4, 4);
   g_autofree float *want = g_new (float, n);
   for (gsize i = 0; i < n; i++)
@@ -71,17 +55,14 @@ check_slice (const SliceCase *c, guint seed)
   g_autoptr (AtTensor) tsrc = test_tensor_from (src, c->ndim, c->shape);
   g_autoptr (AtTensor) out = test_tensor_poisoned (c->ndim, out_shape);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  g_assert_no_error (error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   if (d == c->ndim - 1)
     at_op_slice_last (cmd, tsrc, c->offset, c->count, out, &error);
   else
     at_op_slice (cmd, tsrc, c->dim, c->offset, c->count, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("slice case %u", seed);
-  test_assert_close (what, got, want, n, 0, 0);
+  test_assert_tensor_close (out, want, 0, 0, "slice case %u", seed);
 }
 
 static void
@@ -103,7 +84,7 @@ test_split_and_reassemble_qkv (void)
   g_autoptr (AtTensor) back = test_tensor_poisoned_shape (B, L, 3 * C);
   AtTensor *parts[3];
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   for (int p = 0; p < 3; p++)
     {
       parts[p] = test_tensor_poisoned_shape (B, L, C);
@@ -125,15 +106,13 @@ test_split_and_reassemble_qkv (void)
     }
   for (int p = 0; p < 3; p++)
     {
-      g_autofree float *got = test_download (parts[p]);
       g_autofree float *part_want = g_new (float, B * L * C);
       for (gsize i = 0; i < (gsize) (B * L * C); i++)
         part_want[i] = src[(i / C) * 3 * C + p * C + i % C];
-      test_assert_close ("qkv part", got, part_want, B * L * C, 0, 0);
+      test_assert_tensor_close (parts[p], part_want, 0, 0, "qkv part");
       at_tensor_free (parts[p]);
     }
-  g_autofree float *got = test_download (back);
-  test_assert_close ("reassembled", got, want, n, 0, 0);
+  test_assert_tensor_close (back, want, 0, 0, "reassembled");
 }
 
 /* Writing into a slice leaves the rest of the destination alone. */
@@ -141,7 +120,7 @@ static void
 test_copy_to_slice_keeps_the_rest (void)
 {
   const gint64 shape[4] = { 2, 7, 3, 5 }, part[4] = { 2, 3, 3, 5 };
-  gsize n = numel (shape, 4), np = numel (part, 4);
+  gsize n = test_numel (shape, 4), np = test_numel (part, 4);
   g_autofree float *dst = test_random (n, 20, -1, 1);
   g_autofree float *src = test_random (np, 21, -1, 1);
   g_autofree float *want = g_memdup2 (dst, n * sizeof (float));
@@ -150,12 +129,11 @@ test_copy_to_slice_keeps_the_rest (void)
   g_autoptr (AtTensor) tdst = test_tensor_from (dst, 4, shape);
   g_autoptr (AtTensor) tsrc = test_tensor_from (src, 4, part);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   at_op_copy_to_slice (cmd, tsrc, tdst, 1, 4, &error);
   g_assert_no_error (error);
   test_submit (cmd);
-  g_autofree float *got = test_download (tdst);
-  test_assert_close ("copy-to-slice", got, want, n, 0, 0);
+  test_assert_tensor_close (tdst, want, 0, 0, "copy-to-slice");
 }
 
 static void
@@ -168,13 +146,7 @@ test_copy (void)
       g_autoptr (AtTensor) tsrc = test_tensor_from (src, 1, &sizes[s]);
       /* a different shape with the same count */
       g_autoptr (AtTensor) out = test_tensor_poisoned_shape (1, sizes[s], 1);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-      at_op_copy (cmd, tsrc, out, &error);
-      g_assert_no_error (error);
-      test_submit (cmd);
-      g_autofree float *got = test_download (out);
-      test_assert_close ("copy", got, src, sizes[s], 0, 0);
+      test_check_unary_op (at_op_copy, tsrc, out, src, 0, 0, "copy %" G_GINT64_FORMAT, sizes[s]);
     }
 }
 
@@ -185,34 +157,19 @@ test_copy_errors (void)
   g_autoptr (AtTensor) dst = test_tensor_poisoned_shape (2, 4, 3);
   g_autoptr (AtTensor) wrong = test_tensor_poisoned_shape (2, 5, 3);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   /* past the end, negative offset, wrong other dimension, wrong count */
-  g_assert_false (at_op_slice_last (cmd, src, 7, 3, dst, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_slice_last (cmd, src, -1, 3, dst, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_slice_last (cmd, src, 0, 3, wrong, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_slice_last (cmd, src, 0, 2, dst, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_slice (cmd, src, 3, 0, 3, dst, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_copy_to_slice (cmd, dst, src, -1, 7, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_copy (cmd, src, dst, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
+  test_assert_shape_error (at_op_slice_last (cmd, src, 7, 3, dst, &error), &error);
+  test_assert_shape_error (at_op_slice_last (cmd, src, -1, 3, dst, &error), &error);
+  test_assert_shape_error (at_op_slice_last (cmd, src, 0, 3, wrong, &error), &error);
+  test_assert_shape_error (at_op_slice_last (cmd, src, 0, 2, dst, &error), &error);
+  test_assert_shape_error (at_op_slice (cmd, src, 3, 0, 3, dst, &error), &error);
+  test_assert_shape_error (at_op_copy_to_slice (cmd, dst, src, -1, 7, &error), &error);
+  test_assert_shape_error (at_op_copy (cmd, src, dst, &error), &error);
   /* a slice of a tensor into itself would race */
   g_autoptr (AtTensor) head = at_tensor_view (src, 0, 3, AT_SHAPE (2, 4, 3), &error);
   g_assert_no_error (error);
-  g_assert_false (at_op_slice_last (cmd, src, 3, 3, head, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  test_assert_shape_error (at_op_slice_last (cmd, src, 3, 3, head, &error), &error);
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 

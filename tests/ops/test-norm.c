@@ -71,9 +71,7 @@ static void
 check_group_norm (AtReduceVariant variant, const GroupCase *c, gboolean affine, gboolean silu,
                   gboolean in_place)
 {
-  gint64 n = c->shape[0], channels = c->shape[1], numel = 1;
-  for (guint i = 0; i < c->ndim; i++)
-    numel *= c->shape[i];
+  gint64 n = c->shape[0], channels = c->shape[1], numel = test_numel (c->shape, c->ndim);
   gint64 inner = numel / (n * channels);
   g_autofree float *x = test_random (numel, 7 + c->groups, c->offset - 1, c->offset + 1);
   g_autofree float *w = test_random (channels, 8, -2, 2);
@@ -89,23 +87,16 @@ check_group_norm (AtReduceVariant variant, const GroupCase *c, gboolean affine, 
   g_autoptr (AtTensor) out = in_place ? NULL : test_tensor_poisoned (c->ndim, c->shape);
   AtTensor *result = in_place ? tx : out;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   gboolean ok = at_op_group_norm_full (cmd, tx, c->groups, affine ? tw : NULL, affine ? tb : NULL, eps, silu,
                                        variant, result, &error);
-  if (variant == AT_REDUCE_SERIAL && channels / c->groups * inner > AT_REDUCE_SERIAL_MAX)
-    {
-      /* Too long for one invocation: refused, not silently wrong. */
-      g_assert_false (ok);
-      g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
-      return;
-    }
-  g_assert_no_error (error);
+  if (test_reduce_refused (variant, channels / c->groups * inner, ok, &error))
+    return;
   test_submit (cmd);
-  g_autofree float *got = test_download (result);
-  g_autofree char *what = g_strdup_printf ("group_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                                           " G=%u affine=%d silu=%d in_place=%d variant %d", n, channels, inner,
-                                           c->groups, affine, silu, in_place, variant);
-  test_assert_close (what, got, want, numel, MAX_NSE, MAX_ABS);
+  test_assert_tensor_close (result, want, MAX_NSE, MAX_ABS,
+                            "group_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+                            " G=%u affine=%d silu=%d in_place=%d variant %d", n, channels, inner,
+                            c->groups, affine, silu, in_place, variant);
 }
 
 static void
@@ -150,20 +141,14 @@ check_layer_norm (AtReduceVariant variant, gint64 rows, gint64 cols, gboolean af
   g_autoptr (AtTensor) tw = test_tensor_from_shape (w, cols);
   g_autoptr (AtTensor) tb = test_tensor_from_shape (b, cols);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   gboolean ok = at_op_layer_norm_full (cmd, tx, affine ? tw : NULL, affine ? tb : NULL, eps, variant, out, &error);
-  if (variant == AT_REDUCE_SERIAL && cols > AT_REDUCE_SERIAL_MAX)
-    {
-      g_assert_false (ok);
-      g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE);
-      return;
-    }
-  g_assert_no_error (error);
+  if (test_reduce_refused (variant, cols, ok, &error))
+    return;
   test_submit (cmd);
-  g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("layer_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                                           " affine=%d variant %d", rows, cols, affine, variant);
-  test_assert_close (what, got, want, numel, MAX_NSE, MAX_ABS);
+  test_assert_tensor_close (out, want, MAX_NSE, MAX_ABS,
+                            "layer_norm %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " affine=%d variant %d", rows, cols,
+                            affine, variant);
 }
 
 static void
@@ -198,20 +183,12 @@ test_shape_errors (void)
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (2, 12, 3, 3);
   g_autoptr (AtTensor) w = test_tensor_poisoned_shape (12);
   g_autoptr (AtTensor) w_short = test_tensor_poisoned_shape (3);
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), NULL);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
   GError *error = NULL;
-  g_assert_false (at_op_group_norm (cmd, x, 5, w, w, 1e-5f, FALSE, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_group_norm (cmd, x, 4, w, NULL, 1e-5f, FALSE, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_layer_norm (cmd, x, w, w, 1e-5f, out, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_layer_norm (cmd, x, w_short, w_short, 1e-5f, w, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
+  test_assert_shape_error (at_op_group_norm (cmd, x, 5, w, w, 1e-5f, FALSE, out, &error), &error);
+  test_assert_shape_error (at_op_group_norm (cmd, x, 4, w, NULL, 1e-5f, FALSE, out, &error), &error);
+  test_assert_shape_error (at_op_layer_norm (cmd, x, w, w, 1e-5f, out, &error), &error);
+  test_assert_shape_error (at_op_layer_norm (cmd, x, w_short, w_short, 1e-5f, w, &error), &error);
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 

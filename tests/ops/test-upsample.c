@@ -10,14 +10,9 @@ static void
 check_upsample (guint ndim, const gint64 *shape, guint seed)
 {
   gint64 out_shape[4];
-  gsize lead = 1;
   for (guint k = 0; k < ndim; k++)
-    {
-      out_shape[k] = k + 2 >= ndim ? 2 * shape[k] : shape[k];
-      if (k + 2 < ndim)
-        lead *= shape[k];
-    }
-  gsize h = shape[ndim - 2], w = shape[ndim - 1];
+    out_shape[k] = k + 2 >= ndim ? 2 * shape[k] : shape[k];
+  gsize lead = test_numel (shape, ndim - 2), h = shape[ndim - 2], w = shape[ndim - 1];
   gsize n = lead * h * w, n_out = 4 * n;
   g_autofree float *x = test_random (n, seed, -2, 2);
   g_autofree float *want = g_new (float, n_out);
@@ -28,15 +23,7 @@ check_upsample (guint ndim, const gint64 *shape, guint seed)
 
   g_autoptr (AtTensor) tx = test_tensor_from (x, ndim, shape);
   g_autoptr (AtTensor) out = test_tensor_poisoned (ndim, out_shape);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  g_assert_no_error (error);
-  at_op_upsample_nearest2x (cmd, tx, out, &error);
-  g_assert_no_error (error);
-  test_submit (cmd);
-  g_autofree float *got = test_download (out);
-  g_autofree char *what = g_strdup_printf ("upsample case %u", seed);
-  test_assert_close (what, got, want, n_out, 0, 0);
+  test_check_unary_op (at_op_upsample_nearest2x, tx, out, want, 0, 0, "upsample case %u", seed);
 }
 
 static void
@@ -59,15 +46,10 @@ test_upsample_errors (void)
   g_autoptr (AtTensor) channels = test_tensor_poisoned_shape (1, 4, 6, 8);
   g_autoptr (AtTensor) flat = test_tensor_poisoned_shape (2 * 6 * 8);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtCmd) cmd = at_cmd_new (test_gpu (), &error);
-  g_assert_false (at_op_upsample_nearest2x (cmd, x, same, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_upsample_nearest2x (cmd, x, channels, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
-  g_clear_error (&error);
-  g_assert_false (at_op_upsample_nearest2x (cmd, x, flat, &error));
-  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  test_assert_shape_error (at_op_upsample_nearest2x (cmd, x, same, &error), &error);
+  test_assert_shape_error (at_op_upsample_nearest2x (cmd, x, channels, &error), &error);
+  test_assert_shape_error (at_op_upsample_nearest2x (cmd, x, flat, &error), &error);
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 

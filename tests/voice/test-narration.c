@@ -19,16 +19,9 @@
 
 #include <glib/gstdio.h>
 
+#include "test-util.h"
 #include "audio/narration.h"
 #include "media/subtitles.h"
-
-static char *tmp_dir;
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmp_dir, name, NULL);
-}
 
 static AtAudio *
 narrate_ok (const char *text, int rate, GPtrArray **cues)
@@ -411,6 +404,18 @@ add_word (GPtrArray *words, gint64 start, gint64 end, const char *text)
   g_ptr_array_add (words, at_cue_new (start, end, text));
 }
 
+/* Every line is at most max_chars long and lasts at most max_ms. */
+static void
+assert_lines_within (GPtrArray *lines, gsize max_chars, gint64 max_ms)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const AtCue *c = lines->pdata[i];
+      g_assert_cmpint (strlen (c->text), <=, max_chars);
+      g_assert_cmpint (c->end_ms - c->start_ms, <=, max_ms);
+    }
+}
+
 static void
 test_group_limits (void)
 {
@@ -419,12 +424,7 @@ test_group_limits (void)
   for (int i = 0; i < 30; i++)
     add_word (words, i * 400, i * 400 + 350, "abcdefghi");
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, 42, 7000, 0);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      const AtCue *c = lines->pdata[i];
-      g_assert_cmpint (strlen (c->text), <=, 42);
-      g_assert_cmpint (c->end_ms - c->start_ms, <=, 7000);
-    }
+  assert_lines_within (lines, 42, 7000);
   g_assert_cmpuint (lines->len, ==, 8);   /* 4 words (39 chars) a line */
 
   /* slow words: lines must split by time */
@@ -432,11 +432,7 @@ test_group_limits (void)
   for (int i = 0; i < 10; i++)
     add_word (slow, i * 2000, i * 2000 + 1900, "so");
   g_autoptr (GPtrArray) slow_lines = at_subtitles_group (slow, 42, 7000, 0);
-  for (guint i = 0; i < slow_lines->len; i++)
-    {
-      const AtCue *c = slow_lines->pdata[i];
-      g_assert_cmpint (c->end_ms - c->start_ms, <=, 7000);
-    }
+  assert_lines_within (slow_lines, 42, 7000);
   g_assert_cmpuint (slow_lines->len, ==, 4);
 
   /* a sentence end breaks the line; overlapping input comes out ordered */
@@ -486,7 +482,7 @@ test_round_trip (void)
   for (int f = 0; f < 2; f++)
     {
       AtSubtitleFormat format = f == 0 ? AT_SUBTITLE_SRT : AT_SUBTITLE_VTT;
-      g_autofree char *path = tmp_path (f == 0 ? "round.srt" : "round.vtt");
+      g_autofree char *path = test_tmp_path (f == 0 ? "round.srt" : "round.vtt");
       g_autoptr (GError) error = NULL;
       g_assert_true (at_subtitles_save (lines, path, format, &error));
       g_assert_no_error (error);
@@ -559,13 +555,13 @@ test_corrupt (void)
       g_test_message ("case %u: %s", i, error->message);
     }
   g_autoptr (GError) error = NULL;
-  g_autofree char *missing = tmp_path ("missing.srt");
+  g_autofree char *missing = test_tmp_path ("missing.srt");
   g_assert_null (at_subtitles_load (missing, &error));
   g_assert_error (error, AT_SUBTITLE_ERROR, AT_SUBTITLE_ERROR_IO);
   g_clear_error (&error);
 
   /* nothing to write; an unwritable place; an existing file survives both */
-  g_autofree char *path = tmp_path ("keep.srt");
+  g_autofree char *path = test_tmp_path ("keep.srt");
   g_assert_true (g_file_set_contents (path, "precious", -1, NULL));
   g_autoptr (GPtrArray) empty = at_cue_array_new ();
   g_assert_false (at_subtitles_save (empty, path, AT_SUBTITLE_SRT, &error));
@@ -573,7 +569,7 @@ test_corrupt (void)
   g_clear_error (&error);
   g_autoptr (GPtrArray) one = at_cue_array_new ();
   g_ptr_array_add (one, at_cue_new (0, 1000, "x"));
-  g_autofree char *nodir = tmp_path ("no/such/dir/x.vtt");
+  g_autofree char *nodir = test_tmp_path ("no/such/dir/x.vtt");
   g_assert_false (at_subtitles_save (one, nodir, AT_SUBTITLE_VTT, &error));
   g_assert_error (error, AT_SUBTITLE_ERROR, AT_SUBTITLE_ERROR_IO);
   g_autofree char *kept = NULL;
@@ -585,7 +581,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("atelier-narration-XXXXXX", NULL);
   g_test_add_func ("/narration/duration-scale", test_duration_scale);
   g_test_add_func ("/narration/word-cues", test_word_cues);
   g_test_add_func ("/narration/errors", test_errors);
@@ -598,16 +593,5 @@ main (int argc, char **argv)
   g_test_add_func ("/subtitles/round-trip", test_round_trip);
   g_test_add_func ("/subtitles/parse-foreign", test_parse_foreign);
   g_test_add_func ("/subtitles/corrupt", test_corrupt);
-  int status = g_test_run ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) dir = g_file_new_for_path (tmp_dir);
-  g_autoptr (GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-  for (GFileInfo *info; e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL;
-       g_object_unref (info))
-    {
-      g_autofree char *p = g_build_filename (tmp_dir, g_file_info_get_name (info), NULL);
-      g_remove (p);
-    }
-  g_rmdir (tmp_dir);
-  return status;
+  return g_test_run ();
 }

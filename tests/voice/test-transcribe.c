@@ -43,10 +43,10 @@
 
 #include <glib/gstdio.h>
 
+#include "test-util.h"
 #include "audio/narration.h"
 #include "audio/transcribe.h"
 
-static char *tmp_dir;
 static AtTranscriber *general, *prompt, *vocab;
 
 /* The prompts' words and some distractors a designer might also say. */
@@ -56,12 +56,6 @@ static const char *vocabulary[] = {
   "sun moon sky car big bright dark old city street flower garden mountain river",
   NULL,
 };
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmp_dir, name, NULL);
-}
 
 static void
 ensure_transcribers (void)
@@ -154,7 +148,7 @@ test_espeak_key_words (void)
       g_autoptr (AtAudio) spoken = at_narrate (prompts[p].text, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       /* through a file, as a user's recording would come */
-      g_autofree char *path = tmp_path ("prompt.flac");
+      g_autofree char *path = test_tmp_path ("prompt.flac");
       g_assert_true (at_audio_save (spoken, path, &error));
       g_autoptr (AtAudio) audio = at_audio_load (path, &error);
       g_assert_no_error (error);
@@ -270,7 +264,7 @@ test_errors (void)
   g_assert_no_error (error);
 
   /* model files missing: the message names the file and the package */
-  g_autofree char *nowhere = tmp_path ("no-model");
+  g_autofree char *nowhere = test_tmp_path ("no-model");
   AtTranscribeOptions o = { nowhere, NULL };
   g_assert_null (at_transcriber_new (&o, &error));
   g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL);
@@ -284,7 +278,7 @@ test_errors (void)
   g_unsetenv ("ATELIER_SPEECH_MODEL_DIR");
 
   /* a model folder with a damaged dictionary */
-  g_autofree char *broken = tmp_path ("broken-model");
+  g_autofree char *broken = test_tmp_path ("broken-model");
   g_autofree char *hmm = g_build_filename (broken, "en-us", NULL);
   g_assert_cmpint (g_mkdir_with_parents (hmm, 0755), ==, 0);
   const char *names[] = { "en-us/mdef", "en-us/means", "en-us/variances", "en-us/transition_matrices",
@@ -314,12 +308,12 @@ test_errors (void)
   g_assert_null (at_transcriber_get_unknown_words (tm)[1]);
 
   /* corrupt and empty files stop at loading, with the audio module's errors */
-  g_autofree char *garbage = tmp_path ("garbage.wav");
+  g_autofree char *garbage = test_tmp_path ("garbage.wav");
   g_assert_true (g_file_set_contents (garbage, "RIFF\x10\0\0\0WAVEfmt garbage garbage", 30, NULL));
   g_assert_null (at_audio_load (garbage, &error));
   g_assert_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_INVALID);
   g_clear_error (&error);
-  g_autofree char *nothing = tmp_path ("nothing.wav");
+  g_autofree char *nothing = test_tmp_path ("nothing.wav");
   g_assert_true (g_file_set_contents (nothing, "", 0, NULL));
   g_assert_null (at_audio_load (nothing, &error));
   g_assert_nonnull (error);
@@ -337,32 +331,6 @@ test_word_error_rate (void)
   g_assert_cmpfloat (at_word_error_rate ("a red apple", ""), ==, 1.0);
   g_assert_cmpfloat (at_word_error_rate ("red", "one two three"), ==, 3.0);
   g_assert_cmpfloat (at_word_error_rate ("", "anything"), ==, -1.0);
-}
-
-/* text spoken by a synthesiser's program, "flite" or "espeak-ng", in one
- * of its voices, through a WAV file. A fresh process each time: the same
- * text gives the same audio (at_narrate's length varies by a sample or so
- * from call to call, and espeak-ng speech is decoded so poorly that this
- * moves its word error rates by several points). */
-static AtAudio *
-speak (const char *program, const char *voice, const char *text)
-{
-  g_autofree char *path = g_find_program_in_path (program);
-  if (path == NULL)
-    g_error ("%s is not installed (tools/install-deps.sh installs it)", program);
-  g_autofree char *wav = tmp_path ("spoken.wav");
-  gboolean flite = g_str_equal (program, "flite");
-  const char *argv[] = { path, flite ? "-voice" : "-v", voice, flite ? "-o" : "-w", wav, flite ? "-t" : "--",
-                         text, NULL };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  AtAudio *audio = at_audio_load (wav, &error);
-  g_assert_no_error (error);
-  return audio;
 }
 
 /* Prompts spoken by flite, a synthesiser no part of Atelier was tuned on,
@@ -388,7 +356,7 @@ test_flite_wer (void)
       for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
         {
           g_autoptr (GError) error = NULL;
-          g_autoptr (AtAudio) audio = speak ("flite", voices[vi], texts[i]);
+          g_autoptr (AtAudio) audio = test_speak ("flite", voices[vi], texts[i]);
           g_autoptr (AtTranscript) v = at_transcriber_run (vocab, audio, NULL, NULL, NULL, &error);
           g_assert_no_error (error);
           g_autoptr (AtTranscript) g = at_transcriber_run (general, audio, NULL, NULL, NULL, &error);
@@ -444,7 +412,7 @@ test_prompt_lm_wer (void)
       for (guint i = 0; i < G_N_ELEMENTS (held_out); i++)
         {
           g_autoptr (GError) error = NULL;
-          g_autoptr (AtAudio) audio = speak (programs[v], voices[v], held_out[i]);
+          g_autoptr (AtAudio) audio = test_speak (programs[v], voices[v], held_out[i]);
           g_autoptr (AtTranscript) p = at_transcriber_run (prompt, audio, NULL, NULL, NULL, &error);
           g_assert_no_error (error);
           assert_words_timed (p);
@@ -511,9 +479,9 @@ test_prompt_fallback (void)
   gsize lm_len = 0;
   g_assert_true (g_file_get_contents (shipped_lm, &lm_bytes, &lm_len, NULL));
   g_assert_true (g_file_get_contents (shipped_dict, &dict_bytes, NULL, NULL));
-  g_autoptr (AtAudio) audio = speak ("flite", "rms", "a red apple on a wooden table");
+  g_autoptr (AtAudio) audio = test_speak ("flite", "rms", "a red apple on a wooden table");
 
-  g_autofree char *folder = tmp_path ("models");
+  g_autofree char *folder = test_tmp_path ("models");
   g_autofree char *lm = g_build_filename (folder, "prompt.lm.bin", NULL);
   g_autofree char *dict = g_build_filename (folder, "prompt.dict", NULL);
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
@@ -557,7 +525,7 @@ test_language_model (void)
   for (guint i = 0; i < words->len; i++)
     g_string_append_printf (arpa, "%.4f %s\n", lp, (char *) words->pdata[i]);
   g_string_append (arpa, "\n\\end\\\n");
-  g_autofree char *path = tmp_path ("prompts.arpa");
+  g_autofree char *path = test_tmp_path ("prompts.arpa");
   g_assert_true (g_file_set_contents (path, arpa->str, -1, NULL));
   g_string_free (arpa, TRUE);
 
@@ -580,12 +548,12 @@ test_language_model (void)
   g_assert_cmpuint (found, >=, 2);   /* measured 3 */
 
   /* missing and unreadable models are the caller's mistake */
-  g_autofree char *missing = tmp_path ("missing.arpa");
+  g_autofree char *missing = test_tmp_path ("missing.arpa");
   AtTranscribeOptions om = { NULL, NULL, missing };
   g_assert_null (at_transcriber_new (&om, &error));
   g_assert_error (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL);
   g_clear_error (&error);
-  g_autofree char *junk = tmp_path ("junk.arpa");
+  g_autofree char *junk = test_tmp_path ("junk.arpa");
   g_assert_true (g_file_set_contents (junk, "this is not\\data\\ a model\n", -1, NULL));
   AtTranscribeOptions oj = { NULL, NULL, junk };
   g_assert_null (at_transcriber_new (&oj, &error));
@@ -677,7 +645,7 @@ static void
 test_stream_pieces (void)
 {
   ensure_transcribers ();
-  g_autoptr (AtAudio) audio = speak ("flite", "slt", STREAM_TEXT);
+  g_autoptr (AtAudio) audio = test_speak ("flite", "slt", STREAM_TEXT);
   g_assert_cmpint (audio->rate, ==, AT_TRANSCRIBE_RATE);
   const gsize irregular[] = { 1, 333, 4000, 7, 16000, 2501, 1, 1, 998 };
   const gsize whole[] = { G_MAXSIZE / 2 };
@@ -726,7 +694,7 @@ static void
 test_stream_busy (void)
 {
   ensure_transcribers ();
-  g_autoptr (AtAudio) audio = speak ("flite", "slt", STREAM_TEXT);
+  g_autoptr (AtAudio) audio = test_speak ("flite", "slt", STREAM_TEXT);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtTranscript) alone = at_transcriber_run (vocab, audio, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -755,7 +723,7 @@ static void
 test_stream_free_early (void)
 {
   ensure_transcribers ();
-  g_autoptr (AtAudio) audio = speak ("flite", "rms", STREAM_TEXT);
+  g_autoptr (AtAudio) audio = test_speak ("flite", "rms", STREAM_TEXT);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtTranscript) before = at_transcriber_run (prompt, audio, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -864,7 +832,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("atelier-transcribe-XXXXXX", NULL);
   g_test_add_func ("/transcribe/word-error-rate", test_word_error_rate);
   g_test_add_func ("/transcribe/espeak-key-words", test_espeak_key_words);
   g_test_add_func ("/transcribe/partial", test_partial);
@@ -881,15 +848,5 @@ main (int argc, char **argv)
   g_clear_pointer (&general, at_transcriber_free);
   g_clear_pointer (&vocab, at_transcriber_free);
   g_clear_pointer (&prompt, at_transcriber_free);
-  const char *files[] = { "spoken.wav", "models/prompt.lm.bin", "models/prompt.dict", "models", "prompts.arpa", "junk.arpa", "prompt.flac", "garbage.wav", "nothing.wav", "broken-model/en-us/mdef", "broken-model/en-us/means",
-                          "broken-model/en-us/variances", "broken-model/en-us/transition_matrices",
-                          "broken-model/en-us.lm.bin", "broken-model/cmudict-en-us.dict", "broken-model/en-us",
-                          "broken-model" };
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *p = tmp_path (files[i]);
-      g_remove (p);
-    }
-  g_rmdir (tmp_dir);
   return status;
 }
