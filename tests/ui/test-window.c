@@ -672,6 +672,27 @@ test_close_saves_first (void)
   ui_test_remove_temp (file);
 }
 
+/* Quit (Ctrl+Q) closes the windows as their close buttons would: a clean
+ * one goes, one with unsaved changes stays and asks. */
+static void
+test_quit_asks (void)
+{
+  AtWindow *edited = ui_test_open_window (app);
+  AtWindow *clean = ui_test_open_window (app);
+  at_window_set_prompt (edited, "a fox");
+  g_assert_true (at_window_get_dirty (edited));
+  g_assert_false (at_window_get_dirty (clean));
+  g_object_add_weak_pointer (G_OBJECT (clean), (gpointer *) &clean);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  ui_test_flush ();
+  g_assert_null (clean);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (edited)));
+  AdwMessageDialog *asked = ui_test_find_dialog (GTK_WINDOW (edited));
+  g_assert_nonnull (asked);
+  gtk_window_destroy (GTK_WINDOW (asked));
+  ui_test_close_window (edited);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -690,6 +711,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/save-read-only", test_save_read_only);
   g_test_add_func ("/ui/window/open-damaged", test_open_damaged);
   g_test_add_func ("/ui/window/close-saves-first", test_close_saves_first);
+  g_test_add_func ("/ui/window/quit-asks", test_quit_asks);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
