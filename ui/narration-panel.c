@@ -39,7 +39,7 @@ struct _AtNarrationPanel {
   GtkTextBuffer *prompt;
   GtkTextBuffer *transcript;
   GPtrArray *voice_ids;           /* char*: espeak-ng identifiers, as the dropdown */
-  guint default_voice;            /* index of AT_NARRATION_DEFAULT_VOICE's */
+  guint default_voice;            /* index of STUDIO_VOICE, else of AT_NARRATION_DEFAULT_VOICE */
 
   GCancellable *speak_cancellable;
   GCancellable *export_cancellable;   /* the export the dialog started */
@@ -77,11 +77,15 @@ selected_voice (AtNarrationPanel *self)
   return self->voice_ids != NULL && sel < self->voice_ids->len ? g_ptr_array_index (self->voice_ids, sel) : NULL;
 }
 
+/* The line spoken at ms; before the first word, the first line, so that
+ * a narration ready to play shows how it begins. */
 static const char *
 cue_at (GPtrArray *cues, gint64 ms)
 {
-  if (cues == NULL)
+  if (cues == NULL || cues->len == 0)
     return "";
+  if (ms < ((const AtCue *) g_ptr_array_index (cues, 0))->start_ms)
+    return ((const AtCue *) g_ptr_array_index (cues, 0))->text;
   for (guint i = 0; i < cues->len; i++)
     {
       const AtCue *c = g_ptr_array_index (cues, i);
@@ -620,6 +624,25 @@ on_source_changed (AtNarrationPanel *self)
   on_edited (self);
 }
 
+/* The studio's narration voice unless a project chose another: flite's SLT,
+ * the most natural of Debian's voices, else espeak-ng's default. */
+#define STUDIO_VOICE "flite/slt"
+
+static guint
+studio_voice_index (GPtrArray *voices)
+{
+  guint by_language = G_MAXUINT;
+  for (guint i = 0; i < voices->len; i++)
+    {
+      const AtVoiceInfo *v = g_ptr_array_index (voices, i);
+      if (g_strcmp0 (v->identifier, STUDIO_VOICE) == 0)
+        return i;
+      if (by_language == G_MAXUINT && g_strcmp0 (v->language, AT_NARRATION_DEFAULT_VOICE) == 0)
+        by_language = i;
+    }
+  return by_language != G_MAXUINT ? by_language : 0;
+}
+
 static void
 fill_voices (AtNarrationPanel *self)
 {
@@ -635,9 +658,9 @@ fill_voices (AtNarrationPanel *self)
         g_autofree char *label = g_strdup_printf ("%s (%s)", v->name, v->language);
         gtk_string_list_append (names, label);
         g_ptr_array_add (self->voice_ids, g_strdup (v->identifier));
-        if (g_strcmp0 (v->language, AT_NARRATION_DEFAULT_VOICE) == 0 && chosen == 0)
-          chosen = i;
       }
+  if (voices != NULL && voices->len > 0)
+    chosen = studio_voice_index (voices);
   self->default_voice = chosen;
   if (self->voice_ids->len == 0)
     {

@@ -1,5 +1,5 @@
 /* test-narration-panel.c — the studio's narration under Xvfb: Speak
- * narrates the prompt exactly as at_narrate() does and shows the first
+ * narrates the prompt exactly as at_narrate() does with the studio's voice (flite SLT) and shows the first
  * subtitle line; the player plays it and the subtitle line follows; export
  * writes audio, SRT and VTT that load back, with the sample format asked
  * for where the container holds it (read back with libsndfile) and a
@@ -24,6 +24,8 @@
 #define NARRATED "A red apple on a wooden table, in soft evening light. A blue house by the sea, under a quiet sky."
 
 static AtApplication *app;
+/* what the studio narrates with unless told otherwise */
+static const AtNarrationOptions studio_voice = { "flite/slt", 0, -1 };
 
 static gboolean
 spoken (gpointer panel)
@@ -123,7 +125,7 @@ test_narration (void)
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) words = NULL;
-  g_autoptr (AtAudio) expected = at_narrate (NARRATED, NULL, &words, NULL, &error);
+  g_autoptr (AtAudio) expected = at_narrate (NARRATED, &studio_voice, &words, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (at_audio_get_duration (audio), at_audio_get_duration (expected), 0.05);
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS,
@@ -305,7 +307,7 @@ test_sources (void)
       at_narration_panel_speak (panel);
       g_assert_true (ui_test_wait_until (spoken, panel, 60));
       const char *expected = cases[i].expected != NULL ? cases[i].expected : cases[i].text;
-      g_autoptr (AtAudio) want = at_narrate (expected, NULL, NULL, NULL, NULL);
+      g_autoptr (AtAudio) want = at_narrate (expected, &studio_voice, NULL, NULL, NULL);
       const AtAudio *got = at_narration_panel_get_narration (panel);
       g_assert_cmpfloat_with_epsilon (at_audio_get_duration (got), at_audio_get_duration (want), 0.02);
       g_auto (AtVoiceSettings) back = { 0 };
