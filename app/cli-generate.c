@@ -5,7 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "app/cli-cues.h"
+#include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
@@ -302,12 +302,7 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse
   if (voice->cues != NULL || voice->cues_error != NULL)
     at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
   json_builder_end_object (b);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
+  at_cli_print_json (b);
 }
 
 static int

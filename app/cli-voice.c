@@ -5,7 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "app/cli-cues.h"
+#include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
@@ -42,16 +42,6 @@ fail (const char *verb, GError *error)
   int code = exit_code_for (error);
   g_error_free (error);
   return code;
-}
-
-static char *
-to_json (JsonBuilder *b)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
 }
 
 static void
@@ -178,8 +168,7 @@ at_cli_transcribe (int argc, char **argv)
       json_builder_add_double_value (b, r->decode_seconds);
       at_cli_add_voice_cues (b, cues, NULL, cues_error != NULL ? cues_error->message : NULL);
       json_builder_end_object (b);
-      g_autofree char *text = to_json (b);
-      printf ("%s\n", text);
+      at_cli_print_json (b);
     }
   else
     {
@@ -302,8 +291,7 @@ at_cli_narrate (int argc, char **argv)
       add_cues (b, "words", words, "word");
       add_cues (b, "lines", lines, "text");
       json_builder_end_object (b);
-      g_autofree char *out = to_json (b);
-      printf ("%s\n", out);
+      at_cli_print_json (b);
     }
   else if (!quiet)
     fprintf (stderr, "wrote %s (%.2f s, %u words, %u subtitle lines)\n", output, at_audio_get_duration (audio),

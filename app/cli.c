@@ -10,11 +10,11 @@ print_usage (FILE *out)
 {
   fprintf (out,
            "Usage: atelier [--version] [--list-devices] [FILE.atelier]\n"
-           "       atelier generate --prompt TEXT [--sketch FILE] [--voice FILE] -o FILE.png [...]\n"
+           "       atelier generate --prompt TEXT [--sketch FILE] [--voice FILE [--voice-cues]] -o FILE.png [...]\n"
            "               (atelier generate --help lists every option)\n"
-           "       atelier transcribe FILE [--json] [--words \"W1 W2\"]\n"
+           "       atelier transcribe FILE [--json] [--lm prompt|general|FILE] [--words \"W1 W2\"]\n"
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
-           "               [--rate N] [--pitch N] [--list-voices]\n"
+           "               [--rate N] [--pitch N] [--encoding 16|24|float] [--list-voices]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"

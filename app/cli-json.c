@@ -1,5 +1,19 @@
-/* cli-cues.c — voice cues as JSON for `transcribe` and `generate`. */
-#include "app/cli-cues.h"
+/* cli-json.c — printing JSON, and voice cues as JSON for `transcribe` and
+ * `generate`. */
+#include <stdio.h>
+
+#include "app/cli-json.h"
+
+void
+at_cli_print_json (JsonBuilder *b)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
 
 static void
 add_double (JsonBuilder *b, const char *name, double value)

@@ -1,4 +1,5 @@
-/* cli-cues.h — voice cues in the command line's JSON output. */
+/* cli-json.h — the command line's JSON output: printing it, and the voice
+ * cues that `transcribe` and `generate` both report. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -6,6 +7,9 @@
 #include "audio/cues.h"
 
 G_BEGIN_DECLS
+
+/* Prints the builder's document, indented, and a newline on stdout. */
+void at_cli_print_json (JsonBuilder *b);
 
 /* Adds member "voice_cues": the measured cues (null when cues is NULL, with
  * "voice_cues_error" holding why_not when given) and, when params is set,
