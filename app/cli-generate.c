@@ -17,7 +17,7 @@ typedef struct {
   gint64 seed;
   int steps, count, size, preview_every;
   double guidance, strength, sketch_strength;
-  gboolean json, quiet, voice_cues;
+  gboolean json, quiet, voice_cues, fast;
 } Options;
 
 /* What --voice brought besides the sound: the words heard (when they
@@ -91,6 +91,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->strength, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default: random, printed)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps (default: the model's)", "N" },
+    { "fast", 0, 0, G_OPTION_ARG_NONE, &o->fast,
+      "Use the few-step student: 4 steps, no guidance (the full model stays the default)", NULL },
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Classifier-free guidance scale (default: the model's)", "X" },
     { "sampler", 0, 0, G_OPTION_ARG_STRING, &o->sampler, sampler_help, "NAME" },
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
@@ -194,6 +196,9 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   int steps;
   float guidance;
   at_engine_get_defaults (engine, &steps, &guidance);
+  if (o->fast && !at_engine_get_fast_defaults (engine, &steps, &guidance, error))
+    return NULL;
+  r->fast = o->fast;
   r->prompt = g_strdup (o->prompt);
   r->negative = g_strdup (o->negative);
   r->steps = o->steps != -1 ? o->steps : steps;

@@ -14,6 +14,7 @@
 struct _AtEngine {
   AtGpu *gpu;
   AtModel *model;
+  AtModel *student;   /* the few-step student, loaded on first use */
   char *model_dir;
   GMutex lock;   /* one generation at a time */
 };
@@ -43,6 +44,7 @@ at_engine_free (AtEngine *engine)
     return;
   g_mutex_lock (&engine->lock);   /* wait for a running generation */
   g_clear_pointer (&engine->model, at_model_free);
+  g_clear_pointer (&engine->student, at_model_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
   g_mutex_clear (&engine->lock);
@@ -79,6 +81,34 @@ at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance)
 {
   *steps = engine->model->config->default_steps;
   *guidance = engine->model->config->default_guidance;
+}
+
+/* The network a request runs on: the model, or its few-step student
+ * (loaded once, kept resident like the model). Call with the lock held. */
+static AtModel *
+model_for (AtEngine *engine, gboolean fast, GError **error)
+{
+  if (!fast)
+    return engine->model;
+  if (engine->student == NULL)
+    {
+      engine->student = at_model_load_named (engine->gpu, engine->model_dir, "atelier-student", error);
+      if (engine->student == NULL)
+        g_prefix_error (error, "The fast model is not available (%s): ", engine->model_dir);
+    }
+  return engine->student;
+}
+
+gboolean
+at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  AtModel *m = model_for (engine, TRUE, error);
+  if (m == NULL)
+    return FALSE;
+  *steps = m->config->default_steps;
+  *guidance = m->config->default_guidance;
+  return TRUE;
 }
 
 /* State shared by the sampler callbacks of one request. */
@@ -158,9 +188,9 @@ initial_x (AtEngine *engine, const AtRequest *r, guint64 seed, float t0, float *
 }
 
 static gboolean
-make_denoisers (AtEngine *engine, const AtRequest *r, AtConditioning *cond, Run *run, GError **error)
+make_denoisers (AtEngine *engine, AtModel *m, const AtRequest *r, AtConditioning *cond, Run *run,
+                GError **error)
 {
-  AtModel *m = engine->model;
   gboolean guided = r->guidance != 1.0f;
   run->with_sketch = at_denoiser_new (m, engine->gpu, r->guidance, cond->sketch, cond->ctx, cond->pooled,
                                       cond->zeros, guided ? cond->ctx_uncond : NULL, cond->pooled_uncond, error);
@@ -184,7 +214,10 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (AtConditioning) cond = at_conditioning_new (engine->model, engine->gpu, r, error);
+  AtModel *model = model_for (engine, r->fast, error);
+  if (model == NULL)
+    return NULL;
+  g_autoptr (AtConditioning) cond = at_conditioning_new (model, engine->gpu, r, error);
   if (cond == NULL)
     return NULL;
   result->encode_ms = (g_get_monotonic_time () - start) / 1000.0;
@@ -198,7 +231,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
     .sketch_steps = (int) lround (n_steps * r->sketch_strength),
     .start_us = g_get_monotonic_time (), .progress = progress, .progress_data = progress_data,
   };
-  gboolean ok = make_denoisers (engine, r, cond, &run, error);
+  gboolean ok = make_denoisers (engine, model, r, cond, &run, error);
   gsize n = ok ? run.with_sketch->n : 0;
   g_autofree float *x = g_new (float, MAX (n, 1));
   for (int i = 0; ok && i < r->count; i++)
@@ -212,7 +245,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
         {
           g_ptr_array_add (result->images, to_image (engine, x, r->size));
           g_array_append_val (result->seeds, seed);
-          g_ptr_array_add (result->parameters, at_request_to_parameters (r, seed, engine->model->config->name));
+          g_ptr_array_add (result->parameters, at_request_to_parameters (r, seed, model->config->name));
         }
     }
   at_denoiser_free (run.with_sketch);

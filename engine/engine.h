@@ -40,6 +40,9 @@ const char *at_engine_get_model_dir (AtEngine *engine);
 int at_engine_get_native_size (AtEngine *engine);
 /* The model's recommended steps and guidance. */
 void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
+/* The few-step student's steps and guidance (request->fast); FALSE when
+ * the model folder has no student. */
+gboolean at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error);
 
 AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               AtProgressFunc progress, gpointer progress_data,

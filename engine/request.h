@@ -45,6 +45,7 @@ typedef struct {
   int count;               /* variants; variant i uses seed + i */
   int size;                /* output side in pixels (model size or a multiple) */
   int preview_every;       /* preview every N steps; 0 = none */
+  gboolean fast;           /* the few-step student (no guidance needed) instead of the model */
 } AtRequest;
 
 AtRequest *at_request_new (void);

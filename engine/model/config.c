@@ -6,150 +6,59 @@
 #include <json-glib/json-glib.h>
 
 #include "model/config.h"
+#include "model/json-reader.h"
 
-typedef struct {
-  const char *path;
-  GError *error;
-} Reader;
-
-/* Sets the reader's error: the config's path, then the printf-style message. */
-static void G_GNUC_PRINTF (2, 3)
-reader_fail (Reader *r, const char *format, ...)
+static void
+read_mel (AtJsonReader *r, JsonObject *m, AtMelConfig *mel)
 {
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (&r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", r->path, message);
-}
-
-static JsonNode *
-member (Reader *r, JsonObject *obj, const char *key, JsonNodeType type)
-{
-  if (r->error != NULL)
-    return NULL;
-  JsonNode *node = obj != NULL ? json_object_get_member (obj, key) : NULL;
-  if (node == NULL || JSON_NODE_TYPE (node) != type)
-    {
-      reader_fail (r, "key \"%s\" is missing or has the wrong type", key);
-      return NULL;
-    }
-  return node;
-}
-
-static int
-get_int (Reader *r, JsonObject *obj, const char *key, int min, int max)
-{
-  JsonNode *node = member (r, obj, key, JSON_NODE_VALUE);
-  if (node == NULL)
-    return 0;
-  gint64 value = json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_INT64 && value >= min && value <= max)
-    return value;
-  reader_fail (r, "\"%s\" must be an integer from %d to %d", key, min, max);
-  return 0;
-}
-
-static double
-get_double (Reader *r, JsonObject *obj, const char *key, double min, double max)
-{
-  JsonNode *node = member (r, obj, key, JSON_NODE_VALUE);
-  if (node == NULL)
-    return 0;
-  double value = json_node_get_double (node);
-  if (value >= min && value <= max)
-    return value;
-  reader_fail (r, "\"%s\" must be a number from %g to %g", key, min, max);
-  return 0;
-}
-
-/* Reads a list of min_n..max_n integers in [lo, hi]; returns how many. */
-static guint
-get_int_list (Reader *r, JsonObject *obj, const char *key, int *out, guint min_n, guint max_n, int lo, int hi)
-{
-  JsonNode *node = member (r, obj, key, JSON_NODE_ARRAY);
-  if (node == NULL)
-    return 0;
-  JsonArray *array = json_node_get_array (node);
-  guint n = json_array_get_length (array);
-  if (n < min_n || n > max_n)
-    {
-      reader_fail (r, "\"%s\" must list %u to %u integers", key, min_n, max_n);
-      return 0;
-    }
-  for (guint i = 0; i < n && r->error == NULL; i++)
-    {
-      out[i] = json_array_get_int_element (array, i);
-      if (out[i] < lo || out[i] > hi)
-        reader_fail (r, "\"%s\" holds an out-of-range value", key);
-    }
-  return n;
+  mel->sample_rate = at_json_int (r, m, "sample_rate", 8000, 48000);
+  mel->clip_samples = at_json_int (r, m, "clip_samples", 1, 10000000);
+  mel->n_fft = at_json_int (r, m, "n_fft", 16, 8192);
+  mel->hop = at_json_int (r, m, "hop", 1, 8192);
+  mel->win = at_json_int (r, m, "win", 16, 8192);
+  mel->n_mels = at_json_int (r, m, "n_mels", 1, 512);
+  mel->n_frames = at_json_int (r, m, "n_frames", 1, 100000);
+  mel->fmin = at_json_double (r, m, "fmin", 0, 24000);
+  mel->fmax = at_json_double (r, m, "fmax", 1, 24000);
+  mel->log_floor = at_json_double (r, m, "log_floor", 1e-30, 1);
+  mel->log_offset = at_json_double (r, m, "log_offset", -100, 100);
+  mel->log_div = at_json_double (r, m, "log_div", 1e-6, 1000);
 }
 
 static void
-get_ints (Reader *r, JsonObject *obj, const char *key, int *out, guint n)
+read_hyper (AtJsonReader *r, JsonObject *h, AtModelConfig *c)
 {
-  get_int_list (r, obj, key, out, n, n, 1, 4096);
-}
-
-static JsonObject *
-get_object (Reader *r, JsonObject *obj, const char *key)
-{
-  JsonNode *node = member (r, obj, key, JSON_NODE_OBJECT);
-  return node != NULL ? json_node_get_object (node) : NULL;
-}
-
-static void
-read_mel (Reader *r, JsonObject *m, AtMelConfig *mel)
-{
-  mel->sample_rate = get_int (r, m, "sample_rate", 8000, 48000);
-  mel->clip_samples = get_int (r, m, "clip_samples", 1, 10000000);
-  mel->n_fft = get_int (r, m, "n_fft", 16, 8192);
-  mel->hop = get_int (r, m, "hop", 1, 8192);
-  mel->win = get_int (r, m, "win", 16, 8192);
-  mel->n_mels = get_int (r, m, "n_mels", 1, 512);
-  mel->n_frames = get_int (r, m, "n_frames", 1, 100000);
-  mel->fmin = get_double (r, m, "fmin", 0, 24000);
-  mel->fmax = get_double (r, m, "fmax", 1, 24000);
-  mel->log_floor = get_double (r, m, "log_floor", 1e-30, 1);
-  mel->log_offset = get_double (r, m, "log_offset", -100, 100);
-  mel->log_div = get_double (r, m, "log_div", 1e-6, 1000);
-}
-
-static void
-read_hyper (Reader *r, JsonObject *h, AtModelConfig *c)
-{
-  c->image_size = get_int (r, h, "image_size", 8, 4096);
-  c->image_channels = get_int (r, h, "image_channels", 1, 4);
-  c->width = get_int (r, h, "width", 1, 4096);
-  c->heads = get_int (r, h, "heads", 1, 64);
-  c->mlp_ratio = get_int (r, h, "mlp_ratio", 1, 16);
-  c->ln_eps = get_double (r, h, "ln_eps", 0, 1);
-  c->gn_eps = get_double (r, h, "gn_eps", 0, 1);
-  c->gn_groups = get_int (r, h, "gn_groups", 1, 1024);
-  c->text_max_tokens = get_int (r, h, "text_max_tokens", 1, 1024);
-  c->text_layers = get_int (r, h, "text_layers", 0, 64);
-  get_ints (r, h, "sketch_channels", c->sketch_channels, 3);
-  c->audio_layers = get_int (r, h, "audio_layers", 0, 64);
-  c->audio_stack = get_int (r, h, "audio_stack", 1, 64);
-  c->fusion_layers = get_int (r, h, "fusion_layers", 0, 64);
-  get_ints (r, h, "image_enc_channels", c->image_enc_channels, 4);
-  c->embed_dim = get_int (r, h, "embed_dim", 1, 4096);
-  c->unet_levels = get_int_list (r, h, "unet_channels", c->unet_channels, 1, AT_UNET_MAX_LEVELS, 1, 4096);
+  c->image_size = at_json_int (r, h, "image_size", 8, 4096);
+  c->image_channels = at_json_int (r, h, "image_channels", 1, 4);
+  c->width = at_json_int (r, h, "width", 1, 4096);
+  c->heads = at_json_int (r, h, "heads", 1, 64);
+  c->mlp_ratio = at_json_int (r, h, "mlp_ratio", 1, 16);
+  c->ln_eps = at_json_double (r, h, "ln_eps", 0, 1);
+  c->gn_eps = at_json_double (r, h, "gn_eps", 0, 1);
+  c->gn_groups = at_json_int (r, h, "gn_groups", 1, 1024);
+  c->text_max_tokens = at_json_int (r, h, "text_max_tokens", 1, 1024);
+  c->text_layers = at_json_int (r, h, "text_layers", 0, 64);
+  at_json_ints (r, h, "sketch_channels", c->sketch_channels, 3);
+  c->audio_layers = at_json_int (r, h, "audio_layers", 0, 64);
+  c->audio_stack = at_json_int (r, h, "audio_stack", 1, 64);
+  c->fusion_layers = at_json_int (r, h, "fusion_layers", 0, 64);
+  at_json_ints (r, h, "image_enc_channels", c->image_enc_channels, 4);
+  c->embed_dim = at_json_int (r, h, "embed_dim", 1, 4096);
+  c->unet_levels = at_json_int_list (r, h, "unet_channels", c->unet_channels, 1, AT_UNET_MAX_LEVELS, 1, 4096);
   int levels[AT_UNET_MAX_LEVELS];
-  guint n_attn = get_int_list (r, h, "unet_attn_levels", levels, 0, AT_UNET_MAX_LEVELS, 0, AT_UNET_MAX_LEVELS - 1);
+  guint n_attn = at_json_int_list (r, h, "unet_attn_levels", levels, 0, AT_UNET_MAX_LEVELS, 0, AT_UNET_MAX_LEVELS - 1);
   for (guint i = 0; i < n_attn; i++)
     c->unet_attn_levels |= 1u << levels[i];
-  c->unet_attn_mlp_ratio = get_int (r, h, "unet_attn_mlp_ratio", 1, 16);
-  c->temb_dim = get_int (r, h, "temb_dim", 1, 8192);
-  c->time_freq_dim = get_int (r, h, "time_freq_dim", 2, 8192);
-  c->time_multiplier = get_double (r, h, "time_multiplier", 1e-6, 1e6);
-  read_mel (r, get_object (r, h, "mel"), &c->mel);
+  c->unet_attn_mlp_ratio = at_json_int (r, h, "unet_attn_mlp_ratio", 1, 16);
+  c->temb_dim = at_json_int (r, h, "temb_dim", 1, 8192);
+  c->time_freq_dim = at_json_int (r, h, "time_freq_dim", 2, 8192);
+  c->time_multiplier = at_json_double (r, h, "time_multiplier", 1e-6, 1e6);
+  read_mel (r, at_json_object (r, h, "mel"), &c->mel);
 }
 
 /* Relations between values that the forward pass relies on. */
 static void
-check_consistency (Reader *r, AtModelConfig *c)
+check_consistency (AtJsonReader *r, AtModelConfig *c)
 {
   const char *problem = NULL;
   if (r->error != NULL)
@@ -170,7 +79,7 @@ check_consistency (Reader *r, AtModelConfig *c)
   if (problem == NULL && c->unet_attn_levels >> c->unet_levels != 0)
     problem = "unet_attn_levels names a level the UNet does not have";
   if (problem != NULL)
-    reader_fail (r, "%s", problem);
+    at_json_fail (r, "%s", problem);
 }
 
 AtModelConfig *
@@ -183,7 +92,7 @@ at_model_config_load (const char *path, GError **error)
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);
-  Reader r = { path, NULL };
+  AtJsonReader r = { path, NULL };
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not a JSON object", path);
@@ -206,12 +115,15 @@ at_model_config_load (const char *path, GError **error)
       return NULL;
     }
   g_autoptr (AtModelConfig) c = g_new0 (AtModelConfig, 1);
-  c->name = g_strdup_printf ("atelier-v%d", get_int (&r, obj, "version", 1, AT_MODEL_FORMAT_VERSION));
-  c->vocab_size = get_int (&r, obj, "vocab_size", 3, 10000000);
-  read_hyper (&r, get_object (&r, obj, "hyper"), c);
-  JsonObject *flow = get_object (&r, obj, "flow");
-  c->default_steps = get_int (&r, flow, "default_steps", 1, 200);
-  c->default_guidance = get_double (&r, flow, "default_guidance", 0, 30);
+  /* "name" (e.g. "atelier-v2-fast") came after format 1's first release: absent means v1. */
+  const char *name = json_object_get_string_member_with_default (obj, "name", NULL);
+  c->name = name != NULL && *name != '\0' ? g_strndup (name, 64)
+                                         : g_strdup_printf ("atelier-v%d", at_json_int (&r, obj, "version", 1, AT_MODEL_FORMAT_VERSION));
+  c->vocab_size = at_json_int (&r, obj, "vocab_size", 3, 10000000);
+  read_hyper (&r, at_json_object (&r, obj, "hyper"), c);
+  JsonObject *flow = at_json_object (&r, obj, "flow");
+  c->default_steps = at_json_int (&r, flow, "default_steps", 1, 200);
+  c->default_guidance = at_json_double (&r, flow, "default_guidance", 0, 30);
   check_consistency (&r, c);
   if (r.error != NULL)
     {

@@ -110,9 +110,17 @@ load_unet (AtModel *m, AtLoader *l)
 AtModel *
 at_model_load (AtGpu *gpu, const char *dir, GError **error)
 {
-  g_autofree char *config_path = g_build_filename (dir, "atelier-model.json", NULL);
+  return at_model_load_named (gpu, dir, "atelier-model", error);
+}
+
+AtModel *
+at_model_load_named (AtGpu *gpu, const char *dir, const char *name, GError **error)
+{
+  g_autofree char *config_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *weights_name = g_strconcat (name, ".safetensors", NULL);
+  g_autofree char *config_path = g_build_filename (dir, config_name, NULL);
   g_autofree char *tokenizer_path = g_build_filename (dir, "tokenizer.json", NULL);
-  g_autofree char *weights_path = g_build_filename (dir, "atelier-model.safetensors", NULL);
+  g_autofree char *weights_path = g_build_filename (dir, weights_name, NULL);
   g_autoptr (AtModel) m = g_new0 (AtModel, 1);
   m->config = at_model_config_load (config_path, error);
   if (m->config == NULL)

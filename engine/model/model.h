@@ -62,6 +62,10 @@ typedef struct {
 /* Loads config, tokenizer and weights from dir (the three files written by
  * tools/train/export.py). */
 AtModel *at_model_load (AtGpu *gpu, const char *dir, GError **error);
+/* Another network of the same architecture in the folder: name.json and
+ * name.safetensors with the folder's tokenizer (e.g. "atelier-student",
+ * the few-step student distilled from the model). */
+AtModel *at_model_load_named (AtGpu *gpu, const char *dir, const char *name, GError **error);
 void at_model_free (AtModel *model);
 
 AtTensor *at_model_text_forward (AtModel *m, AtGraph *g, const guint32 *ids, guint n_ids);

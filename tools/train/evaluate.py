@@ -11,6 +11,10 @@ Writes docs/samples/*.png and docs/samples/metrics.json.
     (1 = best) of the true prompt among the 100 test prompts by the text head.
   colour check:     dominant colour word of the non-white pixels of the image
     (same rule as the data set's emoji labels) equals the colour asked for.
+  fill share:       the region the sketch encloses (pixels not reachable from the
+    border without crossing a stroke dilated by 1 px) and the share of it painted
+    in the asked colour (each pixel's nearest palette colour, white excluded). A
+    coloured outline around a white interior scores near 0, a filled shape near 1.
 """
 import argparse
 import json
@@ -69,6 +73,40 @@ def adherence(img, sketch):
     rec = (s & dilate(e)).sum() / s.sum()
     pre = (e & dilate(s)).sum() / e.sum()
     return float(rec), float(pre), float(2 * rec * pre / max(rec + pre, 1e-9))
+
+
+def interior(sketch):
+    """bool (64,64): pixels enclosed by the strokes (flood fill from the border)."""
+    wall = dilate(sketch > 0.5, 1)
+    free = torch.from_numpy(~wall)
+    reach = torch.zeros_like(free)
+    reach[0, :], reach[-1, :], reach[:, 0], reach[:, -1] = free[0, :], free[-1, :], free[:, 0], free[:, -1]
+    while True:
+        grown = (F.max_pool2d(reach.float()[None, None], 3, 1, 1)[0, 0] > 0) & free
+        if torch.equal(grown, reach):
+            break
+        reach = grown
+    return (free & ~reach).numpy()
+
+
+PAL = np.array(list(PALETTE.values()), np.float32)
+
+
+def fill_share(img, sketch, colour):
+    """Share of the sketch's interior painted in `colour`; None when nothing is enclosed."""
+    inner = interior(sketch)
+    if inner.sum() < 16 or colour not in PALETTE:
+        return None
+    a = ((img.permute(1, 2, 0).numpy() + 1) * 127.5).clip(0, 255)
+    nearest = np.argmin(((a[..., None, :] - PAL) ** 2).sum(-1), -1)
+    painted = (nearest == list(PALETTE).index(colour)) & ((255 - a).max(2) > 40)
+    return float(painted[inner].mean())
+
+
+def mean_fill(imgs, sketches, colours):
+    f = [fill_share(imgs[i], sketches[i], colours[i]) for i in range(len(colours))]
+    f = [x for x in f if x is not None]
+    return dict(fill=round(float(np.mean(f)), 3) if f else None, n=len(f))
 
 
 def colour_of(img):
@@ -208,6 +246,8 @@ def main():
             res.setdefault("colour_match", {})[name] = dict(all=round(float(np.mean(ok)), 3),
                                                            tinted_icons=round(float(np.mean(icon_ok)), 3),
                                                            emoji=round(float(np.mean(ok[: args.n // 2])), 3))
+        for name, imgs in (("real", x0), ("text+sketch", out_ts)):
+            res.setdefault("fill_share", {})[name] = mean_fill(imgs, skn, asked)
     os.makedirs(args.out, exist_ok=True)
     # sheets: 12 emoji + 12 icons
     pick = list(range(0, 12)) + list(range(args.n // 2, args.n // 2 + 12))
@@ -232,7 +272,9 @@ def main():
     sheet([dsk.expand(-1, 3, -1, -1) * -2 + 1, g1, g2, g3], os.path.join(args.out, "drawn_sketches.png"))
     dcol = [colour_of(g1[i]) == dp[i].split()[0] for i in range(len(dp))] + [colour_of(g2[i]) == dp[i].split()[0] for i in range(len(dp))]
     dad = np.array([adherence(g1[i], dsk[i, 0].numpy()) for i in range(len(dp))] + [adherence(g2[i], dsk[i, 0].numpy()) for i in range(len(dp))])
-    res["drawn_sketches"] = dict(prompts=dp, colour_match=round(float(np.mean(dcol)), 3),
+    dcols = [p.split()[0] for p in dp]
+    dfill = mean_fill(torch.cat([g1, g2]), np.concatenate([dsk[:, 0].numpy()] * 2), dcols * 2)
+    res["drawn_sketches"] = dict(prompts=dp, colour_match=round(float(np.mean(dcol)), 3), fill_share=dfill["fill"],
                                  sketch_recall=round(dad[:, 0].mean(), 3), sketch_precision=round(dad[:, 1].mean(), 3),
                                  sketch_f1=round(dad[:, 2].mean(), 3))
     with open(os.path.join(args.out, "heldout_prompts.txt"), "a") as f:

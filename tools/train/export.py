@@ -16,6 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import CFG, AtelierModel  # noqa: E402
+from train import default_ckpt  # noqa: E402
 from flops import count_macs  # noqa: E402
 import st  # noqa: E402
 
@@ -103,7 +104,8 @@ def describe(cfg, vocab_size, nparams, macs, ck):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", default=os.path.join(ROOT, "checkpoints", "last.pt"))
+    ap.add_argument("--ckpt", default=os.path.join(default_ckpt(), "last.pt"))
+    ap.add_argument("--name", default="atelier-v2", help="the model's name, written into PNG parameters")
     ap.add_argument("--out", default=MODELS)
     args = ap.parse_args()
     ck = torch.load(args.ckpt, map_location="cpu")
@@ -121,6 +123,12 @@ def main():
     st.save_file(sd, os.path.join(args.out, "atelier-model.safetensors"),
                  metadata={"format": "atelier-model", "config": "atelier-model.json"})
     conf = describe(cfg, vs, nparams, macs, ck)
+    conf["name"] = args.name
+    # a run started from the shipped weights (train.py --init) adds to their training
+    old = os.path.join(args.out, "atelier-model.json")
+    if ck.get("init") and os.path.exists(old):
+        prev = json.load(open(old))
+        conf["trained_from"] = {k: prev.get(k) for k in ("name", "trained_steps", "trained_samples", "trained_hours")}
     conf["tensors"] = {k: list(v.shape) for k, v in sd.items()}
     tmp = os.path.join(args.out, "atelier-model.json.tmp")
     with open(tmp, "w") as f:

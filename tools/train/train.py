@@ -4,15 +4,18 @@
   OMP_NUM_THREADS=2 /usr/bin/python3 tools/train/train.py            # CPU, resumes checkpoints/last.pt
   /usr/bin/python3 tools/train/train.py --device cuda --batch 128    # GPU, same code
 
-Reads data/dataset.npz (tools/dataset/build.sh). Writes checkpoints/last.pt
-(model, EMA, optimiser, step), checkpoints/tokenizer.json, checkpoints/train.log
-and sample sheets checkpoints/samples/step*.png.
+Reads data/dataset.npz (tools/dataset/build.sh). Writes, in the checkpoint folder
+(--ckpt, default $XDG_CACHE_HOME/atelier/train, outside the repository), last.pt
+(model, EMA, optimiser, step), tokenizer.json, train.log and sample sheets
+samples/step*.png. A new run starts from the shipped weights (--init, v1 ->
+v2) with the shipped tokenizer; `--init none` starts from scratch.
 """
 import argparse
 import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -23,8 +26,32 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import CFG, AtelierModel, Tokenizer, words  # noqa: E402
+import st  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools", "dataset"))
+from build import jitter  # noqa: E402
+
+MODELS = os.path.join(ROOT, "resources", "models")
+
+
+def default_ckpt():
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "atelier", "train")
+
+
+def silhouette_sketch(alpha, rng):
+    """What a designer draws for filled art: only the shape's outline, 1-3 px, wobbled.
+    Teaches that a closed contour without the word 'outline' asks for a filled shape."""
+    inside = alpha > 128
+    q = np.pad(inside, 1)
+    edge = inside & ~(q[:-2, 1:-1] & q[2:, 1:-1] & q[1:-1, :-2] & q[1:-1, 2:])
+    for _ in range(rng.integers(0, 3)):
+        e = edge.copy()
+        e[1:, :] |= edge[:-1, :]
+        e[:, 1:] |= edge[:, :-1]
+        edge = e
+    return jitter(edge.astype(np.uint8), rng, amp=float(rng.uniform(0.6, 1.6)))
 
 # colour words: the tint used for icons (RGB) and the names emoji are labelled with
 PALETTE = {
@@ -66,7 +93,8 @@ def load_tokenizer(path):
 class Data:
     """In-memory data set; batches are composed on the fly (icon tints, captions)."""
 
-    def __init__(self, path, split, tok, model, seed):
+    def __init__(self, path, split, tok, model, seed, p_silhouette=0.0):
+        self.p_silhouette = p_silhouette
         d = np.load(path)
         sel = np.nonzero(d["split"] == split)[0]
         self.kind = d["kind"][sel]
@@ -121,7 +149,10 @@ class Data:
             col = np.clip(c * self.shade, 0, 1) if k == 2 else c
             img = col * a + (1 - a)
             text = ", ".join([colour + " " + head] + tags + (["outline"] if k == 1 else []))
-        return img, self.sketch[i].astype(np.float32), text
+        sk = self.sketch[i]
+        if k != 1 and r.random() < self.p_silhouette:
+            sk = silhouette_sketch(self.alpha[i], r)
+        return img, sk.astype(np.float32), text
 
     def batch(self, B, mix=(0.5, 0.3, 0.2)):
         r = self.rng
@@ -260,11 +291,15 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--mix", default="0.6,0.1,0.3", help="batch shares of emoji, line icons, filled icons")
+    ap.add_argument("--mix", default="0.5,0.1,0.4", help="batch shares of emoji, line icons, filled icons")
+    ap.add_argument("--silhouette", type=float, default=0.5,
+                    help="share of filled art sketched as its outline only (v2: favour filled shapes)")
+    ap.add_argument("--init", default=os.path.join(MODELS, "atelier-model.safetensors"),
+                    help="weights a new run starts from (the shipped model), or 'none'")
     ap.add_argument("--ema", type=float, default=0.995, help="EMA decay cap")
     ap.add_argument("--minutes", type=float, default=1e9, help="stop after this many minutes")
     ap.add_argument("--steps", type=int, default=10 ** 9)
-    ap.add_argument("--ckpt", default=os.path.join(ROOT, "checkpoints"))
+    ap.add_argument("--ckpt", default=default_ckpt())
     ap.add_argument("--data", default=os.path.join(ROOT, "data", "dataset.npz"))
     ap.add_argument("--save-every", type=float, default=300, help="seconds")
     ap.add_argument("--sample-every", type=float, default=900, help="seconds")
@@ -278,6 +313,9 @@ def main():
     dev = torch.device(args.device)
     os.makedirs(os.path.join(args.ckpt, "samples"), exist_ok=True)
     tok_path = os.path.join(args.ckpt, "tokenizer.json")
+    fresh = not os.path.exists(os.path.join(args.ckpt, "last.pt"))
+    if fresh and args.init != "none" and not os.path.exists(tok_path):
+        shutil.copyfile(os.path.join(os.path.dirname(args.init), "tokenizer.json"), tok_path)
     if not os.path.exists(tok_path):
         d = np.load(args.data)
         build_tokenizer([str(c) for c in d["caption"]], tok_path, CFG["text_max_tokens"])
@@ -285,10 +323,15 @@ def main():
     torch.manual_seed(0)
     model = AtelierModel(len(tok.vocab)).to(dev)
     ema = AtelierModel(len(tok.vocab)).to(dev)
+    if fresh and args.init != "none":
+        w = st.load_file(args.init)
+        model.load_state_dict({k: v.float() for k, v in w.items()})
+        print("initialised from", args.init, flush=True)
     ema.load_state_dict(model.state_dict())
     ema.requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.99), weight_decay=0.01)
     step, seen, train_s = 0, 0, 0.0
+    init_from = os.path.basename(args.init) if fresh and args.init != "none" else None
     last = os.path.join(args.ckpt, "last.pt")
     if os.path.exists(last):
         ck = torch.load(last, map_location=dev)
@@ -296,18 +339,19 @@ def main():
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         step, seen, train_s = ck["step"], ck["seen"], ck.get("train_s", 0.0)
+        init_from = ck.get("init")
         print("resumed at step", step, flush=True)
     nparams = sum(p.numel() for p in model.parameters())
     print("params", nparams, "vocab", len(tok.vocab), flush=True)
     cpu_model = model if args.device == "cpu" else AtelierModel(len(tok.vocab))
-    train = Data(args.data, 0, tok, cpu_model, seed=step + 1)
+    train = Data(args.data, 0, tok, cpu_model, seed=step + 1, p_silhouette=args.silhouette)
     val = Data(args.data, 1, tok, cpu_model, seed=123)
     print("train", len(train), "val", len(val), flush=True)
     log = open(os.path.join(args.ckpt, "train.log"), "a")
 
     def save():
         ck = dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=step,
-                  seen=seen, train_s=train_s, cfg=CFG, vocab_size=len(tok.vocab))
+                  seen=seen, train_s=train_s, cfg=CFG, vocab_size=len(tok.vocab), init=init_from)
         torch.save(ck, last + ".tmp")
         os.replace(last + ".tmp", last)
 
