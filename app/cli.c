@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "atelier-config.h"
+#include "app/cli-args.h"
 #include "app/cli.h"
 
 static void
@@ -25,6 +26,7 @@ print_usage (FILE *out)
 gboolean
 at_cli_run (int argc, char **argv, int *status)
 {
+  at_cli_setup_locale ();
   if (argc < 2)
     return FALSE;
   const char *arg = argv[1];
@@ -63,6 +65,15 @@ at_cli_run (int argc, char **argv, int *status)
   if (arg[0] == '-' && strncmp (arg, "--gapplication", 14) != 0)
     {
       fprintf (stderr, "atelier: unknown option %s\n\n", arg);
+      print_usage (stderr);
+      *status = AT_EXIT_BAD_INPUT;
+      return TRUE;
+    }
+  /* the studio opens projects; anything else is a mistyped command, which
+   * must not fall through to a window (and fail without a display) */
+  if (arg[0] != '-' && !g_str_has_suffix (arg, ".atelier") && !g_file_test (arg, G_FILE_TEST_EXISTS))
+    {
+      fprintf (stderr, "atelier: unknown command “%s”\n\n", arg);
       print_usage (stderr);
       *status = AT_EXIT_BAD_INPUT;
       return TRUE;
