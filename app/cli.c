@@ -16,6 +16,7 @@ print_usage (FILE *out)
            "       atelier transcribe FILE [--json] [--lm prompt|general|FILE] [--words \"W1 W2\"]\n"
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
            "               [--rate N] [--pitch N] [--encoding 16|24|float] [--list-voices]\n"
+           "       atelier batch JOBS.jsonl --out DIR [--shard I/N]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -54,6 +55,11 @@ at_cli_run (int argc, char **argv, int *status)
   if (strcmp (arg, "narrate") == 0)
     {
       *status = at_cli_narrate (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "batch") == 0)
+    {
+      *status = at_cli_batch (argc - 1, argv + 1);
       return TRUE;
     }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
