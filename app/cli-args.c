@@ -88,8 +88,8 @@ is_bad_input (const GError *e)
   if (d == G_OPTION_ERROR || d == G_FILE_ERROR || d == G_CONVERT_ERROR || d == JSON_PARSER_ERROR ||
       d == AT_REQUEST_ERROR || d == AT_IMAGE_ERROR || d == AT_AUDIO_ERROR || d == AT_SUBTITLE_ERROR)
     return TRUE;
-  if (d == AT_ENGINE_ERROR)
-    return e->code == AT_ENGINE_ERROR_MODEL;
+  if (d == AT_ENGINE_ERROR)   /* the model folder is unusable, or computes NaN */
+    return TRUE;
   if (d == AT_NARRATION_ERROR)
     return e->code == AT_NARRATION_ERROR_EMPTY || e->code == AT_NARRATION_ERROR_UNKNOWN_VOICE ||
            e->code == AT_NARRATION_ERROR_INVALID;

@@ -103,6 +103,7 @@ static const Case cases[] = {
   { "weights: overlapping", 2, "cannot be used", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-overlap", "-o", "@out/a.png" } },
   { "weights: NaN", 2, "Weight 'audio.inp.bias' holds nan", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-nan", "-o", "@out/a.png" } },
   { "weights: infinity", 2, "Weight 'audio.inp.bias' holds inf", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-inf", "-o", "@out/a.png" } },
+  { "model computes NaN", 2, "computed NaN or infinite values", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-computes-nan", "-o", "@out/a.png" } },
   { "config: not JSON", 2, "atelier-model.json", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-config-text", "-o", "@out/a.png" } },
   { "config: wrong type", 2, "image_size", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-config-type", "-o", "@out/a.png" } },
   { "config: missing key", 2, "image_size", NULL, { "generate", FAST, "--prompt", "x", "--model-dir", "@model-config-missing", "-o", "@out/a.png" } },
@@ -292,6 +293,25 @@ weights_with_first_value (guint8 lo, guint8 hi)
   return g_bytes_new_take (copy, len);
 }
 
+/* The weights with the named tensors' data all zero. */
+static GBytes *
+weights_zeroed (const char *const *names)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (model.weights, &len);
+  guint64 n = GUINT64_FROM_LE (*(const guint64 *) d);
+  g_autoptr (JsonObject) header = weights_header ();
+  guint8 *copy = g_memdup2 (d, len);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonArray *offsets = json_object_get_array_member (json_object_get_object_member (header, names[i]),
+                                                         "data_offsets");
+      gint64 begin = json_array_get_int_element (offsets, 0), end = json_array_get_int_element (offsets, 1);
+      memset (copy + 8 + n + begin, 0, end - begin);
+    }
+  return g_bytes_new_take (copy, len);
+}
+
 static GBytes *
 config_edited (void (*edit) (JsonObject *hyper))
 {
@@ -320,6 +340,13 @@ static void
 hyper_huge (JsonObject *hyper)
 {
   json_object_set_int_member (hyper, "image_size", G_GINT64_CONSTANT (99999999999));
+}
+
+/* With no epsilon, layer norm of the all-zero text embedding is 0/0. */
+static void
+hyper_no_epsilon (JsonObject *hyper)
+{
+  json_object_set_double_member (hyper, "ln_eps", 0.0);
 }
 
 static void
@@ -383,6 +410,12 @@ make_models (void)
   write_model ("model-nan", model.config, model.tokenizer, nan);
   g_autoptr (GBytes) inf = weights_with_first_value (0x00, 0x7c);
   write_model ("model-inf", model.config, model.tokenizer, inf);
+
+  /* finite weights that compute NaN: refused at the end of the run */
+  const char *text_embedding[] = { "text.tok.weight", "text.pos", NULL };
+  g_autoptr (GBytes) zeroed = weights_zeroed (text_embedding);
+  g_autoptr (GBytes) no_epsilon = config_edited (hyper_no_epsilon);
+  write_model ("model-computes-nan", no_epsilon, model.tokenizer, zeroed);
 
   g_autoptr (GBytes) config_text = bytes_from_string ("{ this is not JSON");
   write_model ("model-config-text", config_text, model.tokenizer, model.weights);
