@@ -472,27 +472,6 @@ expand (const char *arg)
   return fixture_path (arg + 1);
 }
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in dir, sorted, joined with spaces. */
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (d);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 typedef struct {
   dev_t dev;
   ino_t ino;
@@ -559,11 +538,11 @@ test_case (gconstpointer data)
     g_assert_cmpstr (newline + 1, ==, "");
   g_assert_nonnull (strstr (first, c->message));
 
-  g_autofree char *left = list_dir (fx.out);
+  g_autofree char *left = test_list_dir (fx.out);
   g_assert_cmpstr (left, ==, "");
-  g_autofree char *busy = list_dir (fx.busy);
+  g_autofree char *busy = test_list_dir (fx.busy);
   g_assert_cmpstr (busy, ==, "img-2.png");
-  g_autofree char *special = list_dir (fx.special);
+  g_autofree char *special = test_list_dir (fx.special);
   g_assert_cmpstr (special, ==, "pipe.png pipe.wav");
   assert_same ("/dev/null", null_before);
   assert_same (pipe_png, png_before);

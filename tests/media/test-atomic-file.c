@@ -16,27 +16,6 @@
 #include "media/output-set.h"
 #include "test-util.h"
 
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-/* The names in dir, sorted and joined with spaces ("" when empty). */
-static char *
-list_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (d);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static char *
 read_text (const char *path)
 {
@@ -65,7 +44,7 @@ test_new_and_replace (TestScratch *s, gconstpointer data)
   /* until commit, readers see the old file and nothing else is named */
   g_autofree char *during = read_text (path);
   g_assert_cmpstr (during, ==, "first");
-  g_autofree char *names = list_dir (s->dir);
+  g_autofree char *names = test_list_dir (s->dir);
   g_assert_cmpstr (names, ==, "a.txt");
   g_assert_true (at_atomic_file_commit (f, &error));
   g_autofree char *second = read_text (path);
@@ -73,7 +52,7 @@ test_new_and_replace (TestScratch *s, gconstpointer data)
   GStatBuf st;
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0640);
-  g_autofree char *after = list_dir (s->dir);
+  g_autofree char *after = test_list_dir (s->dir);
   g_assert_cmpstr (after, ==, "a.txt");
 }
 
@@ -86,7 +65,7 @@ test_discard (TestScratch *s, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (at_atomic_file_write_all (f, "data", 4, &error));
   at_atomic_file_free (f);
-  g_autofree char *names = list_dir (s->dir);
+  g_autofree char *names = test_list_dir (s->dir);
   g_assert_cmpstr (names, ==, "");
 }
 
@@ -115,7 +94,7 @@ test_killed_writer (TestScratch *s, gconstpointer data)
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
     }
-  g_autofree char *names = list_dir (s->dir);
+  g_autofree char *names = test_list_dir (s->dir);
   g_assert_cmpstr (names, ==, "big.bin");
   g_autofree char *text = read_text (path);
   g_assert_cmpstr (text, ==, "old");
@@ -213,7 +192,7 @@ test_fifo (TestScratch *s, gconstpointer data)
   GStatBuf st;
   g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
   g_assert_true (S_ISFIFO (st.st_mode));
-  g_autofree char *names = list_dir (s->dir);
+  g_autofree char *names = test_list_dir (s->dir);
   g_assert_cmpstr (names, ==, "pipe.png");
 }
 
@@ -240,11 +219,11 @@ test_set_distinct (TestScratch *s, gconstpointer data)
   /* nothing is named before commit, everything after */
   for (guint i = 0; i < at_output_set_get_length (set); i++)
     g_assert_true (at_atomic_file_write_all (at_output_set_get (set, i), "x", 1, &error));
-  g_autofree char *before = list_dir (s->dir);
+  g_autofree char *before = test_list_dir (s->dir);
   g_assert_cmpstr (before, ==, "");
   g_assert_true (at_output_set_commit (set, &error));
   g_assert_no_error (error);
-  g_autofree char *after = list_dir (s->dir);
+  g_autofree char *after = test_list_dir (s->dir);
   g_assert_cmpstr (after, ==, "a.wav b.srt");
 }
 
@@ -262,7 +241,7 @@ test_set_abandoned (TestScratch *s, gconstpointer data)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
   g_assert_true (g_str_has_prefix (error->message, "-o: "));
   at_output_set_free (set);
-  g_autofree char *names = list_dir (s->dir);
+  g_autofree char *names = test_list_dir (s->dir);
   g_assert_cmpstr (names, ==, "out-2.png");
 }
 
