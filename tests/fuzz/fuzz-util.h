@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-/* Makes criticals fatal and log output quiet; called once per process. */
+/* Makes criticals abort and other log output quiet; once per process. */
 void fuzz_setup (void);
 
 /* Writes data to this process's scratch file, named to end in suffix
