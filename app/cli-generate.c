@@ -5,17 +5,22 @@
 
 #include <json-glib/json-glib.h>
 
+#include "app/cli-args.h"
 #include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/transcribe.h"
 #include "engine.h"
+#include "media/output-set.h"
 
 typedef struct {
   char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir;
-  gint64 seed;
-  int steps, count, size, preview_every;
+  /* numbers as typed (NULL: not given), read by parse() */
+  char *seed_text, *steps_text, *guidance_text, *size_text, *strength_text, *sketch_strength_text;
+  guint64 seed;
+  gint64 steps, size;
+  int count, preview_every;
   double guidance, strength, sketch_strength;
   gboolean json, quiet, voice_cues, fast;
 } Options;
@@ -52,23 +57,14 @@ options_clear (Options *o)
   g_free (o->output);
   g_free (o->device);
   g_free (o->model_dir);
+  g_free (o->seed_text);
+  g_free (o->steps_text);
+  g_free (o->guidance_text);
+  g_free (o->size_text);
+  g_free (o->strength_text);
+  g_free (o->sketch_strength_text);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
-
-/* Which exit code an error deserves. */
-static int
-exit_code_for (const GError *error)
-{
-  if (error->domain == AT_GPU_ERROR &&
-      (error->code == AT_GPU_ERROR_NO_DRIVER || error->code == AT_GPU_ERROR_NO_DEVICE ||
-       error->code == AT_GPU_ERROR_DEVICE_NOT_FOUND))
-    return AT_EXIT_NO_DEVICE;
-  if (error->domain == AT_REQUEST_ERROR || error->domain == AT_IMAGE_ERROR ||
-      error->domain == AT_AUDIO_ERROR || error->domain == G_OPTION_ERROR ||
-      error->domain == G_FILE_ERROR)
-    return AT_EXIT_BAD_INPUT;
-  return AT_EXIT_INTERNAL;
-}
 
 static gboolean
 parse (int argc, char **argv, Options *o, GError **error)
@@ -83,20 +79,20 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &o->prompt, "What to draw", "TEXT" },
     { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, "What to steer away from", "TEXT" },
     { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
-    { "sketch-strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->sketch_strength, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
+    { "sketch-strength", 0, 0, G_OPTION_ARG_STRING, &o->sketch_strength_text, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
-    { "strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->strength, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default: random, printed)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps (default: the model's)", "N" },
+    { "strength", 0, 0, G_OPTION_ARG_STRING, &o->strength_text, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed_text, "Random seed (default: random, printed)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, &o->steps_text, "Sampler steps (default: the model's)", "N" },
     { "fast", 0, 0, G_OPTION_ARG_NONE, &o->fast,
       "Use the few-step student: 4 steps, no guidance (the full model stays the default)", NULL },
-    { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Classifier-free guidance scale (default: the model's)", "X" },
+    { "guidance", 0, 0, G_OPTION_ARG_STRING, &o->guidance_text, "Classifier-free guidance scale (default: the model's)", "X" },
     { "sampler", 0, 0, G_OPTION_ARG_STRING, &o->sampler, sampler_help, "NAME" },
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
-    { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "Output side in pixels (default: the model's, upscaled crisply)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "Output side in pixels (default: the model's, upscaled crisply)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
@@ -107,15 +103,27 @@ parse (int argc, char **argv, Options *o, GError **error)
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
-  o->seed = -1;
   o->sketch_strength = 1.0;
   o->strength = 0.75;
-  o->guidance = -1;
-  o->steps = -1;
-  o->size = -1;
   o->count = 1;
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
+  /* ranges are the request's to check (at_request_validate); here only
+   * that each is a number, so that no typed value becomes a default */
+  if (!at_cli_uint64_arg ("--seed", o->seed_text, &o->seed, error) ||
+      !at_cli_int_arg ("--steps", o->steps_text, G_MININT, G_MAXINT, &o->steps, error) ||
+      !at_cli_int_arg ("--size", o->size_text, G_MININT, G_MAXINT, &o->size, error) ||
+      !at_cli_double_arg ("--guidance", o->guidance_text, -G_MAXFLOAT, G_MAXFLOAT, &o->guidance, error) ||
+      !at_cli_double_arg ("--strength", o->strength_text, -G_MAXFLOAT, G_MAXFLOAT, &o->strength, error) ||
+      !at_cli_double_arg ("--sketch-strength", o->sketch_strength_text, -G_MAXFLOAT, G_MAXFLOAT,
+                          &o->sketch_strength, error))
+    return FALSE;
+  if (o->count < 1 || o->count > AT_REQUEST_MAX_COUNT)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--count must be from 1 to %d (got %d)",
+                   AT_REQUEST_MAX_COUNT, o->count);
+      return FALSE;
+    }
   if (argc > 1)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument \"%s\"", argv[1]);
@@ -201,13 +209,13 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->fast = o->fast;
   r->prompt = g_strdup (o->prompt);
   r->negative = g_strdup (o->negative);
-  r->steps = o->steps != -1 ? o->steps : steps;
-  r->guidance = o->guidance >= 0 ? o->guidance : guidance;
+  r->steps = o->steps_text != NULL ? (int) o->steps : steps;
+  r->guidance = o->guidance_text != NULL ? o->guidance : guidance;
   r->strength = o->strength;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
-  r->size = o->size != -1 ? o->size : at_engine_get_native_size (engine);
-  if (o->seed >= 0)
+  r->size = o->size_text != NULL ? (int) o->size : at_engine_get_native_size (engine);
+  if (o->seed_text != NULL)
     r->seed = o->seed;
   if (o->sampler != NULL && !at_sampler_kind_from_string (o->sampler, &r->sampler))
     {
@@ -310,13 +318,37 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse
   at_cli_print_json (b);
 }
 
-static int
-fail (GError *error)
+/* Every PNG the run will write, checked and opened before any work. */
+static AtOutputSet *
+open_outputs (const Options *o, GError **error)
 {
-  fprintf (stderr, "atelier generate: %s\n", error->message);
-  int code = exit_code_for (error);
-  g_error_free (error);
-  return code;
+  g_autoptr (AtOutputSet) set = at_output_set_new ();
+  for (int i = 0; i < o->count; i++)
+    {
+      g_autofree char *path = output_path (o->output, i, o->count);
+      if (at_output_set_add (set, "-o", path, error) == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&set);
+}
+
+/* Writes every image, then names them all: a failure leaves none. */
+static gboolean
+write_images (const Options *o, AtResult *result, AtOutputSet *outputs, GError **error)
+{
+  for (guint i = 0; i < result->images->len; i++)
+    {
+      const char *keys[] = { "parameters", "Software", NULL };
+      const char *values[] = { result->parameters->pdata[i], "Atelier", NULL };
+      if (!at_image_write_png (result->images->pdata[i], at_output_set_get (outputs, i), keys, values, error))
+        return FALSE;
+    }
+  if (!at_output_set_commit (outputs, error))
+    return FALSE;
+  for (guint i = 0; i < result->images->len && !o->json && !o->quiet; i++)
+    fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n",
+             at_atomic_file_get_path (at_output_set_get (outputs, i)), g_array_index (result->seeds, guint64, i));
+  return TRUE;
 }
 
 int
@@ -325,31 +357,27 @@ at_cli_generate (int argc, char **argv)
   g_auto (Options) o = { 0 };
   GError *error = NULL;
   if (!parse (argc, argv, &o, &error))
-    return fail (error);
+    return at_cli_fail ("generate", error);
+  g_autoptr (AtOutputSet) outputs = open_outputs (&o, &error);
+  if (outputs == NULL)
+    return at_cli_fail ("generate", error);
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
   if (engine == NULL)
-    return fail (error);
+    return at_cli_fail ("generate", error);
   g_auto (VoiceUse) voice = { 0 };
   g_autoptr (AtRequest) request = build_request (engine, &o, &voice, &error);
   if (request == NULL)
-    return fail (error);
+    return at_cli_fail ("generate", error);
   gboolean tty = isatty (STDERR_FILENO);
   g_autoptr (AtResult) result = at_engine_generate (engine, request, o.quiet ? NULL : show_progress,
                                                     GINT_TO_POINTER (tty), NULL, &error);
   if (result == NULL)
-    return fail (error);
+    return at_cli_fail ("generate", error);
+  if (!write_images (&o, result, outputs, &error))
+    return at_cli_fail ("generate", error);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < result->images->len; i++)
-    {
-      char *path = output_path (o.output, i, result->images->len);
-      const char *keys[] = { "parameters", "Software", NULL };
-      const char *values[] = { result->parameters->pdata[i], "Atelier", NULL };
-      g_ptr_array_add (paths, path);
-      if (!at_image_save_png (result->images->pdata[i], path, keys, values, &error))
-        return fail (error);
-      if (!o.json && !o.quiet)
-        fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n", path, g_array_index (result->seeds, guint64, i));
-    }
+    g_ptr_array_add (paths, g_strdup (at_atomic_file_get_path (at_output_set_get (outputs, i))));
   if (o.json)
     print_json (engine, result, paths, &voice);
   return AT_EXIT_OK;

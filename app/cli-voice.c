@@ -5,44 +5,15 @@
 
 #include <json-glib/json-glib.h>
 
+#include "app/cli-args.h"
 #include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/narration.h"
 #include "audio/transcribe.h"
+#include "media/output-set.h"
 #include "media/subtitles.h"
-
-/* Bad input is anything the user can fix by changing the command: the file,
- * the text, the voice, the numbers. A missing or broken installation is
- * not. */
-static int
-exit_code_for (const GError *error)
-{
-  if (error->domain == AT_AUDIO_ERROR || error->domain == AT_SUBTITLE_ERROR || error->domain == G_OPTION_ERROR ||
-      error->domain == G_FILE_ERROR)
-    return AT_EXIT_BAD_INPUT;
-  if (error->domain == AT_NARRATION_ERROR)
-    return error->code == AT_NARRATION_ERROR_EMPTY || error->code == AT_NARRATION_ERROR_UNKNOWN_VOICE ||
-               error->code == AT_NARRATION_ERROR_INVALID
-             ? AT_EXIT_BAD_INPUT
-             : AT_EXIT_INTERNAL;
-  if (error->domain == AT_TRANSCRIBE_ERROR)
-    return error->code == AT_TRANSCRIBE_ERROR_EMPTY || error->code == AT_TRANSCRIBE_ERROR_VOCABULARY ||
-               error->code == AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL
-             ? AT_EXIT_BAD_INPUT
-             : AT_EXIT_INTERNAL;
-  return AT_EXIT_INTERNAL;
-}
-
-static int
-fail (const char *verb, GError *error)
-{
-  fprintf (stderr, "atelier %s: %s\n", verb, error->message);
-  int code = exit_code_for (error);
-  g_error_free (error);
-  return code;
-}
 
 static void
 add_cues (JsonBuilder *b, const char *member, GPtrArray *cues, const char *text_name)
@@ -104,15 +75,15 @@ at_cli_transcribe (int argc, char **argv)
                                     "errors on unusual words; --words helps when the vocabulary is known.");
   GError *error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail ("transcribe", error);
+    return at_cli_fail ("transcribe", error);
   if (files == NULL || files[0] == NULL || files[1] != NULL)
-    return fail ("transcribe", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+    return at_cli_fail ("transcribe", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                                    files == NULL || files[0] == NULL
                                                      ? "Name one audio file: atelier transcribe FILE"
                                                      : "Transcribe one file at a time"));
   g_autoptr (AtAudio) audio = at_audio_load (files[0], &error);
   if (audio == NULL)
-    return fail ("transcribe", error);
+    return at_cli_fail ("transcribe", error);
   g_auto (GStrv) vocabulary = words != NULL ? g_strsplit_set (words, " \t,", -1) : NULL;
   gboolean named_lm = g_strcmp0 (lm, "prompt") == 0 || g_strcmp0 (lm, "general") == 0;
   AtTranscribeOptions options = {
@@ -125,8 +96,12 @@ at_cli_transcribe (int argc, char **argv)
     dict,
   };
   g_autoptr (AtTranscriber) t = at_transcriber_new (&options, &error);
+  /* a model folder the user named is input like any other */
+  gboolean named_dir = model_dir != NULL || g_getenv ("ATELIER_SPEECH_MODEL_DIR") != NULL;
+  if (t == NULL && named_dir && g_error_matches (error, AT_TRANSCRIBE_ERROR, AT_TRANSCRIBE_ERROR_MODEL))
+    return at_cli_fail_with ("transcribe", error, AT_EXIT_BAD_INPUT);
   if (t == NULL)
-    return fail ("transcribe", error);
+    return at_cli_fail ("transcribe", error);
   const char * const *unknown = at_transcriber_get_unknown_words (t);
   if (unknown[0] != NULL)
     {
@@ -139,7 +114,7 @@ at_cli_transcribe (int argc, char **argv)
     fprintf (stderr, "atelier transcribe: language model: %s (%s)\n", lm_name, lm_path);
   g_autoptr (AtTranscript) r = at_transcriber_run (t, audio, partial ? show_partial : NULL, NULL, NULL, &error);
   if (r == NULL)
-    return fail ("transcribe", error);
+    return at_cli_fail ("transcribe", error);
   /* cues are a by-product: a clip too short or unvoiced for them still
    * has its words */
   g_autoptr (GError) cues_error = NULL;
@@ -185,7 +160,7 @@ list_voices (void)
   GError *error = NULL;
   g_autoptr (GPtrArray) voices = at_narration_list_voices (&error);
   if (voices == NULL)
-    return fail ("narrate", error);
+    return at_cli_fail ("narrate", error);
   printf ("%-12s %-30s %s\n", "LANGUAGE", "NAME", "IDENTIFIER");
   for (guint i = 0; i < voices->len; i++)
     {
@@ -195,13 +170,28 @@ list_voices (void)
   return AT_EXIT_OK;
 }
 
+/* The audio file and the subtitles asked for, checked and opened before
+ * anything is synthesised. */
+static AtOutputSet *
+open_outputs (const char *audio, AtAudioEncoding encoding, const char *srt, const char *vtt, GError **error)
+{
+  if (!at_audio_check_format (audio, encoding, error))
+    return NULL;
+  g_autoptr (AtOutputSet) set = at_output_set_new ();
+  if (at_output_set_add (set, "-o", audio, error) == NULL ||
+      (srt != NULL && at_output_set_add (set, "--srt", srt, error) == NULL) ||
+      (vtt != NULL && at_output_set_add (set, "--vtt", vtt, error) == NULL))
+    return NULL;
+  return g_steal_pointer (&set);
+}
+
 int
 at_cli_narrate (int argc, char **argv)
 {
   gboolean voices = FALSE, json = FALSE, quiet = FALSE;
   g_autofree char *output = NULL, *srt = NULL, *vtt = NULL, *voice = NULL, *text_file = NULL;
   g_autofree char *encoding_name = NULL;
-  int rate = 0, pitch = -1;
+  g_autofree char *rate_text = NULL, *pitch_text = NULL;
   g_auto (GStrv) rest = NULL;
   g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d to %d (default %d)", AT_NARRATION_RATE_MIN,
                                                 AT_NARRATION_RATE_MAX, AT_NARRATION_RATE_DEFAULT);
@@ -215,8 +205,8 @@ at_cli_narrate (int argc, char **argv)
       "Samples: 16, 24 (bit PCM) or float (WAV and AIFF only); default 16-bit, Vorbis for .ogg", "ENC" },
     { "voice", 0, 0, G_OPTION_ARG_STRING, &voice,
       "espeak-ng or flite voice (default " AT_NARRATION_DEFAULT_VOICE "; see --list-voices)", "NAME" },
-    { "rate", 0, 0, G_OPTION_ARG_INT, &rate, rate_help, "N" },
-    { "pitch", 0, 0, G_OPTION_ARG_INT, &pitch, pitch_help, "N" },
+    { "rate", 0, 0, G_OPTION_ARG_STRING, &rate_text, rate_help, "N" },
+    { "pitch", 0, 0, G_OPTION_ARG_STRING, &pitch_text, pitch_help, "N" },
     { "text-file", 0, 0, G_OPTION_ARG_FILENAME, &text_file, "Read the text from this file (UTF-8)", "FILE" },
     { "list-voices", 0, 0, G_OPTION_ARG_NONE, &voices, "List the installed voices and exit", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the files written and the word timings as JSON", NULL },
@@ -228,45 +218,52 @@ at_cli_narrate (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   GError *error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return fail ("narrate", error);
+    return at_cli_fail ("narrate", error);
   if (voices)
     return list_voices ();
+  gint64 rate = 0, pitch = -1;   /* the voice's own when not given */
+  if (!at_cli_int_arg ("--rate", rate_text, AT_NARRATION_RATE_MIN, AT_NARRATION_RATE_MAX, &rate, &error) ||
+      !at_cli_int_arg ("--pitch", pitch_text, AT_NARRATION_PITCH_MIN, AT_NARRATION_PITCH_MAX, &pitch, &error))
+    return at_cli_fail ("narrate", error);
   AtAudioEncoding encoding = AT_AUDIO_ENCODING_DEFAULT;
   if (encoding_name != NULL && !at_audio_encoding_parse (encoding_name, &encoding, &error))
-    return fail ("narrate", error);
+    return at_cli_fail ("narrate", error);
 
   g_autofree char *text = NULL;
   if (text_file != NULL)
     {
       if (rest != NULL && rest[0] != NULL)
-        return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+        return at_cli_fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                                     "Give the text either as an argument or with --text-file, not both"));
       if (!g_file_get_contents (text_file, &text, NULL, &error))
-        return fail ("narrate", error);
+        return at_cli_fail ("narrate", error);
     }
   else if (rest != NULL && rest[0] != NULL)
     text = g_strjoinv (" ", rest);   /* unquoted words are one text */
   else
-    return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+    return at_cli_fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                                 "Say what to narrate: atelier narrate \"TEXT\" -o FILE.wav"));
   if (output == NULL)
-    return fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+    return at_cli_fail ("narrate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                                 "Say where to write the audio with -o FILE.wav (or .flac, .ogg)"));
+  g_autoptr (AtOutputSet) outputs = open_outputs (output, encoding, srt, vtt, &error);
+  if (outputs == NULL)
+    return at_cli_fail ("narrate", error);
 
-  AtNarrationOptions options = { voice, rate, pitch };
+  AtNarrationOptions options = { voice, (int) rate, (int) pitch };
   g_autoptr (GPtrArray) words = NULL;
   g_autoptr (AtAudio) audio = at_narrate (text, &options, &words, NULL, &error);
   if (audio == NULL)
-    return fail ("narrate", error);
+    return at_cli_fail ("narrate", error);
   gint64 audio_ms = (gint64) audio->n * 1000 / audio->rate;
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
-  /* each file is written atomically; the audio first, as it matters most */
-  if (!at_audio_save_full (audio, output, encoding, &error))
-    return fail ("narrate", error);
-  if (srt != NULL && !at_subtitles_save (lines, srt, AT_SUBTITLE_SRT, &error))
-    return fail ("narrate", error);
-  if (vtt != NULL && !at_subtitles_save (lines, vtt, AT_SUBTITLE_VTT, &error))
-    return fail ("narrate", error);
+  /* the audio and its subtitles are one unit: all written, or none */
+  guint next = 1;
+  if (!at_audio_write (audio, at_output_set_get (outputs, 0), encoding, &error) ||
+      (srt != NULL && !at_subtitles_write (lines, at_output_set_get (outputs, next++), AT_SUBTITLE_SRT, &error)) ||
+      (vtt != NULL && !at_subtitles_write (lines, at_output_set_get (outputs, next++), AT_SUBTITLE_VTT, &error)) ||
+      !at_output_set_commit (outputs, &error))
+    return at_cli_fail ("narrate", error);
 
   if (json)
     {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "atelier-config.h"
+#include "app/cli-args.h"
 #include "app/cli.h"
 
 static void
@@ -15,6 +16,7 @@ print_usage (FILE *out)
            "       atelier transcribe FILE [--json] [--lm prompt|general|FILE] [--words \"W1 W2\"]\n"
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
            "               [--rate N] [--pitch N] [--encoding 16|24|float] [--list-voices]\n"
+           "       atelier batch JOBS.jsonl --out DIR [--shard I/N]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -25,6 +27,7 @@ print_usage (FILE *out)
 gboolean
 at_cli_run (int argc, char **argv, int *status)
 {
+  at_cli_setup_locale ();
   if (argc < 2)
     return FALSE;
   const char *arg = argv[1];
@@ -54,6 +57,11 @@ at_cli_run (int argc, char **argv, int *status)
       *status = at_cli_narrate (argc - 1, argv + 1);
       return TRUE;
     }
+  if (strcmp (arg, "batch") == 0)
+    {
+      *status = at_cli_batch (argc - 1, argv + 1);
+      return TRUE;
+    }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
     {
       print_usage (stdout);
@@ -63,6 +71,15 @@ at_cli_run (int argc, char **argv, int *status)
   if (arg[0] == '-' && strncmp (arg, "--gapplication", 14) != 0)
     {
       fprintf (stderr, "atelier: unknown option %s\n\n", arg);
+      print_usage (stderr);
+      *status = AT_EXIT_BAD_INPUT;
+      return TRUE;
+    }
+  /* the studio opens projects; anything else is a mistyped command, which
+   * must not fall through to a window (and fail without a display) */
+  if (arg[0] != '-' && !g_str_has_suffix (arg, ".atelier") && !g_file_test (arg, G_FILE_TEST_EXISTS))
+    {
+      fprintf (stderr, "atelier: unknown command “%s”\n\n", arg);
       print_usage (stderr);
       *status = AT_EXIT_BAD_INPUT;
       return TRUE;

@@ -24,5 +24,7 @@ int at_cli_generate (int argc, char **argv);
  * argv[0] is the verb. */
 int at_cli_transcribe (int argc, char **argv);
 int at_cli_narrate (int argc, char **argv);
+/* `atelier batch JOBS.jsonl --out DIR [--shard I/N]` (cli-batch.c). */
+int at_cli_batch (int argc, char **argv);
 
 G_END_DECLS

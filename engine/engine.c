@@ -8,6 +8,7 @@
 #include "conditioning.h"
 #include "denoiser.h"
 #include "engine.h"
+#include "model/finite.h"
 #include "model/model-dir.h"
 #include "model/sampler.h"
 
@@ -19,6 +20,8 @@ struct _AtEngine {
   GMutex lock;   /* one generation at a time */
 };
 
+G_DEFINE_QUARK (at-engine-error-quark, at_engine_error)
+
 AtEngine *
 at_engine_new (const char *device, const char *model_dir, GError **error)
 {
@@ -26,9 +29,19 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   if (gpu == NULL)
     return NULL;
   g_autofree char *dir = model_dir != NULL ? g_strdup (model_dir) : at_model_dir_find ("atelier-model.json");
-  AtModel *model = at_model_load (gpu, dir, error);
+  g_autoptr (GError) local = NULL;
+  AtModel *model = at_model_load (gpu, dir, &local);
   if (model == NULL)
-    return NULL;
+    {
+      gboolean device_failed = local->domain == AT_GPU_ERROR &&
+                        (local->code == AT_GPU_ERROR_OUT_OF_MEMORY || local->code == AT_GPU_ERROR_FAILED);
+      if (device_failed)
+        g_propagate_error (error, g_steal_pointer (&local));
+      else
+        g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_MODEL, "The model in %s cannot be used: %s", dir,
+                     local->message);
+      return NULL;
+    }
   AtEngine *engine = g_new0 (AtEngine, 1);
   engine->gpu = g_steal_pointer (&gpu);
   engine->model = model;
@@ -241,6 +254,12 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       initial_x (engine, r, seed, t_start, x, n);
       ok = t_start <= 0.0f ||
            at_sampler_run (r->sampler, ts, n_steps, x, n, seed, denoise_cb, step_cb, &run, cancellable, error);
+      if (ok && at_find_non_finite (x, n) >= 0)
+        {
+          g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_NON_FINITE,
+                       "The model computed NaN or infinite values for image %d; its weights may be damaged", i + 1);
+          ok = FALSE;
+        }
       if (ok)
         {
           g_ptr_array_add (result->images, to_image (engine, x, r->size));

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 
 typedef struct _AtEngine AtEngine;
 
+#define AT_ENGINE_ERROR (at_engine_error_quark ())
+GQuark at_engine_error_quark (void);
+
+typedef enum {
+  AT_ENGINE_ERROR_MODEL,       /* the model folder is missing, damaged or inconsistent */
+  AT_ENGINE_ERROR_NON_FINITE,  /* the model computed NaN or infinity */
+} AtEngineError;
+
 typedef struct {
   int variant, n_variants;   /* 0-based variant being made */
   int step, n_steps;         /* steps done in this variant */
@@ -29,7 +37,10 @@ typedef struct {
 typedef void (*AtProgressFunc) (const AtProgress *progress, gpointer user_data);
 
 /* device: NULL for the default choice; model_dir: NULL for the built-in
- * model ($ATELIER_MODEL_DIR, else the installed or source-tree copy). */
+ * model ($ATELIER_MODEL_DIR, else the installed or source-tree copy). A
+ * model that cannot be used is AT_ENGINE_ERROR_MODEL, whatever the cause
+ * (missing file, bad JSON, wrong shape, NaN weights); the device's own
+ * failures keep their AT_GPU_ERROR. */
 AtEngine *at_engine_new (const char *device, const char *model_dir, GError **error);
 void at_engine_free (AtEngine *engine);
 

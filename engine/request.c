@@ -157,8 +157,9 @@ at_request_validate (const AtRequest *r, GError **error)
     return invalid (error, "Strength must be between 0 and 1 (got %g)", r->strength);
   if (!(r->sketch_strength >= 0.0f && r->sketch_strength <= 1.0f))
     return invalid (error, "Sketch strength must be between 0 and 1 (got %g)", r->sketch_strength);
-  if (r->count < 1 || r->count > 64)
-    return invalid (error, "The number of images must be between 1 and 64 (got %d)", r->count);
+  if (r->count < 1 || r->count > AT_REQUEST_MAX_COUNT)
+    return invalid (error, "The number of images must be between 1 and %d (got %d)", AT_REQUEST_MAX_COUNT,
+                    r->count);
   if (r->size < 16 || r->size > 4096)
     return invalid (error, "Size must be between 16 and 4096 pixels (got %d)", r->size);
   if (r->sampler >= AT_N_SAMPLERS)

@@ -28,6 +28,9 @@ gboolean at_sampler_kind_from_string (const char *name, AtSamplerKind *kind);
 /* The name AUTOMATIC1111 and stable-diffusion.cpp write in "Sampler:". */
 const char *at_sampler_kind_to_a1111 (AtSamplerKind kind);
 
+/* The most variants one request may make. */
+#define AT_REQUEST_MAX_COUNT 64
+
 typedef struct {
   char *prompt;            /* may be NULL or empty */
   char *negative;          /* guidance pushes away from this; NULL = none */

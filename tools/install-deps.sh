@@ -8,7 +8,7 @@ PACKAGES="
   glslang-tools libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers
   libglib2.0-dev libgtk-4-dev libgtk-4-media-gstreamer libadwaita-1-dev
   libsndfile1-dev libsamplerate0-dev libjson-glib-dev libpng-dev libopenblas-dev
-  espeak-ng libfftw3-dev
+  espeak-ng libfftw3-dev parallel clang libclang-rt-14-dev
   libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite flite1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libebur128-dev libaubio-dev

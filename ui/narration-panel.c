@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audio/narration.h"
+#include "media/scratch-dir.h"
 #include "media/subtitles.h"
 #include "ui/narration-files.h"
 #include "ui/text-util.h"
@@ -714,19 +715,6 @@ at_narration_panel_dispose (GObject *object)
 }
 
 static void
-remove_tmp_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 at_narration_panel_finalize (GObject *object)
 {
   AtNarrationPanel *self = AT_NARRATION_PANEL (object);
@@ -739,7 +727,7 @@ at_narration_panel_finalize (GObject *object)
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   if (self->tmp_dir != NULL)
-    remove_tmp_dir (self->tmp_dir);
+    at_scratch_dir_remove (self->tmp_dir);
   g_free (self->tmp_dir);
   G_OBJECT_CLASS (at_narration_panel_parent_class)->finalize (object);
 }
@@ -777,7 +765,8 @@ at_narration_panel_init (AtNarrationPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   /* NULL when no temporary folder can be made: Speak then says so */
-  self->tmp_dir = g_dir_make_tmp ("atelier-narration-XXXXXX", NULL);
+  /* in the cache, where the next start removes it if this process is killed */
+  self->tmp_dir = at_scratch_dir_new ("narration", NULL);
   fill_voices (self);
   connect_edits (self);
   g_signal_connect_swapped (self->speak_button, "clicked", G_CALLBACK (at_narration_panel_speak), self);

@@ -424,11 +424,17 @@ at_audio_encoding_parse (const char *name, AtAudioEncoding *encoding, GError **e
 }
 
 gboolean
-at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding encoding,
-                    GError **error)
+at_audio_check_format (const char *path, AtAudioEncoding encoding, GError **error)
+{
+  return format_for (path, encoding, error) != 0;
+}
+
+gboolean
+at_audio_write (const AtAudio *audio, AtAtomicFile *file, AtAudioEncoding encoding, GError **error)
 {
   g_return_val_if_fail (audio != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+  const char *path = at_atomic_file_get_path (file);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   g_autofree char *name = g_filename_display_basename (path);
@@ -447,20 +453,7 @@ at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding enco
       return FALSE;
     }
 
-  /* The temporary file sits beside the target so that rename() is atomic. */
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp_name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, tmp_name, NULL);
-  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE,
-                   "Cannot save “%s” in “%s”: %s", name, dir, g_strerror (saved));
-      return FALSE;
-    }
-
+  int fd = at_atomic_file_get_fd (file);
   gboolean ok = FALSE;
   SNDFILE *sf = sf_open_fd (fd, SFM_WRITE, &info, FALSE);
   if (sf == NULL)
@@ -488,30 +481,24 @@ at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding enco
         }
     }
 
-  if (ok && fsync (fd) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE,
-                   "Saving “%s” failed: %s", name, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (close (fd) != 0 && ok)
-    {
-      int saved = errno;
-      g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE,
-                   "Saving “%s” failed: %s", name, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE,
-                   "Cannot replace “%s”: %s", name, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (tmp);
   return ok;
+}
+
+gboolean
+at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding encoding,
+                    GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  if (!at_audio_check_format (path, encoding, error))
+    return FALSE;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (AtAtomicFile) file = at_atomic_file_new (path, &local);
+  if (file != NULL && at_audio_write (audio, file, encoding, error) && at_atomic_file_commit (file, &local))
+    return TRUE;
+  /* the file's own errors in this module's domain, as callers expect */
+  if (local != NULL)
+    g_set_error_literal (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_WRITE, local->message);
+  return FALSE;
 }
 
 gboolean

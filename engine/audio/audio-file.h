@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "media/atomic-file.h"
+
 G_BEGIN_DECLS
 
 /* Longest input at_audio_load() accepts: a spoken prompt is seconds long,
@@ -79,12 +81,17 @@ typedef enum {
 gboolean at_audio_encoding_parse (const char *name, AtAudioEncoding *encoding, GError **error);
 
 /* Writes audio to path in the container its extension names (.wav, .flac,
- * .ogg/.oga, .aif/.aiff), clipping to [-1, 1] for integer encodings. The
- * data goes to a temporary file in the same folder that replaces path only
- * once complete. */
+ * .ogg/.oga, .aif/.aiff), clipping to [-1, 1] for integer encodings,
+ * atomically (media/atomic-file.h): path is replaced only once complete. */
 gboolean at_audio_save (const AtAudio *audio, const char *path, GError **error);
 gboolean at_audio_save_full (const AtAudio *audio, const char *path, AtAudioEncoding encoding,
                              GError **error);
+/* Whether path's extension and encoding name a format Atelier writes
+ * (AT_AUDIO_ERROR_FORMAT if not): checked before any work. */
+gboolean at_audio_check_format (const char *path, AtAudioEncoding encoding, GError **error);
+/* The same file into an open atomic file (its path chooses the format),
+ * which the caller commits. */
+gboolean at_audio_write (const AtAudio *audio, AtAtomicFile *file, AtAudioEncoding encoding, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtAudio, at_audio_free)
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gpu/gpu-private.h"
+#include "gpu/pipeline-cache-file.h"
 #include "gpu/shader-table.h"
 
 const AtShaderEntry *
@@ -38,18 +39,15 @@ cache_path (AtGpu *gpu)
 gboolean
 at_gpu_pipelines_init (AtGpu *gpu, GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize size = 0;
   gpu->pipelines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gpu->pipeline_cache_path = cache_path (gpu);
-  /* A missing or stale file only costs compile time; the driver validates
-   * the header and ignores data that is not its own. */
-  if (!g_file_get_contents (gpu->pipeline_cache_path, &data, &size, NULL))
-    size = 0;
+  /* A missing, huge or foreign file only costs compile time. */
+  g_autoptr (GMappedFile) file = at_pipeline_cache_file_map (gpu->pipeline_cache_path, &gpu->props);
+  gsize size = file != NULL ? g_mapped_file_get_length (file) : 0;
   VkPipelineCacheCreateInfo info = {
     .sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO,
     .initialDataSize = size,
-    .pInitialData = data,
+    .pInitialData = file != NULL ? g_mapped_file_get_contents (file) : NULL,
   };
   VkResult result = vkCreatePipelineCache (gpu->device, &info, NULL, &gpu->pipeline_cache);
   if (result != VK_SUCCESS && size > 0)

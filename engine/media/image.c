@@ -700,29 +700,17 @@ png_write_run (PngWrite *w)
   return TRUE;
 }
 
-/* Makes the rename itself durable; failure here loses nothing. */
-static void
-sync_directory (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
 gboolean
-at_image_save_png (const AtImage *img, const char *path, const char *const *text_keys,
-                   const char *const *text_values, GError **error)
+at_image_write_png (const AtImage *img, AtAtomicFile *file, const char *const *text_keys,
+                    const char *const *text_values, GError **error)
 {
   g_return_val_if_fail (img != NULL && img->pixels != NULL, FALSE);
   g_return_val_if_fail (img->channels == 1 || img->channels == 3 || img->channels == 4, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail ((text_keys == NULL) == (text_values == NULL), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *display = g_filename_display_name (at_atomic_file_get_path (file));
 
   /* Text chunks: tEXt (Latin-1) when the value allows, else iTXt. */
   guint n_texts = text_keys ? g_strv_length ((char **) text_keys) : 0;
@@ -759,24 +747,14 @@ at_image_save_png (const AtImage *img, const char *path, const char *const *text
         }
     }
 
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp_name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp_path = g_build_filename (dir, tmp_name, NULL);
-  int fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot save %s: %s", display,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  FILE *fp = fdopen (fd, "wb");
+  /* a second descriptor, so that fclose leaves the file's own open */
+  int fd = dup (at_atomic_file_get_fd (file));
+  FILE *fp = fd >= 0 ? fdopen (fd, "wb") : NULL;
   if (fp == NULL)
     {
       int saved = errno;
-      close (fd);
-      g_unlink (tmp_path);
+      if (fd >= 0)
+        close (fd);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Cannot save %s: %s", display,
                    g_strerror (saved));
       return FALSE;
@@ -798,9 +776,8 @@ at_image_save_png (const AtImage *img, const char *path, const char *const *text
   png_destroy_write_struct (w.png ? &w.png : NULL, w.info ? &w.info : NULL);
   g_free (w.rows);
 
-  /* The data must be on disk before the rename makes it the file. */
   int saved = 0;
-  if (ok && (fflush (fp) != 0 || fsync (fileno (fp)) != 0))
+  if (ok && fflush (fp) != 0)
     {
       saved = errno;
       ok = FALSE;
@@ -810,14 +787,8 @@ at_image_save_png (const AtImage *img, const char *path, const char *const *text
       saved = errno;
       ok = FALSE;
     }
-  if (ok && g_rename (tmp_path, path) != 0)
-    {
-      saved = errno;
-      ok = FALSE;
-    }
   if (!ok)
     {
-      g_unlink (tmp_path);
       if (why != NULL)
         g_set_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_WRITE, "Could not save %s: %s", display, why);
       else
@@ -825,6 +796,15 @@ at_image_save_png (const AtImage *img, const char *path, const char *const *text
                      g_strerror (saved));
       return FALSE;
     }
-  sync_directory (dir);
   return TRUE;
+}
+
+gboolean
+at_image_save_png (const AtImage *img, const char *path, const char *const *text_keys,
+                   const char *const *text_values, GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_autoptr (AtAtomicFile) file = at_atomic_file_new (path, error);
+  return file != NULL && at_image_write_png (img, file, text_keys, text_values, error) &&
+         at_atomic_file_commit (file, error);
 }

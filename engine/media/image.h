@@ -8,13 +8,14 @@
  * returns a new image.
  *
  * Only PNG is read and written. Loading expands every PNG colour type and
- * bit depth to 8 bits per channel; saving is atomic (a temporary file in
- * the same folder, fsync, rename), so a failed save leaves an existing
- * file as it was.
+ * bit depth to 8 bits per channel; saving is atomic (media/atomic-file.h),
+ * so a failed save leaves an existing file as it was.
  */
 #pragma once
 
 #include <glib.h>
+
+#include "media/atomic-file.h"
 
 G_BEGIN_DECLS
 
@@ -84,6 +85,10 @@ AtImage *at_image_load (const char *path, GError **error);
  * Atomic; an existing file is replaced only on success. */
 gboolean at_image_save_png (const AtImage *img, const char *path, const char *const *text_keys,
                             const char *const *text_values, GError **error);
+/* The same PNG into an open atomic file, which the caller commits (with
+ * the other outputs of its command, see media/output-set.h). */
+gboolean at_image_write_png (const AtImage *img, AtAtomicFile *file, const char *const *text_keys,
+                             const char *const *text_values, GError **error);
 
 /* The value (UTF-8) of the first tEXt, zTXt or iTXt chunk called key, or
  * NULL with AT_IMAGE_ERROR_NOT_FOUND. Caller g_free()s. */

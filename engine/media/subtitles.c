@@ -117,13 +117,26 @@ at_subtitles_save (GPtrArray *cues, const char *path, AtSubtitleFormat format, G
     }
   g_autofree char *text = at_subtitles_to_string (cues, format);
   g_autoptr (GError) local = NULL;
-  /* CONSISTENT: a temporary file beside path, fsynced, renamed over it */
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+  if (!at_atomic_file_set_contents (path, text, strlen (text), &local))
     {
       g_set_error (error, AT_SUBTITLE_ERROR, AT_SUBTITLE_ERROR_IO, "Cannot write subtitles: %s", local->message);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+at_subtitles_write (GPtrArray *cues, AtAtomicFile *file, AtSubtitleFormat format, GError **error)
+{
+  g_return_val_if_fail (cues != NULL && file != NULL, FALSE);
+  if (cues->len == 0)
+    {
+      g_set_error (error, AT_SUBTITLE_ERROR, AT_SUBTITLE_ERROR_EMPTY, "No subtitles to write to %s",
+                   at_atomic_file_get_path (file));
+      return FALSE;
+    }
+  g_autofree char *text = at_subtitles_to_string (cues, format);
+  return at_atomic_file_write_all (file, text, strlen (text), error);
 }
 
 /* [hh:]mm:ss(.|,)mmm, with at least one digit in each field. */

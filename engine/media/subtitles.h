@@ -16,6 +16,8 @@
 
 #include <glib.h>
 
+#include "media/atomic-file.h"
+
 #include "audio/narration.h"
 
 G_BEGIN_DECLS
@@ -48,6 +50,8 @@ GPtrArray *at_subtitles_group (GPtrArray *words, int max_chars, gint64 max_ms, g
 /* The file's text. */
 char *at_subtitles_to_string (GPtrArray *cues, AtSubtitleFormat format);
 gboolean at_subtitles_save (GPtrArray *cues, const char *path, AtSubtitleFormat format, GError **error);
+/* The same text into an open atomic file, which the caller commits. */
+gboolean at_subtitles_write (GPtrArray *cues, AtAtomicFile *file, AtSubtitleFormat format, GError **error);
 
 /* Parses SRT or WebVTT (chosen by a leading "WEBVTT"). */
 GPtrArray *at_subtitles_parse (const char *text, gssize length, GError **error);

@@ -1,6 +1,7 @@
 /* weights.c — lazy upload of safetensors tensors with shape checks. */
 #define G_LOG_DOMAIN "atelier-model"
 
+#include "model/finite.h"
 #include "model/safetensors.h"
 #include "model/weights.h"
 
@@ -43,6 +44,15 @@ at_weights_get_host (AtWeights *weights, const char *name, guint ndim, const gin
   gsize n = 0;
   if (!at_safetensors_get_f32 (weights->file, name, ndim, shape, &data, &n, error))
     return NULL;
+  gssize bad = at_find_non_finite (data, n);
+  if (bad >= 0)
+    {
+      g_set_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_INVALID,
+                   "Weight '%s' holds %g at element %" G_GSSIZE_FORMAT "; the file is damaged", name,
+                   data[bad], bad);
+      g_free (data);
+      return NULL;
+    }
   return data;
 }
 

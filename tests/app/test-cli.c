@@ -333,10 +333,12 @@ test_narrate_bad_input (void)
     { (const char *[]) { "narrate", "--text-file", "/nonexistent.txt", "-o", out, NULL }, 2, "nonexistent" },
   };
   check_bad_cases (cases, G_N_ELEMENTS (cases), (const char *[]) { out, mp3, NULL });
-  /* the audio is written, the subtitles cannot be: still bad input */
+  /* the subtitles cannot be written: found before any work, and the audio
+   * is not written either (the two are one unit) */
   g_auto (Run) run = { 0 };
   run_atelier (&run, 2, "narrate", "hello", "-o", out, "--srt", srt);
-  g_assert_nonnull (strstr (run.err, "Cannot write subtitles"));
+  g_assert_nonnull (strstr (run.err, "--srt:"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
 /* `atelier transcribe` on speech narrated by `atelier narrate`. */
@@ -383,9 +385,9 @@ test_transcribe_bad_input (void)
     { (const char *[]) { "transcribe", wav, "--lm", "/nonexistent.arpa", NULL }, 2, "Language model" },
   };
   check_bad_cases (cases, G_N_ELEMENTS (cases), (const char *[]) { NULL });
-  /* a missing model is the installation's fault, not the input's */
+  /* a model folder the user named and that is not there is bad input */
   g_auto (Run) run = { 0 };
-  run_atelier_env (&run, 1, "ATELIER_SPEECH_MODEL_DIR", "/nonexistent", (const char *[]) { "transcribe", wav, NULL });
+  run_atelier_env (&run, 2, "ATELIER_SPEECH_MODEL_DIR", "/nonexistent", (const char *[]) { "transcribe", wav, NULL });
   g_assert_nonnull (strstr (run.err, "pocketsphinx-en-us"));
 }
 

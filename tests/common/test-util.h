@@ -112,6 +112,9 @@ void test_write_bytes (const char *path, const void *data, gsize len);
 const char *test_tmp_dir (void);
 /* The path of name in test_tmp_dir (). */
 char *test_tmp_path (const char *name);
+/* The names in dir (hidden ones included), sorted and joined with single
+ * spaces; "" for an empty folder. Asserts dir can be read. */
+char *test_list_dir (const char *dir);
 
 /* Writes text spoken by a synthesiser's program, "espeak-ng" or "flite", in
  * one of its voices (NULL: the program's default) to the WAV file path. A
