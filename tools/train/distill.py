@@ -93,14 +93,15 @@ def distill_step(student, teacher, b, rng):
     return F.mse_loss(v, target)
 
 
-def export(ckpt_dir, out):
+def export(ckpt_dir, teacher_dir, out):
     ck = torch.load(os.path.join(ckpt_dir, "last.pt"), map_location="cpu")
-    teacher, conf = load_teacher(MODELS)
+    teacher, conf = load_teacher(teacher_dir)
     teacher.unet.load_state_dict(ck["ema"])
     sd = {k: v.half() for k, v in teacher.state_dict().items()}
     st.save_file(sd, os.path.join(out, "atelier-student.safetensors"),
                  metadata={"format": "atelier-model", "config": "atelier-student.json"})
     conf["weights"] = "atelier-student.safetensors"
+    conf["name"] = conf.get("name", "atelier-v1") + "-fast"
     conf["student"] = dict(teacher="atelier-model.safetensors", method=__doc__.split("Method (stated in MODEL_CARD.md): ")[1].split("\n\n")[0].replace("\n", " "),
                            distill_steps=ck["step"], distill_samples=ck["seen"], distill_hours=round(ck["train_s"] / 3600, 2))
     conf["flow"]["default_steps"] = 4
@@ -124,15 +125,16 @@ def main():
     ap.add_argument("--ckpt", default=cache)
     ap.add_argument("--data", default=os.path.join(ROOT, "data", "dataset.npz"))
     ap.add_argument("--export", action="store_true", help="write resources/models/atelier-student.* and stop")
+    ap.add_argument("--teacher", default=MODELS, help="folder of the teacher (atelier-model.* + tokenizer.json)")
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
     if args.export:
-        return export(args.ckpt, MODELS)
+        return export(args.ckpt, args.teacher, MODELS)
     if args.threads:
         torch.set_num_threads(args.threads)
     os.makedirs(args.ckpt, exist_ok=True)
-    teacher, conf = load_teacher(MODELS)
-    tok = load_tokenizer(os.path.join(MODELS, "tokenizer.json"))
+    teacher, conf = load_teacher(args.teacher)
+    tok = load_tokenizer(os.path.join(args.teacher, "tokenizer.json"))
     student = AtelierModel(conf["vocab_size"], conf["hyper"])
     student.load_state_dict(teacher.state_dict())
     unet, ema = student.unet, AtelierModel(conf["vocab_size"], conf["hyper"]).unet
