@@ -121,6 +121,35 @@ to_image (AtEngine *engine, const float *x, int size)
   return at_image_resize (img, size, size, AT_IMAGE_FILTER_NEAREST);
 }
 
+/* The finished image: the model's, or the upscale stage's at another
+ * size or background (RGB for white, RGBA for transparent). */
+static AtImage *
+final_image (AtEngine *engine, const AtRequest *r, const float *x, double *upscale_ms,
+             GCancellable *cancellable, GError **error)
+{
+  int native = engine->model->config->image_size;
+  g_autoptr (AtImage) img = at_image_new_from_chw (x, engine->model->config->image_channels, native, native);
+  if (r->size == native && r->background == AT_BACKGROUND_WHITE)
+    return g_steal_pointer (&img);
+  gint64 t0 = g_get_monotonic_time ();
+  /* NULL: no learned refiner yet (upscale.h) */
+  g_autoptr (AtImage) rgba = at_upscale_image (NULL, img, r->sketch, r->size, r->background, cancellable, error);
+  *upscale_ms += (g_get_monotonic_time () - t0) / 1000.0;
+  if (rgba == NULL || r->background == AT_BACKGROUND_TRANSPARENT)
+    return g_steal_pointer (&rgba);
+  return at_image_convert (rgba, 3);
+}
+
+/* The parameters text, naming the upscale stage's path when it ran. */
+static char *
+parameters_for (AtEngine *engine, const AtRequest *r, guint64 seed)
+{
+  g_autofree char *text = at_request_to_parameters (r, seed, engine->model->config->name);
+  if (r->size == engine->model->config->image_size && r->background == AT_BACKGROUND_WHITE)
+    return g_steal_pointer (&text);
+  return g_strdup_printf ("%s, Upscaler: %s", text, at_upscale_describe (NULL, r->background));
+}
+
 static void
 step_cb (int step, int n_steps, const float *x0_pred, gpointer data)
 {
@@ -181,6 +210,12 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   g_return_val_if_fail (engine != NULL && r != NULL, NULL);
   if (!at_request_validate (r, error))
     return NULL;
+  if (r->size != engine->model->config->image_size && !at_upscale_size_is_valid (r->size))
+    {
+      g_set_error (error, AT_REQUEST_ERROR, AT_REQUEST_ERROR_INVALID, "The size must be %s pixels (got %d)",
+                   at_upscale_sizes_text (), r->size);
+      return NULL;
+    }
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
@@ -208,11 +243,13 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       initial_x (engine, r, seed, t_start, x, n);
       ok = t_start <= 0.0f ||
            at_sampler_run (r->sampler, ts, n_steps, x, n, seed, denoise_cb, step_cb, &run, cancellable, error);
+      AtImage *img = ok ? final_image (engine, r, x, &result->upscale_ms, cancellable, error) : NULL;
+      ok = img != NULL;
       if (ok)
         {
-          g_ptr_array_add (result->images, to_image (engine, x, r->size));
+          g_ptr_array_add (result->images, img);
           g_array_append_val (result->seeds, seed);
-          g_ptr_array_add (result->parameters, at_request_to_parameters (r, seed, engine->model->config->name));
+          g_ptr_array_add (result->parameters, parameters_for (engine, r, seed));
         }
     }
   at_denoiser_free (run.with_sketch);

@@ -163,6 +163,8 @@ at_request_validate (const AtRequest *r, GError **error)
     return invalid (error, "Size must be between 16 and 4096 pixels (got %d)", r->size);
   if (r->sampler >= AT_N_SAMPLERS)
     return invalid (error, "Unknown sampler");
+  if (r->background != AT_BACKGROUND_WHITE && r->background != AT_BACKGROUND_TRANSPARENT)
+    return invalid (error, "Unknown background");
   if (r->voice != NULL && (r->voice_rate < 4000 || r->voice_rate > 192000))
     return invalid (error, "Voice sample rate %d Hz is not supported", r->voice_rate);
   return TRUE;
@@ -209,6 +211,8 @@ at_request_to_parameters (const AtRequest *r, guint64 seed, const char *model_na
     }
   if (r->voice != NULL)
     g_string_append (s, ", Voice prompt: yes");
+  if (r->background == AT_BACKGROUND_TRANSPARENT)
+    g_string_append (s, ", Background: transparent");
   g_string_append (s, ", Version: atelier " AT_VERSION);
   return g_string_free (s, FALSE);
 }
