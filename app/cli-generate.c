@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "app/cli-assets.h"
 #include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
@@ -18,6 +19,7 @@ typedef struct {
   int steps, count, size, preview_every;
   double guidance, strength, sketch_strength;
   gboolean json, quiet, voice_cues;
+  AtCliAssets assets;   /* --background, --svg, --icon-set (cli-assets.c) */
 } Options;
 
 /* What --voice brought besides the sound: the words heard (when they
@@ -52,6 +54,7 @@ options_clear (Options *o)
   g_free (o->output);
   g_free (o->device);
   g_free (o->model_dir);
+  at_cli_assets_clear (&o->assets);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -94,7 +97,7 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Classifier-free guidance scale (default: the model's)", "X" },
     { "sampler", 0, 0, G_OPTION_ARG_STRING, &o->sampler, sampler_help, "NAME" },
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
-    { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "Output side in pixels (default: the model's, upscaled crisply)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "64 (the model's own image), 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
@@ -104,6 +107,8 @@ parse (int argc, char **argv, Options *o, GError **error)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_autofree GOptionEntry *asset_entries = at_cli_assets_entries (&o->assets);
+  g_option_context_add_main_entries (context, asset_entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
   o->seed = -1;
   o->sketch_strength = 1.0;
@@ -124,7 +129,7 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
       return FALSE;
     }
-  return TRUE;
+  return at_cli_assets_check (&o->assets, &o->size, o->count, o->output, error);
 }
 
 /* With --voice-cues: measures the clip and adjusts r's guidance and steps.
@@ -201,7 +206,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->strength = o->strength;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
-  r->size = o->size != -1 ? o->size : at_engine_get_native_size (engine);
+  r->size = o->size;
+  at_cli_assets_apply (&o->assets, r);
   if (o->seed >= 0)
     r->seed = o->seed;
   if (o->sampler != NULL && !at_sampler_kind_from_string (o->sampler, &r->sampler))
@@ -216,7 +222,7 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
     return g_prefix_error (error, "Init image: "), NULL;
   if (o->voice != NULL && !add_voice (o, r, voice, error))
     return NULL;
-  if (!at_request_validate (r, error))
+  if (!at_request_validate (r, error) || !at_cli_assets_check_request (&o->assets, r, error))
     return NULL;
   return g_steal_pointer (&r);
 }
@@ -254,7 +260,8 @@ output_path (const char *output, int index, int count)
 }
 
 static void
-print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse *voice)
+print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, const VoiceUse *voice,
+            const AtCliAssets *assets)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -301,6 +308,7 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse
     }
   if (voice->cues != NULL || voice->cues_error != NULL)
     at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
+  at_cli_assets_add_json (b, assets, engine, request, result);
   json_builder_end_object (b);
   at_cli_print_json (b);
 }
@@ -345,7 +353,9 @@ at_cli_generate (int argc, char **argv)
       if (!o.json && !o.quiet)
         fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n", path, g_array_index (result->seeds, guint64, i));
     }
+  if (!at_cli_assets_write (&o.assets, engine, request, result, o.output, o.json || o.quiet, &error))
+    return fail (error);
   if (o.json)
-    print_json (engine, result, paths, &voice);
+    print_json (engine, request, result, paths, &voice, &o.assets);
   return AT_EXIT_OK;
 }

@@ -121,23 +121,45 @@ to_image (AtEngine *engine, const float *x, int size)
   return at_image_resize (img, size, size, AT_IMAGE_FILTER_NEAREST);
 }
 
+/* The upscale stage with the engine's refiner: none yet, so NULL (the
+ * learned refiner's AtRefiner goes in AtEngine and is passed here). */
+static AtImage *
+upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch, int size, AtBackground background,
+         GCancellable *cancellable, GError **error)
+{
+  g_autoptr (AtImage) rgba = at_upscale_image (NULL, base, sketch, size, background, cancellable, error);
+  if (rgba == NULL || background == AT_BACKGROUND_TRANSPARENT)
+    return g_steal_pointer (&rgba);
+  return at_image_convert (rgba, 3);
+}
+
+AtImage *
+at_engine_upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch, int size,
+                   AtBackground background, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (engine != NULL && base != NULL, NULL);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  return upscale (engine, base, sketch, size, background, cancellable, error);
+}
+
 /* The finished image: the model's, or the upscale stage's at another
  * size or background (RGB for white, RGBA for transparent). */
 static AtImage *
-final_image (AtEngine *engine, const AtRequest *r, const float *x, double *upscale_ms,
+final_image (AtEngine *engine, const AtRequest *r, const AtImage *base, double *upscale_ms,
              GCancellable *cancellable, GError **error)
 {
-  int native = engine->model->config->image_size;
-  g_autoptr (AtImage) img = at_image_new_from_chw (x, engine->model->config->image_channels, native, native);
-  if (r->size == native && r->background == AT_BACKGROUND_WHITE)
-    return g_steal_pointer (&img);
+  if (r->size == engine->model->config->image_size && r->background == AT_BACKGROUND_WHITE)
+    return at_image_copy (base);
   gint64 t0 = g_get_monotonic_time ();
-  /* NULL: no learned refiner yet (upscale.h) */
-  g_autoptr (AtImage) rgba = at_upscale_image (NULL, img, r->sketch, r->size, r->background, cancellable, error);
+  AtImage *img = upscale (engine, base, r->sketch, r->size, r->background, cancellable, error);
   *upscale_ms += (g_get_monotonic_time () - t0) / 1000.0;
-  if (rgba == NULL || r->background == AT_BACKGROUND_TRANSPARENT)
-    return g_steal_pointer (&rgba);
-  return at_image_convert (rgba, 3);
+  return img;
+}
+
+const char *
+at_engine_describe_upscale (AtEngine *engine, AtBackground background)
+{
+  return at_upscale_describe (NULL, background);
 }
 
 /* The parameters text, naming the upscale stage's path when it ran. */
@@ -147,7 +169,7 @@ parameters_for (AtEngine *engine, const AtRequest *r, guint64 seed)
   g_autofree char *text = at_request_to_parameters (r, seed, engine->model->config->name);
   if (r->size == engine->model->config->image_size && r->background == AT_BACKGROUND_WHITE)
     return g_steal_pointer (&text);
-  return g_strdup_printf ("%s, Upscaler: %s", text, at_upscale_describe (NULL, r->background));
+  return g_strdup_printf ("%s, Upscaler: %s", text, at_engine_describe_upscale (engine, r->background));
 }
 
 static void
@@ -243,11 +265,15 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       initial_x (engine, r, seed, t_start, x, n);
       ok = t_start <= 0.0f ||
            at_sampler_run (r->sampler, ts, n_steps, x, n, seed, denoise_cb, step_cb, &run, cancellable, error);
-      AtImage *img = ok ? final_image (engine, r, x, &result->upscale_ms, cancellable, error) : NULL;
+      int native = engine->model->config->image_size;
+      g_autoptr (AtImage) base = ok ? at_image_new_from_chw (x, engine->model->config->image_channels, native, native)
+                                    : NULL;
+      AtImage *img = ok ? final_image (engine, r, base, &result->upscale_ms, cancellable, error) : NULL;
       ok = img != NULL;
       if (ok)
         {
           g_ptr_array_add (result->images, img);
+          g_ptr_array_add (result->base_images, g_steal_pointer (&base));
           g_array_append_val (result->seeds, seed);
           g_ptr_array_add (result->parameters, parameters_for (engine, r, seed));
         }

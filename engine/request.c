@@ -222,6 +222,7 @@ at_result_new (void)
 {
   AtResult *result = g_new0 (AtResult, 1);
   result->images = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
+  result->base_images = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
   result->seeds = g_array_new (FALSE, FALSE, sizeof (guint64));
   result->parameters = g_ptr_array_new_with_free_func (g_free);
   return result;
@@ -233,6 +234,7 @@ at_result_free (AtResult *result)
   if (result == NULL)
     return;
   g_ptr_array_unref (result->images);
+  g_ptr_array_unref (result->base_images);
   g_array_unref (result->seeds);
   g_ptr_array_unref (result->parameters);
   g_free (result);

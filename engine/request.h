@@ -61,6 +61,7 @@ char *at_request_to_parameters (const AtRequest *request, guint64 seed, const ch
 
 typedef struct {
   GPtrArray *images;       /* AtImage*, one per variant */
+  GPtrArray *base_images;  /* AtImage*, the model's own (native size) image of each */
   GArray *seeds;           /* guint64 per image */
   GPtrArray *parameters;   /* char*, the PNG "parameters" text per image */
   double encode_ms;        /* tokenizer + encoders + fusion */
