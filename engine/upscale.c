@@ -143,9 +143,45 @@ smoothstep (double lo, double hi, double x)
   return t * t * (3 - 2 * t);
 }
 
+/* Clears specks: groups (4-connected) of visible pixels smaller than
+ * min_area, which are the model's grain on the ground rather than part of
+ * the subject. */
+static void
+clear_specks (AtImage *img, gsize min_area)
+{
+  guint w = img->width, h = img->height;
+  gsize n = (gsize) w * h;
+  g_autofree guint8 *seen = g_new0 (guint8, n);
+  g_autoptr (GArray) group = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (gsize start = 0; start < n; start++)
+    {
+      if (seen[start] || img->pixels[start * 4 + 3] == 0)
+        continue;
+      g_array_set_size (group, 0);
+      g_array_append_val (group, start);
+      seen[start] = 1;
+      for (guint k = 0; k < group->len; k++)
+        {
+          gsize i = g_array_index (group, gsize, k);
+          guint x = i % w, y = i / w;
+          gsize next[4] = { x > 0 ? i - 1 : i, x + 1 < w ? i + 1 : i, y > 0 ? i - w : i, y + 1 < h ? i + w : i };
+          for (int d = 0; d < 4; d++)
+            if (!seen[next[d]] && img->pixels[next[d] * 4 + 3] > 0)
+              {
+                seen[next[d]] = 1;
+                g_array_append_val (group, next[d]);
+              }
+        }
+      if (group->len >= min_area)
+        continue;
+      for (guint k = 0; k < group->len; k++)
+        memset (img->pixels + g_array_index (group, gsize, k) * 4, 0, 4);
+    }
+}
+
 /* The fallback alpha on an RGBA image whose alpha is all 255. */
 static void
-alpha_from_background (AtImage *img)
+alpha_from_background (AtImage *img, guint base_side)
 {
   guint w = img->width, h = img->height;
   gsize n = (gsize) w * h;
@@ -177,6 +213,9 @@ alpha_from_background (AtImage *img)
       if (p[3] == 0)
         p[0] = p[1] = p[2] = 0;
     }
+  /* what covered fewer than 4 of the model's pixels */
+  gsize per_base_pixel = (gsize) (w / base_side) * (h / base_side);
+  clear_specks (img, 4 * MAX (per_base_pixel, 1));
 }
 
 AtImage *
@@ -201,6 +240,6 @@ at_upscale_image (AtRefiner *refiner, const AtImage *base, const AtImage *sketch
   g_autoptr (AtImage) big = at_image_resize (rgb, size, size, AT_IMAGE_FILTER_BICUBIC);
   AtImage *out = at_image_convert (big, 4);
   if (background == AT_BACKGROUND_TRANSPARENT)
-    alpha_from_background (out);
+    alpha_from_background (out, base->width);
   return out;
 }

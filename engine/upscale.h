@@ -12,7 +12,8 @@
  * alpha is a FALLBACK, not a prediction: pixels close (in CIELAB) to the
  * background colour (the median of the image border) and connected to the
  * border become transparent, with a soft ramp at the edge and the
- * background colour un-mixed from the partly transparent pixels. A white
+ * background colour un-mixed from the partly transparent pixels; specks
+ * left on the ground (under 4 of the model's pixels) are cleared. A white
  * highlight enclosed by the subject stays opaque. at_upscale_describe()
  * names the path that ran, for the parameters text.
  */

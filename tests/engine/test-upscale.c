@@ -4,8 +4,9 @@
  * evaluation of Catmull-Rom's kernel (clamped at the edges) in double
  * precision: within 1 level after rounding. The transparent-background
  * fallback is checked on a drawn subject with a known colour: the ground
- * becomes transparent, the subject and a white highlight enclosed by it
- * stay opaque, and the soft edge is un-mixed back to the subject's colour.
+ * becomes transparent (a speck of grain on it too), the subject and a
+ * white highlight enclosed by it stay opaque, and the soft edge is
+ * un-mixed back to the subject's colour.
  */
 #include <math.h>
 #include <string.h>
@@ -92,6 +93,8 @@ test_transparent_fallback (void)
   /* the same fish drawn on white at 64 px and with true alpha at 256 */
   g_autoptr (AtImage) base = asset_fixture_fish (64, FALSE, 4);
   g_autoptr (AtImage) truth = asset_fixture_fish (256, TRUE, 0);
+  /* a speck of grain on the ground, one model pixel: cleared */
+  memcpy (base->pixels + (5 * 64 + 5) * 3, (guint8[]) { 200, 40, 120 }, 3);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtImage) out = at_upscale_image (NULL, base, NULL, 256, AT_BACKGROUND_TRANSPARENT, NULL, &error);
   g_assert_no_error (error);
