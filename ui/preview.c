@@ -28,31 +28,10 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtPreview, at_preview, GTK_TYPE_WIDGET)
 
-/* Straight-alpha RGBA (or RGB) to cairo's premultiplied ARGB32. */
-static cairo_surface_t *
-surface_with_alpha (const AtImage *img)
-{
-  g_autoptr (AtImage) rgba = at_image_convert (img, 4);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, rgba->width, rgba->height);
-  cairo_surface_flush (surface);
-  guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < rgba->height; y++)
-    for (guint x = 0; x < rgba->width; x++)
-      {
-        const guint8 *p = rgba->pixels + ((gsize) y * rgba->width + x) * 4;
-        guint a = p[3];
-        guint32 px = a << 24 | ((p[0] * a + 127) / 255) << 16 | ((p[1] * a + 127) / 255) << 8 | ((p[2] * a + 127) / 255);
-        *(guint32 *) (data + (gsize) y * stride + x * 4) = px;
-      }
-  cairo_surface_mark_dirty (surface);
-  return surface;
-}
-
 static cairo_surface_t *
 surface_for (const AtImage *img)
 {
-  return img->channels == 4 ? surface_with_alpha (img) : at_cairo_surface_new_from_image (img);
+  return img->channels == 4 ? at_cairo_surface_new_with_alpha (img) : at_cairo_surface_new_from_image (img);
 }
 
 /* Light and dark grey squares of 8 px, where transparency shows. */

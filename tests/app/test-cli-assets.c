@@ -8,11 +8,10 @@
  */
 #include <string.h>
 
-#include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <librsvg/rsvg.h>
 
+#include "asset-fixture.h"
 #include "test-util.h"
 #include "media/image.h"
 
@@ -68,30 +67,6 @@ parameters_of (const char *path)
   return text;
 }
 
-/* The alpha of the SVG rendered by librsvg at size × size. */
-static guint8 *
-render_alpha (const char *path, guint size)
-{
-  g_autoptr (GError) error = NULL;
-  RsvgHandle *handle = rsvg_handle_new_from_file (path, &error);
-  g_assert_no_error (error);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cairo_t *cr = cairo_create (surface);
-  RsvgRectangle viewport = { 0, 0, size, size };
-  g_assert_true (rsvg_handle_render_document (handle, cr, &viewport, &error));
-  cairo_destroy (cr);
-  g_object_unref (handle);
-  cairo_surface_flush (surface);
-  guint8 *alpha = g_new (guint8, (gsize) size * size);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < size; y++)
-    for (guint x = 0; x < size; x++)
-      alpha[(gsize) y * size + x] = *(const guint32 *) (data + (gsize) y * stride + x * 4) >> 24;
-  cairo_surface_destroy (surface);
-  return alpha;
-}
-
 static JsonObject *
 parse_json (JsonParser *parser, const char *text)
 {
@@ -136,11 +111,13 @@ test_transparent_svg_and_icons (void)
   g_assert_nonnull (strstr (params, "Upscaler: bicubic, alpha from the background colour (fallback)"));
 
   /* the SVG, rendered by librsvg, covers what the PNG covers */
-  g_autofree guint8 *alpha = render_alpha (svg, 256);
+  g_autofree char *svg_text = NULL;
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_autoptr (AtImage) drawn = asset_render_svg (svg_text, 256);
   gsize both = 0, either = 0, opaque = 0;
   for (gsize i = 0; i < 256 * 256; i++)
     {
-      gboolean a = img->pixels[i * 4 + 3] >= 128, b = alpha[i] >= 128;
+      gboolean a = img->pixels[i * 4 + 3] >= 128, b = drawn->pixels[i * 4 + 3] >= 128;
       both += a && b;
       either += a || b;
       opaque += a;
@@ -148,8 +125,6 @@ test_transparent_svg_and_icons (void)
   g_test_message ("PNG foreground %" G_GSIZE_FORMAT " px, IoU with the SVG %.3f", opaque, (double) both / either);
   g_assert_cmpuint (opaque, >, 0);
   g_assert_cmpfloat ((double) both / either, >=, 0.9);
-  g_autofree char *svg_text = NULL;
-  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
   g_assert_nonnull (strstr (svg_text, "<dc:description>orange fish"));
 
   for (guint s = 16; s <= 512; s = s == 48 ? 64 : (s == 16 ? 24 : (s == 24 ? 32 : (s == 32 ? 48 : s * 2))))

@@ -2,6 +2,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <cairo.h>
+#include <librsvg/rsvg.h>
+
 #include "asset-fixture.h"
 
 const guint8 asset_fixture_orange[3] = { 242, 128, 36 };
@@ -69,4 +72,38 @@ asset_fixture_fish (guint size, gboolean transparent, guint grain)
       }
   g_rand_free (rand);
   return img;
+}
+
+AtImage *
+asset_render_svg (const char *svg, guint size)
+{
+  g_autoptr (GError) error = NULL;
+  RsvgHandle *handle = rsvg_handle_new_from_data ((const guint8 *) svg, strlen (svg), &error);
+  g_assert_no_error (error);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cairo_t *cr = cairo_create (surface);
+  RsvgRectangle viewport = { 0, 0, size, size };
+  g_assert_true (rsvg_handle_render_document (handle, cr, &viewport, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  g_object_unref (handle);
+  cairo_surface_flush (surface);
+  AtImage *out = at_image_new (size, size, 4);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  for (guint y = 0; y < size; y++)
+    for (guint x = 0; x < size; x++)
+      {
+        guint32 px = *(const guint32 *) (data + (gsize) y * stride + x * 4);   /* premultiplied ARGB */
+        guint a = px >> 24;
+        guint8 *d = out->pixels + ((gsize) y * size + x) * 4;
+        for (int c = 0; c < 3; c++)
+          {
+            guint v = (px >> (16 - 8 * c)) & 0xff;
+            d[c] = a > 0 ? (guint8) MIN (255u, (v * 255 + a / 2) / a) : 0;
+          }
+        d[3] = a;
+      }
+  cairo_surface_destroy (surface);
+  return out;
 }

@@ -1,5 +1,6 @@
 /* asset-fixture.h — test images that look like what the model draws:
- * flat coloured shapes with soft (anti-aliased) edges and a little grain. */
+ * flat coloured shapes with soft (anti-aliased) edges and a little grain;
+ * and SVGs drawn back by a real renderer (librsvg, tests only). */
 #pragma once
 
 #include "media/image.h"
@@ -11,6 +12,10 @@ G_BEGIN_DECLS
  * (edges partly transparent); otherwise RGB on white. grain: the
  * amplitude (levels) of seeded noise added to every colour. */
 AtImage *asset_fixture_fish (guint size, gboolean transparent, guint grain);
+
+/* An SVG document rendered by librsvg onto a transparent size × size
+ * canvas, as straight-alpha RGBA; asserts that librsvg accepts it. */
+AtImage *asset_render_svg (const char *svg, guint size);
 
 /* The body colour. */
 extern const guint8 asset_fixture_orange[3];

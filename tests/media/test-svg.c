@@ -12,49 +12,10 @@
 #include <math.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <librsvg/rsvg.h>
-
 #include "asset-fixture.h"
 #include "test-util.h"
 #include "media/palette.h"
 #include "media/svg.h"
-
-/* The SVG rendered by librsvg onto a transparent size × size canvas, as
- * straight-alpha RGBA. */
-static AtImage *
-render_svg (const char *svg, guint size)
-{
-  g_autoptr (GError) error = NULL;
-  RsvgHandle *handle = rsvg_handle_new_from_data ((const guint8 *) svg, strlen (svg), &error);
-  g_assert_no_error (error);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
-  cairo_t *cr = cairo_create (surface);
-  RsvgRectangle viewport = { 0, 0, size, size };
-  g_assert_true (rsvg_handle_render_document (handle, cr, &viewport, &error));
-  g_assert_no_error (error);
-  cairo_destroy (cr);
-  g_object_unref (handle);
-  cairo_surface_flush (surface);
-  AtImage *out = at_image_new (size, size, 4);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < size; y++)
-    for (guint x = 0; x < size; x++)
-      {
-        guint32 px = *(const guint32 *) (data + (gsize) y * stride + x * 4);   /* premultiplied ARGB */
-        guint a = px >> 24;
-        guint8 *d = out->pixels + ((gsize) y * size + x) * 4;
-        for (int c = 0; c < 3; c++)
-          {
-            guint v = (px >> (16 - 8 * c)) & 0xff;
-            d[c] = a > 0 ? (guint8) MIN (255u, (v * 255 + a / 2) / a) : 0;
-          }
-        d[3] = a;
-      }
-  cairo_surface_destroy (surface);
-  return out;
-}
 
 static guint8
 alpha_of (const AtImage *img, gsize i)
@@ -142,7 +103,7 @@ check_round_trip (const AtImage *img, const char *what)
   AtSvgStats stats;
   g_autofree char *svg = at_svg_from_image (img, NULL, &stats, &error);
   g_assert_no_error (error);
-  g_autoptr (AtImage) rendered = render_svg (svg, img->width);
+  g_autoptr (AtImage) rendered = asset_render_svg (svg, img->width);
   gboolean on_white = img->channels != 4;
   double iou = foreground_iou (img, rendered, on_white);
   double de = mean_colour_error (img, rendered, on_white);
@@ -178,7 +139,7 @@ test_white_round_trip (void)
   check_round_trip (img, "on white");
   /* on white the whole canvas is covered */
   g_autofree char *svg = at_svg_from_image (img, NULL, NULL, NULL);
-  g_autoptr (AtImage) rendered = render_svg (svg, 256);
+  g_autoptr (AtImage) rendered = asset_render_svg (svg, 256);
   for (gsize i = 0; i < 256 * 256; i++)
     g_assert_cmpuint (rendered->pixels[i * 4 + 3], ==, 255);
 }
@@ -191,7 +152,7 @@ test_transparent_stays_empty (void)
   AtSvgStats stats;
   g_autofree char *svg = at_svg_from_image (img, NULL, &stats, NULL);
   g_assert_cmpuint (stats.n_paths, ==, 0);
-  g_autoptr (AtImage) rendered = render_svg (svg, 64);
+  g_autoptr (AtImage) rendered = asset_render_svg (svg, 64);
   for (gsize i = 0; i < 64 * 64; i++)
     g_assert_cmpuint (rendered->pixels[i * 4 + 3], ==, 0);
 }
