@@ -96,7 +96,8 @@ stem_of (const char *output)
 }
 
 gboolean
-at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, GError **error)
+at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, const char *sketch,
+                     GError **error)
 {
   if (*size == -1)
     *size = AT_CLI_DEFAULT_SIZE;
@@ -113,17 +114,12 @@ at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, G
     return FALSE;
   if (a->icon_set != NULL && !check_dir_target (a->icon_set, error))
     return FALSE;
+  g_autoptr (AtImage) strokes = sketch != NULL ? at_image_load (sketch, NULL) : NULL;
+  if (strokes != NULL && !at_upscale_check_sketch (strokes, error))
+    return g_prefix_error (error, "Sketch: "), FALSE;
   a->output_existed = g_file_test (output, G_FILE_TEST_EXISTS);
   a->svg_existed = a->svg != NULL && g_file_test (a->svg, G_FILE_TEST_EXISTS);
   a->icon_set_name = stem_of (output);
-  return TRUE;
-}
-
-gboolean
-at_cli_assets_check_request (const AtCliAssets *a, const AtRequest *r, GError **error)
-{
-  if (r->sketch == NULL || !at_upscale_check_sketch (r->sketch, error))
-    return r->sketch == NULL;
   return TRUE;
 }
 

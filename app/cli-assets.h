@@ -1,8 +1,8 @@
 /* cli-assets.h — `atelier generate`'s asset options: --size checks,
  * --background, --svg and --icon-set, what they write, and their part of
  * the --json report. cli-generate.c calls these hooks in order: entries
- * at parse time, check after parsing, check_request once the sketch is
- * loaded, write after the PNGs, add_json in the summary. Everything that
+ * at parse time, check after parsing, apply to the request, write after
+ * the PNGs, add_json in the summary. Everything that
  * can be checked is checked before generating, so bad input writes
  * nothing; a write that still fails removes the files this run created.
  */
@@ -36,13 +36,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AtCliAssets, at_cli_assets_clear)
 /* The options, to add to the context (caller g_free()s the array). */
 GOptionEntry *at_cli_assets_entries (AtCliAssets *a);
 
-/* After parsing: *size (-1 when not given) becomes the default or is
- * checked; the background is parsed; the output, SVG and icon folder
- * paths must be writable places. G_OPTION_ERROR on failure. */
-gboolean at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, GError **error);
-
-/* Once the request is built: the sketch can guide an upscaled image. */
-gboolean at_cli_assets_check_request (const AtCliAssets *a, const AtRequest *r, GError **error);
+/* After parsing, before the model loads: *size (-1 when not given)
+ * becomes the default or is checked; the background is parsed; the
+ * output, SVG and icon folder paths must be writable places; the sketch
+ * (may be NULL) must be one the upscale stage takes. A sketch that does
+ * not load is left for the request to report. */
+gboolean at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, const char *sketch,
+                              GError **error);
 
 /* The background into the request. */
 void at_cli_assets_apply (const AtCliAssets *a, AtRequest *r);

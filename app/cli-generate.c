@@ -129,7 +129,7 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
       return FALSE;
     }
-  return at_cli_assets_check (&o->assets, &o->size, o->count, o->output, error);
+  return at_cli_assets_check (&o->assets, &o->size, o->count, o->output, o->sketch, error);
 }
 
 /* With --voice-cues: measures the clip and adjusts r's guidance and steps.
@@ -222,7 +222,7 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
     return g_prefix_error (error, "Init image: "), NULL;
   if (o->voice != NULL && !add_voice (o, r, voice, error))
     return NULL;
-  if (!at_request_validate (r, error) || !at_cli_assets_check_request (&o->assets, r, error))
+  if (!at_request_validate (r, error))
     return NULL;
   return g_steal_pointer (&r);
 }
