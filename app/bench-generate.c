@@ -120,5 +120,12 @@ at_bench_generate (int argc, char **argv)
   printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n",
           at_gpu_get_device_info (at_engine_get_gpu (engine))->name,
           at_gpu_get_device_info (at_engine_get_gpu (engine))->driver, torch);
+  g_autoptr (AtResult) image = run_request (engine, STEP_COUNTS[0], 3.0f, &error);
+  if (image == NULL)
+    {
+      fprintf (stderr, "atelier-bench generate: %s\n", error->message);
+      return 1;
+    }
+  at_bench_print_assets (engine, image->base_images->pdata[0], NULL);
   return 0;
 }

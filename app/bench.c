@@ -15,6 +15,7 @@ typedef struct {
 static const BenchMode modes[] = {
   { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS, log-mel beside the CPU, on this machine (default)" },
   { "generate", at_bench_generate, "the built-in model end to end beside PyTorch on this machine" },
+  { "assets", at_bench_assets, "the upscale stage and the vectoriser on an image of the model" },
 };
 
 static int

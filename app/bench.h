@@ -6,8 +6,14 @@
  * a row to the table in bench.c. */
 #pragma once
 
+#include "engine.h"
+
 int at_bench_ops (int argc, char **argv);
 int at_bench_generate (int argc, char **argv);
+/* The upscale stage and the vectoriser (bench-assets.c); generate prints
+ * the same rows after its table. */
+int at_bench_assets (int argc, char **argv);
+void at_bench_print_assets (AtEngine *engine, const AtImage *base, const AtImage *sketch);
 
 /* Median of n values (sorts values in place). */
 double at_bench_median (double *values, int n);

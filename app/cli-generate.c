@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "app/cli-args.h"
+#include "app/cli-assets.h"
 #include "app/cli-json.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
@@ -23,6 +24,7 @@ typedef struct {
   int count, preview_every;
   double guidance, strength, sketch_strength;
   gboolean json, quiet, voice_cues, fast;
+  AtCliAssets assets;   /* --background, --svg, --icon-set (cli-assets.c) */
 } Options;
 
 /* What --voice brought besides the sound: the words heard (when they
@@ -63,6 +65,7 @@ options_clear (Options *o)
   g_free (o->size_text);
   g_free (o->strength_text);
   g_free (o->sketch_strength_text);
+  at_cli_assets_clear (&o->assets);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -92,7 +95,7 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "guidance", 0, 0, G_OPTION_ARG_STRING, &o->guidance_text, "Classifier-free guidance scale (default: the model's)", "X" },
     { "sampler", 0, 0, G_OPTION_ARG_STRING, &o->sampler, sampler_help, "NAME" },
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
-    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "Output side in pixels (default: the model's, upscaled crisply)", "N" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "64 (the model's own image), 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
@@ -102,6 +105,8 @@ parse (int argc, char **argv, Options *o, GError **error)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_autofree GOptionEntry *asset_entries = at_cli_assets_entries (&o->assets);
+  g_option_context_add_main_entries (context, asset_entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
   o->sketch_strength = 1.0;
   o->strength = 0.75;
@@ -134,6 +139,10 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
       return FALSE;
     }
+  int size = o->size_text != NULL ? (int) o->size : -1;
+  if (!at_cli_assets_check (&o->assets, &size, o->count, o->output, o->sketch, error))
+    return FALSE;
+  o->size = size;
   return TRUE;
 }
 
@@ -214,7 +223,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->strength = o->strength;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
-  r->size = o->size_text != NULL ? (int) o->size : at_engine_get_native_size (engine);
+  r->size = (int) o->size;
+  at_cli_assets_apply (&o->assets, r);
   if (o->seed_text != NULL)
     r->seed = o->seed;
   if (o->sampler != NULL && !at_sampler_kind_from_string (o->sampler, &r->sampler))
@@ -267,7 +277,8 @@ output_path (const char *output, int index, int count)
 }
 
 static void
-print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse *voice)
+print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, const VoiceUse *voice,
+            const AtCliAssets *assets)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -314,6 +325,7 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse
     }
   if (voice->cues != NULL || voice->cues_error != NULL)
     at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
+  at_cli_assets_add_json (b, assets, engine, request, result);
   json_builder_end_object (b);
   at_cli_print_json (b);
 }
@@ -378,7 +390,9 @@ at_cli_generate (int argc, char **argv)
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < result->images->len; i++)
     g_ptr_array_add (paths, g_strdup (at_atomic_file_get_path (at_output_set_get (outputs, i))));
+  if (!at_cli_assets_write (&o.assets, engine, request, result, o.output, o.json || o.quiet, &error))
+    return at_cli_fail ("generate", error);
   if (o.json)
-    print_json (engine, result, paths, &voice);
+    print_json (engine, request, result, paths, &voice, &o.assets);
   return AT_EXIT_OK;
 }

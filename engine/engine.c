@@ -10,12 +10,14 @@
 #include "engine.h"
 #include "model/finite.h"
 #include "model/model-dir.h"
+#include "model/refiner.h"
 #include "model/sampler.h"
 
 struct _AtEngine {
   AtGpu *gpu;
   AtModel *model;
   AtModel *student;   /* the few-step student, loaded on first use */
+  AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
   char *model_dir;
   GMutex lock;   /* one generation at a time */
 };
@@ -42,9 +44,21 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
                      local->message);
       return NULL;
     }
+  /* The refiner is optional (a folder with only a base model upscales
+   * bicubically), but one that is there and damaged is an error. */
+  g_autofree char *refiner_config = g_build_filename (dir, "atelier-refiner.json", NULL);
+  AtRefiner *refiner = NULL;
+  if (g_file_test (refiner_config, G_FILE_TEST_EXISTS) && (refiner = at_refiner_load (gpu, dir, &local)) == NULL)
+    {
+      g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_MODEL, "The refiner in %s cannot be used: %s", dir,
+                   local->message);
+      at_model_free (model);
+      return NULL;
+    }
   AtEngine *engine = g_new0 (AtEngine, 1);
   engine->gpu = g_steal_pointer (&gpu);
   engine->model = model;
+  engine->refiner = refiner;
   engine->model_dir = g_steal_pointer (&dir);
   g_mutex_init (&engine->lock);
   return engine;
@@ -58,6 +72,7 @@ at_engine_free (AtEngine *engine)
   g_mutex_lock (&engine->lock);   /* wait for a running generation */
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->student, at_model_free);
+  g_clear_pointer (&engine->refiner, at_refiner_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
   g_mutex_clear (&engine->lock);
@@ -164,6 +179,57 @@ to_image (AtEngine *engine, const float *x, int size)
   return at_image_resize (img, size, size, AT_IMAGE_FILTER_NEAREST);
 }
 
+/* The upscale stage with the engine's refiner (bicubic when the model
+ * folder has none). */
+static AtImage *
+upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch, int size, AtBackground background,
+         GCancellable *cancellable, GError **error)
+{
+  g_autoptr (AtImage) rgba = at_upscale_image (engine->refiner, base, sketch, size, background, cancellable, error);
+  if (rgba == NULL || background == AT_BACKGROUND_TRANSPARENT)
+    return g_steal_pointer (&rgba);
+  return at_image_convert (rgba, 3);
+}
+
+AtImage *
+at_engine_upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch, int size,
+                   AtBackground background, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (engine != NULL && base != NULL, NULL);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  return upscale (engine, base, sketch, size, background, cancellable, error);
+}
+
+/* The finished image: the model's, or the upscale stage's at another
+ * size or background (RGB for white, RGBA for transparent). */
+static AtImage *
+final_image (AtEngine *engine, const AtRequest *r, const AtImage *base, double *upscale_ms,
+             GCancellable *cancellable, GError **error)
+{
+  if (r->size == engine->model->config->image_size && r->background == AT_BACKGROUND_WHITE)
+    return at_image_copy (base);
+  gint64 t0 = g_get_monotonic_time ();
+  AtImage *img = upscale (engine, base, r->sketch, r->size, r->background, cancellable, error);
+  *upscale_ms += (g_get_monotonic_time () - t0) / 1000.0;
+  return img;
+}
+
+const char *
+at_engine_describe_upscale (AtEngine *engine, AtBackground background)
+{
+  return at_upscale_describe (engine->refiner, background);
+}
+
+/* The parameters text, naming the upscale stage's path when it ran. */
+static char *
+parameters_for (AtEngine *engine, AtModel *model, const AtRequest *r, guint64 seed)
+{
+  g_autofree char *text = at_request_to_parameters (r, seed, model->config->name);
+  if (r->size == engine->model->config->image_size && r->background == AT_BACKGROUND_WHITE)
+    return g_steal_pointer (&text);
+  return g_strdup_printf ("%s, Upscaler: %s", text, at_engine_describe_upscale (engine, r->background));
+}
+
 static void
 step_cb (int step, int n_steps, const float *x0_pred, gpointer data)
 {
@@ -224,6 +290,12 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   g_return_val_if_fail (engine != NULL && r != NULL, NULL);
   if (!at_request_validate (r, error))
     return NULL;
+  if (r->size != engine->model->config->image_size && !at_upscale_size_is_valid (r->size))
+    {
+      g_set_error (error, AT_REQUEST_ERROR, AT_REQUEST_ERROR_INVALID, "The size must be %s pixels (got %d)",
+                   at_upscale_sizes_text (), r->size);
+      return NULL;
+    }
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
@@ -260,11 +332,17 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
                        "The model computed NaN or infinite values for image %d; its weights may be damaged", i + 1);
           ok = FALSE;
         }
+      int native = engine->model->config->image_size;
+      g_autoptr (AtImage) base = ok ? at_image_new_from_chw (x, engine->model->config->image_channels, native, native)
+                                    : NULL;
+      AtImage *img = ok ? final_image (engine, r, base, &result->upscale_ms, cancellable, error) : NULL;
+      ok = img != NULL;
       if (ok)
         {
-          g_ptr_array_add (result->images, to_image (engine, x, r->size));
+          g_ptr_array_add (result->images, img);
+          g_ptr_array_add (result->base_images, g_steal_pointer (&base));
           g_array_append_val (result->seeds, seed);
-          g_ptr_array_add (result->parameters, at_request_to_parameters (r, seed, model->config->name));
+          g_ptr_array_add (result->parameters, parameters_for (engine, model, r, seed));
         }
     }
   at_denoiser_free (run.with_sketch);

@@ -59,6 +59,15 @@ AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               AtProgressFunc progress, gpointer progress_data,
                               GCancellable *cancellable, GError **error);
 
+/* The upscale stage (upscale.h) with the engine's refiner, for an image
+ * the engine made (an AtResult's base_images) at another size or
+ * background than it was generated with: RGB on white, RGBA when
+ * transparent. Waits for a running generation. */
+AtImage *at_engine_upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch, int size,
+                            AtBackground background, GCancellable *cancellable, GError **error);
+/* Which path the upscale stage takes, for the parameters text. */
+const char *at_engine_describe_upscale (AtEngine *engine, AtBackground background);
+
 /* progress is called on the thread-default main context of the caller. */
 void at_engine_generate_async (AtEngine *engine, const AtRequest *request,
                                AtProgressFunc progress, gpointer progress_data,

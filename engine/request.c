@@ -164,6 +164,8 @@ at_request_validate (const AtRequest *r, GError **error)
     return invalid (error, "Size must be between 16 and 4096 pixels (got %d)", r->size);
   if (r->sampler >= AT_N_SAMPLERS)
     return invalid (error, "Unknown sampler");
+  if (r->background != AT_BACKGROUND_WHITE && r->background != AT_BACKGROUND_TRANSPARENT)
+    return invalid (error, "Unknown background");
   if (r->voice != NULL && (r->voice_rate < 4000 || r->voice_rate > 192000))
     return invalid (error, "Voice sample rate %d Hz is not supported", r->voice_rate);
   return TRUE;
@@ -210,6 +212,8 @@ at_request_to_parameters (const AtRequest *r, guint64 seed, const char *model_na
     }
   if (r->voice != NULL)
     g_string_append (s, ", Voice prompt: yes");
+  if (r->background == AT_BACKGROUND_TRANSPARENT)
+    g_string_append (s, ", Background: transparent");
   g_string_append (s, ", Version: atelier " AT_VERSION);
   return g_string_free (s, FALSE);
 }
@@ -219,6 +223,7 @@ at_result_new (void)
 {
   AtResult *result = g_new0 (AtResult, 1);
   result->images = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
+  result->base_images = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
   result->seeds = g_array_new (FALSE, FALSE, sizeof (guint64));
   result->parameters = g_ptr_array_new_with_free_func (g_free);
   return result;
@@ -230,6 +235,7 @@ at_result_free (AtResult *result)
   if (result == NULL)
     return;
   g_ptr_array_unref (result->images);
+  g_ptr_array_unref (result->base_images);
   g_array_unref (result->seeds);
   g_ptr_array_unref (result->parameters);
   g_free (result);

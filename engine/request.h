@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "media/image.h"
+#include "upscale.h"
 
 G_BEGIN_DECLS
 
@@ -46,7 +47,8 @@ typedef struct {
   guint64 seed;
   AtSamplerKind sampler;
   int count;               /* variants; variant i uses seed + i */
-  int size;                /* output side in pixels (model size or a multiple) */
+  int size;                /* output side in pixels: the model's, or one the upscale stage makes */
+  AtBackground background; /* white, or transparent (RGBA images) */
   int preview_every;       /* preview every N steps; 0 = none */
   gboolean fast;           /* the few-step student (no guidance needed) instead of the model */
 } AtRequest;
@@ -63,10 +65,12 @@ char *at_request_to_parameters (const AtRequest *request, guint64 seed, const ch
 
 typedef struct {
   GPtrArray *images;       /* AtImage*, one per variant */
+  GPtrArray *base_images;  /* AtImage*, the model's own (native size) image of each */
   GArray *seeds;           /* guint64 per image */
   GPtrArray *parameters;   /* char*, the PNG "parameters" text per image */
   double encode_ms;        /* tokenizer + encoders + fusion */
   double denoise_ms;       /* all sampler steps, all variants */
+  double upscale_ms;       /* the upscale stage (upscale.h), all variants; 0 when it did not run */
   double per_call_ms;      /* mean time of one denoiser call */
   double total_ms;
   guint denoiser_calls;

@@ -46,23 +46,41 @@ at_image_load_any (GFile *file, GError **error)
   return at_image_new_from_texture (texture);
 }
 
-cairo_surface_t *
-at_cairo_surface_new_from_image (const AtImage *img)
+/* RGB24 (opaque, alpha composited over white) or premultiplied ARGB32. */
+static cairo_surface_t *
+surface_from (const AtImage *img, gboolean keep_alpha)
 {
-  g_autoptr (AtImage) rgb = at_image_convert (img, 3);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, rgb->width, rgb->height);
+  guint C = keep_alpha ? 4 : 3;
+  g_autoptr (AtImage) src = at_image_convert (img, C);
+  cairo_surface_t *surface = cairo_image_surface_create (keep_alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                                         src->width, src->height);
   cairo_surface_flush (surface);
   guint8 *data = cairo_image_surface_get_data (surface);
   int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < rgb->height; y++)
+  for (guint y = 0; y < src->height; y++)
     {
       guint32 *row = (guint32 *) (data + (gsize) y * stride);
-      const guint8 *src = rgb->pixels + (gsize) y * rgb->width * 3;
-      for (guint x = 0; x < rgb->width; x++)
-        row[x] = 0xff000000u | ((guint32) src[x * 3] << 16) | ((guint32) src[x * 3 + 1] << 8) | src[x * 3 + 2];
+      const guint8 *p = src->pixels + (gsize) y * src->width * C;
+      for (guint x = 0; x < src->width; x++, p += C)
+        {
+          guint32 a = keep_alpha ? p[3] : 255;
+          row[x] = a << 24 | ((p[0] * a + 127) / 255) << 16 | ((p[1] * a + 127) / 255) << 8 | ((p[2] * a + 127) / 255);
+        }
     }
   cairo_surface_mark_dirty (surface);
   return surface;
+}
+
+cairo_surface_t *
+at_cairo_surface_new_from_image (const AtImage *img)
+{
+  return surface_from (img, FALSE);
+}
+
+cairo_surface_t *
+at_cairo_surface_new_with_alpha (const AtImage *img)
+{
+  return surface_from (img, TRUE);
 }
 
 GBytes *

@@ -17,6 +17,9 @@ GdkTexture *at_texture_new_from_image (const AtImage *img);
 AtImage *at_image_new_from_texture (GdkTexture *texture);
 AtImage *at_image_load_any (GFile *file, GError **error);
 cairo_surface_t *at_cairo_surface_new_from_image (const AtImage *img);
+/* The exception to the rule above: keeps alpha (premultiplied ARGB32),
+ * for results on a transparent background. */
+cairo_surface_t *at_cairo_surface_new_with_alpha (const AtImage *img);
 /* PNG bytes in memory, for project files. */
 GBytes *at_image_to_png_bytes (const AtImage *img);
 AtImage *at_image_new_from_png_bytes (GBytes *bytes, GError **error);

@@ -10,6 +10,8 @@ struct _AtPreview {
   GtkWidget parent_instance;
   AtImage *image;
   cairo_surface_t *surface;
+  AtImage *refined;               /* shown in place of image, or NULL */
+  cairo_surface_t *refined_surface;
   guint serial;
   gboolean smooth;
   gboolean fit;
@@ -26,6 +28,26 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtPreview, at_preview, GTK_TYPE_WIDGET)
 
+static cairo_surface_t *
+surface_for (const AtImage *img)
+{
+  return img->channels == 4 ? at_cairo_surface_new_with_alpha (img) : at_cairo_surface_new_from_image (img);
+}
+
+/* Light and dark grey squares of 8 px, where transparency shows. */
+static void
+paint_checkerboard (cairo_t *cr, double w, double h)
+{
+  const double side = 8;
+  cairo_set_source_rgb (cr, 0.94, 0.94, 0.94);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.78, 0.78, 0.78);
+  for (int y = 0; y * side < h; y++)
+    for (int x = (y % 2); x * side < w; x += 2)
+      cairo_rectangle (cr, x * side, y * side, MIN (side, w - x * side), MIN (side, h - y * side));
+  cairo_fill (cr);
+}
+
 static void
 at_preview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -33,20 +55,27 @@ at_preview_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   if (self->surface == NULL || w < 2 || h < 2)
     return;
-  double iw = self->image->width, ih = self->image->height;
-  double scale = self->fit ? MIN ((w - 16) / iw, (h - 16) / ih) : 1.0;
+  const AtImage *shown = self->refined != NULL ? self->refined : self->image;
+  cairo_surface_t *surface = self->refined != NULL ? self->refined_surface : self->surface;
+  double iw = shown->width, ih = shown->height;
+  /* fitted or 1:1, the refined image takes the model image's place on screen */
+  double scale = self->fit ? MIN ((w - 16) / iw, (h - 16) / ih) : (double) self->image->width / iw;
   if (scale <= 0)
     return;
   /* crisp pixels need whole-pixel scale factors, else columns differ in width */
-  if (!self->smooth && scale > 1)
+  /* crisp applies to the model's own pixels; a refined image is drawn smooth */
+  gboolean crisp = !self->smooth && self->refined == NULL;
+  if (crisp && scale > 1)
     scale = floor (scale);
   double dw = iw * scale, dh = ih * scale;
   graphene_rect_t rect = GRAPHENE_RECT_INIT ((float) ((w - dw) / 2), (float) ((h - dh) / 2), (float) dw, (float) dh);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &rect);
   cairo_translate (cr, rect.origin.x, rect.origin.y);
+  if (shown->channels == 4)
+    paint_checkerboard (cr, dw, dh);
   cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, self->surface, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), self->smooth ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), crisp ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_destroy (cr);
 }
@@ -69,10 +98,12 @@ at_preview_set_image (AtPreview *self, const AtImage *img)
   g_return_if_fail (AT_IS_PREVIEW (self));
   g_clear_pointer (&self->image, at_image_free);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_pointer (&self->refined, at_image_free);
+  g_clear_pointer (&self->refined_surface, cairo_surface_destroy);
   if (img != NULL)
     {
       self->image = at_image_copy (img);
-      self->surface = at_cairo_surface_new_from_image (img);
+      self->surface = surface_for (img);
     }
   self->serial++;
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -83,6 +114,29 @@ at_preview_get_image (AtPreview *self)
 {
   g_return_val_if_fail (AT_IS_PREVIEW (self), NULL);
   return self->image;
+}
+
+void
+at_preview_set_refined (AtPreview *self, const AtImage *refined, guint serial)
+{
+  g_return_if_fail (AT_IS_PREVIEW (self));
+  if (serial != self->serial || self->image == NULL)
+    return;
+  g_clear_pointer (&self->refined, at_image_free);
+  g_clear_pointer (&self->refined_surface, cairo_surface_destroy);
+  if (refined != NULL)
+    {
+      self->refined = at_image_copy (refined);
+      self->refined_surface = surface_for (refined);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const AtImage *
+at_preview_get_refined (AtPreview *self)
+{
+  g_return_val_if_fail (AT_IS_PREVIEW (self), NULL);
+  return self->refined;
 }
 
 guint
@@ -119,6 +173,8 @@ at_preview_finalize (GObject *object)
   AtPreview *self = AT_PREVIEW (object);
   g_clear_pointer (&self->image, at_image_free);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_pointer (&self->refined, at_image_free);
+  g_clear_pointer (&self->refined_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (at_preview_parent_class)->finalize (object);
 }
 

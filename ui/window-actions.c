@@ -104,16 +104,6 @@ open_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
 }
 
 static void
-export_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file)
-{
-  const char *choice = gtk_file_chooser_get_choice (chooser, "scale");
-  int scale = choice != NULL ? atoi (choice) : 1;
-  if (self->settings != NULL)
-    g_settings_set_int (self->settings, "export-scale", CLAMP (scale, 1, 8));
-  _at_window_export_async (self, file, scale);
-}
-
-static void
 import_chosen (AtWindow *self, GtkFileChooser *chooser, GFile *file, gboolean underlay)
 {
   g_autoptr (GError) error = NULL;
@@ -294,33 +284,7 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
   else if (g_str_equal (name, "win.save-as"))
     save_as (self);
   else if (g_str_equal (name, "win.export"))
-    {
-      GtkFileChooserNative *dialog = make_chooser (self, "Export Image", GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", export_chosen);
-      add_filter (dialog, "PNG images", (const char *const[]) { "*.png", NULL });
-      const char *ids[] = { "1", "2", "4", "8", NULL };
-      const char *labels[] = { "Native size", "2× (crisp)", "4× (crisp)", "8× (crisp)", NULL };
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "scale", "Size", ids, labels);
-      int scale = self->settings != NULL ? g_settings_get_int (self->settings, "export-scale") : 1;
-      g_autofree char *scale_id = g_strdup_printf ("%d", scale == 2 || scale == 4 || scale == 8 ? scale : 1);
-      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "scale", scale_id);
-      g_autofree char *folder = self->settings != NULL ? g_settings_get_string (self->settings, "export-folder") : NULL;
-      if (folder == NULL || *folder == '\0')
-        {
-          g_free (folder);
-          folder = g_strdup (g_get_user_special_dir (G_USER_DIRECTORY_PICTURES));
-        }
-      if (folder != NULL && g_file_test (folder, G_FILE_TEST_IS_DIR))
-        {
-          g_autoptr (GFile) dir = g_file_new_for_path (folder);
-          gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), dir, NULL);
-        }
-      guint64 seed = self->variants != NULL
-                       ? ((AtHistoryItem *) g_ptr_array_index (self->variants, self->current_variant))->seed
-                       : (guint64) gtk_spin_button_get_value (self->seed_spin);
-      g_autofree char *name_hint = g_strdup_printf ("atelier-%" G_GUINT64_FORMAT ".png", seed);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name_hint);
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-    }
+    _at_window_show_export_dialog (self);
   else if (g_str_equal (name, "win.use-as-sketch"))
     {
       const AtImage *img = at_preview_get_image (self->preview);

@@ -1,9 +1,11 @@
-/* window-export.c — the image on show exported as PNG, scaled up with
- * nearest-neighbour pixels and its generation parameters in a text chunk;
- * written on a worker, from copies, with a toast for the outcome. */
+/* window-export.c — the image on show exported: through the Export dialog
+ * (any asset format, size and background), or as a PNG scaled up with
+ * nearest-neighbour pixels; with the generation parameters, written on a
+ * worker, from copies, with a toast for the outcome. */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "ui/export-dialog.h"
 #include "ui/window-private.h"
 
 /* Thread-safe: touches no widget. */
@@ -112,4 +114,31 @@ _at_window_export_async (AtWindow *self, GFile *file, int scale)
   g_task_set_source_tag (task, _at_window_export_async);
   g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
   g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_dialog_done (AtExportDialog *dialog, const char *message, AtWindow *self)
+{
+  _at_window_show_toast (self, message);
+}
+
+void
+_at_window_show_export_dialog (AtWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  const AtImage *img = at_preview_get_image (self->preview);
+  if (img == NULL || self->current_parameters == NULL || self->engine == NULL)
+    {
+      _at_window_show_toast (self, "There is no finished image to export yet; generate one first");
+      return;
+    }
+  guint64 seed = self->variants != NULL
+                   ? ((AtHistoryItem *) g_ptr_array_index (self->variants, self->current_variant))->seed
+                   : (guint64) gtk_spin_button_get_value (self->seed_spin);
+  g_autofree char *name = g_strdup_printf ("atelier-%" G_GUINT64_FORMAT, seed);
+  AtExportDialog *dialog = at_export_dialog_new (GTK_WINDOW (self), self->engine, img, self->current_parameters,
+                                                 name, self->settings);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (export_dialog_done), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }

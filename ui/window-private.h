@@ -151,6 +151,13 @@ void _at_window_actions_init (AtWindow *self);
 /* window-export.c */
 /* Writes the image on show on a worker; a toast reports the outcome. */
 void _at_window_export_async (AtWindow *self, GFile *file, int scale);
+/* Opens the Export dialog (ui/export-dialog.h) for the image on show. */
+void _at_window_show_export_dialog (AtWindow *self);
+
+/* window-refine.c */
+/* Renders the image on show at 256 px through the upscale stage on a
+ * worker and lays it over the preview. */
+void _at_window_refine_preview (AtWindow *self);
 
 /* window-voice.c */
 /* The waveform and the line under it show the voice clip, or invite one. */

@@ -187,6 +187,41 @@ axis_clear (Axis *axis)
   g_free (axis->weights);
 }
 
+/* Catmull-Rom's cubic (Keys, a = -0.5) at distance t from a sample. */
+static double
+cubic_weight (double t)
+{
+  const double a = -0.5;
+  t = fabs (t);
+  if (t < 1)
+    return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2)
+    return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+  return 0;
+}
+
+/* Four taps on pixel centres; taps beyond an edge fold onto the edge
+ * pixel, as if the image continued with its border. */
+static void
+axis_init_bicubic (Axis *axis, guint src, guint dst)
+{
+  double scale = (double) src / dst;
+  axis->taps = MIN (4, src);
+  axis->weights = g_new0 (float, (gsize) dst * axis->taps);
+  for (guint i = 0; i < dst; i++)
+    {
+      double x = (i + 0.5) * scale - 0.5;
+      int j0 = (int) floor (x);
+      int first = CLAMP (j0 - 1, 0, (int) (src - axis->taps));
+      axis->first[i] = first;
+      for (int k = -1; k <= 2; k++)
+        {
+          int j = CLAMP (j0 + k, 0, (int) src - 1);
+          axis->weights[(gsize) i * axis->taps + (j - first)] += (float) cubic_weight (x - (j0 + k));
+        }
+    }
+}
+
 static void
 axis_init (Axis *axis, guint src, guint dst, AtImageFilter filter)
 {
@@ -221,6 +256,8 @@ axis_init (Axis *axis, guint src, guint dst, AtImageFilter filter)
           axis->weights[i] = 1.0f;
         }
     }
+  else if (filter == AT_IMAGE_FILTER_BICUBIC)
+    axis_init_bicubic (axis, src, dst);
   else
     {
       /* Bilinear on pixel centres, clamped at the edges. */

@@ -46,6 +46,7 @@ typedef struct {
 typedef enum {
   AT_IMAGE_FILTER_BILINEAR,   /* smooth (PIL's and PyTorch's align_corners=False) */
   AT_IMAGE_FILTER_NEAREST,    /* blocky, for pixel art and masks */
+  AT_IMAGE_FILTER_BICUBIC,    /* sharper than bilinear (Catmull-Rom, a = -0.5; clamped) */
 } AtImageFilter;
 
 /* A black (and, with 4 channels, transparent) image. */
