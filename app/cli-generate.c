@@ -10,13 +10,15 @@
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/transcribe.h"
+#include "colour-hint.h"
 #include "engine.h"
+#include "media/mask.h"
 
 typedef struct {
-  char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir;
+  char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir;
   gint64 seed;
   int steps, count, size, preview_every;
-  double guidance, strength, sketch_strength;
+  double guidance, strength, sketch_strength, feather, colour_hint;
   gboolean json, quiet, voice_cues;
 } Options;
 
@@ -48,6 +50,7 @@ options_clear (Options *o)
   g_free (o->sketch);
   g_free (o->voice);
   g_free (o->init);
+  g_free (o->mask);
   g_free (o->sampler);
   g_free (o->output);
   g_free (o->device);
@@ -84,10 +87,15 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, "What to steer away from", "TEXT" },
     { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
     { "sketch-strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->sketch_strength, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
+    { "colour-hint", 0, 0, G_OPTION_ARG_DOUBLE, &o->colour_hint,
+      "How strongly coloured ink in --sketch asks for its colour there, 0–1 (default 0.7; 0 = off)", "X" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
+    { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask,
+      "Repaint only where this PNG (the size of --init) is white; black keeps the init image", "MASK.png" },
+    { "feather", 0, 0, G_OPTION_ARG_DOUBLE, &o->feather, "Soft edge of --mask in its pixels (default 4)", "PX" },
     { "strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->strength, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default: random, printed)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps (default: the model's)", "N" },
@@ -108,6 +116,8 @@ parse (int argc, char **argv, Options *o, GError **error)
   o->seed = -1;
   o->sketch_strength = 1.0;
   o->strength = 0.75;
+  o->feather = AT_MASK_DEFAULT_FEATHER;
+  o->colour_hint = AT_COLOUR_HINT_DEFAULT;
   o->guidance = -1;
   o->steps = -1;
   o->size = -1;
@@ -199,6 +209,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->steps = o->steps != -1 ? o->steps : steps;
   r->guidance = o->guidance >= 0 ? o->guidance : guidance;
   r->strength = o->strength;
+  r->mask_feather = o->feather;
+  r->colour_hint = o->colour_hint;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
   r->size = o->size != -1 ? o->size : at_engine_get_native_size (engine);
@@ -214,6 +226,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
     return g_prefix_error (error, "Sketch: "), NULL;
   if (o->init != NULL && (r->init = at_image_load (o->init, error)) == NULL)
     return g_prefix_error (error, "Init image: "), NULL;
+  if (o->mask != NULL && (r->mask = at_image_load (o->mask, error)) == NULL)
+    return g_prefix_error (error, "Mask: "), NULL;
   if (o->voice != NULL && !add_voice (o, r, voice, error))
     return NULL;
   if (!at_request_validate (r, error))
