@@ -19,9 +19,7 @@ struct _AtSketchCanvas {
   double brush_size;
   GdkRGBA color;
 
-  AtImage *sketch_image;
   AtImage *underlay;
-  cairo_surface_t *sketch_surface;
   cairo_surface_t *underlay_surface;
 
   GtkGesture *stylus;
@@ -71,21 +69,25 @@ at_sketch_canvas_get_page (AtSketchCanvas *self, graphene_rect_t *page)
   graphene_rect_init (page, (w - side) / 2, (h - side) / 2, side, side);
 }
 
+/* The imported sketch rides in the stroke list's states as a cairo
+ * surface (so that importing, clearing and undoing it are steps like
+ * strokes) with its AtImage attached. */
+static const cairo_user_data_key_t image_key;
+
+static cairo_surface_t *
+sketch_surface_new (const AtImage *img)
+{
+  cairo_surface_t *surface = at_cairo_surface_new_from_image (img);
+  cairo_surface_set_user_data (surface, &image_key, at_image_copy (img), (cairo_destroy_func_t) at_image_free);
+  return surface;
+}
+
 /* The ink layer: the imported sketch and the strokes, with eraser strokes
  * cutting through both to the paper. */
 static void
 draw_ink (AtSketchCanvas *self, cairo_t *cr, double side, gboolean ink_only)
 {
   cairo_push_group (cr);
-  if (self->sketch_surface != NULL)
-    {
-      cairo_save (cr);
-      cairo_scale (cr, side / self->sketch_image->width, side / self->sketch_image->height);
-      cairo_set_source_surface (cr, self->sketch_surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-      cairo_paint (cr);
-      cairo_restore (cr);
-    }
   at_stroke_list_draw (self->strokes, cr, side, ink_only);
   if (self->current != NULL)
     at_stroke_draw (self->current, cr, side, ink_only);
@@ -193,11 +195,22 @@ to_page (AtSketchCanvas *self, double x, double y, float *px, float *py)
   *py = (float) ((y - page.origin.y) / page.size.height);
 }
 
+gboolean
+at_sketch_canvas_is_on_page (AtSketchCanvas *self, double x, double y)
+{
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (self, &page);
+  return graphene_rect_contains_point (&page, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+}
+
 void
 at_sketch_canvas_begin_stroke (AtSketchCanvas *self, double x, double y, double pressure)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
   g_clear_pointer (&self->current, at_stroke_unref);
+  /* a press beside the sheet is not a stroke: nothing to undo, no run */
+  if (!at_sketch_canvas_is_on_page (self, x, y))
+    return;
   float color[4] = { self->color.red, self->color.green, self->color.blue, self->color.alpha };
   self->current = at_stroke_new (self->brush_size / REFERENCE_SIDE, color, self->eraser);
   self->current_start_us = g_get_monotonic_time ();
@@ -425,7 +438,6 @@ at_sketch_canvas_clear (AtSketchCanvas *self)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
   at_stroke_list_clear (self->strokes);
-  set_image (&self->sketch_image, &self->sketch_surface, NULL);
   emit_changed (self);
 }
 
@@ -433,21 +445,35 @@ gboolean
 at_sketch_canvas_is_empty (AtSketchCanvas *self)
 {
   g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), TRUE);
-  return self->sketch_image == NULL && at_stroke_list_get_n_strokes (self->strokes) == 0;
+  return at_stroke_list_get_base (self->strokes) == NULL && at_stroke_list_get_n_strokes (self->strokes) == 0;
 }
 
 void
 at_sketch_canvas_set_sketch_image (AtSketchCanvas *self, const AtImage *img)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
-  set_image (&self->sketch_image, &self->sketch_surface, img);
+  cairo_surface_t *surface = img != NULL ? sketch_surface_new (img) : NULL;
+  at_stroke_list_set_base (self->strokes, surface);
+  g_clear_pointer (&surface, cairo_surface_destroy);
   emit_changed (self);
 }
 
 const AtImage *
 at_sketch_canvas_get_sketch_image (AtSketchCanvas *self)
 {
-  return self->sketch_image;
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  cairo_surface_t *base = at_stroke_list_get_base (self->strokes);
+  return base != NULL ? cairo_surface_get_user_data (base, &image_key) : NULL;
+}
+
+/* One undoable step, as a stroke is. */
+static void
+import_sketch_image (AtSketchCanvas *self, const AtImage *img)
+{
+  cairo_surface_t *surface = sketch_surface_new (img);
+  at_stroke_list_import_base (self->strokes, surface);
+  cairo_surface_destroy (surface);
+  emit_changed (self);
 }
 
 void
@@ -475,7 +501,7 @@ at_sketch_canvas_import (AtSketchCanvas *self, GFile *file, gboolean as_underlay
   if (as_underlay)
     at_sketch_canvas_set_underlay (self, img);
   else
-    at_sketch_canvas_set_sketch_image (self, img);
+    import_sketch_image (self, img);
   return TRUE;
 }
 
@@ -514,9 +540,7 @@ at_sketch_canvas_finalize (GObject *object)
 {
   AtSketchCanvas *self = AT_SKETCH_CANVAS (object);
   g_clear_pointer (&self->strokes, at_stroke_list_free);
-  g_clear_pointer (&self->sketch_image, at_image_free);
   g_clear_pointer (&self->underlay, at_image_free);
-  g_clear_pointer (&self->sketch_surface, cairo_surface_destroy);
   g_clear_pointer (&self->underlay_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (at_sketch_canvas_parent_class)->finalize (object);
 }

@@ -3,7 +3,8 @@
  * Pen and eraser strokes with pressure from a stylus (GtkGestureStylus) or
  * full pressure from a mouse, kept as vector data in an AtStrokeList with
  * undo and redo. An imported image can be the sketch itself (erasable,
- * part of the request) or a faint underlay (only a guide on screen). The
+ * part of the request; importing it, clearing it and undoing either are
+ * steps like strokes) or a faint underlay (only a guide on screen). The
  * canvas emits ::changed after every edit. at_sketch_canvas_render() draws
  * the sketch at any size as dark ink on white for an AtRequest.
  */
@@ -39,7 +40,8 @@ void at_sketch_canvas_redo (AtSketchCanvas *self);
 void at_sketch_canvas_clear (AtSketchCanvas *self);
 gboolean at_sketch_canvas_is_empty (AtSketchCanvas *self);
 
-/* Copies img; NULL removes it. */
+/* Copies img; NULL removes it. Not an undo step (an opened project, or
+ * after an undoable clear); importing is. */
 void at_sketch_canvas_set_sketch_image (AtSketchCanvas *self, const AtImage *img);
 const AtImage *at_sketch_canvas_get_sketch_image (AtSketchCanvas *self);
 void at_sketch_canvas_set_underlay (AtSketchCanvas *self, const AtImage *img);
@@ -55,5 +57,8 @@ void at_sketch_canvas_extend_stroke (AtSketchCanvas *self, double x, double y, d
 void at_sketch_canvas_end_stroke (AtSketchCanvas *self);
 /* The page's square in widget coordinates. */
 void at_sketch_canvas_get_page (AtSketchCanvas *self, graphene_rect_t *page);
+/* Whether a point in widget coordinates lies on the page; input elsewhere
+ * draws nothing. */
+gboolean at_sketch_canvas_is_on_page (AtSketchCanvas *self, double x, double y);
 
 G_END_DECLS

@@ -231,6 +231,82 @@ test_import (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Issue 18, bug 4: a press and drag beside the sheet is no stroke: no
+ * ::changed (which marks the project modified and starts Live runs), no
+ * undo step, with the pen and with the eraser. */
+static void
+test_input_beside_the_sheet (Fixture *f, gconstpointer data)
+{
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (f->canvas, &page);
+  g_assert_cmpfloat (page.origin.x, >, 4);
+  for (int eraser = 0; eraser < 2; eraser++)
+    {
+      at_sketch_canvas_set_eraser (f->canvas, eraser);
+      at_sketch_canvas_begin_stroke (f->canvas, page.origin.x - 3, page.origin.y + 20, 1.0);
+      at_sketch_canvas_extend_stroke (f->canvas, page.origin.x - 2, page.origin.y + 40, 1.0);
+      at_sketch_canvas_end_stroke (f->canvas);
+    }
+  g_assert_cmpint (f->changed, ==, 0);
+  g_assert_false (at_stroke_list_can_undo (at_sketch_canvas_get_strokes (f->canvas)));
+  g_assert_true (at_sketch_canvas_is_empty (f->canvas));
+  /* on the sheet it draws, right up to its edge */
+  at_sketch_canvas_set_eraser (f->canvas, FALSE);
+  at_sketch_canvas_begin_stroke (f->canvas, page.origin.x + 1, page.origin.y + 1, 1.0);
+  at_sketch_canvas_end_stroke (f->canvas);
+  g_assert_cmpint (f->changed, ==, 1);
+}
+
+/* A black square on white, as a file to import. */
+static GFile *
+square_file (const char *dir)
+{
+  g_autoptr (AtImage) img = at_image_new (32, 32, 1);
+  memset (img->pixels, 255, 32 * 32);
+  for (guint y = 8; y < 24; y++)
+    memset (img->pixels + y * 32 + 8, 0, 16);
+  g_autofree char *path = g_build_filename (dir, "square.png", NULL);
+  g_assert_true (at_image_save_png (img, path, NULL, NULL, NULL));
+  return g_file_new_for_path (path);
+}
+
+/* Issue 18, bug 5: Import as Sketch is one undoable step (Ctrl+Z removes
+ * the import, not the stroke before it), and Clear + Undo brings back the
+ * imported sketch with the strokes. */
+static void
+test_import_is_one_step (Fixture *f, gconstpointer data)
+{
+  at_sketch_canvas_set_brush_size (f->canvas, 32);
+  draw_line (f->canvas, 0.1, 0.9, 0.9, 0.9, 20, 1.0);
+  g_autofree char *dir = g_dir_make_tmp ("atelier-canvas-XXXXXX", NULL);
+  g_autoptr (GFile) file = square_file (dir);
+  g_assert_true (at_sketch_canvas_import (f->canvas, file, FALSE, NULL));
+  g_autoptr (AtImage) both = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (both, 0.5, 0.5), <, 16);    /* the square */
+  g_assert_cmpuint (pixel (both, 0.5, 0.9), <, 64);    /* the stroke */
+
+  at_sketch_canvas_undo (f->canvas);
+  g_assert_null (at_sketch_canvas_get_sketch_image (f->canvas));
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (at_sketch_canvas_get_strokes (f->canvas)), ==, 1);
+  g_autoptr (AtImage) stroke_only = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (stroke_only, 0.5, 0.5), ==, 255);
+  g_assert_cmpuint (pixel (stroke_only, 0.5, 0.9), <, 64);
+  at_sketch_canvas_redo (f->canvas);
+  g_assert_nonnull (at_sketch_canvas_get_sketch_image (f->canvas));
+
+  at_sketch_canvas_clear (f->canvas);
+  g_assert_true (at_sketch_canvas_is_empty (f->canvas));
+  g_autoptr (AtImage) cleared = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (cleared, 0.5, 0.5), ==, 255);
+  at_sketch_canvas_undo (f->canvas);
+  g_autoptr (AtImage) restored = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpmem (restored->pixels, 64 * 64, both->pixels, 64 * 64);
+  g_assert_nonnull (at_sketch_canvas_get_sketch_image (f->canvas));
+  g_autofree char *path = g_file_get_path (file);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_snapshot_draws (Fixture *f, gconstpointer data)
 {
@@ -254,6 +330,8 @@ main (int argc, char **argv)
   g_test_add ("/ui/canvas/undo-redo-raster", Fixture, NULL, fixture_set_up, test_undo_redo_raster, fixture_tear_down);
   g_test_add ("/ui/canvas/eraser-colour", Fixture, NULL, fixture_set_up, test_eraser_and_colour, fixture_tear_down);
   g_test_add ("/ui/canvas/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/ui/canvas/input-beside-sheet", Fixture, NULL, fixture_set_up, test_input_beside_the_sheet, fixture_tear_down);
+  g_test_add ("/ui/canvas/import-one-step", Fixture, NULL, fixture_set_up, test_import_is_one_step, fixture_tear_down);
   g_test_add ("/ui/canvas/snapshot", Fixture, NULL, fixture_set_up, test_snapshot_draws, fixture_tear_down);
   return g_test_run ();
 }
