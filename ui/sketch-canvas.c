@@ -156,32 +156,81 @@ pointer_left (GtkEventControllerMotion *motion, AtSketchCanvas *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The ink layer on white paper as a cairo RGB24 surface. */
+static cairo_surface_t *
+render_surface (AtSketchCanvas *self, guint side, gboolean ink_only)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  draw_ink (self, cr, side, ink_only);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Copies an RGB24 surface into an AtImage of 1 channel (luma) or 3. */
+static AtImage *
+image_from_surface (cairo_surface_t *surface, guint channels)
+{
+  guint w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  AtImage *img = at_image_new (w, h, channels);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  for (guint y = 0; y < h; y++)
+    {
+      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+      for (guint x = 0; x < w; x++)
+        {
+          guint32 px = row[x];
+          guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+          guint8 *d = img->pixels + ((gsize) y * w + x) * channels;
+          if (channels == 1)
+            d[0] = (guint8) ((299 * r + 587 * g + 114 * b + 500) / 1000);
+          else
+            d[0] = r, d[1] = g, d[2] = b;
+        }
+    }
+  return img;
+}
+
 AtImage *
 at_sketch_canvas_render (AtSketchCanvas *self, guint side)
 {
   g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
   g_return_val_if_fail (side > 0, NULL);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
-  cairo_t *cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw_ink (self, cr, side, TRUE);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  cairo_surface_t *surface = render_surface (self, side, TRUE);
+  AtImage *img = image_from_surface (surface, 1);
+  cairo_surface_destroy (surface);
+  return img;
+}
 
-  AtImage *img = at_image_new (side, side, 1);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < side; y++)
+/* Whether a pen stroke's colour is a colour rather than a grey (the same
+ * threshold as the engine's colour hint, about 8% chroma). */
+static gboolean
+has_coloured_ink (AtSketchCanvas *self)
+{
+  for (guint i = 0; i < at_stroke_list_get_n_strokes (self->strokes); i++)
     {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
-      for (guint x = 0; x < side; x++)
-        {
-          guint32 px = row[x];
-          guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-          img->pixels[(gsize) y * side + x] = (guint8) ((299 * r + 587 * g + 114 * b + 500) / 1000);
-        }
+      const AtStroke *s = at_stroke_list_get_stroke (self->strokes, i);
+      float hi = MAX (s->color[0], MAX (s->color[1], s->color[2]));
+      float lo = MIN (s->color[0], MIN (s->color[1], s->color[2]));
+      if (!s->eraser && (hi - lo) * s->color[3] > 0.08f)
+        return TRUE;
     }
+  const AtImage *base = at_sketch_canvas_get_sketch_image (self);
+  return base != NULL && base->channels >= 3;
+}
+
+AtImage *
+at_sketch_canvas_render_for_request (AtSketchCanvas *self, guint side)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  if (!has_coloured_ink (self))
+    return at_sketch_canvas_render (self, side);
+  cairo_surface_t *surface = render_surface (self, side, FALSE);
+  AtImage *img = image_from_surface (surface, 3);
   cairo_surface_destroy (surface);
   return img;
 }

@@ -50,6 +50,11 @@ gboolean at_sketch_canvas_import (AtSketchCanvas *self, GFile *file, gboolean as
 
 /* side × side, 1 channel: ink (pen strokes and the sketch image) dark on white. */
 AtImage *at_sketch_canvas_render (AtSketchCanvas *self, guint side);
+/* The sketch for a request: as at_sketch_canvas_render() while all ink is
+ * black or grey; RGB in the strokes' own colours once any stroke has a
+ * colour, so that the engine reads it as a colour hint (red strokes ask
+ * for red there). */
+AtImage *at_sketch_canvas_render_for_request (AtSketchCanvas *self, guint side);
 
 /* Input as the gestures deliver it, in widget coordinates (also for tests). */
 void at_sketch_canvas_begin_stroke (AtSketchCanvas *self, double x, double y, double pressure);

@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "test-util.h"
+#include "hue.h"
 
 static AtEngine *engine;
 
@@ -188,23 +189,6 @@ ring_sketch (guint side, const guint8 rgb[3])
   return img;
 }
 
-/* Hue in degrees of a mean colour, by the HSV formula. */
-static double
-hue_of (double r, double g, double b)
-{
-  double hi = MAX (r, MAX (g, b)), lo = MIN (r, MIN (g, b)), c = hi - lo;
-  g_assert_cmpfloat (c, >, 1.0);   /* a grey region has no hue to compare */
-  double h = hi == r ? fmod ((g - b) / c, 6.0) : hi == g ? (b - r) / c + 2 : (r - g) / c + 4;
-  return fmod (h * 60 + 360, 360);
-}
-
-static double
-hue_distance (double a, double b)
-{
-  double d = fabs (a - b);
-  return MIN (d, 360 - d);
-}
-
 /* The mean colour of the output where the ring was drawn, as a hue. */
 static double
 ring_hue (const AtImage *out, const AtImage *sketch)
@@ -219,7 +203,7 @@ ring_hue (const AtImage *out, const AtImage *sketch)
         n++;
       }
   g_assert_cmpfloat (n, >, 0);
-  return hue_of (sum[0] / n, sum[1] / n, sum[2] / n);
+  return test_hue_of (sum[0] / n, sum[1] / n, sum[2] / n);
 }
 
 static void
@@ -238,9 +222,9 @@ test_colour_hint_sets_hue (void)
       r->sketch = ring_sketch (128, inks[k].rgb);
       g_autoptr (AtImage) out = generate_one (r);
       const guint8 *ink = inks[k].rgb;
-      double want = hue_of (ink[0], ink[1], ink[2]), got = ring_hue (out, r->sketch);
+      double want = test_hue_of (ink[0], ink[1], ink[2]), got = ring_hue (out, r->sketch);
       g_test_message ("%s ink (hue %.0f°): the ring comes out at hue %.0f°", inks[k].name, want, got);
-      g_assert_cmpfloat (hue_distance (got, want), <, 40.0);
+      g_assert_cmpfloat (test_hue_distance (got, want), <, 40.0);
     }
 }
 

@@ -8,9 +8,11 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "engine.h"
 #include "ui/sketch-canvas.h"
 #include "ui/stroke-list.h"
 #include "ui-test-util.h"
+#include "../common/hue.h"
 
 typedef struct {
   GtkWindow *window;
@@ -307,6 +309,60 @@ test_import_is_one_step (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Issue 18, item 16: the ink colour is a colour hint. A ring drawn in red
+ * and then in blue on the canvas, generated through the engine with the
+ * same seed, comes out in the ink's hue where the ring is (hue measured by
+ * the HSV formula); black ink keeps the one-channel sketch. */
+static void
+test_ink_colour_is_a_hint (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtEngine) engine = at_engine_new (NULL, NULL, &error);
+  g_assert_no_error (error);
+  const GdkRGBA inks[] = { { 0.86, 0.12, 0.12, 1 }, { 0.12, 0.24, 0.86, 1 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (inks); k++)
+    {
+      at_sketch_canvas_clear (f->canvas);
+      at_sketch_canvas_set_brush_size (f->canvas, 24);
+      at_sketch_canvas_set_color (f->canvas, &inks[k]);
+      for (int i = 0; i < 24; i++)   /* a ring as 24 short strokes */
+        {
+          double a0 = i * G_PI / 12, a1 = (i + 1) * G_PI / 12;
+          draw_line (f->canvas, 0.5 + 0.27 * cos (a0), 0.5 + 0.27 * sin (a0), 0.5 + 0.27 * cos (a1),
+                     0.5 + 0.27 * sin (a1), 2, 1.0);
+        }
+      g_autoptr (AtRequest) r = at_request_new ();
+      r->prompt = g_strdup ("a ball");
+      r->seed = 3;
+      r->steps = 8;
+      r->sketch = at_sketch_canvas_render_for_request (f->canvas, 64);
+      g_assert_cmpuint (r->sketch->channels, ==, 3);
+      g_autoptr (AtResult) result = at_engine_generate (engine, r, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      const AtImage *out = result->images->pdata[0];
+      g_autoptr (AtImage) ink = at_sketch_canvas_render (f->canvas, 64);
+      double sum[3] = { 0 }, n = 0;
+      for (guint i = 0; i < 64 * 64; i++)
+        if (ink->pixels[i] < 128)
+          {
+            for (int c = 0; c < 3; c++)
+              sum[c] += out->pixels[i * 3 + c];
+            n++;
+          }
+      g_assert_cmpfloat (n, >, 50);
+      double want = test_hue_of (255 * inks[k].red, 255 * inks[k].green, 255 * inks[k].blue);
+      double got = test_hue_of (sum[0] / n, sum[1] / n, sum[2] / n);
+      g_test_message ("ink hue %.0f°, the ring came out at hue %.0f°", want, got);
+      g_assert_cmpfloat (test_hue_distance (got, want), <, 40.0);
+    }
+  GdkRGBA black = { 0.1, 0.1, 0.12, 1 };
+  at_sketch_canvas_clear (f->canvas);
+  at_sketch_canvas_set_color (f->canvas, &black);
+  draw_line (f->canvas, 0.2, 0.5, 0.8, 0.5, 10, 1.0);
+  g_autoptr (AtImage) gray = at_sketch_canvas_render_for_request (f->canvas, 64);
+  g_assert_cmpuint (gray->channels, ==, 1);
+}
+
 static void
 test_snapshot_draws (Fixture *f, gconstpointer data)
 {
@@ -332,6 +388,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/canvas/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/ui/canvas/input-beside-sheet", Fixture, NULL, fixture_set_up, test_input_beside_the_sheet, fixture_tear_down);
   g_test_add ("/ui/canvas/import-one-step", Fixture, NULL, fixture_set_up, test_import_is_one_step, fixture_tear_down);
+  g_test_add ("/ui/canvas/ink-colour-hint", Fixture, NULL, fixture_set_up, test_ink_colour_is_a_hint, fixture_tear_down);
   g_test_add ("/ui/canvas/snapshot", Fixture, NULL, fixture_set_up, test_snapshot_draws, fixture_tear_down);
   return g_test_run ();
 }
