@@ -3,31 +3,9 @@
 
 #include <math.h>
 
-#include "ui/sketch-canvas.h"
+#include "media/mask.h"
 #include "ui/image-util.h"
-
-#define PAGE_MARGIN 12.0
-#define REFERENCE_SIDE 512.0
-
-struct _AtSketchCanvas {
-  GtkWidget parent_instance;
-
-  AtStrokeList *strokes;
-  AtStroke *current;           /* being drawn, not yet in strokes */
-  gint64 current_start_us;
-  gboolean eraser;
-  double brush_size;
-  GdkRGBA color;
-
-  AtImage *underlay;
-  cairo_surface_t *underlay_surface;
-
-  GtkGesture *stylus;
-  GtkGesture *drag;
-  double drag_x, drag_y;
-  gboolean pointer_inside;
-  double pointer_x, pointer_y;
-};
+#include "ui/sketch-canvas-private.h"
 
 enum {
   PROP_0,
@@ -36,11 +14,18 @@ enum {
   PROP_COLOR,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_TOOL,
+  PROP_HAS_MASK,
+  PROP_MASK_FEATHER,
+  PROP_UNDERLAY_OPACITY,
+  PROP_UNDERLAY_VISIBLE,
+  PROP_ZOOM,
   N_PROPS
 };
 
 enum {
   CHANGED,
+  MASK_CHANGED,
   N_SIGNALS
 };
 
@@ -60,13 +45,28 @@ emit_changed (AtSketchCanvas *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static void
+emit_mask_changed (AtSketchCanvas *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MASK]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[MASK_CHANGED], 0);
+}
+
+void
+_at_sketch_canvas_notify_view (AtSketchCanvas *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 at_sketch_canvas_get_page (AtSketchCanvas *self, graphene_rect_t *page)
 {
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
-  double side = MAX (1.0, MIN (w, h) - 2 * PAGE_MARGIN);
-  graphene_rect_init (page, (w - side) / 2, (h - side) / 2, side, side);
+  double side = MAX (1.0, MIN (w, h) - 2 * AT_SKETCH_PAGE_MARGIN) * self->zoom;
+  graphene_rect_init (page, (w - side) / 2 + self->pan_x, (h - side) / 2 + self->pan_y, side, side);
 }
 
 /* The imported sketch rides in the stroke list's states as a cairo
@@ -96,37 +96,71 @@ draw_ink (AtSketchCanvas *self, cairo_t *cr, double side, gboolean ink_only)
 }
 
 static void
+draw_image_over_page (cairo_surface_t *surface, const AtImage *img, cairo_t *cr, double side, double alpha)
+{
+  cairo_save (cr);
+  cairo_scale (cr, side / img->width, side / img->height);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+/* The rectangle being dragged out, dashed black on white. */
+static void
+draw_rect_outline (AtSketchCanvas *self, cairo_t *cr, double side)
+{
+  double x = MIN (self->mask_x0, self->mask_x1) * side, y = MIN (self->mask_y0, self->mask_y1) * side;
+  double w = fabs (self->mask_x1 - self->mask_x0) * side, h = fabs (self->mask_y1 - self->mask_y0) * side;
+  cairo_rectangle (cr, x + 0.5, y + 0.5, w, h);
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke_preserve (cr);
+  cairo_set_dash (cr, (double[]) { 4, 4 }, 2, 0);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_stroke (cr);
+}
+
+static void
 at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtSketchCanvas *self = AT_SKETCH_CANVAS (widget);
-  graphene_rect_t page;
+  graphene_rect_t page, bounds, visible;
   at_sketch_canvas_get_page (self, &page);
+  graphene_rect_init (&bounds, 0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  if (!graphene_rect_intersection (&page, &bounds, &visible))
+    return;
+  gtk_snapshot_push_clip (snapshot, &bounds);
 
   /* a soft shadow lifts the sheet off the window in both styles */
   GskRoundedRect outline;
   gsk_rounded_rect_init_from_rect (&outline, &page, 2);
   gtk_snapshot_append_outset_shadow (snapshot, &outline, &(GdkRGBA) { 0, 0, 0, 0.3 }, 0, 1, 0, 6);
 
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &page);
+  /* drawn only where the zoomed sheet shows */
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &visible);
   cairo_translate (cr, page.origin.x, page.origin.y);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  if (self->underlay_surface != NULL)
-    {
-      cairo_save (cr);
-      cairo_scale (cr, page.size.width / self->underlay->width, page.size.height / self->underlay->height);
-      cairo_set_source_surface (cr, self->underlay_surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-      cairo_paint_with_alpha (cr, 0.25);
-      cairo_restore (cr);
-    }
+  gboolean masking = self->tool != AT_SKETCH_TOOL_PEN;
+  if (masking && self->backdrop_surface != NULL)
+    draw_image_over_page (self->backdrop_surface, self->backdrop, cr, page.size.width, 1.0);
+  else if (self->underlay_surface != NULL && self->underlay_visible)
+    draw_image_over_page (self->underlay_surface, self->underlay, cr, page.size.width, self->underlay_opacity);
+  /* with a mask tool over a result, the ink is only a faint guide */
+  cairo_push_group (cr);
   draw_ink (self, cr, page.size.width, FALSE);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, masking && self->backdrop_surface != NULL ? 0.3 : 1.0);
+  at_sketch_mask_draw (self->mask, cr, page.size.width);
+  if (self->masking && self->tool == AT_SKETCH_TOOL_MASK_RECT)
+    draw_rect_outline (self, cr, page.size.width);
   cairo_destroy (cr);
 
   /* the brush's footprint under the pointer, visible on ink and paper */
-  if (self->pointer_inside)
+  if (self->pointer_inside && self->tool != AT_SKETCH_TOOL_MASK_RECT)
     {
-      double r = MAX (1.0, self->brush_size / REFERENCE_SIDE * page.size.width / 2);
+      double r = MAX (1.0, self->brush_size / AT_SKETCH_REFERENCE_SIDE * page.size.width / 2);
       graphene_rect_t ring = GRAPHENE_RECT_INIT ((float) (self->pointer_x - r - 2), (float) (self->pointer_y - r - 2),
                                                  (float) (2 * r + 4), (float) (2 * r + 4));
       cairo_t *rc = gtk_snapshot_append_cairo (snapshot, &ring);
@@ -139,6 +173,7 @@ at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_stroke (rc);
       cairo_destroy (rc);
     }
+  gtk_snapshot_pop (snapshot);
 }
 
 static void
@@ -252,16 +287,44 @@ at_sketch_canvas_is_on_page (AtSketchCanvas *self, double x, double y)
   return graphene_rect_contains_point (&page, &GRAPHENE_POINT_INIT ((float) x, (float) y));
 }
 
+/* A mask line follows the pointer; a rectangle moves its far corner. */
+static void
+extend_mask (AtSketchCanvas *self, double x, double y)
+{
+  float px, py;
+  to_page (self, x, y, &px, &py);
+  if (self->tool == AT_SKETCH_TOOL_MASK_BRUSH)
+    at_sketch_mask_line (self->mask, self->mask_x1, self->mask_y1, px, py,
+                         self->brush_size / AT_SKETCH_REFERENCE_SIDE, self->eraser);
+  else   /* the rectangle stays on the sheet */
+    px = CLAMP (px, 0.0f, 1.0f), py = CLAMP (py, 0.0f, 1.0f);
+  self->mask_x1 = px, self->mask_y1 = py;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 at_sketch_canvas_begin_stroke (AtSketchCanvas *self, double x, double y, double pressure)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
   g_clear_pointer (&self->current, at_stroke_unref);
+  self->masking = FALSE;
   /* a press beside the sheet is not a stroke: nothing to undo, no run */
   if (!at_sketch_canvas_is_on_page (self, x, y))
     return;
+  if (self->tool != AT_SKETCH_TOOL_PEN)
+    {
+      float px, py;
+      to_page (self, x, y, &px, &py);
+      self->masking = TRUE;
+      self->mask_x0 = self->mask_x1 = px;
+      self->mask_y0 = self->mask_y1 = py;
+      if (self->tool == AT_SKETCH_TOOL_MASK_BRUSH)
+        at_sketch_mask_line (self->mask, px, py, px, py, self->brush_size / AT_SKETCH_REFERENCE_SIDE, self->eraser);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   float color[4] = { self->color.red, self->color.green, self->color.blue, self->color.alpha };
-  self->current = at_stroke_new (self->brush_size / REFERENCE_SIDE, color, self->eraser);
+  self->current = at_stroke_new (self->brush_size / AT_SKETCH_REFERENCE_SIDE, color, self->eraser);
   self->current_start_us = g_get_monotonic_time ();
   at_sketch_canvas_extend_stroke (self, x, y, pressure);
 }
@@ -270,6 +333,11 @@ void
 at_sketch_canvas_extend_stroke (AtSketchCanvas *self, double x, double y, double pressure)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->masking)
+    {
+      extend_mask (self, x, y);
+      return;
+    }
   if (self->current == NULL)
     return;
   float px, py;
@@ -291,6 +359,14 @@ void
 at_sketch_canvas_end_stroke (AtSketchCanvas *self)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->masking)
+    {
+      self->masking = FALSE;
+      if (self->tool == AT_SKETCH_TOOL_MASK_RECT)
+        at_sketch_mask_rect (self->mask, self->mask_x0, self->mask_y0, self->mask_x1, self->mask_y1);
+      emit_mask_changed (self);
+      return;
+    }
   if (self->current == NULL)
     return;
   g_autoptr (AtStroke) stroke = g_steal_pointer (&self->current);
@@ -346,18 +422,30 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, AtSketchCanvas *self)
     }
   self->drag_x = x, self->drag_y = y;
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  at_sketch_canvas_begin_stroke (self, x, y, 1.0);
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  if (_at_sketch_canvas_pan_begin (self, x, y, button == GDK_BUTTON_MIDDLE))
+    return;
+  if (button == GDK_BUTTON_PRIMARY)
+    at_sketch_canvas_begin_stroke (self, x, y, 1.0);
 }
 
 static void
 drag_update (GtkGestureDrag *gesture, double dx, double dy, AtSketchCanvas *self)
 {
-  at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
+  if (self->panning)
+    _at_sketch_canvas_pan_update (self, dx, dy);
+  else
+    at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
 }
 
 static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, AtSketchCanvas *self)
 {
+  if (self->panning)
+    {
+      self->panning = FALSE;
+      return;
+    }
   at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
   at_sketch_canvas_end_stroke (self);
 }
@@ -539,6 +627,111 @@ at_sketch_canvas_get_underlay (AtSketchCanvas *self)
   return self->underlay;
 }
 
+double
+at_sketch_canvas_get_underlay_opacity (AtSketchCanvas *self)
+{
+  return self->underlay_opacity;
+}
+
+void
+at_sketch_canvas_set_underlay_opacity (AtSketchCanvas *self, double opacity)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  opacity = CLAMP (opacity, 0.0, 1.0);
+  if (self->underlay_opacity == opacity)
+    return;
+  self->underlay_opacity = opacity;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDERLAY_OPACITY]);
+}
+
+gboolean
+at_sketch_canvas_get_underlay_visible (AtSketchCanvas *self)
+{
+  return self->underlay_visible;
+}
+
+void
+at_sketch_canvas_set_underlay_visible (AtSketchCanvas *self, gboolean visible)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->underlay_visible == !!visible)
+    return;
+  self->underlay_visible = !!visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDERLAY_VISIBLE]);
+}
+
+/* --- mask ---------------------------------------------------------------- */
+
+AtSketchTool
+at_sketch_canvas_get_tool (AtSketchCanvas *self)
+{
+  return self->tool;
+}
+
+void
+at_sketch_canvas_set_tool (AtSketchCanvas *self, AtSketchTool tool)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  g_return_if_fail (tool <= AT_SKETCH_TOOL_MASK_RECT);
+  if (self->tool == tool)
+    return;
+  self->tool = tool;
+  self->masking = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+gboolean
+at_sketch_canvas_has_mask (AtSketchCanvas *self)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), FALSE);
+  return !at_sketch_mask_is_empty (self->mask);
+}
+
+AtImage *
+at_sketch_canvas_get_mask (AtSketchCanvas *self, guint width, guint height)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  if (at_sketch_mask_is_empty (self->mask))
+    return NULL;
+  return at_sketch_mask_to_image (self->mask, width, height);
+}
+
+void
+at_sketch_canvas_clear_mask (AtSketchCanvas *self)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  at_sketch_mask_clear (self->mask);
+  emit_mask_changed (self);
+}
+
+double
+at_sketch_canvas_get_mask_feather (AtSketchCanvas *self)
+{
+  return self->mask_feather;
+}
+
+void
+at_sketch_canvas_set_mask_feather (AtSketchCanvas *self, double feather)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  feather = CLAMP (feather, 0.0, AT_MASK_MAX_FEATHER);
+  if (self->mask_feather == feather)
+    return;
+  self->mask_feather = feather;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MASK_FEATHER]);
+}
+
+void
+at_sketch_canvas_set_mask_backdrop (AtSketchCanvas *self, const AtImage *img)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  set_image (&self->backdrop, &self->backdrop_surface, img);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 gboolean
 at_sketch_canvas_import (AtSketchCanvas *self, GFile *file, gboolean as_underlay, GError **error)
 {
@@ -566,6 +759,16 @@ sketch_action (GtkWidget *widget, const char *name, GVariant *param)
     at_sketch_canvas_redo (self);
   else if (g_str_equal (name, "sketch.clear"))
     at_sketch_canvas_clear (self);
+  else if (g_str_equal (name, "sketch.brush-larger"))
+    at_sketch_canvas_step_brush_size (self, +1);
+  else if (g_str_equal (name, "sketch.brush-smaller"))
+    at_sketch_canvas_step_brush_size (self, -1);
+  else if (g_str_equal (name, "sketch.zoom-fit"))
+    at_sketch_canvas_zoom_fit (self);
+  else if (g_str_equal (name, "sketch.zoom-actual"))
+    at_sketch_canvas_zoom_actual (self);
+  else if (g_str_equal (name, "sketch.clear-mask"))
+    at_sketch_canvas_clear_mask (self);
 }
 
 static void
@@ -590,6 +793,9 @@ at_sketch_canvas_finalize (GObject *object)
   AtSketchCanvas *self = AT_SKETCH_CANVAS (object);
   g_clear_pointer (&self->strokes, at_stroke_list_free);
   g_clear_pointer (&self->underlay, at_image_free);
+  g_clear_pointer (&self->backdrop, at_image_free);
+  g_clear_pointer (&self->backdrop_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->mask, at_sketch_mask_free);
   g_clear_pointer (&self->underlay_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (at_sketch_canvas_parent_class)->finalize (object);
 }
@@ -615,6 +821,24 @@ at_sketch_canvas_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_CAN_REDO:
       g_value_set_boolean (value, at_stroke_list_can_redo (self->strokes));
       break;
+    case PROP_TOOL:
+      g_value_set_int (value, self->tool);
+      break;
+    case PROP_HAS_MASK:
+      g_value_set_boolean (value, at_sketch_canvas_has_mask (self));
+      break;
+    case PROP_MASK_FEATHER:
+      g_value_set_double (value, self->mask_feather);
+      break;
+    case PROP_UNDERLAY_OPACITY:
+      g_value_set_double (value, self->underlay_opacity);
+      break;
+    case PROP_UNDERLAY_VISIBLE:
+      g_value_set_boolean (value, self->underlay_visible);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -635,6 +859,18 @@ at_sketch_canvas_set_property (GObject *object, guint prop_id, const GValue *val
     case PROP_COLOR:
       if (g_value_get_boxed (value) != NULL)
         at_sketch_canvas_set_color (self, g_value_get_boxed (value));
+      break;
+    case PROP_TOOL:
+      at_sketch_canvas_set_tool (self, g_value_get_int (value));
+      break;
+    case PROP_MASK_FEATHER:
+      at_sketch_canvas_set_mask_feather (self, g_value_get_double (value));
+      break;
+    case PROP_UNDERLAY_OPACITY:
+      at_sketch_canvas_set_underlay_opacity (self, g_value_get_double (value));
+      break;
+    case PROP_UNDERLAY_VISIBLE:
+      at_sketch_canvas_set_underlay_visible (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -664,14 +900,38 @@ at_sketch_canvas_class_init (AtSketchCanvasClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, AT_SKETCH_TOOL_PEN, AT_SKETCH_TOOL_MASK_RECT,
+                                           AT_SKETCH_TOOL_PEN,
+                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_MASK] = g_param_spec_boolean ("has-mask", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MASK_FEATHER] = g_param_spec_double ("mask-feather", NULL, NULL, 0, AT_MASK_MAX_FEATHER,
+                                                       AT_MASK_DEFAULT_FEATHER,
+                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNDERLAY_OPACITY] = g_param_spec_double ("underlay-opacity", NULL, NULL, 0, 1, 0.25,
+                                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNDERLAY_VISIBLE] = g_param_spec_boolean ("underlay-visible", NULL, NULL, TRUE,
+                                                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, 0.05, 64, 1,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[MASK_CHANGED] = g_signal_new ("mask-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "sketch.undo", NULL, sketch_action);
   gtk_widget_class_install_action (widget_class, "sketch.redo", NULL, sketch_action);
   gtk_widget_class_install_action (widget_class, "sketch.clear", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.brush-larger", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.brush-smaller", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.zoom-fit", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.zoom-actual", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.clear-mask", NULL, sketch_action);
+  /* [ and ] as in Krita and Photoshop, while the sheet has the focus */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "sketch.brush-larger", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "sketch.brush-smaller", NULL);
   gtk_widget_class_set_css_name (widget_class, "sketchcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -682,6 +942,11 @@ at_sketch_canvas_init (AtSketchCanvas *self)
   self->strokes = at_stroke_list_new ();
   self->brush_size = 8;
   self->color = (GdkRGBA) { 0.1, 0.1, 0.12, 1 };
+  self->underlay_opacity = 0.25;
+  self->underlay_visible = TRUE;
+  self->mask = at_sketch_mask_new (AT_SKETCH_REFERENCE_SIDE);
+  self->mask_feather = AT_MASK_DEFAULT_FEATHER;
+  self->zoom = 1.0;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sketch canvas", -1);
@@ -693,7 +958,7 @@ at_sketch_canvas_init (AtSketchCanvas *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->stylus));
 
   self->drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag), GDK_BUTTON_PRIMARY);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag), 0);   /* primary draws, middle pans */
   g_signal_connect (self->drag, "drag-begin", G_CALLBACK (drag_begin), self);
   g_signal_connect (self->drag, "drag-update", G_CALLBACK (drag_update), self);
   g_signal_connect (self->drag, "drag-end", G_CALLBACK (drag_end), self);
@@ -711,6 +976,7 @@ at_sketch_canvas_init (AtSketchCanvas *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sketch.undo", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sketch.redo", FALSE);
+  _at_sketch_canvas_init_view (self);
 }
 
 GtkWidget *

@@ -60,6 +60,7 @@ add_inputs (AtWindow *self, AtRequest *r)
     }
   if (self->init_image != NULL)
     r->init = at_image_copy (self->init_image);
+  _at_window_add_mask (self, r);
 }
 
 AtRequest *

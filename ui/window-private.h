@@ -152,6 +152,14 @@ void _at_window_actions_init (AtWindow *self);
 /* Writes the image on show on a worker; a toast reports the outcome. */
 void _at_window_export_async (AtWindow *self, GFile *file, int scale);
 
+/* window-inpaint.c */
+/* A painted mask: r repaints only there, of the init image or else of the
+ * result on show (then at full strength). */
+void _at_window_add_mask (AtWindow *self, AtRequest *r);
+/* Right click or long press on a History item: Regenerate Selection. */
+void _at_window_add_history_menu (AtWindow *self, GtkWidget *button);
+void _at_window_inpaint_init (AtWindow *self);
+
 /* window-voice.c */
 /* The waveform and the line under it show the voice clip, or invite one. */
 void _at_window_show_voice (AtWindow *self);
