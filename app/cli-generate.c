@@ -12,17 +12,19 @@
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/transcribe.h"
+#include "colour-hint.h"
 #include "engine.h"
+#include "media/mask.h"
 #include "media/output-set.h"
 
 typedef struct {
-  char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir;
+  char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir;
   /* numbers as typed (NULL: not given), read by parse() */
   char *seed_text, *steps_text, *guidance_text, *size_text, *strength_text, *sketch_strength_text;
   guint64 seed;
   gint64 steps, size;
   int count, preview_every;
-  double guidance, strength, sketch_strength;
+  double guidance, strength, sketch_strength, feather, colour_hint;
   gboolean json, quiet, voice_cues, fast;
   AtCliAssets assets;   /* --background, --svg, --icon-set (cli-assets.c) */
 } Options;
@@ -55,6 +57,7 @@ options_clear (Options *o)
   g_free (o->sketch);
   g_free (o->voice);
   g_free (o->init);
+  g_free (o->mask);
   g_free (o->sampler);
   g_free (o->output);
   g_free (o->device);
@@ -83,10 +86,15 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, "What to steer away from", "TEXT" },
     { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
     { "sketch-strength", 0, 0, G_OPTION_ARG_STRING, &o->sketch_strength_text, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
+    { "colour-hint", 0, 0, G_OPTION_ARG_DOUBLE, &o->colour_hint,
+      "How strongly coloured ink in --sketch asks for its colour there, 0–1 (default 0.7; 0 = off)", "X" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
+    { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask,
+      "Repaint only where this PNG (the size of --init) is white; black keeps the init image", "MASK.png" },
+    { "feather", 0, 0, G_OPTION_ARG_DOUBLE, &o->feather, "Soft edge of --mask in its pixels (default 4)", "PX" },
     { "strength", 0, 0, G_OPTION_ARG_STRING, &o->strength_text, "How much of --init to repaint, 0–1 (default 0.75)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed_text, "Random seed (default: random, printed)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_STRING, &o->steps_text, "Sampler steps (default: the model's)", "N" },
@@ -110,6 +118,8 @@ parse (int argc, char **argv, Options *o, GError **error)
   g_option_context_set_help_enabled (context, TRUE);
   o->sketch_strength = 1.0;
   o->strength = 0.75;
+  o->feather = AT_MASK_DEFAULT_FEATHER;
+  o->colour_hint = AT_COLOUR_HINT_DEFAULT;
   o->count = 1;
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
@@ -221,6 +231,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->steps = o->steps_text != NULL ? (int) o->steps : steps;
   r->guidance = o->guidance_text != NULL ? o->guidance : guidance;
   r->strength = o->strength;
+  r->mask_feather = o->feather;
+  r->colour_hint = o->colour_hint;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
   r->size = (int) o->size;
@@ -237,6 +249,8 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
     return g_prefix_error (error, "Sketch: "), NULL;
   if (o->init != NULL && (r->init = at_image_load (o->init, error)) == NULL)
     return g_prefix_error (error, "Init image: "), NULL;
+  if (o->mask != NULL && (r->mask = at_image_load (o->mask, error)) == NULL)
+    return g_prefix_error (error, "Mask: "), NULL;
   if (o->voice != NULL && !add_voice (o, r, voice, error))
     return NULL;
   if (!at_request_validate (r, error))

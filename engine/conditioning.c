@@ -5,10 +5,26 @@
 #include "audio/mel.h"
 #include "conditioning.h"
 
+/* Ink is whatever departs from white paper: 1 - the darkest channel, so
+ * grey ink reads as 1 - its level and a yellow or red pen as strongly as
+ * its colour is far from white. */
+static AtImage *
+ink_levels (const AtImage *sketch)
+{
+  g_autoptr (AtImage) rgb = at_image_convert (sketch, 3);
+  AtImage *paper = at_image_new (sketch->width, sketch->height, 1);
+  for (gsize i = 0; i < (gsize) sketch->width * sketch->height; i++)
+    {
+      const guint8 *p = rgb->pixels + i * 3;
+      paper->pixels[i] = MIN (p[0], MIN (p[1], p[2]));
+    }
+  return paper;
+}
+
 float *
 at_sketch_to_model_input (const AtImage *sketch, int size)
 {
-  g_autoptr (AtImage) gray = at_image_to_gray (sketch);
+  g_autoptr (AtImage) gray = ink_levels (sketch);
   float *out = g_new0 (float, (gsize) size * size);
   for (int y = 0; y < size; y++)
     for (int x = 0; x < size; x++)

@@ -27,7 +27,8 @@ AtConditioning *at_conditioning_new (AtModel *model, AtGpu *gpu, const AtRequest
                                      GError **error);
 void at_conditioning_free (AtConditioning *cond);
 
-/* The sketch as the model sees it: ink (1 - luminance, over white) at
+/* The sketch as the model sees it: ink (1 - its darkest channel, over
+ * white, so coloured pens count as strongly as black) at
  * size × size, each output pixel the darkest ink it covers so thin pen
  * lines survive the reduction. Caller frees. */
 float *at_sketch_to_model_input (const AtImage *sketch, int size);

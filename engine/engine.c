@@ -8,6 +8,7 @@
 #include "conditioning.h"
 #include "denoiser.h"
 #include "engine.h"
+#include "guides.h"
 #include "model/finite.h"
 #include "model/model-dir.h"
 #include "model/refiner.h"
@@ -251,21 +252,6 @@ step_cb (int step, int n_steps, const float *x0_pred, gpointer data)
   run->progress (&p, run->progress_data);
 }
 
-/* Starting point of one variant: noise, or the init image noised to ts[0]. */
-static void
-initial_x (AtEngine *engine, const AtRequest *r, guint64 seed, float t0, float *x, gsize n)
-{
-  at_sampler_noise (seed, x, n);
-  if (r->init == NULL)
-    return;
-  int size = engine->model->config->image_size;
-  g_autoptr (AtImage) rgb = at_image_convert (r->init, engine->model->config->image_channels);
-  g_autoptr (AtImage) small = at_image_resize (rgb, size, size, AT_IMAGE_FILTER_BILINEAR);
-  g_autofree float *init = at_image_to_chw_new (small);
-  for (gsize i = 0; i < n; i++)
-    x[i] = (1.0f - t0) * init[i] + t0 * x[i];
-}
-
 static gboolean
 make_denoisers (AtEngine *engine, AtModel *m, const AtRequest *r, AtConditioning *cond, Run *run,
                 GError **error)
@@ -319,13 +305,16 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   gboolean ok = make_denoisers (engine, model, r, cond, &run, error);
   gsize n = ok ? run.with_sketch->n : 0;
   g_autofree float *x = g_new (float, MAX (n, 1));
+  const AtModelConfig *config = engine->model->config;
+  g_autoptr (AtGuides) guides = at_guides_new (r, config->image_channels, config->image_size);
   for (int i = 0; ok && i < r->count; i++)
     {
       guint64 seed = r->seed + i;
       run.variant = i;
-      initial_x (engine, r, seed, t_start, x, n);
+      at_guides_start (guides, seed, t_start, x);
       ok = t_start <= 0.0f ||
-           at_sampler_run (r->sampler, ts, n_steps, x, n, seed, denoise_cb, step_cb, &run, cancellable, error);
+           at_sampler_run_blended (r->sampler, ts, n_steps, x, n, seed, guides->blends, guides->n_blends,
+                                   denoise_cb, step_cb, &run, cancellable, error);
       if (ok && at_find_non_finite (x, n) >= 0)
         {
           g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_NON_FINITE,
@@ -339,7 +328,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       ok = img != NULL;
       if (ok)
         {
-          g_ptr_array_add (result->images, img);
+          g_ptr_array_add (result->images, at_guides_finish (guides, r, img));
           g_ptr_array_add (result->base_images, g_steal_pointer (&base));
           g_array_append_val (result->seeds, seed);
           g_ptr_array_add (result->parameters, parameters_for (engine, model, r, seed));

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "atelier-config.h"
+#include "colour-hint.h"
+#include "media/mask.h"
 #include "request.h"
 
 G_DEFINE_QUARK (at-request-error-quark, at_request_error)
@@ -71,7 +73,9 @@ at_request_new (void)
 {
   AtRequest *r = g_new0 (AtRequest, 1);
   r->strength = 0.75f;
+  r->mask_feather = AT_MASK_DEFAULT_FEATHER;
   r->sketch_strength = 1.0f;
+  r->colour_hint = AT_COLOUR_HINT_DEFAULT;
   r->steps = 12;
   r->guidance = 3.0f;
   r->seed = g_random_int ();
@@ -91,6 +95,7 @@ at_request_copy (const AtRequest *request)
   r->negative = g_strdup (request->negative);
   r->sketch = request->sketch ? at_image_copy (request->sketch) : NULL;
   r->init = request->init ? at_image_copy (request->init) : NULL;
+  r->mask = request->mask ? at_image_copy (request->mask) : NULL;
   r->voice = request->voice ? g_memdup2 (request->voice, request->voice_len * sizeof (float)) : NULL;
   return r;
 }
@@ -104,6 +109,7 @@ at_request_free (AtRequest *request)
   g_free (request->negative);
   g_clear_pointer (&request->sketch, at_image_free);
   g_clear_pointer (&request->init, at_image_free);
+  g_clear_pointer (&request->mask, at_image_free);
   g_free (request->voice);
   g_free (request);
 }
@@ -140,6 +146,24 @@ invalid (GError **error, const char *format, ...)
   return FALSE;
 }
 
+static gboolean
+validate_mask (const AtRequest *r, GError **error)
+{
+  if (!(r->mask_feather >= 0.0f && r->mask_feather <= AT_MASK_MAX_FEATHER))
+    return invalid (error, "The mask feather must be between 0 and %g pixels (got %g)", AT_MASK_MAX_FEATHER,
+                    r->mask_feather);
+  if (r->mask == NULL)
+    return TRUE;
+  if (r->init == NULL)
+    return invalid (error, "A mask needs an init image: it says which part of that image to repaint");
+  if (r->mask->width != r->init->width || r->mask->height != r->init->height)
+    return invalid (error, "The mask is %u×%u pixels but the init image is %u×%u; draw the mask at the init image's size",
+                    r->mask->width, r->mask->height, r->init->width, r->init->height);
+  if (at_mask_is_empty (r->mask))
+    return invalid (error, "The mask is all black, so nothing would be repainted; paint white where the image should change");
+  return TRUE;
+}
+
 gboolean
 at_request_validate (const AtRequest *r, GError **error)
 {
@@ -157,6 +181,8 @@ at_request_validate (const AtRequest *r, GError **error)
     return invalid (error, "Strength must be between 0 and 1 (got %g)", r->strength);
   if (!(r->sketch_strength >= 0.0f && r->sketch_strength <= 1.0f))
     return invalid (error, "Sketch strength must be between 0 and 1 (got %g)", r->sketch_strength);
+  if (!(r->colour_hint >= 0.0f && r->colour_hint <= 1.0f))
+    return invalid (error, "Colour hint must be between 0 and 1 (got %g)", r->colour_hint);
   if (r->count < 1 || r->count > AT_REQUEST_MAX_COUNT)
     return invalid (error, "The number of images must be between 1 and %d (got %d)", AT_REQUEST_MAX_COUNT,
                     r->count);
@@ -166,6 +192,8 @@ at_request_validate (const AtRequest *r, GError **error)
     return invalid (error, "Unknown sampler");
   if (r->background != AT_BACKGROUND_WHITE && r->background != AT_BACKGROUND_TRANSPARENT)
     return invalid (error, "Unknown background");
+  if (!validate_mask (r, error))
+    return FALSE;
   if (r->voice != NULL && (r->voice_rate < 4000 || r->voice_rate > 192000))
     return invalid (error, "Voice sample rate %d Hz is not supported", r->voice_rate);
   return TRUE;
@@ -204,11 +232,20 @@ at_request_to_parameters (const AtRequest *r, guint64 seed, const char *model_na
       g_string_append_printf (s, ", Denoising strength: %s",
                               g_ascii_formatd (strength, sizeof strength, "%g", r->strength));
     }
+  if (r->mask != NULL)
+    {
+      char feather[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (s, ", Mask blur: %s",
+                              g_ascii_formatd (feather, sizeof feather, "%g", r->mask_feather));
+    }
   if (r->sketch != NULL)
     {
       char strength[G_ASCII_DTOSTR_BUF_SIZE];
       g_string_append_printf (s, ", Sketch strength: %s",
                               g_ascii_formatd (strength, sizeof strength, "%g", r->sketch_strength));
+      if (r->colour_hint > 0.0f && at_colour_hint_in (r->sketch))
+        g_string_append_printf (s, ", Colour hint: %s",
+                                g_ascii_formatd (strength, sizeof strength, "%g", r->colour_hint));
     }
   if (r->voice != NULL)
     g_string_append (s, ", Voice prompt: yes");

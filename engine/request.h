@@ -41,7 +41,12 @@ typedef struct {
   int voice_rate;          /* Hz */
   AtImage *init;           /* image-to-image start; NULL = from noise */
   float strength;          /* image-to-image: 0 keeps init, 1 ignores it */
+  AtImage *mask;           /* inpainting: white repaints init, black keeps it
+                            * (media/mask.h); init's size; NULL = all of it */
+  float mask_feather;      /* soft edge of the mask, in its pixels */
   float sketch_strength;   /* share of the steps the sketch conditions, 0..1 */
+  float colour_hint;       /* how strongly coloured ink asks for its colour
+                            * there (colour-hint.h), 0..1; 0 = off */
   int steps;
   float guidance;          /* classifier-free guidance scale; 1 = off */
   guint64 seed;

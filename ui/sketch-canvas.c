@@ -3,33 +3,9 @@
 
 #include <math.h>
 
-#include "ui/sketch-canvas.h"
+#include "media/mask.h"
 #include "ui/image-util.h"
-
-#define PAGE_MARGIN 12.0
-#define REFERENCE_SIDE 512.0
-
-struct _AtSketchCanvas {
-  GtkWidget parent_instance;
-
-  AtStrokeList *strokes;
-  AtStroke *current;           /* being drawn, not yet in strokes */
-  gint64 current_start_us;
-  gboolean eraser;
-  double brush_size;
-  GdkRGBA color;
-
-  AtImage *sketch_image;
-  AtImage *underlay;
-  cairo_surface_t *sketch_surface;
-  cairo_surface_t *underlay_surface;
-
-  GtkGesture *stylus;
-  GtkGesture *drag;
-  double drag_x, drag_y;
-  gboolean pointer_inside;
-  double pointer_x, pointer_y;
-};
+#include "ui/sketch-canvas-private.h"
 
 enum {
   PROP_0,
@@ -38,11 +14,18 @@ enum {
   PROP_COLOR,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_TOOL,
+  PROP_HAS_MASK,
+  PROP_MASK_FEATHER,
+  PROP_UNDERLAY_OPACITY,
+  PROP_UNDERLAY_VISIBLE,
+  PROP_ZOOM,
   N_PROPS
 };
 
 enum {
   CHANGED,
+  MASK_CHANGED,
   N_SIGNALS
 };
 
@@ -62,13 +45,41 @@ emit_changed (AtSketchCanvas *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static void
+emit_mask_changed (AtSketchCanvas *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MASK]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[MASK_CHANGED], 0);
+}
+
+void
+_at_sketch_canvas_notify_view (AtSketchCanvas *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 at_sketch_canvas_get_page (AtSketchCanvas *self, graphene_rect_t *page)
 {
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
-  double side = MAX (1.0, MIN (w, h) - 2 * PAGE_MARGIN);
-  graphene_rect_init (page, (w - side) / 2, (h - side) / 2, side, side);
+  double side = MAX (1.0, MIN (w, h) - 2 * AT_SKETCH_PAGE_MARGIN) * self->zoom;
+  graphene_rect_init (page, (w - side) / 2 + self->pan_x, (h - side) / 2 + self->pan_y, side, side);
+}
+
+/* The imported sketch rides in the stroke list's states as a cairo
+ * surface (so that importing, clearing and undoing it are steps like
+ * strokes) with its AtImage attached. */
+static const cairo_user_data_key_t image_key;
+
+static cairo_surface_t *
+sketch_surface_new (const AtImage *img)
+{
+  cairo_surface_t *surface = at_cairo_surface_new_from_image (img);
+  cairo_surface_set_user_data (surface, &image_key, at_image_copy (img), (cairo_destroy_func_t) at_image_free);
+  return surface;
 }
 
 /* The ink layer: the imported sketch and the strokes, with eraser strokes
@@ -77,15 +88,6 @@ static void
 draw_ink (AtSketchCanvas *self, cairo_t *cr, double side, gboolean ink_only)
 {
   cairo_push_group (cr);
-  if (self->sketch_surface != NULL)
-    {
-      cairo_save (cr);
-      cairo_scale (cr, side / self->sketch_image->width, side / self->sketch_image->height);
-      cairo_set_source_surface (cr, self->sketch_surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-      cairo_paint (cr);
-      cairo_restore (cr);
-    }
   at_stroke_list_draw (self->strokes, cr, side, ink_only);
   if (self->current != NULL)
     at_stroke_draw (self->current, cr, side, ink_only);
@@ -94,37 +96,71 @@ draw_ink (AtSketchCanvas *self, cairo_t *cr, double side, gboolean ink_only)
 }
 
 static void
+draw_image_over_page (cairo_surface_t *surface, const AtImage *img, cairo_t *cr, double side, double alpha)
+{
+  cairo_save (cr);
+  cairo_scale (cr, side / img->width, side / img->height);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+/* The rectangle being dragged out, dashed black on white. */
+static void
+draw_rect_outline (AtSketchCanvas *self, cairo_t *cr, double side)
+{
+  double x = MIN (self->mask_x0, self->mask_x1) * side, y = MIN (self->mask_y0, self->mask_y1) * side;
+  double w = fabs (self->mask_x1 - self->mask_x0) * side, h = fabs (self->mask_y1 - self->mask_y0) * side;
+  cairo_rectangle (cr, x + 0.5, y + 0.5, w, h);
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_stroke_preserve (cr);
+  cairo_set_dash (cr, (double[]) { 4, 4 }, 2, 0);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_stroke (cr);
+}
+
+static void
 at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtSketchCanvas *self = AT_SKETCH_CANVAS (widget);
-  graphene_rect_t page;
+  graphene_rect_t page, bounds, visible;
   at_sketch_canvas_get_page (self, &page);
+  graphene_rect_init (&bounds, 0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  if (!graphene_rect_intersection (&page, &bounds, &visible))
+    return;
+  gtk_snapshot_push_clip (snapshot, &bounds);
 
   /* a soft shadow lifts the sheet off the window in both styles */
   GskRoundedRect outline;
   gsk_rounded_rect_init_from_rect (&outline, &page, 2);
   gtk_snapshot_append_outset_shadow (snapshot, &outline, &(GdkRGBA) { 0, 0, 0, 0.3 }, 0, 1, 0, 6);
 
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &page);
+  /* drawn only where the zoomed sheet shows */
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &visible);
   cairo_translate (cr, page.origin.x, page.origin.y);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  if (self->underlay_surface != NULL)
-    {
-      cairo_save (cr);
-      cairo_scale (cr, page.size.width / self->underlay->width, page.size.height / self->underlay->height);
-      cairo_set_source_surface (cr, self->underlay_surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-      cairo_paint_with_alpha (cr, 0.25);
-      cairo_restore (cr);
-    }
+  gboolean masking = self->tool != AT_SKETCH_TOOL_PEN;
+  if (masking && self->backdrop_surface != NULL)
+    draw_image_over_page (self->backdrop_surface, self->backdrop, cr, page.size.width, 1.0);
+  else if (self->underlay_surface != NULL && self->underlay_visible)
+    draw_image_over_page (self->underlay_surface, self->underlay, cr, page.size.width, self->underlay_opacity);
+  /* with a mask tool over a result, the ink is only a faint guide */
+  cairo_push_group (cr);
   draw_ink (self, cr, page.size.width, FALSE);
+  cairo_pop_group_to_source (cr);
+  cairo_paint_with_alpha (cr, masking && self->backdrop_surface != NULL ? 0.3 : 1.0);
+  at_sketch_mask_draw (self->mask, cr, page.size.width);
+  if (self->masking && self->tool == AT_SKETCH_TOOL_MASK_RECT)
+    draw_rect_outline (self, cr, page.size.width);
   cairo_destroy (cr);
 
   /* the brush's footprint under the pointer, visible on ink and paper */
-  if (self->pointer_inside)
+  if (self->pointer_inside && self->tool != AT_SKETCH_TOOL_MASK_RECT)
     {
-      double r = MAX (1.0, self->brush_size / REFERENCE_SIDE * page.size.width / 2);
+      double r = MAX (1.0, self->brush_size / AT_SKETCH_REFERENCE_SIDE * page.size.width / 2);
       graphene_rect_t ring = GRAPHENE_RECT_INIT ((float) (self->pointer_x - r - 2), (float) (self->pointer_y - r - 2),
                                                  (float) (2 * r + 4), (float) (2 * r + 4));
       cairo_t *rc = gtk_snapshot_append_cairo (snapshot, &ring);
@@ -137,6 +173,7 @@ at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       cairo_stroke (rc);
       cairo_destroy (rc);
     }
+  gtk_snapshot_pop (snapshot);
 }
 
 static void
@@ -154,32 +191,81 @@ pointer_left (GtkEventControllerMotion *motion, AtSketchCanvas *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The ink layer on white paper as a cairo RGB24 surface. */
+static cairo_surface_t *
+render_surface (AtSketchCanvas *self, guint side, gboolean ink_only)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  draw_ink (self, cr, side, ink_only);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Copies an RGB24 surface into an AtImage of 1 channel (luma) or 3. */
+static AtImage *
+image_from_surface (cairo_surface_t *surface, guint channels)
+{
+  guint w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  AtImage *img = at_image_new (w, h, channels);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  for (guint y = 0; y < h; y++)
+    {
+      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+      for (guint x = 0; x < w; x++)
+        {
+          guint32 px = row[x];
+          guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+          guint8 *d = img->pixels + ((gsize) y * w + x) * channels;
+          if (channels == 1)
+            d[0] = (guint8) ((299 * r + 587 * g + 114 * b + 500) / 1000);
+          else
+            d[0] = r, d[1] = g, d[2] = b;
+        }
+    }
+  return img;
+}
+
 AtImage *
 at_sketch_canvas_render (AtSketchCanvas *self, guint side)
 {
   g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
   g_return_val_if_fail (side > 0, NULL);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
-  cairo_t *cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw_ink (self, cr, side, TRUE);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  cairo_surface_t *surface = render_surface (self, side, TRUE);
+  AtImage *img = image_from_surface (surface, 1);
+  cairo_surface_destroy (surface);
+  return img;
+}
 
-  AtImage *img = at_image_new (side, side, 1);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < side; y++)
+/* Whether a pen stroke's colour is a colour rather than a grey (the same
+ * threshold as the engine's colour hint, about 8% chroma). */
+static gboolean
+has_coloured_ink (AtSketchCanvas *self)
+{
+  for (guint i = 0; i < at_stroke_list_get_n_strokes (self->strokes); i++)
     {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
-      for (guint x = 0; x < side; x++)
-        {
-          guint32 px = row[x];
-          guint r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
-          img->pixels[(gsize) y * side + x] = (guint8) ((299 * r + 587 * g + 114 * b + 500) / 1000);
-        }
+      const AtStroke *s = at_stroke_list_get_stroke (self->strokes, i);
+      float hi = MAX (s->color[0], MAX (s->color[1], s->color[2]));
+      float lo = MIN (s->color[0], MIN (s->color[1], s->color[2]));
+      if (!s->eraser && (hi - lo) * s->color[3] > 0.08f)
+        return TRUE;
     }
+  const AtImage *base = at_sketch_canvas_get_sketch_image (self);
+  return base != NULL && base->channels >= 3;
+}
+
+AtImage *
+at_sketch_canvas_render_for_request (AtSketchCanvas *self, guint side)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  if (!has_coloured_ink (self))
+    return at_sketch_canvas_render (self, side);
+  cairo_surface_t *surface = render_surface (self, side, FALSE);
+  AtImage *img = image_from_surface (surface, 3);
   cairo_surface_destroy (surface);
   return img;
 }
@@ -193,13 +279,52 @@ to_page (AtSketchCanvas *self, double x, double y, float *px, float *py)
   *py = (float) ((y - page.origin.y) / page.size.height);
 }
 
+gboolean
+at_sketch_canvas_is_on_page (AtSketchCanvas *self, double x, double y)
+{
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (self, &page);
+  return graphene_rect_contains_point (&page, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+}
+
+/* A mask line follows the pointer; a rectangle moves its far corner. */
+static void
+extend_mask (AtSketchCanvas *self, double x, double y)
+{
+  float px, py;
+  to_page (self, x, y, &px, &py);
+  if (self->tool == AT_SKETCH_TOOL_MASK_BRUSH)
+    at_sketch_mask_line (self->mask, self->mask_x1, self->mask_y1, px, py,
+                         self->brush_size / AT_SKETCH_REFERENCE_SIDE, self->eraser);
+  else   /* the rectangle stays on the sheet */
+    px = CLAMP (px, 0.0f, 1.0f), py = CLAMP (py, 0.0f, 1.0f);
+  self->mask_x1 = px, self->mask_y1 = py;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 at_sketch_canvas_begin_stroke (AtSketchCanvas *self, double x, double y, double pressure)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
   g_clear_pointer (&self->current, at_stroke_unref);
+  self->masking = FALSE;
+  /* a press beside the sheet is not a stroke: nothing to undo, no run */
+  if (!at_sketch_canvas_is_on_page (self, x, y))
+    return;
+  if (self->tool != AT_SKETCH_TOOL_PEN)
+    {
+      float px, py;
+      to_page (self, x, y, &px, &py);
+      self->masking = TRUE;
+      self->mask_x0 = self->mask_x1 = px;
+      self->mask_y0 = self->mask_y1 = py;
+      if (self->tool == AT_SKETCH_TOOL_MASK_BRUSH)
+        at_sketch_mask_line (self->mask, px, py, px, py, self->brush_size / AT_SKETCH_REFERENCE_SIDE, self->eraser);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   float color[4] = { self->color.red, self->color.green, self->color.blue, self->color.alpha };
-  self->current = at_stroke_new (self->brush_size / REFERENCE_SIDE, color, self->eraser);
+  self->current = at_stroke_new (self->brush_size / AT_SKETCH_REFERENCE_SIDE, color, self->eraser);
   self->current_start_us = g_get_monotonic_time ();
   at_sketch_canvas_extend_stroke (self, x, y, pressure);
 }
@@ -208,6 +333,11 @@ void
 at_sketch_canvas_extend_stroke (AtSketchCanvas *self, double x, double y, double pressure)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->masking)
+    {
+      extend_mask (self, x, y);
+      return;
+    }
   if (self->current == NULL)
     return;
   float px, py;
@@ -229,6 +359,14 @@ void
 at_sketch_canvas_end_stroke (AtSketchCanvas *self)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->masking)
+    {
+      self->masking = FALSE;
+      if (self->tool == AT_SKETCH_TOOL_MASK_RECT)
+        at_sketch_mask_rect (self->mask, self->mask_x0, self->mask_y0, self->mask_x1, self->mask_y1);
+      emit_mask_changed (self);
+      return;
+    }
   if (self->current == NULL)
     return;
   g_autoptr (AtStroke) stroke = g_steal_pointer (&self->current);
@@ -284,18 +422,30 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, AtSketchCanvas *self)
     }
   self->drag_x = x, self->drag_y = y;
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  at_sketch_canvas_begin_stroke (self, x, y, 1.0);
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  if (_at_sketch_canvas_pan_begin (self, x, y, button == GDK_BUTTON_MIDDLE))
+    return;
+  if (button == GDK_BUTTON_PRIMARY)
+    at_sketch_canvas_begin_stroke (self, x, y, 1.0);
 }
 
 static void
 drag_update (GtkGestureDrag *gesture, double dx, double dy, AtSketchCanvas *self)
 {
-  at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
+  if (self->panning)
+    _at_sketch_canvas_pan_update (self, dx, dy);
+  else
+    at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
 }
 
 static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, AtSketchCanvas *self)
 {
+  if (self->panning)
+    {
+      self->panning = FALSE;
+      return;
+    }
   at_sketch_canvas_extend_stroke (self, self->drag_x + dx, self->drag_y + dy, 1.0);
   at_sketch_canvas_end_stroke (self);
 }
@@ -425,7 +575,6 @@ at_sketch_canvas_clear (AtSketchCanvas *self)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
   at_stroke_list_clear (self->strokes);
-  set_image (&self->sketch_image, &self->sketch_surface, NULL);
   emit_changed (self);
 }
 
@@ -433,21 +582,35 @@ gboolean
 at_sketch_canvas_is_empty (AtSketchCanvas *self)
 {
   g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), TRUE);
-  return self->sketch_image == NULL && at_stroke_list_get_n_strokes (self->strokes) == 0;
+  return at_stroke_list_get_base (self->strokes) == NULL && at_stroke_list_get_n_strokes (self->strokes) == 0;
 }
 
 void
 at_sketch_canvas_set_sketch_image (AtSketchCanvas *self, const AtImage *img)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
-  set_image (&self->sketch_image, &self->sketch_surface, img);
+  cairo_surface_t *surface = img != NULL ? sketch_surface_new (img) : NULL;
+  at_stroke_list_set_base (self->strokes, surface);
+  g_clear_pointer (&surface, cairo_surface_destroy);
   emit_changed (self);
 }
 
 const AtImage *
 at_sketch_canvas_get_sketch_image (AtSketchCanvas *self)
 {
-  return self->sketch_image;
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  cairo_surface_t *base = at_stroke_list_get_base (self->strokes);
+  return base != NULL ? cairo_surface_get_user_data (base, &image_key) : NULL;
+}
+
+/* One undoable step, as a stroke is. */
+static void
+import_sketch_image (AtSketchCanvas *self, const AtImage *img)
+{
+  cairo_surface_t *surface = sketch_surface_new (img);
+  at_stroke_list_import_base (self->strokes, surface);
+  cairo_surface_destroy (surface);
+  emit_changed (self);
 }
 
 void
@@ -464,6 +627,111 @@ at_sketch_canvas_get_underlay (AtSketchCanvas *self)
   return self->underlay;
 }
 
+double
+at_sketch_canvas_get_underlay_opacity (AtSketchCanvas *self)
+{
+  return self->underlay_opacity;
+}
+
+void
+at_sketch_canvas_set_underlay_opacity (AtSketchCanvas *self, double opacity)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  opacity = CLAMP (opacity, 0.0, 1.0);
+  if (self->underlay_opacity == opacity)
+    return;
+  self->underlay_opacity = opacity;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDERLAY_OPACITY]);
+}
+
+gboolean
+at_sketch_canvas_get_underlay_visible (AtSketchCanvas *self)
+{
+  return self->underlay_visible;
+}
+
+void
+at_sketch_canvas_set_underlay_visible (AtSketchCanvas *self, gboolean visible)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  if (self->underlay_visible == !!visible)
+    return;
+  self->underlay_visible = !!visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDERLAY_VISIBLE]);
+}
+
+/* --- mask ---------------------------------------------------------------- */
+
+AtSketchTool
+at_sketch_canvas_get_tool (AtSketchCanvas *self)
+{
+  return self->tool;
+}
+
+void
+at_sketch_canvas_set_tool (AtSketchCanvas *self, AtSketchTool tool)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  g_return_if_fail (tool <= AT_SKETCH_TOOL_MASK_RECT);
+  if (self->tool == tool)
+    return;
+  self->tool = tool;
+  self->masking = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+gboolean
+at_sketch_canvas_has_mask (AtSketchCanvas *self)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), FALSE);
+  return !at_sketch_mask_is_empty (self->mask);
+}
+
+AtImage *
+at_sketch_canvas_get_mask (AtSketchCanvas *self, guint width, guint height)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), NULL);
+  if (at_sketch_mask_is_empty (self->mask))
+    return NULL;
+  return at_sketch_mask_to_image (self->mask, width, height);
+}
+
+void
+at_sketch_canvas_clear_mask (AtSketchCanvas *self)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  at_sketch_mask_clear (self->mask);
+  emit_mask_changed (self);
+}
+
+double
+at_sketch_canvas_get_mask_feather (AtSketchCanvas *self)
+{
+  return self->mask_feather;
+}
+
+void
+at_sketch_canvas_set_mask_feather (AtSketchCanvas *self, double feather)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  feather = CLAMP (feather, 0.0, AT_MASK_MAX_FEATHER);
+  if (self->mask_feather == feather)
+    return;
+  self->mask_feather = feather;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MASK_FEATHER]);
+}
+
+void
+at_sketch_canvas_set_mask_backdrop (AtSketchCanvas *self, const AtImage *img)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  set_image (&self->backdrop, &self->backdrop_surface, img);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 gboolean
 at_sketch_canvas_import (AtSketchCanvas *self, GFile *file, gboolean as_underlay, GError **error)
 {
@@ -475,7 +743,7 @@ at_sketch_canvas_import (AtSketchCanvas *self, GFile *file, gboolean as_underlay
   if (as_underlay)
     at_sketch_canvas_set_underlay (self, img);
   else
-    at_sketch_canvas_set_sketch_image (self, img);
+    import_sketch_image (self, img);
   return TRUE;
 }
 
@@ -491,6 +759,16 @@ sketch_action (GtkWidget *widget, const char *name, GVariant *param)
     at_sketch_canvas_redo (self);
   else if (g_str_equal (name, "sketch.clear"))
     at_sketch_canvas_clear (self);
+  else if (g_str_equal (name, "sketch.brush-larger"))
+    at_sketch_canvas_step_brush_size (self, +1);
+  else if (g_str_equal (name, "sketch.brush-smaller"))
+    at_sketch_canvas_step_brush_size (self, -1);
+  else if (g_str_equal (name, "sketch.zoom-fit"))
+    at_sketch_canvas_zoom_fit (self);
+  else if (g_str_equal (name, "sketch.zoom-actual"))
+    at_sketch_canvas_zoom_actual (self);
+  else if (g_str_equal (name, "sketch.clear-mask"))
+    at_sketch_canvas_clear_mask (self);
 }
 
 static void
@@ -514,9 +792,10 @@ at_sketch_canvas_finalize (GObject *object)
 {
   AtSketchCanvas *self = AT_SKETCH_CANVAS (object);
   g_clear_pointer (&self->strokes, at_stroke_list_free);
-  g_clear_pointer (&self->sketch_image, at_image_free);
   g_clear_pointer (&self->underlay, at_image_free);
-  g_clear_pointer (&self->sketch_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->backdrop, at_image_free);
+  g_clear_pointer (&self->backdrop_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->mask, at_sketch_mask_free);
   g_clear_pointer (&self->underlay_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (at_sketch_canvas_parent_class)->finalize (object);
 }
@@ -542,6 +821,24 @@ at_sketch_canvas_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_CAN_REDO:
       g_value_set_boolean (value, at_stroke_list_can_redo (self->strokes));
       break;
+    case PROP_TOOL:
+      g_value_set_int (value, self->tool);
+      break;
+    case PROP_HAS_MASK:
+      g_value_set_boolean (value, at_sketch_canvas_has_mask (self));
+      break;
+    case PROP_MASK_FEATHER:
+      g_value_set_double (value, self->mask_feather);
+      break;
+    case PROP_UNDERLAY_OPACITY:
+      g_value_set_double (value, self->underlay_opacity);
+      break;
+    case PROP_UNDERLAY_VISIBLE:
+      g_value_set_boolean (value, self->underlay_visible);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -562,6 +859,18 @@ at_sketch_canvas_set_property (GObject *object, guint prop_id, const GValue *val
     case PROP_COLOR:
       if (g_value_get_boxed (value) != NULL)
         at_sketch_canvas_set_color (self, g_value_get_boxed (value));
+      break;
+    case PROP_TOOL:
+      at_sketch_canvas_set_tool (self, g_value_get_int (value));
+      break;
+    case PROP_MASK_FEATHER:
+      at_sketch_canvas_set_mask_feather (self, g_value_get_double (value));
+      break;
+    case PROP_UNDERLAY_OPACITY:
+      at_sketch_canvas_set_underlay_opacity (self, g_value_get_double (value));
+      break;
+    case PROP_UNDERLAY_VISIBLE:
+      at_sketch_canvas_set_underlay_visible (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -591,14 +900,38 @@ at_sketch_canvas_class_init (AtSketchCanvasClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, AT_SKETCH_TOOL_PEN, AT_SKETCH_TOOL_MASK_RECT,
+                                           AT_SKETCH_TOOL_PEN,
+                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_MASK] = g_param_spec_boolean ("has-mask", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MASK_FEATHER] = g_param_spec_double ("mask-feather", NULL, NULL, 0, AT_MASK_MAX_FEATHER,
+                                                       AT_MASK_DEFAULT_FEATHER,
+                                                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNDERLAY_OPACITY] = g_param_spec_double ("underlay-opacity", NULL, NULL, 0, 1, 0.25,
+                                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNDERLAY_VISIBLE] = g_param_spec_boolean ("underlay-visible", NULL, NULL, TRUE,
+                                                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, 0.05, 64, 1,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[MASK_CHANGED] = g_signal_new ("mask-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "sketch.undo", NULL, sketch_action);
   gtk_widget_class_install_action (widget_class, "sketch.redo", NULL, sketch_action);
   gtk_widget_class_install_action (widget_class, "sketch.clear", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.brush-larger", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.brush-smaller", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.zoom-fit", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.zoom-actual", NULL, sketch_action);
+  gtk_widget_class_install_action (widget_class, "sketch.clear-mask", NULL, sketch_action);
+  /* [ and ] as in Krita and Photoshop, while the sheet has the focus */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "sketch.brush-larger", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "sketch.brush-smaller", NULL);
   gtk_widget_class_set_css_name (widget_class, "sketchcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -609,6 +942,11 @@ at_sketch_canvas_init (AtSketchCanvas *self)
   self->strokes = at_stroke_list_new ();
   self->brush_size = 8;
   self->color = (GdkRGBA) { 0.1, 0.1, 0.12, 1 };
+  self->underlay_opacity = 0.25;
+  self->underlay_visible = TRUE;
+  self->mask = at_sketch_mask_new (AT_SKETCH_REFERENCE_SIDE);
+  self->mask_feather = AT_MASK_DEFAULT_FEATHER;
+  self->zoom = 1.0;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sketch canvas", -1);
@@ -620,7 +958,7 @@ at_sketch_canvas_init (AtSketchCanvas *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->stylus));
 
   self->drag = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag), GDK_BUTTON_PRIMARY);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag), 0);   /* primary draws, middle pans */
   g_signal_connect (self->drag, "drag-begin", G_CALLBACK (drag_begin), self);
   g_signal_connect (self->drag, "drag-update", G_CALLBACK (drag_update), self);
   g_signal_connect (self->drag, "drag-end", G_CALLBACK (drag_end), self);
@@ -638,6 +976,7 @@ at_sketch_canvas_init (AtSketchCanvas *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sketch.undo", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sketch.redo", FALSE);
+  _at_sketch_canvas_init_view (self);
 }
 
 GtkWidget *

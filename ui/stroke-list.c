@@ -59,31 +59,60 @@ at_stroke_get_point (const AtStroke *stroke, guint i)
   return &g_array_index (stroke->points, AtStrokePoint, i);
 }
 
-/* The list: the current state is an array of shared strokes; undo and redo
- * hold earlier and later states. Strokes are small and shared, so a state
- * costs one pointer per stroke. */
+/* The list: the current state is an array of shared strokes over an
+ * optional base image (an imported sketch, a reference-counted cairo
+ * surface); undo and redo hold earlier and later states. Strokes are small
+ * and shared, so a state costs one pointer per stroke. */
+typedef struct {
+  GPtrArray *strokes;        /* AtStroke*, owned refs */
+  cairo_surface_t *base;     /* owned ref, or NULL */
+} State;
+
 struct _AtStrokeList {
-  GPtrArray *strokes;   /* AtStroke*, owned refs */
-  GPtrArray *undo;      /* GPtrArray* states */
+  State now;
+  GPtrArray *undo;      /* State* */
   GPtrArray *redo;
 };
 
 static GPtrArray *
-state_copy (GPtrArray *state)
+strokes_copy (GPtrArray *strokes)
 {
-  GPtrArray *copy = g_ptr_array_new_full (state->len + 1, (GDestroyNotify) at_stroke_unref);
-  for (guint i = 0; i < state->len; i++)
-    g_ptr_array_add (copy, at_stroke_ref (g_ptr_array_index (state, i)));
+  GPtrArray *copy = g_ptr_array_new_full (strokes->len + 1, (GDestroyNotify) at_stroke_unref);
+  for (guint i = 0; i < strokes->len; i++)
+    g_ptr_array_add (copy, at_stroke_ref (g_ptr_array_index (strokes, i)));
   return copy;
+}
+
+static State *
+state_copy (const State *state)
+{
+  State *copy = g_new (State, 1);
+  copy->strokes = strokes_copy (state->strokes);
+  copy->base = state->base != NULL ? cairo_surface_reference (state->base) : NULL;
+  return copy;
+}
+
+static void
+state_clear (State *state)
+{
+  g_clear_pointer (&state->strokes, g_ptr_array_unref);
+  g_clear_pointer (&state->base, cairo_surface_destroy);
+}
+
+static void
+state_free (State *state)
+{
+  state_clear (state);
+  g_free (state);
 }
 
 AtStrokeList *
 at_stroke_list_new (void)
 {
   AtStrokeList *list = g_new0 (AtStrokeList, 1);
-  list->strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) at_stroke_unref);
-  list->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  list->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  list->now.strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) at_stroke_unref);
+  list->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) state_free);
+  list->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) state_free);
   return list;
 }
 
@@ -92,8 +121,9 @@ at_stroke_list_copy_drawing (const AtStrokeList *list)
 {
   g_return_val_if_fail (list != NULL, NULL);
   AtStrokeList *copy = at_stroke_list_new ();
-  g_ptr_array_unref (copy->strokes);
-  copy->strokes = state_copy (list->strokes);
+  g_ptr_array_unref (copy->now.strokes);
+  copy->now.strokes = strokes_copy (list->now.strokes);
+  copy->now.base = list->now.base != NULL ? cairo_surface_reference (list->now.base) : NULL;
   return copy;
 }
 
@@ -102,7 +132,7 @@ at_stroke_list_free (AtStrokeList *list)
 {
   if (list == NULL)
     return;
-  g_ptr_array_unref (list->strokes);
+  state_clear (&list->now);
   g_ptr_array_unref (list->undo);
   g_ptr_array_unref (list->redo);
   g_free (list);
@@ -111,20 +141,20 @@ at_stroke_list_free (AtStrokeList *list)
 guint
 at_stroke_list_get_n_strokes (const AtStrokeList *list)
 {
-  return list->strokes->len;
+  return list->now.strokes->len;
 }
 
 AtStroke *
 at_stroke_list_get_stroke (const AtStrokeList *list, guint i)
 {
-  g_return_val_if_fail (i < list->strokes->len, NULL);
-  return g_ptr_array_index (list->strokes, i);
+  g_return_val_if_fail (i < list->now.strokes->len, NULL);
+  return g_ptr_array_index (list->now.strokes, i);
 }
 
 static void
 push_undo (AtStrokeList *list)
 {
-  g_ptr_array_add (list->undo, state_copy (list->strokes));
+  g_ptr_array_add (list->undo, state_copy (&list->now));
   g_ptr_array_set_size (list->redo, 0);
 }
 
@@ -133,17 +163,43 @@ at_stroke_list_append (AtStrokeList *list, AtStroke *stroke)
 {
   g_return_if_fail (list != NULL && stroke != NULL);
   push_undo (list);
-  g_ptr_array_add (list->strokes, at_stroke_ref (stroke));
+  g_ptr_array_add (list->now.strokes, at_stroke_ref (stroke));
 }
 
 void
 at_stroke_list_clear (AtStrokeList *list)
 {
   g_return_if_fail (list != NULL);
-  if (list->strokes->len == 0)
+  if (list->now.strokes->len == 0 && list->now.base == NULL)
     return;
   push_undo (list);
-  g_ptr_array_set_size (list->strokes, 0);
+  g_ptr_array_set_size (list->now.strokes, 0);
+  g_clear_pointer (&list->now.base, cairo_surface_destroy);
+}
+
+cairo_surface_t *
+at_stroke_list_get_base (const AtStrokeList *list)
+{
+  g_return_val_if_fail (list != NULL, NULL);
+  return list->now.base;
+}
+
+void
+at_stroke_list_set_base (AtStrokeList *list, cairo_surface_t *base)
+{
+  g_return_if_fail (list != NULL);
+  if (base != NULL)
+    cairo_surface_reference (base);
+  g_clear_pointer (&list->now.base, cairo_surface_destroy);
+  list->now.base = base;
+}
+
+void
+at_stroke_list_import_base (AtStrokeList *list, cairo_surface_t *base)
+{
+  g_return_if_fail (list != NULL);
+  push_undo (list);
+  at_stroke_list_set_base (list, base);
 }
 
 gboolean
@@ -158,30 +214,38 @@ at_stroke_list_can_redo (const AtStrokeList *list)
   return list->redo->len > 0;
 }
 
+/* Moves the current state onto to and the last state of from into its place. */
+static gboolean
+swap_state (AtStrokeList *list, GPtrArray *from, GPtrArray *to)
+{
+  if (from->len == 0)
+    return FALSE;
+  State *now = g_new (State, 1);
+  *now = list->now;
+  g_ptr_array_add (to, now);
+  State *then = g_ptr_array_steal_index (from, from->len - 1);
+  list->now = *then;
+  g_free (then);
+  return TRUE;
+}
+
 gboolean
 at_stroke_list_undo (AtStrokeList *list)
 {
-  if (list->undo->len == 0)
-    return FALSE;
-  g_ptr_array_add (list->redo, list->strokes);
-  list->strokes = g_ptr_array_steal_index (list->undo, list->undo->len - 1);
-  return TRUE;
+  return swap_state (list, list->undo, list->redo);
 }
 
 gboolean
 at_stroke_list_redo (AtStrokeList *list)
 {
-  if (list->redo->len == 0)
-    return FALSE;
-  g_ptr_array_add (list->undo, list->strokes);
-  list->strokes = g_ptr_array_steal_index (list->redo, list->redo->len - 1);
-  return TRUE;
+  return swap_state (list, list->redo, list->undo);
 }
 
 void
 at_stroke_list_reset (AtStrokeList *list)
 {
-  g_ptr_array_set_size (list->strokes, 0);
+  g_ptr_array_set_size (list->now.strokes, 0);
+  g_clear_pointer (&list->now.base, cairo_surface_destroy);
   g_ptr_array_set_size (list->undo, 0);
   g_ptr_array_set_size (list->redo, 0);
 }
@@ -243,9 +307,23 @@ at_stroke_draw (const AtStroke *stroke, cairo_t *cr, double side, gboolean ink_o
   cairo_restore (cr);
 }
 
+/* The base image stretched over the page, smoothly. */
+static void
+draw_base (cairo_surface_t *base, cairo_t *cr, double side)
+{
+  cairo_save (cr);
+  cairo_scale (cr, side / cairo_image_surface_get_width (base), side / cairo_image_surface_get_height (base));
+  cairo_set_source_surface (cr, base, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
 void
 at_stroke_list_draw (const AtStrokeList *list, cairo_t *cr, double side, gboolean ink_only)
 {
-  for (guint i = 0; i < list->strokes->len; i++)
-    at_stroke_draw (g_ptr_array_index (list->strokes, i), cr, side, ink_only);
+  if (list->now.base != NULL)
+    draw_base (list->now.base, cr, side);
+  for (guint i = 0; i < list->now.strokes->len; i++)
+    at_stroke_draw (g_ptr_array_index (list->now.strokes, i), cr, side, ink_only);
 }

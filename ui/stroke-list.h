@@ -4,8 +4,9 @@
  * in [0, 1], time in ms since the stroke began), a width as a fraction of
  * the page side, an RGBA colour and an eraser flag. Finished strokes are
  * immutable and reference counted, so undo states share them. An
- * AtStrokeList is the current drawing plus its undo and redo stacks; it owns
- * its strokes. at_stroke_list_draw() paints it with cairo at any size.
+ * AtStrokeList is the current drawing (strokes over an optional base
+ * image, the imported sketch) plus its undo and redo stacks; it owns its
+ * strokes. at_stroke_list_draw() paints it with cairo at any size.
  */
 #pragma once
 
@@ -46,9 +47,18 @@ void at_stroke_list_free (AtStrokeList *list);
 guint at_stroke_list_get_n_strokes (const AtStrokeList *list);
 AtStroke *at_stroke_list_get_stroke (const AtStrokeList *list, guint i);
 
-/* Each of these is one undoable step; they clear the redo stack. */
+/* Each of these is one undoable step; they clear the redo stack. Clear
+ * removes the base image too; import_base puts one under the strokes
+ * (NULL removes it), replacing any before. */
 void at_stroke_list_append (AtStrokeList *list, AtStroke *stroke);
 void at_stroke_list_clear (AtStrokeList *list);
+void at_stroke_list_import_base (AtStrokeList *list, cairo_surface_t *base);
+
+/* The base image under the strokes, or NULL; borrowed. */
+cairo_surface_t *at_stroke_list_get_base (const AtStrokeList *list);
+/* Replaces the current drawing's base image without an undo step (an
+ * opened project, a result used as the sketch after an undoable clear). */
+void at_stroke_list_set_base (AtStrokeList *list, cairo_surface_t *base);
 
 gboolean at_stroke_list_can_undo (const AtStrokeList *list);
 gboolean at_stroke_list_can_redo (const AtStrokeList *list);
@@ -59,7 +69,7 @@ void at_stroke_list_reset (AtStrokeList *list);
 /* Keeps the drawing, drops both stacks (an opened project). */
 void at_stroke_list_forget_history (AtStrokeList *list);
 
-/* Paints the strokes onto cr scaled to a side × side page. Eraser strokes
+/* Paints the base image and the strokes onto cr scaled to a side × side page. Eraser strokes
  * use CAIRO_OPERATOR_CLEAR, so draw into a group to keep what lies below.
  * With ink_only, every pen stroke is black (the request's sketch is dark
  * strokes on white, whatever colour the designer chose). */

@@ -51,7 +51,7 @@ static void
 add_inputs (AtWindow *self, AtRequest *r)
 {
   if (!at_sketch_canvas_is_empty (self->canvas))
-    r->sketch = at_sketch_canvas_render (self->canvas, r->size);
+    r->sketch = at_sketch_canvas_render_for_request (self->canvas, r->size);
   if (self->voice != NULL)
     {
       r->voice = g_memdup2 (self->voice->samples, self->voice->n * sizeof (float));
@@ -60,6 +60,7 @@ add_inputs (AtWindow *self, AtRequest *r)
     }
   if (self->init_image != NULL)
     r->init = at_image_copy (self->init_image);
+  _at_window_add_mask (self, r);
 }
 
 AtRequest *

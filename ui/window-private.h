@@ -159,6 +159,14 @@ void _at_window_show_export_dialog (AtWindow *self);
  * worker and lays it over the preview. */
 void _at_window_refine_preview (AtWindow *self);
 
+/* window-inpaint.c */
+/* A painted mask: r repaints only there, of the init image or else of the
+ * result on show (then at full strength). */
+void _at_window_add_mask (AtWindow *self, AtRequest *r);
+/* Right click or long press on a History item: Regenerate Selection. */
+void _at_window_add_history_menu (AtWindow *self, GtkWidget *button);
+void _at_window_inpaint_init (AtWindow *self);
+
 /* window-voice.c */
 /* The waveform and the line under it show the voice clip, or invite one. */
 void _at_window_show_voice (AtWindow *self);

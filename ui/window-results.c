@@ -90,6 +90,7 @@ add_history_button (AtWindow *self, AtHistoryItem *item)
   GtkWidget *button = thumbnail_button (item->image, tip, 56);
   g_object_set_data (G_OBJECT (button), "item", item);
   g_signal_connect (button, "clicked", G_CALLBACK (history_clicked), self);
+  _at_window_add_history_menu (self, button);
   gtk_flow_box_insert (self->history_box, button, 0);
 }
 

@@ -18,6 +18,7 @@
  */
 #define G_LOG_DOMAIN "atelier-ui"
 
+#include "ui/canvas-tools.h"
 #include "ui/settings.h"
 #include "ui/window-private.h"
 
@@ -329,6 +330,7 @@ at_window_class_init (AtWindowClass *klass)
   window_class->close_request = _at_window_close_request;
 
   g_type_ensure (AT_TYPE_SKETCH_CANVAS);
+  g_type_ensure (AT_TYPE_CANVAS_TOOLS);
   g_type_ensure (AT_TYPE_PREVIEW);
   g_type_ensure (AT_TYPE_WAVEFORM);
 
@@ -385,7 +387,8 @@ at_window_init (AtWindow *self)
   self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
   self->settings = at_settings_new ();
 
-  g_object_bind_property (self->brush_adjustment, "value", self->canvas, "brush-size", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->brush_adjustment, "value", self->canvas, "brush-size",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);   /* [ and ] move the slider */
   g_object_bind_property (self->smooth_button, "active", self->preview, "smooth", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->fit_button, "active", self->preview, "fit", G_BINDING_SYNC_CREATE);
   if (self->settings != NULL)
@@ -399,6 +402,7 @@ at_window_init (AtWindow *self)
   _at_window_actions_init (self);
   _at_window_voice_init (self);
   _at_window_recording_init (self);
+  _at_window_inpaint_init (self);
 
   g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (_at_window_on_edit), self);

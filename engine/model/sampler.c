@@ -172,19 +172,32 @@ step (State *s, float *x, float t0, float t1, int index, AtDenoiseFunc denoise, 
   return TRUE;
 }
 
+/* x at time t (or an x0 prediction, with t = 0) pulled onto the known image. */
+static void
+blend (const AtSamplerBlend *bl, float t, float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float target = (1.0f - t) * bl->known[i] + t * bl->noise[i];
+      x[i] = (1.0f - bl->keep[i]) * x[i] + bl->keep[i] * target;   /* exact at keep 0 and 1 */
+    }
+}
+
 gboolean
-at_sampler_run (AtSamplerKind kind, const float *ts, int n_steps, float *x, gsize n, guint64 seed,
-                AtDenoiseFunc denoise, AtStepFunc on_step, gpointer data, GCancellable *cancellable,
-                GError **error)
+at_sampler_run_blended (AtSamplerKind kind, const float *ts, int n_steps, float *x, gsize n,
+                        guint64 seed, const AtSamplerBlend *blends, guint n_blends,
+                        AtDenoiseFunc denoise, AtStepFunc on_step, gpointer data,
+                        GCancellable *cancellable, GError **error)
 {
   State s = { .kind = kind, .n = n };
-  float *buffers = g_new0 (float, 6 * n);
+  float *buffers = g_new0 (float, 7 * n);
   s.v = buffers;
   s.v2 = buffers + n;
   s.x0 = buffers + 2 * n;
   s.x0_prev = buffers + 3 * n;
   s.tmp = buffers + 4 * n;
   s.z = buffers + 5 * n;
+  float *preview = buffers + 6 * n;
   xoshiro_seed (&s.rng, seed ^ 0x5eed5eed5eed5eedull);
   gboolean ok = TRUE;
   for (int i = 0; ok && i < n_steps; i++)
@@ -192,9 +205,34 @@ at_sampler_run (AtSamplerKind kind, const float *ts, int n_steps, float *x, gsiz
       ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
            denoise (x, ts[i], i, s.v, data, error) &&
            step (&s, x, ts[i], ts[i + 1], i, denoise, data, error);
-      if (ok && on_step != NULL)
+      if (!ok)
+        break;
+      for (guint b = 0; b < n_blends; b++)
+        if (ts[i + 1] >= blends[b].min_t)
+          blend (&blends[b], ts[i + 1], x, n);
+      if (on_step == NULL)
+        continue;
+      if (ts[i + 1] > 0 && n_blends > 0)
+        {
+          /* the preview shows the known region as the result will */
+          memcpy (preview, s.x0, n * sizeof (float));
+          for (guint b = 0; b < n_blends; b++)
+            if (ts[i + 1] >= blends[b].min_t)
+              blend (&blends[b], 0.0f, preview, n);
+          on_step (i + 1, n_steps, preview, data);
+        }
+      else
         on_step (i + 1, n_steps, ts[i + 1] > 0 ? s.x0 : x, data);
     }
   g_free (buffers);
   return ok;
+}
+
+gboolean
+at_sampler_run (AtSamplerKind kind, const float *ts, int n_steps, float *x, gsize n, guint64 seed,
+                AtDenoiseFunc denoise, AtStepFunc on_step, gpointer data, GCancellable *cancellable,
+                GError **error)
+{
+  return at_sampler_run_blended (kind, ts, n_steps, x, n, seed, NULL, 0, denoise, on_step, data,
+                                 cancellable, error);
 }

@@ -31,4 +31,23 @@ gboolean at_sampler_run (AtSamplerKind kind, const float *ts, int n_steps, float
                          guint64 seed, AtDenoiseFunc denoise, AtStepFunc on_step, gpointer data,
                          GCancellable *cancellable, GError **error);
 
+/* Holds part of x on a known image while sampling, as RePaint does for
+ * inpainting: after every step that ends at a time t1 >= min_t, each value
+ * becomes (1 - keep) x + keep ((1 - t1) known + t1 noise), the known image
+ * noised to t1 along the same straight path the flow follows. keep = 1
+ * leaves the known value, 0 leaves the model free; a feathered mask gives
+ * the weights in between. The x0 previews are blended the same way. */
+typedef struct {
+  const float *keep;    /* n weights in [0, 1] */
+  const float *known;   /* n values of the known image, in the model's range */
+  const float *noise;   /* n values: the noise that takes it to time t */
+  float min_t;          /* 0: every step, down to the final image */
+} AtSamplerBlend;
+
+/* at_sampler_run with blends applied in order after each step. */
+gboolean at_sampler_run_blended (AtSamplerKind kind, const float *ts, int n_steps, float *x, gsize n,
+                                 guint64 seed, const AtSamplerBlend *blends, guint n_blends,
+                                 AtDenoiseFunc denoise, AtStepFunc on_step, gpointer data,
+                                 GCancellable *cancellable, GError **error);
+
 G_END_DECLS

@@ -247,6 +247,75 @@ test_generate_bad_input (void)
   run_atelier_env (&run, 3, "ATELIER_DEVICE", "nope", (const char *[]) { "generate", "--prompt", "cat", "-o", out, NULL });
 }
 
+/* --init IMG --mask MASK.png: pixels farther than the feather from the
+ * white of the mask come back as the init image had them (read back from
+ * both PNGs), the PNG says how it was made, and masks that cannot be used
+ * are refused with exit 2 before anything is written. */
+static void
+test_generate_mask (void)
+{
+  g_autofree char *init_path = test_tmp_path ("init.png");
+  g_autofree char *mask_path = test_tmp_path ("mask.png");
+  g_autofree char *small_mask = test_tmp_path ("mask-small.png");
+  g_autofree char *black_mask = test_tmp_path ("mask-black.png");
+  g_autofree char *corrupt = test_tmp_path ("mask-corrupt.png");
+  g_autofree char *out = test_tmp_path ("inpainted.png");
+  g_autoptr (AtImage) init = at_image_new (64, 64, 3);
+  g_autoptr (AtImage) mask = at_image_new (64, 64, 1);
+  g_autoptr (AtImage) small = at_image_new (32, 64, 1);
+  g_autoptr (AtImage) black = at_image_new (64, 64, 1);
+  for (guint i = 0; i < 64 * 64; i++)
+    {
+      guint x = i % 64, y = i / 64;
+      init->pixels[i * 3] = x * 4, init->pixels[i * 3 + 1] = y * 4, init->pixels[i * 3 + 2] = 90;
+      mask->pixels[i] = x >= 16 && x < 40 && y >= 20 && y < 44 ? 255 : 0;
+    }
+  memset (small->pixels, 255, 32 * 64);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_image_save_png (init, init_path, NULL, NULL, &error));
+  g_assert_true (at_image_save_png (mask, mask_path, NULL, NULL, &error));
+  g_assert_true (at_image_save_png (small, small_mask, NULL, NULL, &error));
+  g_assert_true (at_image_save_png (black, black_mask, NULL, NULL, &error));
+  g_assert_true (g_file_set_contents (corrupt, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, NULL));
+
+  const BadCase cases[] = {
+    { (const char *[]) { "generate", "--prompt", "cat", "--init", init_path, "--mask", small_mask, "-o", out, NULL }, 2,
+      "The mask is 32×64 pixels but the init image is 64×64" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--init", init_path, "--mask", "/nonexistent.png", "-o", out, NULL }, 2, "Mask:" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--init", init_path, "--mask", corrupt, "-o", out, NULL }, 2, "Mask:" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--init", init_path, "--mask", black_mask, "-o", out, NULL }, 2, "all black" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--mask", mask_path, "-o", out, NULL }, 2, "needs an init image" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--init", init_path, "--mask", mask_path, "--feather", "-2", "-o", out, NULL }, 2, "feather" },
+  };
+  check_bad_cases (cases, G_N_ELEMENTS (cases), (const char *[]) { out, NULL });
+
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, 0, "generate", "--prompt", "red apple", "--init", init_path, "--mask", mask_path,
+               "--feather", "2", "--strength", "1", "--steps", "3", "--guidance", "1", "--seed", "5", "-o", out, "-q");
+  g_autoptr (AtImage) got = at_image_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->width, ==, 64);
+  guint kept = 0, changed = 0;
+  for (guint i = 0; i < 64 * 64; i++)
+    {
+      int x = i % 64, y = i / 64;
+      /* Chebyshev distance to the white square [16, 40) × [20, 44) */
+      int d = MAX (MAX (16 - x, x - 39), MAX (20 - y, y - 43));
+      if (d > 2)
+        {
+          g_assert_cmpmem (got->pixels + i * 3, 3, init->pixels + i * 3, 3);
+          kept++;
+        }
+      else if (d < -2)
+        changed += memcmp (got->pixels + i * 3, init->pixels + i * 3, 3) != 0;
+    }
+  g_assert_cmpuint (kept, >, 2000);
+  g_assert_cmpuint (changed, >, 100);
+  g_autofree char *params = at_image_read_png_text (out, "parameters", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (params, "Denoising strength: 1, Mask blur: 2"));
+}
+
 /* `atelier narrate`: audio in the format the name asks for, subtitles
  * that read back and cover it. */
 static void
@@ -403,6 +472,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/unknown-option", test_unknown_option);
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
+  g_test_add_func ("/cli/generate-mask", test_generate_mask);
   g_test_add_func ("/cli/generate-voice", test_generate_from_voice);
   g_test_add_func ("/cli/generate-voice-cues", test_generate_voice_cues);
   g_test_add_func ("/cli/narrate", test_narrate);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model/sampler.h"
+#include "test-util.h"
 
 static const double MU = 0.3, S = 0.5;
 
@@ -152,6 +153,98 @@ test_cancel_stops_within_a_step (void)
   g_assert_cmpint (data.calls, ==, 3);
 }
 
+/* RePaint-style blending. Values with keep = 1 must sit on the known image
+ * noised to each step's time, (1-t) known + t noise, whenever the denoiser
+ * sees them; values with keep = 0 must follow the unblended run exactly
+ * (the Gaussian velocity is per value, so neighbours cannot leak); values in
+ * between must match a plain-C Euler loop with the blend written out. */
+typedef struct {
+  const float *keep, *known, *noise;
+  gsize n;
+  int checked;
+  float min_t;   /* the path is checked at t >= min_t */
+} KnownPath;
+
+static gboolean
+velocity_checking_known (const float *x, float t, int step, float *v, gpointer data, GError **error)
+{
+  KnownPath *k = data;
+  if (step > 0 && t >= k->min_t)   /* the start is the caller's; blends act after each step */
+    for (gsize i = 0; i < k->n; i++)
+      if (k->keep[i] == 1.0f)
+        {
+          g_assert_cmpfloat_with_epsilon (x[i], (1 - t) * k->known[i] + t * k->noise[i], 1e-6);
+          k->checked++;
+        }
+  return gaussian_velocity (x, t, step, v, GSIZE_TO_POINTER (k->n), error);
+}
+
+static void
+test_blend_holds_known_region (void)
+{
+  enum { N = 96, STEPS = 10 };
+  float keep[N], known[N], noise[N], x[N], free_x[N], ref[N], v[N];
+  g_autofree float *lo = test_random (N, 5, -1.0f, 1.0f);
+  for (gsize i = 0; i < N; i++)
+    {
+      keep[i] = i < 32 ? 1.0f : i < 64 ? 0.0f : (i - 64) / 32.0f;
+      known[i] = lo[i];
+    }
+  at_sampler_noise (21, noise, N);
+  memcpy (x, noise, sizeof x);
+  memcpy (free_x, noise, sizeof x);
+  memcpy (ref, noise, sizeof x);
+  g_autofree float *ts = at_sampler_schedule (STEPS, 1.0f);
+  AtSamplerBlend blend = { keep, known, noise, 0.0f };
+  KnownPath path = { keep, known, noise, N, 0, 0.0f };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_sampler_run_blended (AT_SAMPLER_EULER, ts, STEPS, x, N, 1, &blend, 1,
+                                         velocity_checking_known, NULL, &path, NULL, &error));
+  g_assert_cmpint (path.checked, ==, 32 * (STEPS - 1));
+  g_assert_true (at_sampler_run (AT_SAMPLER_EULER, ts, STEPS, free_x, N, 1, gaussian_velocity, NULL,
+                                 GSIZE_TO_POINTER (N), NULL, &error));
+  for (int s = 0; s < STEPS; s++)
+    {
+      gaussian_velocity (ref, ts[s], s, v, GSIZE_TO_POINTER (N), NULL);
+      for (gsize i = 0; i < N; i++)
+        {
+          double stepped = ref[i] + (ts[s + 1] - ts[s]) * v[i];
+          double target = (1 - ts[s + 1]) * known[i] + ts[s + 1] * noise[i];
+          ref[i] = (1 - keep[i]) * stepped + keep[i] * target;
+        }
+    }
+  for (gsize i = 0; i < N; i++)
+    {
+      if (i < 32)
+        g_assert_cmpfloat (x[i], ==, known[i]);
+      else if (i < 64)
+        g_assert_cmpfloat (x[i], ==, free_x[i]);
+      g_assert_cmpfloat_with_epsilon (x[i], ref[i], 1e-5);
+    }
+}
+
+/* A blend with min_t acts only while the step ends at or above it: the
+ * denoiser sees the known path up to t = min_t, and the end is free. */
+static void
+test_blend_stops_at_min_t (void)
+{
+  enum { N = 8, STEPS = 8 };
+  float keep[N], known[N], noise[N], x[N];
+  for (gsize i = 0; i < N; i++)
+    keep[i] = 1.0f, known[i] = 0.9f;
+  at_sampler_noise (4, noise, N);
+  memcpy (x, noise, sizeof x);
+  g_autofree float *ts = at_sampler_schedule (STEPS, 1.0f);
+  AtSamplerBlend blend = { keep, known, noise, 0.5f };
+  KnownPath path = { keep, known, noise, N, 0, 0.5f };
+  g_assert_true (at_sampler_run_blended (AT_SAMPLER_EULER, ts, STEPS, x, N, 1, &blend, 1,
+                                         velocity_checking_known, NULL, &path, NULL, NULL));
+  /* steps 1-4 start at 0.875, 0.75, 0.625 and 0.5 */
+  g_assert_cmpint (path.checked, ==, 4 * N);
+  for (gsize i = 0; i < N; i++)
+    g_assert_cmpfloat (fabsf (x[i] - known[i]), >, 1e-3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -161,5 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sampler/noise", test_noise_is_seeded_and_normal);
   g_test_add_func ("/sampler/schedule", test_schedule);
   g_test_add_func ("/sampler/cancel", test_cancel_stops_within_a_step);
+  g_test_add_func ("/sampler/blend-known-region", test_blend_holds_known_region);
+  g_test_add_func ("/sampler/blend-min-t", test_blend_stops_at_min_t);
   return g_test_run ();
 }

@@ -8,9 +8,11 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "engine.h"
 #include "ui/sketch-canvas.h"
 #include "ui/stroke-list.h"
 #include "ui-test-util.h"
+#include "../common/hue.h"
 
 typedef struct {
   GtkWindow *window;
@@ -231,6 +233,136 @@ test_import (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Issue 18, bug 4: a press and drag beside the sheet is no stroke: no
+ * ::changed (which marks the project modified and starts Live runs), no
+ * undo step, with the pen and with the eraser. */
+static void
+test_input_beside_the_sheet (Fixture *f, gconstpointer data)
+{
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (f->canvas, &page);
+  g_assert_cmpfloat (page.origin.x, >, 4);
+  for (int eraser = 0; eraser < 2; eraser++)
+    {
+      at_sketch_canvas_set_eraser (f->canvas, eraser);
+      at_sketch_canvas_begin_stroke (f->canvas, page.origin.x - 3, page.origin.y + 20, 1.0);
+      at_sketch_canvas_extend_stroke (f->canvas, page.origin.x - 2, page.origin.y + 40, 1.0);
+      at_sketch_canvas_end_stroke (f->canvas);
+    }
+  g_assert_cmpint (f->changed, ==, 0);
+  g_assert_false (at_stroke_list_can_undo (at_sketch_canvas_get_strokes (f->canvas)));
+  g_assert_true (at_sketch_canvas_is_empty (f->canvas));
+  /* on the sheet it draws, right up to its edge */
+  at_sketch_canvas_set_eraser (f->canvas, FALSE);
+  at_sketch_canvas_begin_stroke (f->canvas, page.origin.x + 1, page.origin.y + 1, 1.0);
+  at_sketch_canvas_end_stroke (f->canvas);
+  g_assert_cmpint (f->changed, ==, 1);
+}
+
+/* A black square on white, as a file to import. */
+static GFile *
+square_file (const char *dir)
+{
+  g_autoptr (AtImage) img = at_image_new (32, 32, 1);
+  memset (img->pixels, 255, 32 * 32);
+  for (guint y = 8; y < 24; y++)
+    memset (img->pixels + y * 32 + 8, 0, 16);
+  g_autofree char *path = g_build_filename (dir, "square.png", NULL);
+  g_assert_true (at_image_save_png (img, path, NULL, NULL, NULL));
+  return g_file_new_for_path (path);
+}
+
+/* Issue 18, bug 5: Import as Sketch is one undoable step (Ctrl+Z removes
+ * the import, not the stroke before it), and Clear + Undo brings back the
+ * imported sketch with the strokes. */
+static void
+test_import_is_one_step (Fixture *f, gconstpointer data)
+{
+  at_sketch_canvas_set_brush_size (f->canvas, 32);
+  draw_line (f->canvas, 0.1, 0.9, 0.9, 0.9, 20, 1.0);
+  g_autofree char *dir = g_dir_make_tmp ("atelier-canvas-XXXXXX", NULL);
+  g_autoptr (GFile) file = square_file (dir);
+  g_assert_true (at_sketch_canvas_import (f->canvas, file, FALSE, NULL));
+  g_autoptr (AtImage) both = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (both, 0.5, 0.5), <, 16);    /* the square */
+  g_assert_cmpuint (pixel (both, 0.5, 0.9), <, 64);    /* the stroke */
+
+  at_sketch_canvas_undo (f->canvas);
+  g_assert_null (at_sketch_canvas_get_sketch_image (f->canvas));
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (at_sketch_canvas_get_strokes (f->canvas)), ==, 1);
+  g_autoptr (AtImage) stroke_only = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (stroke_only, 0.5, 0.5), ==, 255);
+  g_assert_cmpuint (pixel (stroke_only, 0.5, 0.9), <, 64);
+  at_sketch_canvas_redo (f->canvas);
+  g_assert_nonnull (at_sketch_canvas_get_sketch_image (f->canvas));
+
+  at_sketch_canvas_clear (f->canvas);
+  g_assert_true (at_sketch_canvas_is_empty (f->canvas));
+  g_autoptr (AtImage) cleared = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpuint (pixel (cleared, 0.5, 0.5), ==, 255);
+  at_sketch_canvas_undo (f->canvas);
+  g_autoptr (AtImage) restored = at_sketch_canvas_render (f->canvas, 64);
+  g_assert_cmpmem (restored->pixels, 64 * 64, both->pixels, 64 * 64);
+  g_assert_nonnull (at_sketch_canvas_get_sketch_image (f->canvas));
+  g_autofree char *path = g_file_get_path (file);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Issue 18, item 16: the ink colour is a colour hint. A ring drawn in red
+ * and then in blue on the canvas, generated through the engine with the
+ * same seed, comes out in the ink's hue where the ring is (hue measured by
+ * the HSV formula); black ink keeps the one-channel sketch. */
+static void
+test_ink_colour_is_a_hint (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtEngine) engine = at_engine_new (NULL, NULL, &error);
+  g_assert_no_error (error);
+  const GdkRGBA inks[] = { { 0.86, 0.12, 0.12, 1 }, { 0.12, 0.24, 0.86, 1 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (inks); k++)
+    {
+      at_sketch_canvas_clear (f->canvas);
+      at_sketch_canvas_set_brush_size (f->canvas, 24);
+      at_sketch_canvas_set_color (f->canvas, &inks[k]);
+      for (int i = 0; i < 24; i++)   /* a ring as 24 short strokes */
+        {
+          double a0 = i * G_PI / 12, a1 = (i + 1) * G_PI / 12;
+          draw_line (f->canvas, 0.5 + 0.27 * cos (a0), 0.5 + 0.27 * sin (a0), 0.5 + 0.27 * cos (a1),
+                     0.5 + 0.27 * sin (a1), 2, 1.0);
+        }
+      g_autoptr (AtRequest) r = at_request_new ();
+      r->prompt = g_strdup ("a ball");
+      r->seed = 3;
+      r->steps = 8;
+      r->sketch = at_sketch_canvas_render_for_request (f->canvas, 64);
+      g_assert_cmpuint (r->sketch->channels, ==, 3);
+      g_autoptr (AtResult) result = at_engine_generate (engine, r, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      const AtImage *out = result->images->pdata[0];
+      g_autoptr (AtImage) ink = at_sketch_canvas_render (f->canvas, 64);
+      double sum[3] = { 0 }, n = 0;
+      for (guint i = 0; i < 64 * 64; i++)
+        if (ink->pixels[i] < 128)
+          {
+            for (int c = 0; c < 3; c++)
+              sum[c] += out->pixels[i * 3 + c];
+            n++;
+          }
+      g_assert_cmpfloat (n, >, 50);
+      double want = test_hue_of (255 * inks[k].red, 255 * inks[k].green, 255 * inks[k].blue);
+      double got = test_hue_of (sum[0] / n, sum[1] / n, sum[2] / n);
+      g_test_message ("ink hue %.0f°, the ring came out at hue %.0f°", want, got);
+      g_assert_cmpfloat (test_hue_distance (got, want), <, 40.0);
+    }
+  GdkRGBA black = { 0.1, 0.1, 0.12, 1 };
+  at_sketch_canvas_clear (f->canvas);
+  at_sketch_canvas_set_color (f->canvas, &black);
+  draw_line (f->canvas, 0.2, 0.5, 0.8, 0.5, 10, 1.0);
+  g_autoptr (AtImage) gray = at_sketch_canvas_render_for_request (f->canvas, 64);
+  g_assert_cmpuint (gray->channels, ==, 1);
+}
+
 static void
 test_snapshot_draws (Fixture *f, gconstpointer data)
 {
@@ -254,6 +386,9 @@ main (int argc, char **argv)
   g_test_add ("/ui/canvas/undo-redo-raster", Fixture, NULL, fixture_set_up, test_undo_redo_raster, fixture_tear_down);
   g_test_add ("/ui/canvas/eraser-colour", Fixture, NULL, fixture_set_up, test_eraser_and_colour, fixture_tear_down);
   g_test_add ("/ui/canvas/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/ui/canvas/input-beside-sheet", Fixture, NULL, fixture_set_up, test_input_beside_the_sheet, fixture_tear_down);
+  g_test_add ("/ui/canvas/import-one-step", Fixture, NULL, fixture_set_up, test_import_is_one_step, fixture_tear_down);
+  g_test_add ("/ui/canvas/ink-colour-hint", Fixture, NULL, fixture_set_up, test_ink_colour_is_a_hint, fixture_tear_down);
   g_test_add ("/ui/canvas/snapshot", Fixture, NULL, fixture_set_up, test_snapshot_draws, fixture_tear_down);
   return g_test_run ();
 }
