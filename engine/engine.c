@@ -7,16 +7,9 @@
 
 #include "conditioning.h"
 #include "denoiser.h"
-#include "engine.h"
+#include "engine-private.h"
 #include "model/model-dir.h"
 #include "model/sampler.h"
-
-struct _AtEngine {
-  AtGpu *gpu;
-  AtModel *model;
-  char *model_dir;
-  GMutex lock;   /* one generation at a time */
-};
 
 AtEngine *
 at_engine_new (const char *device, const char *model_dir, GError **error)
