@@ -24,5 +24,8 @@ int at_cli_generate (int argc, char **argv);
  * argv[0] is the verb. */
 int at_cli_transcribe (int argc, char **argv);
 int at_cli_narrate (int argc, char **argv);
+/* `atelier animate ...` and `atelier story ...` (cli-video.c). */
+int at_cli_animate (int argc, char **argv);
+int at_cli_story (int argc, char **argv);
 
 G_END_DECLS

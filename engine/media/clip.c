@@ -174,3 +174,29 @@ at_clip_frame_blend (const AtClip *clip, guint index, guint *a, guint *b, double
         }
     }
 }
+
+AtClip *
+at_clip_new_replay (GPtrArray *sketches, const char *prompt, guint64 seed, int fps, int size, double step,
+                    double hold)
+{
+  AtClip *clip = at_clip_new (fps, size);
+  for (guint i = 0; i < sketches->len; i++)
+    {
+      AtKeyframe *k = at_keyframe_new (i * step, prompt, seed);
+      k->sketch = at_image_copy (sketches->pdata[i]);
+      at_clip_add (clip, k);
+    }
+  clip->duration = (sketches->len > 0 ? (sketches->len - 1) * step : 0.0) + hold;
+  return clip;
+}
+
+guint *
+at_replay_stroke_counts (guint n_strokes, guint max_keys, guint *n_counts)
+{
+  guint n = MIN (n_strokes, MAX (max_keys, 1u));
+  guint *counts = g_new (guint, MAX (n, 1u));
+  for (guint i = 0; i < n; i++)
+    counts[i] = (guint) (((guint64) (i + 1) * n_strokes + n - 1) / n);
+  *n_counts = n;
+  return counts;
+}

@@ -69,6 +69,18 @@ guint at_clip_n_frames (const AtClip *clip);
  * keyframes, equal when it shows one) and the weight of b. */
 void at_clip_frame_blend (const AtClip *clip, guint index, guint *a, guint *b, double *alpha);
 
+/* Sketch replay: keyframe i shows sketches[i] (the drawing after its
+ * first strokes, in order) with one prompt and seed, step seconds apart;
+ * the clip holds the last, finished drawing for `hold` seconds. Takes
+ * nothing; the sketches are copied. */
+AtClip *at_clip_new_replay (GPtrArray *sketches, const char *prompt, guint64 seed, int fps, int size,
+                            double step, double hold);
+
+/* Which stroke counts a replay of n_strokes shows when it may have at
+ * most max_keys keyframes: evenly spread, always ending on n_strokes.
+ * Returns *n_counts values (1 ≤ count ≤ n_strokes, increasing). */
+guint *at_replay_stroke_counts (guint n_strokes, guint max_keys, guint *n_counts);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtKeyframe, at_keyframe_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtClip, at_clip_free)
 
