@@ -124,9 +124,6 @@ at_clip_validate (const AtClip *clip, GError **error)
   if (clip->size < AT_CLIP_MIN_SIZE || clip->size > AT_CLIP_MAX_SIZE)
     return invalid (error, "The clip's size must be between %d and %d pixels (got %d)", AT_CLIP_MIN_SIZE,
                     AT_CLIP_MAX_SIZE, clip->size);
-  if (!(clip->duration > 0.0 && clip->duration <= AT_CLIP_MAX_SECONDS))
-    return invalid (error, "A clip lasts more than 0 and at most %g seconds (got %g)", AT_CLIP_MAX_SECONDS,
-                    clip->duration);
   for (guint i = 0; i < clip->keyframes->len; i++)
     {
       const AtKeyframe *k = clip->keyframes->pdata[i];
@@ -142,6 +139,9 @@ at_clip_validate (const AtClip *clip, GError **error)
       if ((k->init == NULL) != (((AtKeyframe *) clip->keyframes->pdata[0])->init == NULL))
         return invalid (error, "Give every keyframe an init image or none of them");
     }
+  if (!(clip->duration > 0.0 && clip->duration <= AT_CLIP_MAX_SECONDS))
+    return invalid (error, "A clip lasts more than 0 and at most %g seconds (got %g)", AT_CLIP_MAX_SECONDS,
+                    clip->duration);
   return TRUE;
 }
 
