@@ -135,6 +135,56 @@ test_story_webm_with_narration_and_subtitles (TestScratch *s, gconstpointer unus
   g_assert_cmpfloat (fabs (last->end_ms / 1000.0 - narration), <, 0.002);
 }
 
+/* A project as docs/PROJECT_FORMAT.md describes it, with the strokes given
+ * (flat x, y, pressure, time lists). */
+static char *
+write_project (const char *dir, const char *name, const char *strokes)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\": \"atelier-project\", \"version\": 1,"
+    " \"sketch\": {\"strokes\": [%s], \"image\": null, \"underlay\": null},"
+    " \"parameters\": {\"prompt\": \"blue house\", \"negative\": \"\", \"steps\": 2, \"guidance\": 3,"
+    " \"seed\": \"7\", \"sampler\": \"euler\", \"sketch_strength\": 1, \"strength\": 0.75, \"count\": 1,"
+    " \"size\": 64}, \"seed_locked\": false, \"voice\": null, \"history\": []}",
+    strokes);
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  return path;
+}
+
+static void
+test_replay_frames (TestScratch *s, gconstpointer unused)
+{
+#define STROKE(points) "{\"width\": 0.03, \"color\": [0, 0, 0, 1], \"eraser\": false, \"points\": [" points "]}"
+  g_autofree char *project = write_project (s->dir, "house.atelier",
+                                            STROKE ("0.2, 0.3, 1, 0, 0.8, 0.3, 1, 100") ", "
+                                            STROKE ("0.2, 0.3, 1, 0, 0.2, 0.8, 1, 100") ", "
+                                            STROKE ("0.8, 0.3, 1, 0, 0.8, 0.8, 1, 100"));
+  g_autofree char *folder = g_build_filename (s->dir, "frames/", NULL);
+  g_autofree char *out = ATELIER (0, NULL, "animate", "--replay", project, "--steps", "1", "--fps", "4", "--size",
+                                  "64", "-q", "-o", folder);
+  /* three drawings half a second apart, then the finished one held 0.5 s */
+  g_autoptr (GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
+  for (guint k = 1;; k++)
+    {
+      g_autofree char *file = g_strdup_printf ("frame-%04u.png", k);
+      g_autofree char *path = g_build_filename (folder, file, NULL);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        break;
+      g_ptr_array_add (frames, at_image_load (path, NULL));
+    }
+  g_assert_cmpuint (frames->len, ==, 6);
+  g_assert_cmpuint (((AtImage *) frames->pdata[0])->width, ==, 64);
+  /* the picture develops with the drawing, then holds */
+  g_assert_cmpfloat (at_animation_frame_diff (frames->pdata[0], frames->pdata[4]), >, 0.0);
+  g_assert_cmpfloat (at_animation_frame_diff (frames->pdata[4], frames->pdata[5]), ==, 0.0);
+
+  g_autofree char *blank = write_project (s->dir, "blank.atelier", "");
+  g_autofree char *err = NULL;
+  g_autofree char *ignored = ATELIER (2, &err, "animate", "--replay", blank, "-o", folder);
+  g_assert_nonnull (strstr (err, "no strokes"));
+}
+
 static void
 assert_refused (TestScratch *s, const char *words, const char *const *args)
 {
@@ -177,6 +227,8 @@ main (int argc, char **argv)
               test_scratch_teardown);
   g_test_add ("/cli-video/story", TestScratch, NULL, test_scratch_setup,
               test_story_webm_with_narration_and_subtitles, test_scratch_teardown);
+  g_test_add ("/cli-video/replay", TestScratch, NULL, test_scratch_setup, test_replay_frames,
+              test_scratch_teardown);
   g_test_add ("/cli-video/bad-input", TestScratch, NULL, test_scratch_setup, test_bad_input_exit_2,
               test_scratch_teardown);
   return g_test_run ();

@@ -232,6 +232,54 @@ test_cancel_within_a_frame (void)
   g_assert_cmpint (c.last_step, ==, 1);
 }
 
+/* A white page with the first n of three pen lines. */
+static AtImage *
+lines_sketch (guint n)
+{
+  AtImage *img = at_image_new (128, 128, 1);
+  memset (img->pixels, 255, at_image_get_nbytes (img));
+  for (guint i = 0; i < n; i++)
+    memset (img->pixels + (32 + 32 * i) * 128 + 16, 0, 96);
+  return img;
+}
+
+static void
+test_sketch_replay (void)
+{
+  guint n = 0;
+  g_autofree guint *few = at_replay_stroke_counts (3, 24, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (few[0], ==, 1);
+  g_assert_cmpuint (few[2], ==, 3);
+  g_autofree guint *many = at_replay_stroke_counts (100, 8, &n);
+  g_assert_cmpuint (n, ==, 8);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpuint (many[i], >, many[i - 1]);
+  g_assert_cmpuint (many[n - 1], ==, 100);
+
+  g_autoptr (GPtrArray) sketches = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
+  for (guint i = 1; i <= 3; i++)
+    g_ptr_array_add (sketches, lines_sketch (i));
+  g_autoptr (AtClip) clip = at_clip_new_replay (sketches, "blue house", 9, 4, 64, 0.5, 0.25);
+  g_assert_cmpuint (at_clip_n_frames (clip), ==, 5);
+  g_autoptr (AtRequest) params = quick_params ();
+  g_autoptr (AtAnimator) animator = at_animator_new (engine, params);
+  g_autoptr (AtAnimation) anim = render (animator, clip);
+  /* frames 0, 2 and 4 sit on the keyframes: the drawing after 1, 2 and 3
+   * strokes, generated alone with the same prompt and seed */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (AtRequest) r = at_request_copy (params);
+      r->prompt = g_strdup ("blue house");
+      r->seed = 9;
+      r->sketch = lines_sketch (i + 1);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtResult) alone = at_engine_generate (engine, r, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (at_animation_frame_diff (anim->frames->pdata[2 * i], alone->images->pdata[0]), ==, 0.0);
+    }
+}
+
 static void
 assert_invalid (AtClip *clip, const char *words)
 {
@@ -277,6 +325,7 @@ main (int argc, char **argv)
   g_test_add_func ("/animation/keyframes-and-smoothness", test_keyframes_are_their_own_images_and_smooth);
   g_test_add_func ("/animation/cache", test_cache_redoes_only_touched_frames);
   g_test_add_func ("/animation/cancel", test_cancel_within_a_frame);
+  g_test_add_func ("/animation/sketch-replay", test_sketch_replay);
   g_test_add_func ("/animation/bad-clips", test_bad_clips_are_explained);
   int status = g_test_run ();
   at_engine_free (engine);
