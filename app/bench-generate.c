@@ -61,18 +61,13 @@ measure_engine (AtEngine *engine, Timings *t, GError **error)
 }
 
 static gboolean
-measure_torch (const char *script, const char *model_dir, Timings *t, char **version, GError **error)
+measure_torch (const char *model_dir, Timings *t, char **version, GError **error)
 {
-  g_autofree char *out = NULL;
-  int status = 0;
-  const char *argv[] = { "/usr/bin/python3", script, model_dir, "8", "20", NULL };
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, error) ||
-      !g_spawn_check_wait_status (status, error))
-    return FALSE;
+  const char *steps[] = { "8", "20", NULL };
   g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, out, -1, error))
+  JsonObject *o = at_bench_run_torch (model_dir, steps, parser, error);
+  if (o == NULL)
     return FALSE;
-  JsonObject *o = json_node_get_object (json_parser_get_root (parser));
   t->unet_ms = json_object_get_double_member (o, "unet_ms");
   t->step_ms = 2 * t->unet_ms;
   t->image_ms[0] = json_object_get_double_member (o, "image_ms_8");
@@ -93,7 +88,6 @@ int
 at_bench_generate (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *script = g_build_filename (AT_SOURCE_DIR, "tools", "bench", "torch_generate.py", NULL);
   g_autoptr (AtEngine) engine = at_engine_new (NULL, NULL, &error);
   if (engine == NULL)
     {
@@ -102,7 +96,7 @@ at_bench_generate (int argc, char **argv)
     }
   Timings ours = { 0 }, theirs = { 0 };
   g_autofree char *torch = NULL;
-  if (!measure_engine (engine, &ours, &error) || !measure_torch (script, at_engine_get_model_dir (engine), &theirs, &torch, &error))
+  if (!measure_engine (engine, &ours, &error) || !measure_torch (at_engine_get_model_dir (engine), &theirs, &torch, &error))
     {
       fprintf (stderr, "atelier-bench generate: %s\n", error->message);
       return 1;

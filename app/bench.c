@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "app/bench.h"
+#include "atelier-config.h"
 
 typedef struct {
   const char *name;
@@ -16,6 +17,7 @@ static const BenchMode modes[] = {
   { "ops", at_bench_ops, "GFLOP/s of matmul and conv2d beside OpenBLAS, log-mel beside the CPU, on this machine (default)" },
   { "generate", at_bench_generate, "the built-in model end to end beside PyTorch on this machine" },
   { "assets", at_bench_assets, "the upscale stage and the vectoriser on an image of the model" },
+  { "video", at_bench_video, "frames a second of keyframe animation at 64 and 256 px beside PyTorch" },
 };
 
 static int
@@ -23,6 +25,22 @@ compare_doubles (const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
+}
+
+JsonObject *
+at_bench_run_torch (const char *model_dir, const char *const *steps, JsonParser *parser, GError **error)
+{
+  g_autofree char *script = g_build_filename (AT_SOURCE_DIR, "tools", "bench", "torch_generate.py", NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_strv_builder_add_many (builder, "/usr/bin/python3", script, model_dir, NULL);
+  g_strv_builder_addv (builder, (const char **) steps);
+  g_auto (GStrv) argv = g_strv_builder_end (builder);
+  g_autofree char *out = NULL;
+  int status = 0;
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, error) ||
+      !g_spawn_check_wait_status (status, error) || !json_parser_load_from_data (parser, out, -1, error))
+    return NULL;
+  return json_node_get_object (json_parser_get_root (parser));
 }
 
 double

@@ -6,6 +6,8 @@
  * a row to the table in bench.c. */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "engine.h"
 
 int at_bench_ops (int argc, char **argv);
@@ -14,6 +16,12 @@ int at_bench_generate (int argc, char **argv);
  * the same rows after its table. */
 int at_bench_assets (int argc, char **argv);
 void at_bench_print_assets (AtEngine *engine, const AtImage *base, const AtImage *sketch);
+int at_bench_video (int argc, char **argv);
+
+/* Runs tools/bench/torch_generate.py on model_dir for the step counts
+ * given (NULL-ended) and returns its JSON object, owned by parser. */
+JsonObject *at_bench_run_torch (const char *model_dir, const char *const *steps, JsonParser *parser,
+                                GError **error);
 
 /* Median of n values (sorts values in place). */
 double at_bench_median (double *values, int n);

@@ -17,6 +17,9 @@ print_usage (FILE *out)
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
            "               [--rate N] [--pitch N] [--encoding 16|24|float] [--list-voices]\n"
            "       atelier batch JOBS.jsonl --out DIR [--shard I/N]\n"
+           "       atelier animate --keyframe SECONDS:PROMPT [...] [--sketch FILE] -o OUT.webm|OUT.gif|DIR/\n"
+           "       atelier animate --replay PROJECT.atelier -o OUT\n"
+           "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] -o OUT.webm (also OUT.vtt, OUT.srt)\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -50,6 +53,16 @@ at_cli_run (int argc, char **argv, int *status)
   if (strcmp (arg, "transcribe") == 0)
     {
       *status = at_cli_transcribe (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "animate") == 0)
+    {
+      *status = at_cli_animate (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "story") == 0)
+    {
+      *status = at_cli_story (argc - 1, argv + 1);
       return TRUE;
     }
   if (strcmp (arg, "narrate") == 0)

@@ -26,5 +26,8 @@ int at_cli_transcribe (int argc, char **argv);
 int at_cli_narrate (int argc, char **argv);
 /* `atelier batch JOBS.jsonl --out DIR [--shard I/N]` (cli-batch.c). */
 int at_cli_batch (int argc, char **argv);
+/* `atelier animate ...` and `atelier story ...` (cli-video.c). */
+int at_cli_animate (int argc, char **argv);
+int at_cli_story (int argc, char **argv);
 
 G_END_DECLS

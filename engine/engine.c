@@ -7,21 +7,12 @@
 
 #include "conditioning.h"
 #include "denoiser.h"
-#include "engine.h"
+#include "engine-private.h"
 #include "guides.h"
 #include "model/finite.h"
 #include "model/model-dir.h"
 #include "model/refiner.h"
 #include "model/sampler.h"
-
-struct _AtEngine {
-  AtGpu *gpu;
-  AtModel *model;
-  AtModel *student;   /* the few-step student, loaded on first use */
-  AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
-  char *model_dir;
-  GMutex lock;   /* one generation at a time */
-};
 
 G_DEFINE_QUARK (at-engine-error-quark, at_engine_error)
 

@@ -13,6 +13,7 @@ PACKAGES="
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libebur128-dev libaubio-dev
   libpotrace-dev libwebp-dev librsvg2-dev librsvg2-common
+  libgif-dev gstreamer1.0-gl
   xvfb xauth dbus-daemon desktop-file-utils appstream xdotool imagemagick
 "
 

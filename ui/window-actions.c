@@ -333,6 +333,8 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
     at_sketch_canvas_set_underlay (self->canvas, NULL);
   else if (g_str_equal (name, "win.show-toast"))
     _at_window_show_toast (self, g_variant_get_string (param, NULL));
+  else if (_at_window_video_action (self, name, param))
+    ;
   else if (g_str_equal (name, "win.retry-engine"))
     {
       at_application_retry_engine (self->app);
@@ -375,6 +377,8 @@ _at_window_class_actions_init (GtkWidgetClass *widget_class)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", window_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", window_action);
+  gtk_widget_class_install_action (widget_class, "win.video", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.video-keyframe", "d", window_action);
 
   /* Bindings, not application accelerators: they run after the focused
    * widget, so Ctrl+Z in a prompt undoes typing, not a stroke. */

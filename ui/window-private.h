@@ -12,6 +12,7 @@
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/sketch-canvas.h"
+#include "ui/video-window.h"
 #include "ui/voice-panel.h"
 #include "ui/waveform.h"
 #include "ui/window.h"
@@ -181,6 +182,9 @@ void _at_window_recording_init (AtWindow *self);
 /* Stops a recording in progress, unsaved. */
 void _at_window_recording_dispose (AtWindow *self);
 
+/* win.video and win.video-keyframe (window-video.c); FALSE for other names. */
+gboolean _at_window_video_action (AtWindow *self, const char *name, GVariant *param);
+
 /* What the UI tests call, and the window's own files too. */
 AtSketchCanvas *at_window_get_canvas (AtWindow *self);
 AtPreview *at_window_get_preview (AtWindow *self);
@@ -200,6 +204,8 @@ gboolean at_window_is_recording (AtWindow *self);
 const char *at_window_get_caption (AtWindow *self);
 AtVoicePanel *at_window_get_voice_panel (AtWindow *self);
 AtNarrationPanel *at_window_get_narration_panel (AtWindow *self);
+/* The Video window it opened, or NULL. */
+AtVideoWindow *at_window_get_video_window (AtWindow *self);
 /* The last toast's text, or NULL. */
 const char *at_window_get_last_toast (AtWindow *self);
 /* The request the controls describe now (sketch rendered). */
