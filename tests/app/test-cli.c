@@ -101,6 +101,17 @@ test_unknown_option (void)
   g_assert_nonnull (strstr (run.err, "Usage:"));
 }
 
+/* --help in a UTF-8 locale keeps its dashes and ellipses (it printed "?"
+ * for them when the command line did not set the locale). */
+static void
+test_help_in_utf8 (void)
+{
+  g_auto (Run) run = { 0 };
+  run_atelier_env (&run, 0, "LC_ALL", "C.UTF-8", (const char *[]) { "generate", "--help", NULL });
+  g_assert_nonnull (strstr (run.out, "0–1 (default 1)"));
+  g_assert_nonnull (strstr (run.out, "NAME-2.png, …)"));
+}
+
 /* A real run: the PNG carries the parameters other tools read back. */
 static void
 test_generate_writes_png_with_parameters (void)
@@ -399,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-device", test_bad_device_choice);
   g_test_add_func ("/cli/missing-driver", test_missing_driver);
   g_test_add_func ("/cli/unknown-option", test_unknown_option);
+  g_test_add_func ("/cli/help-utf8", test_help_in_utf8);
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
   g_test_add_func ("/cli/generate-voice", test_generate_from_voice);
