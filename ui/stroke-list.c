@@ -146,6 +146,17 @@ at_stroke_list_clear (AtStrokeList *list)
   g_ptr_array_set_size (list->strokes, 0);
 }
 
+void
+at_stroke_list_replace (AtStrokeList *list, const AtStrokeList *drawing)
+{
+  g_return_if_fail (list != NULL && drawing != NULL);
+  if (list == drawing)
+    return;
+  push_undo (list);
+  g_ptr_array_unref (list->strokes);
+  list->strokes = state_copy (drawing->strokes);
+}
+
 gboolean
 at_stroke_list_can_undo (const AtStrokeList *list)
 {

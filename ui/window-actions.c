@@ -180,6 +180,7 @@ _at_window_new_project (AtWindow *self)
     }
   p->params->seed &= 0xffffffffu;
   _at_window_apply_project (self, p);
+  _at_window_apply_model_defaults (self);
   g_clear_object (&self->file);
   self->dirty = TRUE;
   _at_window_set_dirty (self, FALSE);
@@ -259,7 +260,7 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
           gtk_spin_button_set_value (self->seed_spin, g_random_int ());
           self->applying = FALSE;
         }
-      _at_window_start_generation (self);
+      _at_window_start_generation (self, FALSE);
     }
   else if (g_str_equal (name, "win.cancel"))
     {

@@ -103,6 +103,33 @@ _at_window_set_init_image (AtWindow *self, const AtImage *img)
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_spin), img != NULL);
 }
 
+void
+_at_window_apply_model_defaults (AtWindow *self)
+{
+  self->model_defaults_pending = self->engine == NULL;
+  if (self->engine == NULL)
+    return;
+  int steps;
+  float guidance;
+  at_engine_get_defaults (self->engine, &steps, &guidance);
+  g_autoptr (GVariant) chosen = self->settings != NULL ? g_settings_get_user_value (self->settings, "default-steps")
+                                                       : NULL;
+  gboolean was_applying = self->applying;
+  self->applying = TRUE;
+  gtk_spin_button_set_value (self->guidance_spin, guidance);
+  if (chosen == NULL)
+    gtk_spin_button_set_value (self->steps_spin, steps);
+  self->applying = was_applying;
+}
+
+/* The designer's own steps or guidance win over the model's defaults. */
+static void
+on_number_set (AtWindow *self)
+{
+  if (!self->applying)
+    self->model_defaults_pending = FALSE;
+}
+
 /* --- generation ---------------------------------------------------------- */
 
 typedef struct {
@@ -181,7 +208,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-_at_window_start_generation (AtWindow *self)
+_at_window_start_generation (AtWindow *self, gboolean live)
 {
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (!at_request_has_input (request))
@@ -217,6 +244,7 @@ _at_window_start_generation (AtWindow *self)
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->run_request, at_request_free);
   self->run_request = g_steal_pointer (&request);
+  _at_window_take_run_inputs (self, live);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, "Preparing…");
@@ -245,7 +273,7 @@ live_fire (gpointer user_data)
   self->live_timeout = 0;
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (at_request_has_input (request))   /* live mode never nags */
-    _at_window_start_generation (self);
+    _at_window_start_generation (self, TRUE);
 }
 
 void
@@ -270,4 +298,6 @@ void
 _at_window_generation_init (AtWindow *self)
 {
   g_signal_connect_swapped (self->live_button, "toggled", G_CALLBACK (on_live_toggled), self);
+  g_signal_connect_swapped (self->steps_spin, "value-changed", G_CALLBACK (on_number_set), self);
+  g_signal_connect_swapped (self->guidance_spin, "value-changed", G_CALLBACK (on_number_set), self);
 }

@@ -20,12 +20,7 @@ static void
 copy_history (GPtrArray *from, GPtrArray *to)
 {
   for (guint i = 0; i < from->len; i++)
-    {
-      AtHistoryItem *h = g_ptr_array_index (from, i);
-      AtHistoryItem *copy = at_history_item_new (h->image, h->parameters, h->request, h->seed);
-      copy->created = h->created;
-      g_ptr_array_add (to, copy);
-    }
+    g_ptr_array_add (to, at_history_item_copy (g_ptr_array_index (from, i)));
 }
 
 /* A snapshot for a save on a worker: copies, no rendering or encoding. */
@@ -57,6 +52,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  self->model_defaults_pending = FALSE;
   self->applying = TRUE;
   at_sketch_canvas_set_strokes (self->canvas, g_steal_pointer (&p->strokes));
   p->strokes = at_stroke_list_new ();

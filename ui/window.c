@@ -19,6 +19,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/settings.h"
+#include "ui/wheel-guard.h"
 #include "ui/window-private.h"
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -142,10 +143,12 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       const AtGpuDeviceInfo *info = at_gpu_get_device_info (at_engine_get_gpu (self->engine));
       g_autofree char *subtitle = g_strdup_printf ("%s on %s", at_engine_get_model_name (self->engine), info->name);
       adw_window_title_set_subtitle (self->window_title, subtitle);
+      if (self->model_defaults_pending)
+        _at_window_apply_model_defaults (self);
       if (self->generate_when_ready)
         {
           self->generate_when_ready = FALSE;
-          _at_window_start_generation (self);
+          _at_window_start_generation (self, FALSE);
         }
     }
   _at_window_update_actions (self);
@@ -295,6 +298,8 @@ at_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
   g_clear_pointer (&self->run_request, at_request_free);
+  _at_window_clear_run_inputs (self);
+  g_free (self->voice_digest);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->init_image, at_image_free);
@@ -373,6 +378,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, init_row);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, strength_spin);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, history_box);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, recent_submenu);
 
   _at_window_class_actions_init (widget_class);
@@ -409,6 +415,8 @@ at_window_init (AtWindow *self)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (self->sampler_row, "notify::selected", G_CALLBACK (_at_window_on_edit), self);
 
+  /* the wheel scrolls the side panel, never a value under the pointer */
+  at_wheel_guard_install (self->side_panel);
   _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   _at_window_project_init (self);
