@@ -254,6 +254,7 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
   if (g_str_equal (name, "win.generate"))
     {
       g_clear_handle_id (&self->live_timeout, g_source_remove);
+      self->seed_before_run = gtk_spin_button_get_value (self->seed_spin);
       if (!gtk_toggle_button_get_active (self->seed_lock))
         {
           self->applying = TRUE;
@@ -263,11 +264,7 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
       _at_window_start_generation (self, FALSE);
     }
   else if (g_str_equal (name, "win.cancel"))
-    {
-      g_clear_handle_id (&self->live_timeout, g_source_remove);
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
-    }
+    _at_window_cancel_run (self);
   else if (g_str_equal (name, "win.undo"))
     at_sketch_canvas_undo (self->canvas);
   else if (g_str_equal (name, "win.redo"))

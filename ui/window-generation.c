@@ -171,6 +171,22 @@ on_progress (const AtProgress *progress, gpointer user_data)
     }
 }
 
+/* The run on show has ended without an image: the seed box shows the seed
+ * of the image on show again (the one before Generate drew a new one). */
+static void
+end_run_without_image (AtWindow *self)
+{
+  g_clear_object (&self->cancellable);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  _at_window_show_last_variant (self);
+  if (!gtk_toggle_button_get_active (self->seed_lock))
+    {
+      self->applying = TRUE;
+      gtk_spin_button_set_value (self->seed_spin, self->seed_before_run);
+      self->applying = FALSE;
+    }
+}
+
 static void
 generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -186,25 +202,35 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   gboolean current = run->cancellable == self->cancellable;
-  if (current)
+  if (current && res != NULL)
     {
       g_clear_object (&self->cancellable);
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-      if (res != NULL)
-        {
-          _at_window_add_results (self, res, self->run_request);
-          _at_window_set_dirty (self, TRUE);
-        }
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          /* an interrupted run leaves the last finished image on show */
-          _at_window_show_last_variant (self);
-        }
-      else
+      _at_window_add_results (self, res, self->run_request);
+      _at_window_set_dirty (self, TRUE);
+    }
+  else if (current)
+    {
+      /* an interrupted or failed run leaves the last finished image on show */
+      end_run_without_image (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _at_window_show_toast (self, error->message);
     }
   _at_window_update_actions (self);
   run_data_free (run);
+}
+
+void
+_at_window_cancel_run (AtWindow *self)
+{
+  g_clear_handle_id (&self->live_timeout, g_source_remove);
+  if (self->cancellable == NULL)
+    return;
+  /* the worker finishes as a stale run: it only gives the engine back */
+  g_cancellable_cancel (self->cancellable);
+  end_run_without_image (self);
+  _at_window_show_toast (self, "Cancelled");
+  _at_window_update_actions (self);
 }
 
 void

@@ -91,6 +91,7 @@ struct _AtWindow {
   AtRequest *run_request;        /* what the run on show was asked */
   AtRunInputs run_inputs;        /* and what else made it */
   guint live_timeout;
+  double seed_before_run;        /* the seed box before Generate drew a new one */
 
   GPtrArray *variants;           /* AtHistoryItem* of the last result */
   guint current_variant;
@@ -141,6 +142,9 @@ void _at_window_set_init_image (AtWindow *self, const AtImage *img);
 void _at_window_apply_model_defaults (AtWindow *self);
 /* live: started by live mode, not by Generate. */
 void _at_window_start_generation (AtWindow *self, gboolean live);
+/* Cancel: the run stops at once as far as the window goes (its worker
+ * stops within a step or a stage), and what is shown is what was before. */
+void _at_window_cancel_run (AtWindow *self);
 /* In live mode, a run shortly after the last of a burst of edits. */
 void _at_window_schedule_live (AtWindow *self);
 void _at_window_generation_init (AtWindow *self);

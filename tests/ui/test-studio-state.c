@@ -1,7 +1,10 @@
 /* test-studio-state.c — what the studio shows belongs together and agrees
  * with the command line:
  *   a new project's steps and guidance are the model's defaults, as the
- *   command line's are (the model config is the one source). */
+ *   command line's are (the model config is the one source);
+ *   Cancel ends a run at once, while it prepares too, says so and shows
+ *   the seed of the image on show again;
+ *   a History item on show hides the variants strip of another run. */
 #include <adwaita.h>
 #include <string.h>
 
@@ -54,12 +57,106 @@ test_defaults_are_the_models (void)
   ui_test_close_window (window);
 }
 
+static gboolean
+idle (gpointer window)
+{
+  return !at_window_is_generating (window);
+}
+
+static gboolean
+stepping (gpointer window)
+{
+  return gtk_progress_bar_get_fraction (((AtWindow *) window)->progress_bar) > 0 || idle (window);
+}
+
+static void
+generate (AtWindow *window)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (ui_test_wait_until (idle, window, 120));
+}
+
+static void
+unlock_seed (AtWindow *window)
+{
+  gtk_toggle_button_set_active (window->seed_lock, FALSE);
+}
+
+/* Bugs: Cancel did nothing while a run said "Preparing…" (it went on to
+ * the end), gave no feedback, and left the cancelled run's seed in the
+ * Seed box beside the older image. */
+static void
+test_cancel_at_once (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  at_window_set_prompt (window, "a red circle");
+  at_window_set_params (window, 2, 21, 1);
+  unlock_seed (window);
+  generate (window);
+  const AtImage *shown = at_preview_get_image (window->preview);
+  g_assert_nonnull (shown);
+  g_autoptr (AtImage) before = at_image_copy (shown);
+  double seed = gtk_spin_button_get_value (window->seed_spin);
+
+  /* a long run, cancelled while it prepares */
+  gtk_spin_button_set_value (window->steps_spin, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_cmpstr (gtk_progress_bar_get_text (window->progress_bar), ==, "Preparing…");
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->seed_spin), !=, seed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  ui_test_flush ();
+  /* at once, not when the worker gets round to it */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->generate_stack), ==, "generate");
+  g_assert_false (gtk_revealer_get_reveal_child (window->progress_revealer));
+  g_assert_cmpstr (at_window_get_last_toast (window), ==, "Cancelled");
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->seed_spin), ==, seed);
+  g_assert_true (at_preview_get_image (window->preview) != NULL);
+  g_assert_cmpmem (at_preview_get_image (window->preview)->pixels, at_image_get_nbytes (before), before->pixels,
+                   at_image_get_nbytes (before));
+  /* the worker stops too, and nothing joins the history */
+  g_assert_true (ui_test_wait_until (idle, window, 120));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
+
+  /* cancelled mid-way through the steps: the same */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (ui_test_wait_until (stepping, window, 120));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  ui_test_flush ();
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->seed_spin), ==, seed);
+  g_assert_true (ui_test_wait_until (idle, window, 120));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
+  ui_test_close_window (window);
+}
+
+/* Bug: after clicking a History item the variants strip still showed the
+ * last run's variants beside an image that was none of them. */
+static void
+test_history_hides_other_variants (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  at_window_set_prompt (window, "a red circle");
+  at_window_set_params (window, 2, 5, 1);
+  generate (window);
+  at_window_set_params (window, 2, 40, 2);
+  generate (window);
+  g_assert_true (gtk_widget_get_visible (window->variants_scroller));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 3);
+  at_window_activate_history (window, 0);
+  g_assert_false (gtk_widget_get_visible (window->variants_scroller));
+  g_assert_nonnull (strstr (at_window_get_current_parameters (window), "Seed: 5"));
+  ui_test_close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   app = ui_test_application_new ();
   g_test_add_func ("/ui/studio-state/defaults-are-the-models", test_defaults_are_the_models);
+  g_test_add_func ("/ui/studio-state/cancel-at-once", test_cancel_at_once);
+  g_test_add_func ("/ui/studio-state/history-hides-other-variants", test_history_hides_other_variants);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
