@@ -68,6 +68,12 @@ at_engine_get_model_name (AtEngine *engine)
   return engine->model->config->name;
 }
 
+AtTokenizer *
+at_engine_get_tokenizer (AtEngine *engine)
+{
+  return engine->model->tokenizer;
+}
+
 int
 at_engine_get_native_size (AtEngine *engine)
 {

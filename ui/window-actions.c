@@ -184,6 +184,7 @@ _at_window_new_project (AtWindow *self)
   g_clear_object (&self->file);
   self->dirty = TRUE;
   _at_window_set_dirty (self, FALSE);
+  _at_window_mark_saved_now (self);
 }
 
 static void

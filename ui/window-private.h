@@ -55,6 +55,7 @@ struct _AtWindow {
   GtkBox *variants_box;
   GtkTextView *prompt_view;
   GtkTextView *negative_view;
+  GtkLabel *prompt_note;         /* the words the model leaves out */
   AtWaveform *waveform;
   GtkLabel *voice_label;
   GtkWidget *voice_card;
@@ -75,6 +76,7 @@ struct _AtWindow {
   GtkSpinButton *strength_spin;
   GtkFlowBox *history_box;
   GtkScrolledWindow *side_panel;
+  GtkPaned *work_paned;          /* the sheet | the preview */
   GMenu *recent_submenu;
 
   GSettings *settings;
@@ -107,7 +109,8 @@ struct _AtWindow {
 
   GFile *file;
   gboolean dirty;
-  guint edits;                   /* counts edits: a save clears dirty only if none came meanwhile */
+  char *saved_digest;            /* _at_window_state_digest() as in the file */
+  AtStrokeList *saved_strokes;   /* holds the saved drawing's strokes, whose addresses the digest takes */
   gboolean saving;               /* a save on a worker: one at a time */
   gboolean opening;              /* an open on a worker */
   gboolean close_after_save;     /* closing was asked for while saving */
@@ -171,6 +174,20 @@ AtHistoryItem *_at_window_history_item_new (AtWindow *self, const AtResult *res,
 /* Puts back everything that made item, as one undoable step for the
  * sketch; a toast says what was restored and what could not be. */
 void _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item);
+
+/* window-prompt.c */
+/* Marks the prompt's words the model leaves out, and names them. */
+void _at_window_check_prompt (AtWindow *self);
+void _at_window_prompt_init (AtWindow *self);
+
+/* window-saved-state.c */
+/* A digest of all a project saves, as the window holds it now. */
+char *_at_window_state_digest (AtWindow *self);
+/* The file holds the state digest stands for, whose drawing is strokes
+ * (taken). */
+void _at_window_mark_saved (AtWindow *self, const char *digest, AtStrokeList *strokes);
+void _at_window_mark_saved_now (AtWindow *self);
+gboolean _at_window_is_as_saved (AtWindow *self);
 
 /* window-project.c */
 void _at_window_apply_project (AtWindow *self, AtProject *project);

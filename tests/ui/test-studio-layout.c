@@ -4,7 +4,7 @@
  *   the mouse wheel over the side panel scrolls it and changes no value,
  *   whatever spin button, scale or text box passes under the pointer;
  *   the preview keeps at least as much room as the sheet at any window
- *   size, after resizing back and in a new project. */
+ *   size, also after resizing back. */
 #include <adwaita.h>
 #include <math.h>
 
@@ -169,6 +169,42 @@ test_wheel_scrolls_panel (void)
   ui_test_close_window (window);
 }
 
+static gboolean
+preview_not_smaller (gpointer data)
+{
+  GtkPaned *paned = ((AtWindow *) data)->work_paned;
+  return gtk_widget_get_width (gtk_paned_get_end_child (paned)) >= gtk_widget_get_width (gtk_paned_get_start_child (paned));
+}
+
+static void
+resize_and_check (AtWindow *window, int width, int height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  /* the window's width less its client-side shadow: within a few pixels */
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) > 12 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 12);
+  /* the layout settles, corrections included */
+  ui_test_wait_until (preview_not_smaller, window, 10);
+  GtkPaned *paned = window->work_paned;
+  g_test_message ("%d×%d: sheet %d, preview %d", width, height, gtk_widget_get_width (gtk_paned_get_start_child (paned)),
+                  gtk_widget_get_width (gtk_paned_get_end_child (paned)));
+  g_assert_true (preview_not_smaller (window));
+}
+
+/* Bug: at 1024×640 the preview (the result) was the smallest pane, and
+ * after resizing back it stayed small, even in a new project. */
+static void
+test_preview_keeps_room (void)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  static const int sizes[][2] = { { 1280, 800 }, { 1000, 600 }, { 1024, 640 }, { 1000, 600 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    resize_and_check (window, sizes[i][0], sizes[i][1]);
+  ui_test_close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,6 +212,7 @@ main (int argc, char **argv)
   app = ui_test_application_new ();
   g_test_add_func ("/ui/studio-layout/progress-keeps-layout", test_progress_keeps_layout);
   g_test_add_func ("/ui/studio-layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
+  g_test_add_func ("/ui/studio-layout/preview-keeps-room", test_preview_keeps_room);
   int status = g_test_run ();
   g_object_unref (app);
   return status;

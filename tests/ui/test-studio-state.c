@@ -4,7 +4,9 @@
  *   command line's are (the model config is the one source);
  *   Cancel ends a run at once, while it prepares too, says so and shows
  *   the seed of the image on show again;
- *   a History item on show hides the variants strip of another run. */
+ *   a History item on show hides the variants strip of another run;
+ *   Undo back to the saved drawing leaves the title unmarked;
+ *   the prompt field marks and names the words the model leaves out. */
 #include <adwaita.h>
 #include <string.h>
 
@@ -149,6 +151,117 @@ test_history_hides_other_variants (void)
   ui_test_close_window (window);
 }
 
+static void
+stroke (AtWindow *window, double y)
+{
+  AtSketchCanvas *canvas = at_window_get_canvas (window);
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (canvas, &page);
+  at_sketch_canvas_begin_stroke (canvas, page.origin.x + page.size.width * 0.2, page.origin.y + page.size.height * y, 1);
+  at_sketch_canvas_extend_stroke (canvas, page.origin.x + page.size.width * 0.8, page.origin.y + page.size.height * y, 1);
+  at_sketch_canvas_end_stroke (canvas);
+}
+
+static gboolean
+title_marked (AtWindow *window)
+{
+  const char *title = adw_window_title_get_title (window->window_title);
+  return g_str_has_prefix (title, "• ");
+}
+
+/* Bug: Undo back to the saved state left the title marked modified. */
+static void
+test_undo_to_saved (void)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  stroke (window, 0.3);
+  g_autoptr (GFile) file = ui_test_temp_file ("saved.atelier");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ui_test_save (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (title_marked (window));
+
+  stroke (window, 0.6);
+  g_assert_true (at_window_get_dirty (window));
+  g_assert_true (title_marked (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_false (at_window_get_dirty (window));
+  g_assert_false (title_marked (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_true (title_marked (window));
+
+  /* past the saved state and back again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (title_marked (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_false (title_marked (window));
+
+  /* a word typed and taken back, a number set and set back */
+  at_window_set_prompt (window, "a fox");
+  g_assert_true (title_marked (window));
+  at_window_set_prompt (window, "");
+  g_assert_false (title_marked (window));
+  double steps = gtk_spin_button_get_value (window->steps_spin);
+  gtk_spin_button_set_value (window->steps_spin, steps + 1);
+  g_assert_true (title_marked (window));
+  gtk_spin_button_set_value (window->steps_spin, steps);
+  g_assert_false (title_marked (window));
+
+  /* opened again: unmarked, and an edit marks it */
+  AtWindow *reopened = ui_test_open_window (NULL);
+  g_assert_true (ui_test_open (reopened, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (title_marked (reopened));
+  stroke (reopened, 0.8);
+  g_assert_true (title_marked (reopened));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (reopened), "win.undo", NULL));
+  g_assert_false (title_marked (reopened));
+  ui_test_close_window (reopened);
+  ui_test_close_window (window);
+  ui_test_remove_temp (file);
+}
+
+static gboolean
+word_tagged (AtWindow *window, const char *word, const char *tag_name)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (window->prompt_view);
+  GtkTextIter start, end, at;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  g_assert_true (gtk_text_iter_forward_search (&start, word, 0, &at, NULL, NULL));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  g_assert_nonnull (tag);
+  return gtk_text_iter_has_tag (&at, tag);
+}
+
+/* Bug: unknown words were dropped without a word ("watercolour" among
+ * them), and a prompt past the model's limit was cut in silence. */
+static void
+test_unknown_words_shown (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  AtTokenizer *tok = at_engine_get_tokenizer (window->engine);
+  at_window_set_prompt (window, "qqqzzz watercolour apple");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->prompt_note)));
+  g_assert_cmpstr (gtk_label_get_text (window->prompt_note), ==, "Not known to the built-in model, so left out: qqqzzz.");
+  g_assert_true (word_tagged (window, "qqqzzz", "unknown-word"));
+  g_assert_false (word_tagged (window, "watercolour", "unknown-word"));
+  g_assert_false (word_tagged (window, "apple", "unknown-word"));
+
+  g_autoptr (GString) long_prompt = g_string_new (NULL);
+  for (guint i = 0; i < at_tokenizer_get_max_tokens (tok); i++)
+    g_string_append (long_prompt, "red ");
+  g_string_append (long_prompt, "lighthouse");
+  at_window_set_prompt (window, long_prompt->str);
+  g_assert_true (word_tagged (window, "lighthouse", "cut-word"));
+  g_assert_nonnull (strstr (gtk_label_get_text (window->prompt_note), "left out: lighthouse."));
+
+  at_window_set_prompt (window, "a red apple");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->prompt_note)));
+  ui_test_close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,6 +270,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio-state/defaults-are-the-models", test_defaults_are_the_models);
   g_test_add_func ("/ui/studio-state/cancel-at-once", test_cancel_at_once);
   g_test_add_func ("/ui/studio-state/history-hides-other-variants", test_history_hides_other_variants);
+  g_test_add_func ("/ui/studio-state/undo-to-saved", test_undo_to_saved);
+  g_test_add_func ("/ui/studio-state/unknown-words-shown", test_unknown_words_shown);
   int status = g_test_run ();
   g_object_unref (app);
   return status;
