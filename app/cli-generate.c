@@ -394,6 +394,10 @@ at_cli_generate (int argc, char **argv)
   g_autoptr (AtRequest) request = build_request (engine, &o, &voice, &error);
   if (request == NULL)
     return at_cli_fail ("generate", error);
+  /* words the model does not read are named, never dropped in silence */
+  g_autofree char *left_out = at_tokenizer_describe (at_engine_get_tokenizer (engine), request->prompt);
+  if (left_out != NULL)
+    fprintf (stderr, "warning: %s\n", left_out);
   gboolean tty = isatty (STDERR_FILENO);
   g_autoptr (AtResult) result = at_engine_generate (engine, request, o.quiet ? NULL : show_progress,
                                                     GINT_TO_POINTER (tty), NULL, &error);

@@ -90,6 +90,12 @@ at_engine_get_model_name (AtEngine *engine)
   return engine->model->config->name;
 }
 
+AtTokenizer *
+at_engine_get_tokenizer (AtEngine *engine)
+{
+  return engine->model->tokenizer;
+}
+
 int
 at_engine_get_native_size (AtEngine *engine)
 {
@@ -274,13 +280,17 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       return NULL;
     }
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  /* a run cancelled while it waited for the engine, or while it prepared,
+   * stops between the stages, not only at the sampler's steps */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
   AtModel *model = model_for (engine, r->fast, error);
   if (model == NULL)
     return NULL;
   g_autoptr (AtConditioning) cond = at_conditioning_new (model, engine->gpu, r, error);
-  if (cond == NULL)
+  if (cond == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   result->encode_ms = (g_get_monotonic_time () - start) / 1000.0;
 
@@ -293,7 +303,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
     .sketch_steps = (int) lround (n_steps * r->sketch_strength),
     .start_us = g_get_monotonic_time (), .progress = progress, .progress_data = progress_data,
   };
-  gboolean ok = make_denoisers (engine, model, r, cond, &run, error);
+  gboolean ok = make_denoisers (engine, model, r, cond, &run, error) && !g_cancellable_set_error_if_cancelled (cancellable, error);
   gsize n = ok ? run.with_sketch->n : 0;
   g_autofree float *x = g_new (float, MAX (n, 1));
   const AtModelConfig *config = engine->model->config;

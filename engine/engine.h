@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "gpu/gpu.h"
+#include "model/tokenizer.h"
 #include "request.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,9 @@ const char *at_engine_get_model_name (AtEngine *engine);
 /* The folder the model was loaded from. */
 const char *at_engine_get_model_dir (AtEngine *engine);
 int at_engine_get_native_size (AtEngine *engine);
+/* The model's tokenizer: which words of a prompt it reads (read-only, any
+ * thread). */
+AtTokenizer *at_engine_get_tokenizer (AtEngine *engine);
 /* The model's recommended steps and guidance. */
 void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
 /* The few-step student's steps and guidance (request->fast); FALSE when

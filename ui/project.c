@@ -25,34 +25,6 @@ at_project_set_fail_before_rename_for_testing (gboolean fail)
   g_atomic_int_set (&fail_before_rename, fail);
 }
 
-AtHistoryItem *
-at_history_item_new (const AtImage *image, const char *parameters, const AtRequest *request, guint64 seed)
-{
-  AtHistoryItem *item = g_new0 (AtHistoryItem, 1);
-  item->image = at_image_copy (image);
-  item->parameters = g_strdup (parameters);
-  item->request = at_request_copy (request);
-  /* the history keeps settings, not the inputs' pixels */
-  g_clear_pointer (&item->request->sketch, at_image_free);
-  g_clear_pointer (&item->request->init, at_image_free);
-  g_clear_pointer (&item->request->voice, g_free);
-  item->request->voice_len = 0;
-  item->seed = seed;
-  item->created = g_get_real_time () / G_USEC_PER_SEC;
-  return item;
-}
-
-void
-at_history_item_free (AtHistoryItem *item)
-{
-  if (item == NULL)
-    return;
-  g_clear_pointer (&item->image, at_image_free);
-  g_clear_pointer (&item->request, at_request_free);
-  g_free (item->parameters);
-  g_free (item);
-}
-
 void
 at_voice_settings_clear (AtVoiceSettings *v)
 {
@@ -180,23 +152,17 @@ add_voice_settings (JsonBuilder *b, const AtVoiceSettings *v)
   json_builder_end_object (b);
 }
 
-static char *
-project_to_json (const AtProject *p)
+/* The drawing and its images: the project's sketch, and each history
+ * item's. */
+static void
+add_sketch (JsonBuilder *b, const AtStrokeList *strokes, const AtImage *image, const AtImage *underlay)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, "atelier-project");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, AT_PROJECT_FORMAT_VERSION);
-
-  json_builder_set_member_name (b, "sketch");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "strokes");
   json_builder_begin_array (b);
-  for (guint i = 0; i < at_stroke_list_get_n_strokes (p->strokes); i++)
+  for (guint i = 0; i < at_stroke_list_get_n_strokes (strokes); i++)
     {
-      AtStroke *s = at_stroke_list_get_stroke (p->strokes, i);
+      AtStroke *s = at_stroke_list_get_stroke (strokes, i);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "width");
       json_builder_add_double_value (b, s->width);
@@ -222,9 +188,41 @@ project_to_json (const AtProject *p)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  add_image (b, "image", p->sketch_image);
-  add_image (b, "underlay", p->underlay);
+  add_image (b, "image", image);
+  add_image (b, "underlay", underlay);
   json_builder_end_object (b);
+}
+
+/* What made a history item beside its settings (absent in older files). */
+static void
+add_history_inputs (JsonBuilder *b, const AtHistoryItem *item)
+{
+  json_builder_set_member_name (b, "favourite");
+  json_builder_add_boolean_value (b, item->favourite);
+  json_builder_set_member_name (b, "live");
+  json_builder_add_boolean_value (b, item->live);
+  if (!item->has_inputs)
+    return;
+  json_builder_set_member_name (b, "sketch");
+  add_sketch (b, item->strokes, item->sketch_image, item->underlay);
+  add_image (b, "init", item->init);
+  add_string (b, "voice_name", item->voice_name);
+  add_string (b, "voice_digest", item->voice_digest);
+  add_string (b, "model", item->model);
+}
+
+static char *
+project_to_json (const AtProject *p)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "atelier-project");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, AT_PROJECT_FORMAT_VERSION);
+
+  json_builder_set_member_name (b, "sketch");
+  add_sketch (b, p->strokes, p->sketch_image, p->underlay);
 
   json_builder_set_member_name (b, "parameters");
   add_params (b, p->params);
@@ -269,6 +267,7 @@ project_to_json (const AtProject *p)
       json_builder_add_int_value (b, item->created);
       json_builder_set_member_name (b, "parameters");
       add_params (b, item->request);
+      add_history_inputs (b, item);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -490,6 +489,43 @@ read_strokes (JsonObject *sketch, AtStrokeList *list, GError **error)
   return TRUE;
 }
 
+static gboolean
+read_sketch (JsonObject *sketch, AtStrokeList *strokes, AtImage **image, AtImage **underlay, GError **error)
+{
+  if (!read_strokes (sketch, strokes, error))
+    return FALSE;
+  return sketch == NULL || (read_image (sketch, "image", image, error) && read_image (sketch, "underlay", underlay, error));
+}
+
+/* "" is how add_string() writes NULL */
+static char *
+dup_nonempty (JsonObject *o, const char *key)
+{
+  const char *value = json_object_get_string_member_with_default (o, key, NULL);
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+static gboolean
+read_history_inputs (JsonObject *h, AtHistoryItem *item, GError **error)
+{
+  item->favourite = json_object_get_boolean_member_with_default (h, "favourite", FALSE);
+  item->live = json_object_get_boolean_member_with_default (h, "live", FALSE);
+  JsonObject *sketch = get_object (h, "sketch");
+  if (sketch == NULL)
+    return TRUE;   /* from before the inputs were kept: settings only */
+  g_autoptr (AtStrokeList) strokes = at_stroke_list_new ();
+  g_autoptr (AtImage) image = NULL, underlay = NULL;
+  if (!read_sketch (sketch, strokes, &image, &underlay, error))
+    return FALSE;
+  at_history_item_set_sketch (item, strokes, image, underlay);
+  if (!read_image (h, "init", &item->init, error))
+    return FALSE;
+  item->voice_name = dup_nonempty (h, "voice_name");
+  item->voice_digest = dup_nonempty (h, "voice_digest");
+  item->model = dup_nonempty (h, "model");
+  return TRUE;
+}
+
 static void
 read_voice (JsonObject *voice, AtProject *p)
 {
@@ -532,6 +568,8 @@ read_history (JsonArray *history, GPtrArray *items, GError **error)
                                                  r, g_ascii_strtoull (seed, NULL, 10));
       item->created = json_object_get_int_member_with_default (h, "created", item->created);
       g_ptr_array_add (items, item);
+      if (!read_history_inputs (h, item, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -568,11 +606,7 @@ project_from_json (const char *data, gsize len, GError **error)
   if (o == NULL)
     return NULL;
   g_autoptr (AtProject) p = at_project_new ();
-  JsonObject *sketch = get_object (o, "sketch");
-  if (!read_strokes (sketch, p->strokes, error))
-    return NULL;
-  if (sketch != NULL && (!read_image (sketch, "image", &p->sketch_image, error) ||
-                         !read_image (sketch, "underlay", &p->underlay, error)))
+  if (!read_sketch (get_object (o, "sketch"), p->strokes, &p->sketch_image, &p->underlay, error))
     return NULL;
   read_params (get_object (o, "parameters"), p->params);
   p->seed_locked = json_object_get_boolean_member_with_default (o, "seed_locked", FALSE);

@@ -18,6 +18,7 @@
 
 #include "audio/audio-file.h"
 #include "request.h"
+#include "ui/history-item.h"
 #include "ui/stroke-list.h"
 
 G_BEGIN_DECLS
@@ -30,18 +31,6 @@ typedef enum {
   AT_PROJECT_ERROR_INVALID,   /* not an Atelier project, or damaged */
   AT_PROJECT_ERROR_VERSION,   /* written by a newer Atelier */
 } AtProjectError;
-
-typedef struct {
-  AtImage *image;          /* RGB result */
-  char *parameters;        /* the PNG "parameters" text the engine wrote */
-  AtRequest *request;      /* the settings that made it (no images or voice) */
-  guint64 seed;            /* this image's own seed */
-  gint64 created;          /* unix time, seconds */
-} AtHistoryItem;
-
-AtHistoryItem *at_history_item_new (const AtImage *image, const char *parameters,
-                                    const AtRequest *request, guint64 seed);
-void at_history_item_free (AtHistoryItem *item);
 
 /* The voice panel's choices ("voice_panel" in docs/PROJECT_FORMAT.md). */
 typedef struct {
@@ -90,6 +79,5 @@ AtProject *at_project_load_finish (GAsyncResult *result, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AtVoiceSettings, at_voice_settings_clear)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtProject, at_project_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtHistoryItem, at_history_item_free)
 
 G_END_DECLS

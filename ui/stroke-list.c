@@ -202,6 +202,18 @@ at_stroke_list_import_base (AtStrokeList *list, cairo_surface_t *base)
   at_stroke_list_set_base (list, base);
 }
 
+void
+at_stroke_list_replace (AtStrokeList *list, const AtStrokeList *drawing)
+{
+  g_return_if_fail (list != NULL && drawing != NULL);
+  if (list == drawing)
+    return;
+  push_undo (list);
+  state_clear (&list->now);
+  list->now.strokes = strokes_copy (drawing->now.strokes);
+  list->now.base = drawing->now.base != NULL ? cairo_surface_reference (drawing->now.base) : NULL;
+}
+
 gboolean
 at_stroke_list_can_undo (const AtStrokeList *list)
 {

@@ -60,6 +60,9 @@ cairo_surface_t *at_stroke_list_get_base (const AtStrokeList *list);
  * opened project, a result used as the sketch after an undoable clear). */
 void at_stroke_list_set_base (AtStrokeList *list, cairo_surface_t *base);
 
+/* The drawing becomes a copy of drawing's (its strokes shared). */
+void at_stroke_list_replace (AtStrokeList *list, const AtStrokeList *drawing);
+
 gboolean at_stroke_list_can_undo (const AtStrokeList *list);
 gboolean at_stroke_list_can_redo (const AtStrokeList *list);
 gboolean at_stroke_list_undo (AtStrokeList *list);

@@ -170,9 +170,11 @@ _at_window_new_project (AtWindow *self)
     }
   p->params->seed &= 0xffffffffu;
   _at_window_apply_project (self, p);
+  _at_window_apply_model_defaults (self);
   g_clear_object (&self->file);
   self->dirty = TRUE;
   _at_window_set_dirty (self, FALSE);
+  _at_window_mark_saved_now (self);
 }
 
 static void
@@ -243,20 +245,17 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
   if (g_str_equal (name, "win.generate"))
     {
       g_clear_handle_id (&self->live_timeout, g_source_remove);
+      self->seed_before_run = gtk_spin_button_get_value (self->seed_spin);
       if (!gtk_toggle_button_get_active (self->seed_lock))
         {
           self->applying = TRUE;
           gtk_spin_button_set_value (self->seed_spin, g_random_int ());
           self->applying = FALSE;
         }
-      _at_window_start_generation (self);
+      _at_window_start_generation (self, FALSE);
     }
   else if (g_str_equal (name, "win.cancel"))
-    {
-      g_clear_handle_id (&self->live_timeout, g_source_remove);
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
-    }
+    _at_window_cancel_run (self);
   else if (g_str_equal (name, "win.undo"))
     at_sketch_canvas_undo (self->canvas);
   else if (g_str_equal (name, "win.redo"))

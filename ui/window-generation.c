@@ -104,6 +104,33 @@ _at_window_set_init_image (AtWindow *self, const AtImage *img)
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_spin), img != NULL);
 }
 
+void
+_at_window_apply_model_defaults (AtWindow *self)
+{
+  self->model_defaults_pending = self->engine == NULL;
+  if (self->engine == NULL)
+    return;
+  int steps;
+  float guidance;
+  at_engine_get_defaults (self->engine, &steps, &guidance);
+  g_autoptr (GVariant) chosen = self->settings != NULL ? g_settings_get_user_value (self->settings, "default-steps")
+                                                       : NULL;
+  gboolean was_applying = self->applying;
+  self->applying = TRUE;
+  gtk_spin_button_set_value (self->guidance_spin, guidance);
+  if (chosen == NULL)
+    gtk_spin_button_set_value (self->steps_spin, steps);
+  self->applying = was_applying;
+}
+
+/* The designer's own steps or guidance win over the model's defaults. */
+static void
+on_number_set (AtWindow *self)
+{
+  if (!self->applying)
+    self->model_defaults_pending = FALSE;
+}
+
 /* --- generation ---------------------------------------------------------- */
 
 typedef struct {
@@ -145,6 +172,22 @@ on_progress (const AtProgress *progress, gpointer user_data)
     }
 }
 
+/* The run on show has ended without an image: the seed box shows the seed
+ * of the image on show again (the one before Generate drew a new one). */
+static void
+end_run_without_image (AtWindow *self)
+{
+  g_clear_object (&self->cancellable);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  _at_window_show_last_variant (self);
+  if (!gtk_toggle_button_get_active (self->seed_lock))
+    {
+      self->applying = TRUE;
+      gtk_spin_button_set_value (self->seed_spin, self->seed_before_run);
+      self->applying = FALSE;
+    }
+}
+
 static void
 generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -160,21 +203,18 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   gboolean current = run->cancellable == self->cancellable;
-  if (current)
+  if (current && res != NULL)
     {
       g_clear_object (&self->cancellable);
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-      if (res != NULL)
-        {
-          _at_window_add_results (self, res, self->run_request);
-          _at_window_set_dirty (self, TRUE);
-        }
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          /* an interrupted run leaves the last finished image on show */
-          _at_window_show_last_variant (self);
-        }
-      else
+      _at_window_add_results (self, res, self->run_request);
+      _at_window_set_dirty (self, TRUE);
+    }
+  else if (current)
+    {
+      /* an interrupted or failed run leaves the last finished image on show */
+      end_run_without_image (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _at_window_show_toast (self, error->message);
     }
   _at_window_update_actions (self);
@@ -182,7 +222,20 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-_at_window_start_generation (AtWindow *self)
+_at_window_cancel_run (AtWindow *self)
+{
+  g_clear_handle_id (&self->live_timeout, g_source_remove);
+  if (self->cancellable == NULL)
+    return;
+  /* the worker finishes as a stale run: it only gives the engine back */
+  g_cancellable_cancel (self->cancellable);
+  end_run_without_image (self);
+  _at_window_show_toast (self, "Cancelled");
+  _at_window_update_actions (self);
+}
+
+void
+_at_window_start_generation (AtWindow *self, gboolean live)
 {
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (!at_request_has_input (request))
@@ -218,6 +271,7 @@ _at_window_start_generation (AtWindow *self)
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->run_request, at_request_free);
   self->run_request = g_steal_pointer (&request);
+  _at_window_take_run_inputs (self, live);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, "Preparing…");
@@ -246,7 +300,7 @@ live_fire (gpointer user_data)
   self->live_timeout = 0;
   g_autoptr (AtRequest) request = at_window_build_request (self);
   if (at_request_has_input (request))   /* live mode never nags */
-    _at_window_start_generation (self);
+    _at_window_start_generation (self, TRUE);
 }
 
 void
@@ -271,4 +325,6 @@ void
 _at_window_generation_init (AtWindow *self)
 {
   g_signal_connect_swapped (self->live_button, "toggled", G_CALLBACK (on_live_toggled), self);
+  g_signal_connect_swapped (self->steps_spin, "value-changed", G_CALLBACK (on_number_set), self);
+  g_signal_connect_swapped (self->guidance_spin, "value-changed", G_CALLBACK (on_number_set), self);
 }

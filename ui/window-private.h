@@ -19,6 +19,17 @@
 
 G_BEGIN_DECLS
 
+/* What a run was made from beyond its request, taken when it starts: its
+ * history items keep it (history-item.h). */
+typedef struct {
+  AtStrokeList *strokes;
+  AtImage *sketch_image;
+  AtImage *underlay;
+  char *voice_name;
+  char *voice_digest;
+  gboolean live;
+} AtRunInputs;
+
 struct _AtWindow {
   AdwApplicationWindow parent_instance;
 
@@ -45,6 +56,7 @@ struct _AtWindow {
   GtkBox *variants_box;
   GtkTextView *prompt_view;
   GtkTextView *negative_view;
+  GtkLabel *prompt_note;         /* the words the model leaves out */
   AtWaveform *waveform;
   GtkLabel *voice_label;
   GtkWidget *voice_card;
@@ -64,6 +76,8 @@ struct _AtWindow {
   AdwActionRow *init_row;
   GtkSpinButton *strength_spin;
   GtkFlowBox *history_box;
+  GtkScrolledWindow *side_panel;
+  GtkPaned *work_paned;          /* the sheet | the preview */
   GMenu *recent_submenu;
 
   GSettings *settings;
@@ -73,11 +87,14 @@ struct _AtWindow {
   GError *engine_error;
   gboolean engine_loading;
   gboolean generate_when_ready;
+  gboolean model_defaults_pending;  /* a new project waits for the model's steps and guidance */
 
   GCancellable *cancellable;     /* the run on show; NULL when idle */
   guint runs_in_flight;
   AtRequest *run_request;        /* what the run on show was asked */
+  AtRunInputs run_inputs;        /* and what else made it */
   guint live_timeout;
+  double seed_before_run;        /* the seed box before Generate drew a new one */
 
   GPtrArray *variants;           /* AtHistoryItem* of the last result */
   guint current_variant;
@@ -87,12 +104,14 @@ struct _AtWindow {
   AtImage *init_image;
   AtAudio *voice;
   char *voice_name;
+  char *voice_digest;            /* at_history_voice_digest() of voice */
   AtRecorder *recorder;          /* the default microphone, or $ATELIER_RECORD_SOURCE */
   AtLiveCaptions *captions;      /* while recording */
 
   GFile *file;
   gboolean dirty;
-  guint edits;                   /* counts edits: a save clears dirty only if none came meanwhile */
+  char *saved_digest;            /* _at_window_state_digest() as in the file */
+  AtStrokeList *saved_strokes;   /* holds the saved drawing's strokes, whose addresses the digest takes */
   gboolean saving;               /* a save on a worker: one at a time */
   gboolean opening;              /* an open on a worker */
   gboolean close_after_save;     /* closing was asked for while saving */
@@ -121,7 +140,15 @@ AtRequest *_at_window_build_controls_request (AtWindow *self);
  * with with_prompts. */
 void _at_window_params_to_ui (AtWindow *self, const AtRequest *r, gboolean with_prompts);
 void _at_window_set_init_image (AtWindow *self, const AtImage *img);
-void _at_window_start_generation (AtWindow *self);
+/* A new project's steps and guidance are the model's config's, as on the
+ * command line (steps: unless chosen in Preferences); before the model has
+ * loaded, once it has, unless the designer set them meanwhile. */
+void _at_window_apply_model_defaults (AtWindow *self);
+/* live: started by live mode, not by Generate. */
+void _at_window_start_generation (AtWindow *self, gboolean live);
+/* Cancel: the run stops at once as far as the window goes (its worker
+ * stops within a step or a stage), and what is shown is what was before. */
+void _at_window_cancel_run (AtWindow *self);
 /* In live mode, a run shortly after the last of a burst of edits. */
 void _at_window_schedule_live (AtWindow *self);
 void _at_window_generation_init (AtWindow *self);
@@ -132,10 +159,36 @@ void _at_window_show_image (AtWindow *self, const AtImage *img, const char *para
 /* A finished run's images become the variants strip and join the
  * history; the first is shown. */
 void _at_window_add_results (AtWindow *self, const AtResult *res, const AtRequest *request);
+/* item on show by itself: the variants strip of the last run goes. */
+void _at_window_show_history_item (AtWindow *self, const AtHistoryItem *item);
 /* After an interrupted run: the variant on show before it, or nothing. */
 void _at_window_show_last_variant (AtWindow *self);
 /* The gallery rebuilt from self->history, no variants, the newest shown. */
 void _at_window_show_history (AtWindow *self);
+
+/* window-history.c */
+/* The run's inputs from the canvas and the voice clip now. */
+void _at_window_take_run_inputs (AtWindow *self, gboolean live);
+void _at_window_clear_run_inputs (AtWindow *self);
+/* A new history item for image i of res, with the run's inputs. */
+AtHistoryItem *_at_window_history_item_new (AtWindow *self, const AtResult *res, guint i, const AtRequest *request);
+/* Puts back everything that made item, as one undoable step for the
+ * sketch; a toast says what was restored and what could not be. */
+void _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item);
+
+/* window-prompt.c */
+/* Marks the prompt's words the model leaves out, and names them. */
+void _at_window_check_prompt (AtWindow *self);
+void _at_window_prompt_init (AtWindow *self);
+
+/* window-saved-state.c */
+/* A digest of all a project saves, as the window holds it now. */
+char *_at_window_state_digest (AtWindow *self);
+/* The file holds the state digest stands for, whose drawing is strokes
+ * (taken). */
+void _at_window_mark_saved (AtWindow *self, const char *digest, AtStrokeList *strokes);
+void _at_window_mark_saved_now (AtWindow *self);
+gboolean _at_window_is_as_saved (AtWindow *self);
 
 /* window-project.c */
 void _at_window_apply_project (AtWindow *self, AtProject *project);

@@ -20,12 +20,7 @@ static void
 copy_history (GPtrArray *from, GPtrArray *to)
 {
   for (guint i = 0; i < from->len; i++)
-    {
-      AtHistoryItem *h = g_ptr_array_index (from, i);
-      AtHistoryItem *copy = at_history_item_new (h->image, h->parameters, h->request, h->seed);
-      copy->created = h->created;
-      g_ptr_array_add (to, copy);
-    }
+    g_ptr_array_add (to, at_history_item_copy (g_ptr_array_index (from, i)));
 }
 
 /* A snapshot for a save on a worker: copies, no rendering or encoding. */
@@ -57,6 +52,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  self->model_defaults_pending = FALSE;
   self->applying = TRUE;
   at_sketch_canvas_set_strokes (self->canvas, g_steal_pointer (&p->strokes));
   p->strokes = at_stroke_list_new ();
@@ -188,13 +184,16 @@ end_file_work (AtWindow *self, gboolean *flag)
 
 typedef struct {
   GFile *file;
-  guint edits;   /* self->edits when the snapshot was taken */
+  char *digest;            /* the snapshot's state */
+  AtStrokeList *strokes;   /* and its drawing */
 } SaveRun;
 
 static void
 save_run_free (SaveRun *run)
 {
   g_object_unref (run->file);
+  g_free (run->digest);
+  g_clear_pointer (&run->strokes, at_stroke_list_free);
   g_free (run);
 }
 
@@ -219,7 +218,11 @@ project_saved (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ok = at_project_save_finish (result, &error);
   end_file_work (self, &self->saving);
   if (ok && !self->disposed)
-    belong_to (self, run->file, self->edits != run->edits);
+    {
+      /* what was edited during the save keeps the project marked */
+      _at_window_mark_saved (self, run->digest, g_steal_pointer (&run->strokes));
+      belong_to (self, run->file, !_at_window_is_as_saved (self));
+    }
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -238,7 +241,8 @@ at_window_save_async (AtWindow *self, GFile *file, GCancellable *cancellable, GA
     return;
   SaveRun *run = g_new0 (SaveRun, 1);
   run->file = g_object_ref (file);
-  run->edits = self->edits;
+  run->digest = _at_window_state_digest (self);
+  run->strokes = at_stroke_list_copy_drawing (at_sketch_canvas_get_strokes (self->canvas));
   g_task_set_task_data (task, run, (GDestroyNotify) save_run_free);
   at_project_save_async (collect_project (self), file, cancellable, project_saved, task);
 }
@@ -265,6 +269,7 @@ project_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   _at_window_apply_project (self, p);
+  _at_window_mark_saved_now (self);
   belong_to (self, g_task_get_task_data (task), FALSE);
   g_task_return_boolean (task, TRUE);
 }

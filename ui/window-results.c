@@ -61,15 +61,7 @@ variant_clicked (GtkButton *button, AtWindow *self)
 static void
 history_clicked (GtkButton *button, AtWindow *self)
 {
-  AtHistoryItem *item = g_object_get_data (G_OBJECT (button), "item");
-  _at_window_params_to_ui (self, item->request, TRUE);
-  self->applying = TRUE;
-  gtk_spin_button_set_value (self->seed_spin, (double) (item->seed & 0xffffffffu));
-  gtk_spin_button_set_value (self->count_spin, 1);
-  gtk_toggle_button_set_active (self->seed_lock, TRUE);
-  self->applying = FALSE;
-  _at_window_show_image (self, item->image, item->parameters);
-  _at_window_show_toast (self, "Parameters restored; Generate makes this image again");
+  _at_window_restore_history_item (self, g_object_get_data (G_OBJECT (button), "item"));
 }
 
 void
@@ -134,14 +126,19 @@ _at_window_add_results (AtWindow *self, const AtResult *res, const AtRequest *re
   GPtrArray *variants = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
   for (guint i = 0; i < res->images->len; i++)
     {
-      guint64 seed = g_array_index (res->seeds, guint64, i);
-      const char *params = g_ptr_array_index (res->parameters, i);
-      g_ptr_array_add (variants, at_history_item_new (g_ptr_array_index (res->images, i), params, request, seed));
-      AtHistoryItem *item = at_history_item_new (g_ptr_array_index (res->images, i), params, request, seed);
+      AtHistoryItem *item = _at_window_history_item_new (self, res, i, request);
+      g_ptr_array_add (variants, at_history_item_copy (item));
       g_ptr_array_add (self->history, item);
       add_history_button (self, item);
     }
   set_variants (self, variants);
+}
+
+void
+_at_window_show_history_item (AtWindow *self, const AtHistoryItem *item)
+{
+  set_variants (self, NULL);
+  _at_window_show_image (self, item->image, item->parameters);
 }
 
 void

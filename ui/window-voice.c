@@ -31,6 +31,9 @@ _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name)
   g_clear_pointer (&self->voice_name, g_free);
   self->voice = voice;
   self->voice_name = g_strdup (name);
+  g_clear_pointer (&self->voice_digest, g_free);
+  if (voice != NULL)
+    self->voice_digest = at_history_voice_digest (voice->samples, voice->n, voice->rate);
   _at_window_show_voice (self);
   at_voice_panel_set_voice (self->voice_panel, voice);
 }

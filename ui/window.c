@@ -19,7 +19,9 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/canvas-tools.h"
+#include "ui/pane-balance.h"
 #include "ui/settings.h"
+#include "ui/wheel-guard.h"
 #include "ui/window-private.h"
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -55,8 +57,6 @@ update_title (AtWindow *self)
 void
 _at_window_set_dirty (AtWindow *self, gboolean dirty)
 {
-  if (dirty)
-    self->edits++;
   if (self->dirty == dirty)
     return;
   self->dirty = dirty;
@@ -115,7 +115,8 @@ _at_window_on_edit (AtWindow *self)
 {
   if (self->applying)
     return;
-  _at_window_set_dirty (self, TRUE);
+  /* back to what the file holds (Undo to the saved drawing): unmarked */
+  _at_window_set_dirty (self, !_at_window_is_as_saved (self));
   _at_window_update_actions (self);
   _at_window_schedule_live (self);
 }
@@ -143,10 +144,13 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       const AtGpuDeviceInfo *info = at_gpu_get_device_info (at_engine_get_gpu (self->engine));
       g_autofree char *subtitle = g_strdup_printf ("%s on %s", at_engine_get_model_name (self->engine), info->name);
       adw_window_title_set_subtitle (self->window_title, subtitle);
+      if (self->model_defaults_pending)
+        _at_window_apply_model_defaults (self);
+      _at_window_check_prompt (self);
       if (self->generate_when_ready)
         {
           self->generate_when_ready = FALSE;
-          _at_window_start_generation (self);
+          _at_window_start_generation (self, FALSE);
         }
     }
   _at_window_update_actions (self);
@@ -296,6 +300,10 @@ at_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
   g_clear_pointer (&self->run_request, at_request_free);
+  _at_window_clear_run_inputs (self);
+  g_free (self->voice_digest);
+  g_free (self->saved_digest);
+  g_clear_pointer (&self->saved_strokes, at_stroke_list_free);
   g_clear_pointer (&self->variants, g_ptr_array_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->init_image, at_image_free);
@@ -304,6 +312,14 @@ at_window_finalize (GObject *object)
   g_free (self->current_parameters);
   g_free (self->last_toast);
   G_OBJECT_CLASS (at_window_parent_class)->finalize (object);
+}
+
+/* A new size: the preview keeps at least the sheet's room. */
+static void
+at_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  GTK_WIDGET_CLASS (at_window_parent_class)->size_allocate (widget, width, height, baseline);
+  at_pane_balance_queue (AT_WINDOW (widget)->work_paned);
 }
 
 /* The application is set after construction; the engine comes from it. */
@@ -328,6 +344,7 @@ at_window_class_init (AtWindowClass *klass)
   object_class->dispose = at_window_dispose;
   object_class->finalize = at_window_finalize;
   window_class->close_request = _at_window_close_request;
+  widget_class->size_allocate = at_window_size_allocate;
 
   g_type_ensure (AT_TYPE_SKETCH_CANVAS);
   g_type_ensure (AT_TYPE_CANVAS_TOOLS);
@@ -357,6 +374,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, variants_box);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, negative_view);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, prompt_note);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, waveform);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_card);
@@ -375,6 +393,8 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, init_row);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, strength_spin);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, history_box);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, work_paned);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, recent_submenu);
 
   _at_window_class_actions_init (widget_class);
@@ -399,6 +419,7 @@ at_window_init (AtWindow *self)
   g_signal_connect_swapped (self->color_button, "color-set", G_CALLBACK (on_color_set), self);
   g_signal_connect_swapped (self->eraser_button, "toggled", G_CALLBACK (on_tool_toggled), self);
   _at_window_generation_init (self);
+  _at_window_prompt_init (self);
   _at_window_actions_init (self);
   _at_window_voice_init (self);
   _at_window_recording_init (self);
@@ -413,6 +434,10 @@ at_window_init (AtWindow *self)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (self->sampler_row, "notify::selected", G_CALLBACK (_at_window_on_edit), self);
 
+  /* the wheel scrolls the side panel, never a value under the pointer */
+  at_wheel_guard_install (self->side_panel);
+  /* the result keeps at least as much room as the sheet */
+  at_pane_balance_install (self->work_paned);
   _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   _at_window_project_init (self);

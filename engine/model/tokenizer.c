@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "model/spelling.h"
 #include "model/tokenizer.h"
 
 struct _AtTokenizer {
@@ -68,36 +69,122 @@ at_tokenizer_free (AtTokenizer *tok)
   g_free (tok);
 }
 
-guint32 *
-at_tokenizer_encode (AtTokenizer *tok, const char *text, guint *n_ids, guint *n_unknown)
+/* word's id, directly or under its American spelling; FALSE when the
+ * vocabulary has neither */
+static gboolean
+lookup (AtTokenizer *tok, const char *word, guint32 *id, gboolean *respelled)
 {
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-  GString *word = g_string_new (NULL);
-  guint unknown = 0;
-  for (const char *p = text != NULL ? text : "";; p++)
+  gpointer hit = g_hash_table_lookup (tok->index, word);
+  *respelled = FALSE;
+  if (hit == NULL)
+    {
+      g_auto (GStrv) american = at_spelling_american (word);
+      for (guint i = 0; hit == NULL && american[i] != NULL; i++)
+        hit = g_hash_table_lookup (tok->index, american[i]);
+      *respelled = hit != NULL;
+    }
+  *id = hit != NULL ? GPOINTER_TO_UINT (hit) - 1 : tok->unk_id;
+  return hit != NULL;
+}
+
+GArray *
+at_tokenizer_split (AtTokenizer *tok, const char *text)
+{
+  GArray *words = g_array_new (FALSE, FALSE, sizeof (AtTokenizerWord));
+  g_autoptr (GString) word = g_string_new (NULL);
+  text = text != NULL ? text : "";
+  gsize start = 0;
+  for (const char *p = text;; p++)
     {
       char c = g_ascii_tolower (*p);
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
         {
+          if (word->len == 0)
+            start = p - text;
           g_string_append_c (word, c);
           continue;
         }
-      if (word->len > 0 && ids->len < tok->max_tokens)
+      if (word->len > 0)
         {
-          gpointer hit = g_hash_table_lookup (tok->index, word->str);
-          guint32 id = hit != NULL ? GPOINTER_TO_UINT (hit) - 1 : tok->unk_id;
-          unknown += hit == NULL;
-          g_array_append_val (ids, id);
+          AtTokenizerWord w = { .start = start, .end = p - text, .kept = words->len < tok->max_tokens };
+          w.known = lookup (tok, word->str, &w.id, &w.respelled);
+          g_array_append_val (words, w);
         }
       g_string_truncate (word, 0);
       if (*p == '\0')
         break;
     }
-  g_string_free (word, TRUE);
+  return words;
+}
+
+guint32 *
+at_tokenizer_encode (AtTokenizer *tok, const char *text, guint *n_ids, guint *n_unknown)
+{
+  g_autoptr (GArray) words = at_tokenizer_split (tok, text);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint unknown = 0;
+  for (guint i = 0; i < words->len; i++)
+    {
+      const AtTokenizerWord *w = &g_array_index (words, AtTokenizerWord, i);
+      if (!w->kept)
+        break;
+      unknown += !w->known;
+      g_array_append_val (ids, w->id);
+    }
   *n_ids = ids->len;
   if (n_unknown != NULL)
     *n_unknown = unknown;
   return (guint32 *) g_array_free (ids, FALSE);
+}
+
+guint
+at_tokenizer_get_max_tokens (AtTokenizer *tok)
+{
+  return tok->max_tokens;
+}
+
+/* "a, b and c" of the words of text at the given indices */
+static char *
+list_words (const char *text, GArray *words, gboolean (*pick) (const AtTokenizerWord *w))
+{
+  g_autoptr (GPtrArray) picked = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < words->len; i++)
+    {
+      const AtTokenizerWord *w = &g_array_index (words, AtTokenizerWord, i);
+      if (pick (w))
+        g_ptr_array_add (picked, g_strndup (text + w->start, w->end - w->start));
+    }
+  if (picked->len == 0)
+    return NULL;
+  g_ptr_array_add (picked, NULL);
+  return g_strjoinv (", ", (char **) picked->pdata);
+}
+
+static gboolean
+unknown_kept (const AtTokenizerWord *w)
+{
+  return w->kept && !w->known;
+}
+
+static gboolean
+cut (const AtTokenizerWord *w)
+{
+  return !w->kept;
+}
+
+char *
+at_tokenizer_describe (AtTokenizer *tok, const char *text)
+{
+  g_autoptr (GArray) words = at_tokenizer_split (tok, text);
+  g_autofree char *unknown = list_words (text, words, unknown_kept);
+  g_autofree char *dropped = list_words (text, words, cut);
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (unknown != NULL)
+    g_string_append_printf (out, "Not known to the built-in model, so left out: %s.", unknown);
+  if (dropped != NULL)
+    g_string_append_printf (out, "%sOnly the first %u words are used; left out: %s.", out->len > 0 ? " " : "",
+                            tok->max_tokens, dropped);
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
 guint

@@ -6,6 +6,7 @@
 #include <sndfile.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "atelier-config.h"
@@ -99,6 +100,30 @@ test_unknown_option (void)
   run_atelier (&run, 2, "--frobnicate");
   g_assert_nonnull (strstr (run.err, "unknown option --frobnicate"));
   g_assert_nonnull (strstr (run.err, "Usage:"));
+}
+
+/* --help in a UTF-8 locale keeps its dashes and ellipses (it printed "?"
+ * for them when the command line did not set the locale). */
+static void
+test_help_in_utf8 (void)
+{
+  g_auto (Run) run = { 0 };
+  run_atelier_env (&run, 0, "LC_ALL", "C.UTF-8", (const char *[]) { "generate", "--help", NULL });
+  g_assert_nonnull (strstr (run.out, "0–1 (default 1)"));
+  g_assert_nonnull (strstr (run.out, "NAME-2.png, …)"));
+}
+
+/* Words the model does not know are named on stderr, not dropped in
+ * silence; a British spelling is read as the American word it knows. */
+static void
+test_generate_names_unknown_words (void)
+{
+  g_autofree char *out = test_tmp_path ("unknown.png");
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, 0, "generate", "--prompt", "watercolour qqqzzzxx apple", "--steps", "1", "-q", "-o", out);
+  g_assert_nonnull (strstr (run.err, "warning: Not known to the built-in model, so left out: qqqzzzxx.\n"));
+  g_assert_null (strstr (run.err, "watercolour"));
+  g_unlink (out);
 }
 
 /* A real run: the PNG carries the parameters other tools read back. */
@@ -470,6 +495,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-device", test_bad_device_choice);
   g_test_add_func ("/cli/missing-driver", test_missing_driver);
   g_test_add_func ("/cli/unknown-option", test_unknown_option);
+  g_test_add_func ("/cli/help-utf8", test_help_in_utf8);
+  g_test_add_func ("/cli/generate-unknown-words", test_generate_names_unknown_words);
   g_test_add_func ("/cli/generate", test_generate_writes_png_with_parameters);
   g_test_add_func ("/cli/generate-bad-input", test_generate_bad_input);
   g_test_add_func ("/cli/generate-mask", test_generate_mask);

@@ -121,6 +121,66 @@ test_tokenizer_rules (void)
   g_assert_cmpuint (n, ==, 16);
 }
 
+/* A linear scan of the vocabulary: the reference the tokenizer's lookups
+ * are checked against. */
+static gboolean
+in_vocab (AtTokenizer *tok, const char *word)
+{
+  for (guint i = 0; i < at_tokenizer_get_vocab_size (tok); i++)
+    if (g_strcmp0 (at_tokenizer_get_word (tok, i), word) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* British spellings read as the American words the model knows; unknown
+ * and cut words are named, not dropped in silence. */
+static void
+test_tokenizer_words (void)
+{
+  g_autofree char *path = model_file ("tokenizer.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtTokenizer) tok = at_tokenizer_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (in_vocab (tok, "watercolor"));
+  g_assert_false (in_vocab (tok, "watercolour"));
+  guint n = 0, unknown = 0;
+  g_autofree guint32 *ids = at_tokenizer_encode (tok, "Watercolour apple", &n, &unknown);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (unknown, ==, 0);
+  g_assert_cmpstr (at_tokenizer_get_word (tok, ids[0]), ==, "watercolor");
+
+  const char *prompt = "minimalist isometric steampunk logo";
+  g_autoptr (GArray) words = at_tokenizer_split (tok, prompt);
+  g_assert_cmpuint (words->len, ==, 4);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  for (guint i = 0; i < words->len; i++)
+    {
+      AtTokenizerWord *w = &g_array_index (words, AtTokenizerWord, i);
+      g_autofree char *word = g_strndup (prompt + w->start, w->end - w->start);
+      g_assert_cmpint (w->known, ==, in_vocab (tok, word));
+      g_assert_true (w->kept);
+      if (!w->known)
+        g_string_append_printf (expected, "%s%s", expected->len > 0 ? ", " : "", word);
+    }
+  g_autofree char *said = at_tokenizer_describe (tok, prompt);
+  if (expected->len > 0)
+    {
+      g_autofree char *line = g_strdup_printf ("Not known to the built-in model, so left out: %s.", expected->str);
+      g_assert_cmpstr (said, ==, line);
+    }
+  g_autofree char *fine = at_tokenizer_describe (tok, "red apple");
+  g_assert_null (fine);
+
+  /* over the limit: the rest is named */
+  g_autoptr (GString) long_prompt = g_string_new (NULL);
+  for (guint i = 0; i < at_tokenizer_get_max_tokens (tok) + 2; i++)
+    g_string_append (long_prompt, i < at_tokenizer_get_max_tokens (tok) ? "red " : "blue ");
+  g_autofree char *cut = at_tokenizer_describe (tok, long_prompt->str);
+  g_autofree char *cut_line = g_strdup_printf ("Only the first %u words are used; left out: blue, blue.",
+                                               at_tokenizer_get_max_tokens (tok));
+  g_assert_cmpstr (cut, ==, cut_line);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,5 +189,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/damaged", test_damaged_configs);
   g_test_add_func ("/config/not-json", test_not_json);
   g_test_add_func ("/config/tokenizer", test_tokenizer_rules);
+  g_test_add_func ("/config/tokenizer-words", test_tokenizer_words);
   return g_test_run ();
 }
