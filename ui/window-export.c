@@ -122,13 +122,27 @@ export_dialog_done (AtExportDialog *dialog, const char *message, AtWindow *self)
   _at_window_show_toast (self, message);
 }
 
+/* The dialog's hold on the engine, dropped when the dialog (and with it
+ * every job it started) is gone. */
+typedef struct {
+  AtApplication *app;
+  AtEngine *engine;
+} EngineHold;
+
+static void
+release_hold (gpointer data, GObject *dialog)
+{
+  EngineHold *hold = data;
+  at_application_release_engine (hold->app, hold->engine);
+  g_object_unref (hold->app);
+  g_free (hold);
+}
+
 void
 _at_window_show_export_dialog (AtWindow *self)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
   const AtImage *img = at_preview_get_image (self->preview);
-  if (img == NULL || self->current_parameters == NULL || self->engine == NULL)
+  if (img == NULL || self->current_parameters == NULL || self->engine == NULL || self->app == NULL)
     {
       _at_window_show_toast (self, "There is no finished image to export yet; generate one first");
       return;
@@ -140,5 +154,10 @@ _at_window_show_export_dialog (AtWindow *self)
   AtExportDialog *dialog = at_export_dialog_new (GTK_WINDOW (self), self->engine, img, self->current_parameters,
                                                  name, self->settings);
   g_signal_connect_object (dialog, "exported", G_CALLBACK (export_dialog_done), self, 0);
+  EngineHold *hold = g_new0 (EngineHold, 1);
+  hold->app = g_object_ref (self->app);
+  hold->engine = self->engine;
+  at_application_hold_engine (hold->app, hold->engine);
+  g_object_weak_ref (G_OBJECT (dialog), release_hold, hold);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -1,5 +1,5 @@
-/* window-refine.c — the preview's refined rendering: when an image goes on
- * show, the engine's upscale stage makes it at 256 px on a worker (with
+/* window-refine.c — the preview's refined rendering: when a finished image
+ * goes on show, the engine's upscale stage makes it at 256 px on a worker (with
  * the background last chosen for export, so a transparent result shows
  * over a checkerboard) and the preview draws that in place of the model's
  * 64 px image. A newer image cancels the job for the older one.
@@ -14,6 +14,7 @@
 #define PREVIEW_SIZE 256
 
 typedef struct {
+  AtApplication *app;   /* a reference; the job holds the engine through it */
   AtEngine *engine;
   AtImage *base;
   AtBackground background;
@@ -23,6 +24,8 @@ typedef struct {
 static void
 refine_free (Refine *r)
 {
+  at_application_release_engine (r->app, r->engine);
+  g_object_unref (r->app);
   at_image_free (r->base);
   g_free (r);
 }
@@ -32,6 +35,12 @@ refine_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 {
   Refine *r = task_data;
   GError *error = NULL;
+  /* a newer image may have come while this job waited for a thread */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   AtImage *img = at_engine_upscale (r->engine, r->base, NULL, PREVIEW_SIZE, r->background, cancellable, &error);
   if (img != NULL)
     g_task_return_pointer (task, img, (GDestroyNotify) at_image_free);
@@ -63,10 +72,13 @@ _at_window_refine_preview (AtWindow *self)
     g_cancellable_cancel (previous);
   g_object_set_data (G_OBJECT (self), "at-refine-cancellable", NULL);
   const AtImage *img = at_preview_get_image (self->preview);
-  if (img == NULL || self->engine == NULL || img->width != img->height)
+  if (img == NULL || self->engine == NULL || self->app == NULL || img->width != img->height)
     return;
   Refine *r = g_new0 (Refine, 1);
+  /* held until the job ends, so that a device change cannot free it */
+  r->app = g_object_ref (self->app);
   r->engine = self->engine;
+  at_application_hold_engine (r->app, r->engine);
   r->base = at_image_copy (img);
   r->serial = at_preview_get_serial (self->preview);
   g_autofree char *bg = self->settings != NULL ? g_settings_get_string (self->settings, "export-background") : NULL;

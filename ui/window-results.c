@@ -11,7 +11,9 @@ void
 _at_window_show_image (AtWindow *self, const AtImage *img, const char *parameters)
 {
   at_preview_set_image (self->preview, img);
-  _at_window_refine_preview (self);
+  /* finished images only (they have parameters); progress previews pass by */
+  if (parameters != NULL)
+    _at_window_refine_preview (self);
   gtk_stack_set_visible_child_name (self->preview_stack, img != NULL ? "image" : "empty");
   g_free (self->current_parameters);
   self->current_parameters = g_strdup (parameters);
