@@ -488,6 +488,9 @@ at_sketch_canvas_set_strokes (AtSketchCanvas *self, AtStrokeList *list)
   g_clear_pointer (&self->current, at_stroke_unref);
   g_clear_pointer (&self->strokes, at_stroke_list_free);
   self->strokes = list;
+  /* a mask belongs to the drawing it was painted for */
+  if (!at_sketch_mask_is_empty (self->mask))
+    at_sketch_canvas_clear_mask (self);
   emit_changed (self);
 }
 

@@ -33,7 +33,7 @@ G_DECLARE_FINAL_TYPE (AtSketchCanvas, at_sketch_canvas, AT, SKETCH_CANVAS, GtkWi
 GtkWidget *at_sketch_canvas_new (void);
 
 AtStrokeList *at_sketch_canvas_get_strokes (AtSketchCanvas *self);
-/* Takes ownership of list (a new or opened project). */
+/* Takes ownership of list (a new or opened project); clears the mask. */
 void at_sketch_canvas_set_strokes (AtSketchCanvas *self, AtStrokeList *list);
 
 gboolean at_sketch_canvas_get_eraser (AtSketchCanvas *self);

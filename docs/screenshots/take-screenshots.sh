@@ -9,6 +9,7 @@
 #   studio-voice.png                a spoken prompt recorded (a narrated WAV
 #       in the microphone's place), transcribed and measured, then generated
 #   studio-dark-1024x640.png        the dark style in a small window
+#   studio-mask.png                 a mask rectangle over a result, redrawn inside
 # Coordinates fit the default layout (canvas page centred near (234, 450),
 # side panel from x = 915); check them when it changes.
 # Usage: xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- \
@@ -112,4 +113,18 @@ xdotool mousemove 840 140 click 1; sleep 0.3
 xdotool type --delay 20 "a yellow sun"
 generate 800
 snap "$out/studio-dark-1024x640.png" 1024 640
+stop
+
+# 4. inpainting: a red apple, then the mask rectangle (second toolbar row,
+#    x = 78, y = 127) dragged over its upper half, and Generate redraws only
+#    there; the shot shows the mask over the new result
+start
+apple 250 500 110
+xdotool mousemove 1095 140 click 1; sleep 0.3
+xdotool type --delay 20 "a red apple"
+generate
+xdotool mousemove 78 127 click 1; sleep 0.3
+xdotool mousemove 40 260 mousedown 1 mousemove 200 330 mousemove 460 410 mouseup 1; sleep 0.5
+generate
+snap "$out/studio-mask.png"
 stop

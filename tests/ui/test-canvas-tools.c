@@ -168,9 +168,10 @@ static AtImage *
 render_widget (GtkWidget *widget)
 {
   ui_test_flush ();
-  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  /* the widget's own snapshot, not a paintable of its last frame, which
+   * may not have been drawn yet on a busy machine */
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
   GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -179,7 +180,6 @@ render_widget (GtkWidget *widget)
   AtImage *img = at_image_new_from_texture (texture);
   g_object_unref (texture);
   gsk_render_node_unref (node);
-  g_object_unref (paintable);
   return img;
 }
 
