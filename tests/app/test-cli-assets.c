@@ -108,7 +108,7 @@ test_transparent_svg_and_icons (void)
   g_autofree char *params = parameters_of (png);
   g_assert_nonnull (strstr (params, "Size: 256x256"));
   g_assert_nonnull (strstr (params, "Background: transparent"));
-  g_assert_nonnull (strstr (params, "Upscaler: bicubic, alpha from the background colour (fallback)"));
+  g_assert_nonnull (strstr (params, "Upscaler: refiner (alpha predicted)"));
 
   /* the SVG, rendered by librsvg, covers what the PNG covers */
   g_autofree char *svg_text = NULL;
@@ -171,7 +171,7 @@ test_default_and_native_sizes (void)
   g_assert_cmpuint (img->width, ==, 256);
   g_assert_cmpuint (img->channels, ==, 3);
   g_autofree char *params = parameters_of (png);
-  g_assert_nonnull (strstr (params, "Upscaler: bicubic"));
+  g_assert_nonnull (strstr (params, "Upscaler: refiner"));
   g_assert_null (strstr (params, "Background"));
   exit_clear (&e);
 

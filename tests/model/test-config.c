@@ -27,7 +27,27 @@ test_shipped_config_loads (void)
   g_assert_cmpint (c->width % c->heads, ==, 0);
   g_assert_cmpint (c->unet_levels, >=, 2);
   g_assert_cmpint (c->mel.sample_rate, ==, 16000);
-  g_assert_cmpstr (c->name, ==, "atelier-v1");
+  g_assert_cmpstr (c->name, ==, "atelier-v2");
+}
+
+/* The few-step student beside it: same architecture, its own name and
+ * defaults (4 steps, no guidance). */
+static void
+test_student_config_loads (void)
+{
+  g_autofree char *path = model_file ("atelier-student.json");
+  g_autofree char *teacher_path = model_file ("atelier-model.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtModelConfig) c = at_model_config_load (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtModelConfig) t = at_model_config_load (teacher_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->name, ==, "atelier-v2-fast");
+  g_assert_cmpint (c->default_steps, ==, 4);
+  g_assert_cmpfloat (c->default_guidance, ==, 1.0);
+  g_assert_cmpint (c->vocab_size, ==, t->vocab_size);
+  g_assert_cmpint (c->width, ==, t->width);
+  g_assert_cmpint (c->unet_levels, ==, t->unet_levels);
 }
 
 /* Loads the shipped config with edit applied to its JSON object. */
@@ -186,6 +206,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/config/shipped", test_shipped_config_loads);
+  g_test_add_func ("/config/student", test_student_config_loads);
   g_test_add_func ("/config/damaged", test_damaged_configs);
   g_test_add_func ("/config/not-json", test_not_json);
   g_test_add_func ("/config/tokenizer", test_tokenizer_rules);
