@@ -149,6 +149,13 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
       return FALSE;
     }
+  /* -1 means "not given" to the assets check, so a typed -1 is refused here */
+  if (o->size_text != NULL && o->size == -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--size must be %s (got -1)",
+                   at_upscale_sizes_text ());
+      return FALSE;
+    }
   int size = o->size_text != NULL ? (int) o->size : -1;
   if (!at_cli_assets_check (&o->assets, &size, o->count, o->output, o->sketch, error))
     return FALSE;

@@ -66,9 +66,9 @@ static const Case cases[] = {
   { "count 0", 2, "--count must be from 1 to 64", NULL, { "generate", "--prompt", "x", "--count", "0", "-o", "@out/a.png" } },
   { "count 65", 2, "--count must be from 1 to 64", NULL, { "generate", "--prompt", "x", "--count", "65", "-o", "@out/a.png" } },
   { "count -1", 2, "--count must be from 1 to 64", NULL, { "generate", "--prompt", "x", "--count=-1", "-o", "@out/a.png" } },
-  { "size 0", 2, "Size must be between 16 and 4096", NULL, { "generate", "--prompt", "x", "--size", "0", "-o", "@out/a.png" } },
-  { "size -1", 2, "Size must be between 16 and 4096", NULL, { "generate", "--prompt", "x", "--size=-1", "-o", "@out/a.png" } },
-  { "size 5000", 2, "Size must be between 16 and 4096", NULL, { "generate", "--prompt", "x", "--size", "5000", "-o", "@out/a.png" } },
+  { "size 0", 2, "--size must be 64, 128, 256 or 512", NULL, { "generate", "--prompt", "x", "--size", "0", "-o", "@out/a.png" } },
+  { "size -1", 2, "--size must be 64, 128, 256 or 512", NULL, { "generate", "--prompt", "x", "--size=-1", "-o", "@out/a.png" } },
+  { "size 5000", 2, "--size must be 64, 128, 256 or 512", NULL, { "generate", "--prompt", "x", "--size", "5000", "-o", "@out/a.png" } },
   { "unknown sampler", 2, "Unknown sampler", NULL, { "generate", "--prompt", "x", "--sampler", "frob", "-o", "@out/a.png" } },
   /* damaged or wrong input files */
   { "sketch: empty file", 2, "Sketch:", NULL, { "generate", FAST, "--sketch", "@empty.png", "-o", "@out/a.png" } },
@@ -84,7 +84,7 @@ static const Case cases[] = {
   { "voice: missing", 2, "Voice:", NULL, { "generate", FAST, "--voice", "@missing.wav", "-o", "@out/a.png" } },
   { "prompt not UTF-8", 2, "UTF-8", "LC_ALL=C.UTF-8", { "generate", FAST, "--prompt", "@bad-utf8", "-o", "@out/a.png" } },
   /* outputs */
-  { "output folder missing", 2, "No such file or directory", NULL, { "generate", FAST, "--prompt", "x", "-o", "@out/no/such/a.png" } },
+  { "output folder missing", 2, "does not exist", NULL, { "generate", FAST, "--prompt", "x", "-o", "@out/no/such/a.png" } },
   { "output is a folder", 2, "is a folder", NULL, { "generate", FAST, "--prompt", "x", "-o", "@out" } },
   { "output empty name", 2, "empty file name", NULL, { "generate", FAST, "--prompt", "x", "-o", "" } },
   { "second of a set is a folder", 2, "is a folder", NULL, { "generate", FAST, "--prompt", "x", "--count", "2", "-o", "@busy/img.png" } },

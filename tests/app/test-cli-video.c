@@ -83,7 +83,7 @@ test_animate_webm (TestScratch *s, gconstpointer unused)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *png = g_build_filename (s->dir, "key.png", NULL);
-      g_autofree char *ignored = ATELIER (0, NULL, "generate", "--prompt", prompts[i], "--seed", "11", "--steps",
+      g_autofree char *ignored = ATELIER (0, NULL, "generate", "--size", "64", "--prompt", prompts[i], "--seed", "11", "--steps",
                                           "2", "-q", "-o", png);
       g_autoptr (AtImage) want = half (at_image_load (png, NULL));
       g_autoptr (AtImage) got = half (at_image_copy (v->frames->pdata[frames[i]]));

@@ -316,7 +316,7 @@ test_generate_mask (void)
 
   g_auto (Run) run = { 0 };
   run_atelier (&run, 0, "generate", "--prompt", "red apple", "--init", init_path, "--mask", mask_path,
-               "--feather", "2", "--strength", "1", "--steps", "3", "--guidance", "1", "--seed", "5", "-o", out, "-q");
+               "--feather", "2", "--strength", "1", "--steps", "3", "--guidance", "1", "--seed", "5", "--size", "64", "-o", out, "-q");
   g_autoptr (AtImage) got = at_image_load (out, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (got->width, ==, 64);
