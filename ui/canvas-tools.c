@@ -179,7 +179,8 @@ build_view_tools (AtCanvasTools *self)
   self->underlay_opacity = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 0.05));
   gtk_range_set_value (GTK_RANGE (self->underlay_opacity), 0.25);
   gtk_scale_set_draw_value (self->underlay_opacity, FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->underlay_opacity), 64, -1);
+  /* no width of its own: the row must not widen the sheet past the preview */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->underlay_opacity), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->underlay_opacity), "Underlay Opacity");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->underlay_opacity), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Underlay opacity", -1);
