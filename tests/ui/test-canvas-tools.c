@@ -294,6 +294,8 @@ main (int argc, char **argv)
   g_test_add ("/ui/canvas/underlay-opacity", Fixture, NULL, fixture_set_up, test_underlay_opacity, fixture_tear_down);
   g_test_add_func ("/ui/inpaint/regenerate-selection", test_regenerate_selection);
   int status = g_test_run ();
-  g_object_unref (app);
+  /* Known bug, left visible in the closing note: on a cold build, freeing
+   * the application after the inpainting run crashes (a worker still
+   * holding the engine); the process exit reclaims it instead. */
   return status;
 }
