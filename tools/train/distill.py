@@ -31,7 +31,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import AtelierModel  # noqa: E402
-from train import Data, load_tokenizer, default_ckpt, to_png, sample  # noqa: E402
+from train import optimise, Data, load_tokenizer, default_ckpt, to_png, sample  # noqa: E402
 import st  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -169,14 +169,7 @@ def main():
         b = data.batch(args.batch, mix=(0.5, 0.1, 0.4))
         unet.train()
         loss = distill_step(student, teacher, b, rng)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
-        opt.step()
-        with torch.no_grad():
-            d = min(0.995, (1 + step) / (10 + step))
-            for pe, pm in zip(ema.parameters(), unet.parameters()):
-                pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        optimise(loss, opt, ema, unet, step, 0.995)
         step += 1
         seen += args.batch
         train_s += time.time() - t0

@@ -41,7 +41,7 @@ sys.path.insert(0, HERE)
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "dataset"))
 from build import pkg, split_of, clean_words, jitter  # noqa: E402
-from train import PALETTE, default_ckpt  # noqa: E402
+from train import optimise, PALETTE, default_ckpt  # noqa: E402
 import st  # noqa: E402
 
 MODELS = os.path.join(ROOT, "resources", "models")
@@ -313,14 +313,7 @@ def train(args):
         lr = args.lr * min(1.0, (step + 1) / 50)
         for pg in opt.param_groups:
             pg["lr"] = lr
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
-        with torch.no_grad():
-            d = min(0.998, (1 + step) / (10 + step))
-            for pe, pm in zip(ema.parameters(), net.parameters()):
-                pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        optimise(loss, opt, ema, net, step, 0.998)
         step += 1
         seen += args.batch
         train_s += time.time() - t0

@@ -180,6 +180,19 @@ class Data:
         return dict(x0=x0.float(), sketch=sk, ids=ids, mel=mel, has_audio=has_audio, texts=texts, idx=idx)
 
 
+def optimise(loss, opt, ema, model, step, ema_cap):
+    """One step: backward, clip to 1.0, AdamW, then the EMA (decay warming up to ema_cap)."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    decay = min(ema_cap, (1 + step) / (10 + step))
+    with torch.no_grad():
+        for pe, pm in zip(ema.parameters(), model.parameters()):
+            pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
+    return gn
+
+
 def contrastive(a, b, scale):
     a = F.normalize(a, dim=-1)
     b = F.normalize(b, dim=-1)
@@ -377,14 +390,7 @@ def main():
         model.train()
         fm, cl = train_step(model, b, dev)
         loss = fm + 0.1 * cl
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        decay = min(args.ema, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
+        gn = optimise(loss, opt, ema, model, step, args.ema)
         step += 1
         seen += args.batch
         dt = time.time() - t0
