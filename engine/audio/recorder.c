@@ -378,6 +378,24 @@ records_fake_silence (GstElement *pipeline)
   return fake;
 }
 
+/* The device watch's answer once it has one; until then a probe of our own.
+ * autoaudiosrc, finding no device, may still pick a source that "starts"
+ * and delivers nothing (OpenAL with no card): the devices decide. */
+static gboolean
+default_source_has_input (AtRecorder *self)
+{
+  if (self->monitor != NULL)
+    return self->n_devices > 0;
+  return at_recorder_has_input_device ();
+}
+
+static void
+set_no_microphone (GError **error)
+{
+  g_set_error_literal (error, AT_RECORDER_ERROR, AT_RECORDER_ERROR_START,
+                       "No microphone found: no audio input could be opened (PipeWire, PulseAudio, ALSA)");
+}
+
 gboolean
 at_recorder_start (AtRecorder *self, GError **error)
 {
@@ -390,6 +408,11 @@ at_recorder_start (AtRecorder *self, GError **error)
     }
   if (!ensure_gstreamer (error))
     return FALSE;
+  if (self->source == NULL && !default_source_has_input (self))
+    {
+      set_no_microphone (error);
+      return FALSE;
+    }
 
   const char *source = self->source != NULL ? self->source : DEFAULT_SOURCE;
   g_autofree char *description = g_strdup_printf (
@@ -429,8 +452,7 @@ at_recorder_start (AtRecorder *self, GError **error)
   if (records_fake_silence (pipeline))
     {
       gst_element_set_state (pipeline, GST_STATE_NULL);
-      g_set_error_literal (error, AT_RECORDER_ERROR, AT_RECORDER_ERROR_START,
-                           "No microphone found: no audio input could be opened (PipeWire, PulseAudio, ALSA)");
+      set_no_microphone (error);
       return FALSE;
     }
   self->pipeline = g_steal_pointer (&pipeline);
