@@ -1,6 +1,7 @@
 /* test-cli.c — the command line as a user runs it: output and exit codes. */
 #include <math.h>
 #include <stdlib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include <sndfile.h>
