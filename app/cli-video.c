@@ -14,6 +14,7 @@
 #include "app/cli.h"
 #include "media/camera.h"
 #include "media/story.h"
+#include "media/subtitle-burn.h"
 #include "media/subtitles.h"
 #include "media/video-writer.h"
 #include "ui/project.h"
@@ -31,7 +32,7 @@ typedef struct {
   gint64 seed;
   int fps, size, steps;
   double hold, guidance;
-  gboolean json, quiet;
+  gboolean json, quiet, burn;
 } Options;
 
 static void
@@ -102,6 +103,7 @@ parse (const char *verb, int argc, char **argv, Options *o, GError **error)
   GOptionEntry story_entries[] = {
     { "text-file", 0, 0, G_OPTION_ARG_FILENAME, &o->text_file, "Read the story from a file", "FILE" },
     { "voice", 0, 0, G_OPTION_ARG_STRING, &o->voice, "Narration voice, as for atelier narrate", "NAME" },
+    { "burn-subtitles", 0, 0, G_OPTION_ARG_NONE, &o->burn, "Draw the subtitles into the frames too", NULL },
     { NULL }
   };
   GOptionEntry common[] = {
@@ -264,6 +266,7 @@ show_progress (const AtAnimationProgress *p, gpointer user_data)
 typedef struct {
   const AtAnimation *animation;
   const AtStory *story;   /* NULL: no camera motion */
+  gboolean burn;          /* the story's subtitles into the frames */
 } Frames;
 
 static AtImage *
@@ -272,9 +275,12 @@ clip_frame (guint index, gpointer data)
   const Frames *f = data;
   if (f->story == NULL)
     return at_animation_frame (f->animation, index);
-  double zoom, cx, cy;
-  at_story_camera (f->story, (double) index / f->animation->fps, &zoom, &cx, &cy);
-  return at_camera_view (f->animation->frames->pdata[index], f->animation->size, zoom, cx, cy);
+  double zoom, cx, cy, t = (double) index / f->animation->fps;
+  at_story_camera (f->story, t, &zoom, &cx, &cy);
+  g_autoptr (AtImage) view = at_camera_view (f->animation->frames->pdata[index], f->animation->size, zoom, cx, cy);
+  if (!f->burn)
+    return g_steal_pointer (&view);
+  return at_subtitle_burn (view, at_subtitles_text_at (f->story->subtitles, (gint64) (t * 1000)));
 }
 
 static void
@@ -376,7 +382,7 @@ render_and_write (const char *verb, const Options *o, AtEngine *engine, const At
     fputc ('\n', stderr);
   if (anim == NULL)
     return fail (verb, error);
-  Frames frames = { anim, story };
+  Frames frames = { anim, story, o->burn };
   AtVideoSource source = { .n_frames = anim->frames->len, .fps = anim->fps, .width = anim->size,
                            .height = anim->size, .frame = clip_frame, .data = &frames,
                            .audio = story != NULL ? story->narration : NULL };

@@ -19,7 +19,7 @@ print_usage (FILE *out)
            "       atelier batch JOBS.jsonl --out DIR [--shard I/N]\n"
            "       atelier animate --keyframe SECONDS:PROMPT [...] [--sketch FILE] -o OUT.webm|OUT.gif|DIR/\n"
            "       atelier animate --replay PROJECT.atelier -o OUT\n"
-           "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] -o OUT.webm (also OUT.vtt, OUT.srt)\n"
+           "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] [--burn-subtitles] -o OUT.webm\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"

@@ -1,6 +1,6 @@
 /* sketch-replay.c — a drawing's first strokes on white, off screen. */
 #include "media/clip.h"
-#include "ui/image-util.h"
+#include "media/image-cairo.h"
 #include "ui/sketch-replay.h"
 
 AtImage *
@@ -14,7 +14,7 @@ at_sketch_replay_render (const AtProject *project, guint n_strokes, guint side)
   cairo_push_group (cr);
   if (project->sketch_image != NULL)
     {
-      cairo_surface_t *image = at_cairo_surface_new_from_image (project->sketch_image);
+      cairo_surface_t *image = at_image_to_cairo_surface (project->sketch_image);
       cairo_save (cr);
       cairo_scale (cr, (double) side / project->sketch_image->width, (double) side / project->sketch_image->height);
       cairo_set_source_surface (cr, image, 0, 0);
@@ -30,18 +30,8 @@ at_sketch_replay_render (const AtProject *project, guint n_strokes, guint side)
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 
-  AtImage *img = at_image_new (side, side, 1);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < side; y++)
-    {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
-      for (guint x = 0; x < side; x++)
-        {
-          guint r = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff, b = row[x] & 0xff;
-          img->pixels[(gsize) y * side + x] = (guint8) ((299 * r + 587 * g + 114 * b + 500) / 1000);
-        }
-    }
+  g_autoptr (AtImage) rgb = at_image_from_cairo_surface (surface);
+  AtImage *img = at_image_to_gray (rgb);
   cairo_surface_destroy (surface);
   return img;
 }

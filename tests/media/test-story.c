@@ -8,6 +8,7 @@
 #include "test-util.h"
 #include "media/camera.h"
 #include "media/story.h"
+#include "media/subtitle-burn.h"
 
 static void
 test_split (void)
@@ -139,6 +140,37 @@ test_camera_view (void)
     g_assert_cmpint (abs ((int) big->pixels[i] - (int) want->pixels[i]), <=, 1);
 }
 
+static void
+test_burned_subtitles (void)
+{
+  g_autoptr (AtImage) img = at_image_new (256, 256, 3);
+  memset (img->pixels, 128, at_image_get_nbytes (img));
+  g_autoptr (AtImage) burned = at_subtitle_burn (img, "A red flower opens.");
+  g_assert_cmpuint (burned->width, ==, 256);
+  /* the text sits in the bottom part: everything above is untouched */
+  gsize top = (gsize) 256 * 160 * 3;
+  g_assert_cmpmem (burned->pixels, top, img->pixels, top);
+  guint white = 0, dark = 0;
+  for (gsize i = top; i < at_image_get_nbytes (burned); i += 3)
+    {
+      white += burned->pixels[i] >= 240 && burned->pixels[i + 2] >= 240;
+      dark += burned->pixels[i] <= 40 && burned->pixels[i + 2] <= 40;
+    }
+  g_test_message ("burned: %u white and %u outline pixels", white, dark);
+  g_assert_cmpuint (white, >, 100);
+  g_assert_cmpuint (dark, >, 100);
+  /* nothing to say: the picture as it was */
+  g_autoptr (AtImage) blank = at_subtitle_burn (img, "  ");
+  g_assert_cmpmem (blank->pixels, at_image_get_nbytes (blank), img->pixels, at_image_get_nbytes (img));
+
+  g_autoptr (GPtrArray) cues = at_cue_array_new ();
+  g_ptr_array_add (cues, at_cue_new (0, 1000, "first"));
+  g_ptr_array_add (cues, at_cue_new (1000, 2500, "second"));
+  g_assert_cmpstr (at_subtitles_text_at (cues, 999), ==, "first");
+  g_assert_cmpstr (at_subtitles_text_at (cues, 1000), ==, "second");
+  g_assert_null (at_subtitles_text_at (cues, 2500));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -146,5 +178,6 @@ main (int argc, char **argv)
   g_test_add_func ("/story/split", test_split);
   g_test_add_func ("/story/timing", test_story_timing);
   g_test_add_func ("/story/camera", test_camera_view);
+  g_test_add_func ("/story/burned-subtitles", test_burned_subtitles);
   return g_test_run ();
 }
