@@ -25,6 +25,14 @@ struct _AtAtomicFile {
   gboolean committed;
 };
 
+static gint no_tmpfile;
+
+void
+at_atomic_file_set_no_tmpfile_for_testing (gboolean disable)
+{
+  g_atomic_int_set (&no_tmpfile, disable);
+}
+
 static gboolean
 fail_errno (GError **error, int err, const char *what, const char *path)
 {
@@ -91,12 +99,15 @@ static gboolean
 open_unnamed (AtAtomicFile *f, GError **error)
 {
 #ifdef O_TMPFILE
-  f->fd = open (f->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
-  if (f->fd >= 0)
-    return TRUE;
-  /* no O_TMPFILE on this file system: fall through to a temporary name */
-  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    return fail_in_folder (error, errno, f);
+  if (!g_atomic_int_get (&no_tmpfile))
+    {
+      f->fd = open (f->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+      if (f->fd >= 0)
+        return TRUE;
+      /* no O_TMPFILE on this file system: fall through to a temporary name */
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return fail_in_folder (error, errno, f);
+    }
 #endif
   g_autofree char *base = g_path_get_basename (f->special ? "atelier" : f->target);
   g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);

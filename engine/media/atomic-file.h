@@ -48,6 +48,9 @@ gboolean at_atomic_file_commit (AtAtomicFile *file, GError **error);
 /* The whole of data as path, atomically (new + write + commit). */
 gboolean at_atomic_file_set_contents (const char *path, const void *data, gsize len, GError **error);
 
+/* Tests: behave as on a file system without O_TMPFILE. */
+void at_atomic_file_set_no_tmpfile_for_testing (gboolean disable);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtAtomicFile, at_atomic_file_free)
 
 G_END_DECLS

@@ -245,6 +245,38 @@ test_set_abandoned (TestScratch *s, gconstpointer data)
   g_assert_cmpstr (names, ==, "out-2.png");
 }
 
+/* Without O_TMPFILE: a hidden temporary name beside the target while it
+ * is written, gone after commit or discard. */
+static void
+test_fallback (TestScratch *s, gconstpointer data)
+{
+  at_atomic_file_set_no_tmpfile_for_testing (TRUE);
+  g_autofree char *path = g_build_filename (s->dir, "b.txt", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_atomic_file_set_contents (path, "old", 3, &error));
+  AtAtomicFile *f = at_atomic_file_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (at_atomic_file_write_all (f, "new", 3, &error));
+  g_autofree char *during = test_list_dir (s->dir);
+  g_assert_true (g_str_has_prefix (during, ".b.txt."));
+  g_assert_true (g_str_has_suffix (during, " b.txt"));
+  g_assert_true (at_atomic_file_commit (f, &error));
+  at_atomic_file_free (f);
+  g_autofree char *after = test_list_dir (s->dir);
+  g_assert_cmpstr (after, ==, "b.txt");
+  g_autofree char *text = read_text (path);
+  g_assert_cmpstr (text, ==, "new");
+
+  f = at_atomic_file_new (path, &error);
+  g_assert_true (at_atomic_file_write_all (f, "lost", 4, &error));
+  at_atomic_file_free (f);
+  g_autofree char *discarded = test_list_dir (s->dir);
+  g_assert_cmpstr (discarded, ==, "b.txt");
+  g_autofree char *kept = read_text (path);
+  g_assert_cmpstr (kept, ==, "new");
+  at_atomic_file_set_no_tmpfile_for_testing (FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +289,7 @@ main (int argc, char **argv)
   ADD ("/atomic-file/refused-targets", test_refused_targets);
   ADD ("/atomic-file/dev-null", test_dev_null);
   ADD ("/atomic-file/fifo", test_fifo);
+  ADD ("/atomic-file/fallback", test_fallback);
   ADD ("/output-set/distinct", test_set_distinct);
   ADD ("/output-set/abandoned", test_set_abandoned);
   return g_test_run ();
