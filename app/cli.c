@@ -15,6 +15,7 @@ print_usage (FILE *out)
            "       atelier transcribe FILE [--json] [--lm prompt|general|FILE] [--words \"W1 W2\"]\n"
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"
            "               [--rate N] [--pitch N] [--encoding 16|24|float] [--list-voices]\n"
+           "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -52,6 +53,11 @@ at_cli_run (int argc, char **argv, int *status)
   if (strcmp (arg, "narrate") == 0)
     {
       *status = at_cli_narrate (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "suggest") == 0)
+    {
+      *status = at_cli_suggest (argc - 1, argv + 1);
       return TRUE;
     }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)

@@ -24,5 +24,7 @@ int at_cli_generate (int argc, char **argv);
  * argv[0] is the verb. */
 int at_cli_transcribe (int argc, char **argv);
 int at_cli_narrate (int argc, char **argv);
+/* `atelier suggest "TEXT" | --sketch FILE ...`: shapes from the library. */
+int at_cli_suggest (int argc, char **argv);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 #include "conditioning.h"
 #include "denoiser.h"
-#include "engine.h"
+#include "engine-private.h"
 #include "model/model-dir.h"
 #include "model/sampler.h"
 
@@ -16,6 +16,7 @@ struct _AtEngine {
   AtModel *model;
   char *model_dir;
   GMutex lock;   /* one generation at a time */
+  GData *data;   /* other modules' per-engine data (engine-private.h) */
 };
 
 AtEngine *
@@ -42,12 +43,38 @@ at_engine_free (AtEngine *engine)
   if (engine == NULL)
     return;
   g_mutex_lock (&engine->lock);   /* wait for a running generation */
+  g_datalist_clear (&engine->data);
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
   g_mutex_clear (&engine->lock);
   g_free (engine->model_dir);
   g_free (engine);
+}
+
+AtModel *
+at_engine_lock_model (AtEngine *engine)
+{
+  g_mutex_lock (&engine->lock);
+  return engine->model;
+}
+
+void
+at_engine_unlock_model (AtEngine *engine)
+{
+  g_mutex_unlock (&engine->lock);
+}
+
+gpointer
+at_engine_get_data (AtEngine *engine, const char *key)
+{
+  return g_datalist_get_data (&engine->data, key);
+}
+
+void
+at_engine_set_data (AtEngine *engine, const char *key, gpointer data, GDestroyNotify destroy)
+{
+  g_datalist_set_data_full (&engine->data, key, data, destroy);
 }
 
 AtGpu *

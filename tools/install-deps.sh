@@ -12,6 +12,7 @@ PACKAGES="
   libespeak-ng-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite flite1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libebur128-dev libaubio-dev
+  wordnet-dev wordnet-base libcairo2-dev python3-svg.path
   xvfb xauth dbus-daemon desktop-file-utils appstream xdotool imagemagick
 "
 
