@@ -11,9 +11,10 @@
 #include "audio/cues.h"
 #include "audio/transcribe.h"
 #include "engine.h"
+#include "shapes/shape-library.h"
 
 typedef struct {
-  char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir;
+  char *prompt, *negative, *sketch, *voice, *init, *sampler, *output, *device, *model_dir, *shape;
   gint64 seed;
   int steps, count, size, preview_every;
   double guidance, strength, sketch_strength;
@@ -52,6 +53,7 @@ options_clear (Options *o)
   g_free (o->output);
   g_free (o->device);
   g_free (o->model_dir);
+  g_free (o->shape);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -65,7 +67,7 @@ exit_code_for (const GError *error)
     return AT_EXIT_NO_DEVICE;
   if (error->domain == AT_REQUEST_ERROR || error->domain == AT_IMAGE_ERROR ||
       error->domain == AT_AUDIO_ERROR || error->domain == G_OPTION_ERROR ||
-      error->domain == G_FILE_ERROR)
+      error->domain == G_FILE_ERROR || (error->domain == AT_SHAPE_ERROR && error->code == AT_SHAPE_ERROR_NOT_FOUND))
     return AT_EXIT_BAD_INPUT;
   return AT_EXIT_INTERNAL;
 }
@@ -84,6 +86,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "negative", 'n', 0, G_OPTION_ARG_STRING, &o->negative, "What to steer away from", "TEXT" },
     { "sketch", 0, 0, G_OPTION_ARG_FILENAME, &o->sketch, "Sketch image (dark strokes on white, PNG)", "FILE" },
     { "sketch-strength", 0, 0, G_OPTION_ARG_DOUBLE, &o->sketch_strength, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
+    { "shape", 0, 0, G_OPTION_ARG_STRING, &o->shape,
+      "Without --sketch: auto (the prompt's shape, default), none, or a shape's name (atelier suggest)", "NAME" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
@@ -201,6 +205,7 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->strength = o->strength;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
+  r->shape = g_strdup (o->shape != NULL ? o->shape : "auto");
   r->size = o->size != -1 ? o->size : at_engine_get_native_size (engine);
   if (o->seed >= 0)
     r->seed = o->seed;
@@ -294,6 +299,16 @@ print_json (AtEngine *engine, AtResult *result, GPtrArray *paths, const VoiceUse
   json_builder_end_object (b);
   json_builder_set_member_name (b, "denoiser_calls");
   json_builder_add_int_value (b, result->denoiser_calls);
+  json_builder_set_member_name (b, "shape");
+  if (result->shape != NULL)
+    json_builder_add_string_value (b, result->shape);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "shape_note");
+  if (result->shape_note != NULL)
+    json_builder_add_string_value (b, result->shape_note);
+  else
+    json_builder_add_null_value (b);
   if (voice->heard != NULL)
     {
       json_builder_set_member_name (b, "heard");
@@ -333,6 +348,10 @@ at_cli_generate (int argc, char **argv)
                                                     GINT_TO_POINTER (tty), NULL, &error);
   if (result == NULL)
     return fail (error);
+  if (!o.json && !o.quiet && result->shape != NULL)
+    fprintf (stderr, "shape: %s, as the sketch (%s); --shape none turns it off\n", result->shape, result->shape_note);
+  else if (!o.json && !o.quiet && result->shape_note != NULL && o.sketch == NULL)
+    fprintf (stderr, "shape: none (%s)\n", result->shape_note);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < result->images->len; i++)
     {

@@ -10,6 +10,7 @@
 #include "engine-private.h"
 #include "model/model-dir.h"
 #include "model/sampler.h"
+#include "shapes/shape-prior.h"
 
 struct _AtEngine {
   AtGpu *gpu;
@@ -208,6 +209,17 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   g_return_val_if_fail (engine != NULL && r != NULL, NULL);
   if (!at_request_validate (r, error))
     return NULL;
+  g_autofree char *shape_note = NULL;
+  GError *shape_error = NULL;
+  g_autoptr (AtRequest) with_shape = at_shape_prior_apply (r, engine->model->config->image_size, &shape_note,
+                                                           &shape_error);
+  if (shape_error != NULL)
+    {
+      g_propagate_error (error, shape_error);
+      return NULL;
+    }
+  if (with_shape != NULL)
+    r = with_shape;
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
@@ -250,6 +262,8 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   result->denoise_ms = (g_get_monotonic_time () - run.start_us) / 1000.0;
   result->per_call_ms = run.calls > 0 ? run.call_ms / run.calls : 0;
   result->total_ms = (g_get_monotonic_time () - start) / 1000.0;
+  result->shape = r->sketch != NULL ? g_strdup (r->shape) : NULL;
+  result->shape_note = g_steal_pointer (&shape_note);
   return g_steal_pointer (&result);
 }
 

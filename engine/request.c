@@ -92,6 +92,7 @@ at_request_copy (const AtRequest *request)
   r->sketch = request->sketch ? at_image_copy (request->sketch) : NULL;
   r->init = request->init ? at_image_copy (request->init) : NULL;
   r->voice = request->voice ? g_memdup2 (request->voice, request->voice_len * sizeof (float)) : NULL;
+  r->shape = g_strdup (request->shape);
   return r;
 }
 
@@ -105,6 +106,7 @@ at_request_free (AtRequest *request)
   g_clear_pointer (&request->sketch, at_image_free);
   g_clear_pointer (&request->init, at_image_free);
   g_free (request->voice);
+  g_free (request->shape);
   g_free (request);
 }
 
@@ -209,6 +211,8 @@ at_request_to_parameters (const AtRequest *r, guint64 seed, const char *model_na
     }
   if (r->voice != NULL)
     g_string_append (s, ", Voice prompt: yes");
+  if (r->sketch != NULL && r->shape != NULL && strcmp (r->shape, "auto") != 0 && strcmp (r->shape, "none") != 0)
+    g_string_append_printf (s, ", Shape: %s", r->shape);
   g_string_append (s, ", Version: atelier " AT_VERSION);
   return g_string_free (s, FALSE);
 }
@@ -231,5 +235,7 @@ at_result_free (AtResult *result)
   g_ptr_array_unref (result->images);
   g_array_unref (result->seeds);
   g_ptr_array_unref (result->parameters);
+  g_free (result->shape);
+  g_free (result->shape_note);
   g_free (result);
 }

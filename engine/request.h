@@ -45,6 +45,8 @@ typedef struct {
   int count;               /* variants; variant i uses seed + i */
   int size;                /* output side in pixels (model size or a multiple) */
   int preview_every;       /* preview every N steps; 0 = none */
+  char *shape;             /* with no sketch: "auto" (the prompt's best shape), a shape
+                              name, or NULL / "none"; see shapes/shape-prior.h */
 } AtRequest;
 
 AtRequest *at_request_new (void);
@@ -66,6 +68,8 @@ typedef struct {
   double per_call_ms;      /* mean time of one denoiser call */
   double total_ms;
   guint denoiser_calls;
+  char *shape;             /* the shape that became the sketch, or NULL */
+  char *shape_note;        /* how it was matched, or why no shape was used; or NULL */
 } AtResult;
 
 AtResult *at_result_new (void);
