@@ -69,7 +69,7 @@ at_model_embed_text (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, cons
 {
   guint n = 0, unknown = 0;
   g_autofree guint32 *ids = at_tokenizer_encode (model->tokenizer, text != NULL ? text : "", &n, &unknown);
-  if (n == 0)
+  if (n == 0 || unknown == n)
     return NULL;
   g_autoptr (AtGraph) g = at_graph_new (gpu, error);
   if (g == NULL)

@@ -22,7 +22,8 @@ typedef struct {
 AtEmbedHeads *at_embed_heads_load (AtModel *model, GError **error);
 void at_embed_heads_free (AtEmbedHeads *heads);
 
-/* [dim] floats, caller frees; NULL without error when text has no words. */
+/* [dim] floats, caller frees; NULL without error when no word of text is in
+ * the model's vocabulary. */
 float *at_model_embed_text (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const char *text,
                             GError **error);
 /* sketch: dark strokes on light, any size (at_sketch_to_model_input). */

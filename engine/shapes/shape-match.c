@@ -153,7 +153,11 @@ match_wordnet (const AtShapeLibrary *lib, AtShapeMatches *out, const char *word,
                                                         : 0.75f - 0.05f * l->steps - 0.02f * l->sense;
       guint n = 0;
       const guint *found = at_shape_library_find_named (lib, l->lemma, &n);
-      added += add_found (out, found, n, score, AT_SHAPE_MATCH_WORDNET, index, l->path);
+      /* a plural of a shape's name is as good as the name */
+      gboolean plural = l->relation == AT_WORDNET_SAME && strcmp (l->lemma, word) != 0;
+      g_autofree char *how = plural ? g_strdup_printf ("%s > %s", word, l->lemma) : g_strdup (l->path);
+      added += add_found (out, found, n, plural ? 0.95f : score, plural ? AT_SHAPE_MATCH_NAME : AT_SHAPE_MATCH_WORDNET,
+                          index, how);
       if (l->relation == AT_WORDNET_SAME && strcmp (l->lemma, word) != 0)
         added += match_tags (lib, out, l->lemma, index, score - 0.05f);
     }
