@@ -146,6 +146,16 @@ at_stroke_list_clear (AtStrokeList *list)
   g_ptr_array_set_size (list->strokes, 0);
 }
 
+void
+at_stroke_list_replace (AtStrokeList *list, AtStroke *const *strokes, guint n)
+{
+  g_return_if_fail (list != NULL && (strokes != NULL || n == 0));
+  push_undo (list);
+  g_ptr_array_set_size (list->strokes, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (list->strokes, at_stroke_ref (strokes[i]));
+}
+
 gboolean
 at_stroke_list_can_undo (const AtStrokeList *list)
 {

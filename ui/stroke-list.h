@@ -49,6 +49,8 @@ AtStroke *at_stroke_list_get_stroke (const AtStrokeList *list, guint i);
 /* Each of these is one undoable step; they clear the redo stack. */
 void at_stroke_list_append (AtStrokeList *list, AtStroke *stroke);
 void at_stroke_list_clear (AtStrokeList *list);
+/* The drawing becomes strokes (n of them; the list takes its own refs). */
+void at_stroke_list_replace (AtStrokeList *list, AtStroke *const *strokes, guint n);
 
 gboolean at_stroke_list_can_undo (const AtStrokeList *list);
 gboolean at_stroke_list_can_redo (const AtStrokeList *list);

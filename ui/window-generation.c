@@ -67,6 +67,7 @@ at_window_build_request (AtWindow *self)
 {
   AtRequest *r = _at_window_build_controls_request (self);
   add_inputs (self, r);
+  _at_window_shapes_apply_to_request (self, r);
   /* the transcript joins the prompt; voice cues may adjust guidance and steps */
   at_voice_panel_apply_to_request (self->voice_panel, r);
   return r;
@@ -166,6 +167,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (res != NULL)
         {
           _at_window_add_results (self, res, self->run_request);
+          _at_window_shapes_report (self, res);
           _at_window_set_dirty (self, TRUE);
         }
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -130,6 +130,7 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   self->engine = at_application_get_engine_finish (AT_APPLICATION (object), result, &self->engine_error);
   if (self->disposed)
     return;
+  _at_window_shapes_set_engine (self, self->engine);
   if (self->engine == NULL)
     {
       adw_window_title_set_subtitle (self->window_title, "Cannot generate");
@@ -169,6 +170,7 @@ static void
 on_engine_changed (AtWindow *self)
 {
   self->engine = NULL;
+  _at_window_shapes_set_engine (self, NULL);
   _at_window_load_engine (self);
 }
 
@@ -329,6 +331,7 @@ at_window_class_init (AtWindowClass *klass)
   window_class->close_request = _at_window_close_request;
 
   g_type_ensure (AT_TYPE_SKETCH_CANVAS);
+  g_type_ensure (AT_TYPE_SHAPE_STRIP);
   g_type_ensure (AT_TYPE_PREVIEW);
   g_type_ensure (AT_TYPE_WAVEFORM);
 
@@ -347,6 +350,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, brush_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, color_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, shape_strip);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, smooth_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, fit_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, preview_stack);
@@ -409,6 +413,7 @@ at_window_init (AtWindow *self)
     g_signal_connect_swapped (spins[i], "value-changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (self->sampler_row, "notify::selected", G_CALLBACK (_at_window_on_edit), self);
 
+  _at_window_shapes_init (self);
   _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   _at_window_project_init (self);
