@@ -15,7 +15,8 @@ struct _AtShapeStrip {
 
   GtkWidget *box;           /* the one child: row, info, prior check */
   GtkWidget *row;
-  GtkLabel *info;
+  GtkLabel *info;           /* words that name no shape, or why there are no suggestions */
+  GtkLabel *note;           /* which shape guided the last image */
   GtkCheckButton *prior_check;
 
   AtEngine *engine;         /* borrowed */
@@ -187,6 +188,18 @@ at_shape_strip_get_shapes (AtShapeStrip *self)
   return self->shapes;
 }
 
+void
+at_shape_strip_set_note (AtShapeStrip *self, const char *note)
+{
+  gtk_label_set_text (self->note, note != NULL ? note : "");
+}
+
+const char *
+at_shape_strip_get_note (AtShapeStrip *self)
+{
+  return gtk_label_get_text (self->note);
+}
+
 gboolean
 at_shape_strip_get_use_prior (AtShapeStrip *self)
 {
@@ -254,6 +267,10 @@ at_shape_strip_init (AtShapeStrip *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->info), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->info), "dim-label");
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->info));
+  self->note = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_ellipsize (self->note, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->note), "dim-label");
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->note));
   self->prior_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic ("_Shape guide without a sketch"));
   gtk_check_button_set_active (self->prior_check, TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->prior_check),

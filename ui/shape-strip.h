@@ -29,6 +29,9 @@ void at_shape_strip_set_engine (AtShapeStrip *self, AtEngine *engine);
 void at_shape_strip_update (AtShapeStrip *self, const char *prompt, AtImage *doodle);
 /* Shapes on show (for tests): their library indices, best first. */
 GArray *at_shape_strip_get_shapes (AtShapeStrip *self);
+/* A line under the suggestions (until the next ones arrive). */
+void at_shape_strip_set_note (AtShapeStrip *self, const char *note);
+const char *at_shape_strip_get_note (AtShapeStrip *self);
 gboolean at_shape_strip_get_use_prior (AtShapeStrip *self);
 void at_shape_strip_set_use_prior (AtShapeStrip *self, gboolean use);
 

@@ -78,5 +78,5 @@ _at_window_shapes_report (AtWindow *self, const AtResult *res)
   if (res->shape == NULL)
     return;
   g_autofree char *message = g_strdup_printf ("The shape “%s” guided this image", res->shape);
-  _at_window_show_toast (self, message);
+  at_shape_strip_set_note (self->shape_strip, message);
 }

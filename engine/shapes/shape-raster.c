@@ -151,6 +151,39 @@ at_shape_normalize_doodle (const AtImage *doodle, guint size)
   return out;
 }
 
+/* Share of a's ink pixels with ink of b within tolerance (Chebyshev). */
+static double
+near_share (const AtImage *a, const AtImage *b, int tolerance, guint *n_ink)
+{
+  guint w = a->width, h = a->height, ink = 0, near = 0;
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        if (a->pixels[(gsize) y * w + x] >= 128)
+          continue;
+        ink++;
+        gboolean found = FALSE;
+        for (int dy = -tolerance; dy <= tolerance && !found; dy++)
+          for (int dx = -tolerance; dx <= tolerance && !found; dx++)
+            {
+              int yy = (int) y + dy, xx = (int) x + dx;
+              found = yy >= 0 && xx >= 0 && (guint) yy < h && (guint) xx < w && b->pixels[(gsize) yy * w + xx] < 128;
+            }
+        near += found;
+      }
+  *n_ink = ink;
+  return ink > 0 ? (double) near / ink : 0.0;
+}
+
+double
+at_shape_sketch_overlap (const AtImage *a, const AtImage *b, int tolerance)
+{
+  g_return_val_if_fail (a->width == b->width && a->height == b->height && a->channels == 1 && b->channels == 1, 0.0);
+  guint na = 0, nb = 0;
+  double precision = near_share (a, b, tolerance, &na), recall = near_share (b, a, tolerance, &nb);
+  return precision + recall > 0.0 ? 2.0 * precision * recall / (precision + recall) : 0.0;
+}
+
 char *
 at_shape_to_svg (const AtShape *shape)
 {

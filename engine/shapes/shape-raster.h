@@ -27,6 +27,9 @@ AtImage *at_shape_render_wobbled (const AtShape *shape, guint size, float amplit
  * averaged down to size × size and cut at half coverage, so a thick pen
  * on a large page gives thin lines. Gray; NULL when there is no ink. */
 AtImage *at_shape_normalize_doodle (const AtImage *doodle, guint size);
+/* How well two same-sized sketches' ink agrees: F1 of each one's ink
+ * lying within tolerance pixels of the other's (1 = same lines). */
+double at_shape_sketch_overlap (const AtImage *a, const AtImage *b, int tolerance);
 /* A standalone SVG document of the shape (black round strokes, 24 × 24 view). */
 char *at_shape_to_svg (const AtShape *shape);
 

@@ -124,6 +124,35 @@ add_nearest (AtShapeMatches *out, const ShapeIndex *index, const float *query, g
     at_shape_matches_add (out, at_shape_match_new (which[i], best[i], kind, -1, how));
 }
 
+static void truncate_to (AtShapeMatches *m, guint count);
+
+/* The doodle's nearest shapes by embedding, then re-ranked with how well
+ * their lines overlap the doodle's: the embedding finds the family (hearts),
+ * the overlap prefers the plain heart to one with a badge. */
+#define RERANK_POOL 256
+#define OVERLAP_TOLERANCE 2     /* pixels at the model's size */
+#define OVERLAP_WEIGHT 0.5f
+
+static void
+add_nearest_drawings (AtShapeMatches *out, const ShapeIndex *index, const float *query, const AtImage *fitted,
+                      guint count)
+{
+  g_autoptr (AtShapeMatches) pool = at_shape_match_words (index->lib, NULL);
+  add_nearest (pool, index, query, MAX (count, RERANK_POOL), AT_SHAPE_MATCH_SKETCH);
+  for (guint i = 0; i < pool->matches->len; i++)
+    {
+      AtShapeMatch *m = pool->matches->pdata[i];
+      g_autoptr (AtImage) drawn = at_shape_render_model_sketch (at_shape_library_get_shape (index->lib, m->shape),
+                                                                4 * fitted->width);
+      g_autoptr (AtImage) shape = at_shape_normalize_doodle (drawn, fitted->width);
+      double overlap = shape != NULL ? at_shape_sketch_overlap (fitted, shape, OVERLAP_TOLERANCE) : 0.0;
+      float score = (1.0f - OVERLAP_WEIGHT) * m->score + OVERLAP_WEIGHT * (float) overlap;
+      at_shape_matches_add (out, at_shape_match_new (m->shape, score, AT_SHAPE_MATCH_SKETCH, -1,
+                                                     "sketch embedding and line overlap"));
+    }
+  truncate_to (out, count);
+}
+
 static void
 truncate_to (AtShapeMatches *m, guint count)
 {
@@ -184,7 +213,7 @@ at_engine_suggest_sketch (AtEngine *engine, const AtImage *sketch, guint count, 
       if (q != NULL)
         {
           out = at_shape_match_words (index->lib, NULL);
-          add_nearest (out, index, q, count, AT_SHAPE_MATCH_SKETCH);
+          add_nearest_drawings (out, index, q, fitted, count);
         }
     }
   at_engine_unlock_model (engine);

@@ -104,13 +104,25 @@ test_doodle (void)
   ui_test_close_window (window);
 }
 
+static gboolean
+not_generating (gpointer window)
+{
+  return !at_window_is_generating (window);
+}
+
 static void
 test_prior_switch (void)
 {
   AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (window->prompt_view), "a kitty", -1);
   g_autoptr (AtRequest) on = at_window_build_request (window);
   g_assert_cmpstr (on->shape, ==, "auto");
+  /* a text-only run says which shape guided it */
+  gtk_spin_button_set_value (window->steps_spin, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (ui_test_wait_until (not_generating, window, 120));
+  g_assert_nonnull (strstr (at_shape_strip_get_note (window->shape_strip), "“cat”"));
   at_shape_strip_set_use_prior (window->shape_strip, FALSE);
   g_autoptr (AtRequest) off = at_window_build_request (window);
   g_assert_null (off->shape);

@@ -2,8 +2,10 @@
  *
  *   atelier-eval-shapes words FILE.tsv      word<TAB>shape[|shape...] per line
  *   atelier-eval-shapes doodles STEP AMP    every STEP-th shape, redrawn with a
- *                                           wobble of AMP (fraction of the side)
- *   atelier-eval-shapes sketches DIR        DIR/<shape name>.png hand drawings
+ *                                           wobble of AMP (fraction of the side);
+ *                                           STEP 0: the shapes whose concept is in
+ *                                           the model's held-out test split
+ *   atelier-eval-shapes sketches DIR        DIR/<name>[+<name>...].png drawings
  * A hit is a shape of the expected name (either icon set) in the top 1 / 5.
  */
 #include <stdio.h>
@@ -71,13 +73,25 @@ eval_words (AtEngine *engine, const AtShapeLibrary *lib, const char *path, GErro
   return TRUE;
 }
 
+/* tools/dataset/build.py's split_of ("icon:" + name) == 2. */
+static gboolean
+held_out (const char *name)
+{
+  g_autofree char *key = g_strconcat ("icon:", name, NULL);
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, key, -1);
+  md5[8] = '\0';
+  return g_ascii_strtoull (md5, NULL, 16) % 100 < 4;
+}
+
 static gboolean
 eval_doodles (AtEngine *engine, const AtShapeLibrary *lib, guint step, double amp, GError **error)
 {
   Tally t = { 0 };
-  for (guint i = 0; i < at_shape_library_get_n_shapes (lib); i += step)
+  for (guint i = 0; i < at_shape_library_get_n_shapes (lib); i += MAX (step, 1))
     {
       const AtShape *s = at_shape_library_get_shape (lib, i);
+      if (step == 0 && !held_out (s->name))
+        continue;
       g_autoptr (AtImage) img = at_shape_render_wobbled (s, 4 * at_engine_get_native_size (engine), amp, i);
       g_autoptr (AtShapeMatches) m = at_engine_suggest_sketch (engine, img, 5, error);
       if (m == NULL)
@@ -85,7 +99,7 @@ eval_doodles (AtEngine *engine, const AtShapeLibrary *lib, guint step, double am
       char *names[] = { s->name, NULL };
       count (&t, rank_of (lib, m, names));
     }
-  g_autofree char *what = g_strdup_printf ("doodles (wobble %.3f)", amp);
+  g_autofree char *what = g_strdup_printf ("doodles%s (wobble %.3f)", step == 0 ? ", held-out concepts" : "", amp);
   report (what, &t);
   return TRUE;
 }
@@ -108,7 +122,7 @@ eval_sketches (AtEngine *engine, const AtShapeLibrary *lib, const char *dir, GEr
       g_autoptr (AtShapeMatches) m = img != NULL ? at_engine_suggest_sketch (engine, img, 5, error) : NULL;
       if (m == NULL)
         return FALSE;
-      char *names[] = { name, NULL };
+      g_auto (GStrv) names = g_strsplit (name, "+", -1);
       int r = rank_of (lib, m, names);
       printf ("%-20s rank %d\n", name, r);
       count (&t, r);
@@ -132,7 +146,7 @@ main (int argc, char **argv)
   if (ok && strcmp (argv[1], "words") == 0)
     ok = eval_words (engine, lib, argv[2], &error);
   else if (ok && strcmp (argv[1], "doodles") == 0 && argc > 3)
-    ok = eval_doodles (engine, lib, MAX (1, atoi (argv[2])), g_ascii_strtod (argv[3], NULL), &error);
+    ok = eval_doodles (engine, lib, atoi (argv[2]), g_ascii_strtod (argv[3], NULL), &error);
   else if (ok && strcmp (argv[1], "sketches") == 0)
     ok = eval_sketches (engine, lib, argv[2], &error);
   if (!ok)
