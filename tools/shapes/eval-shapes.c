@@ -6,6 +6,10 @@
  *                                           STEP 0: the shapes whose concept is in
  *                                           the model's held-out test split
  *   atelier-eval-shapes sketches DIR        DIR/<name>[+<name>...].png drawings
+ *   atelier-eval-shapes prior N DIR         text-only images of N held-out concepts
+ *                                           ("blue NAME"...) with and without the
+ *                                           shape prior, and the shape, as PNGs in
+ *                                           DIR for tools/shapes/eval_prior.py
  * A hit is a shape of the expected name (either icon set) in the top 1 / 5.
  */
 #include <stdio.h>
@@ -131,13 +135,57 @@ eval_sketches (AtEngine *engine, const AtShapeLibrary *lib, const char *dir, GEr
   return TRUE;
 }
 
+static gboolean
+generate_to (AtEngine *engine, const char *prompt, const char *shape, const char *path, GError **error)
+{
+  g_autoptr (AtRequest) r = at_request_new ();
+  int steps;
+  float guidance;
+  at_engine_get_defaults (engine, &steps, &guidance);
+  r->prompt = g_strdup (prompt);
+  r->shape = g_strdup (shape);
+  r->steps = steps;
+  r->guidance = guidance;
+  r->seed = 1;
+  r->size = at_engine_get_native_size (engine);
+  g_autoptr (AtResult) res = at_engine_generate (engine, r, NULL, NULL, NULL, error);
+  return res != NULL && at_image_save_png (res->images->pdata[0], path, NULL, NULL, error);
+}
+
+static gboolean
+eval_prior (AtEngine *engine, const AtShapeLibrary *lib, guint n, const char *dir, GError **error)
+{
+  static const char *const colours[] = { "blue", "red", "green", "yellow", "purple", "orange" };
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot make %s", dir), FALSE;
+  guint done = 0;
+  for (guint i = 0; i < at_shape_library_get_n_shapes (lib) && done < n; i++)
+    {
+      const AtShape *s = at_shape_library_get_shape (lib, i);
+      if (!held_out (s->name) || at_shape_library_lookup (lib, s->name) != (int) i)
+        continue;
+      g_autofree char *prompt = g_strdup_printf ("%s %s", colours[done % G_N_ELEMENTS (colours)], s->name);
+      g_autofree char *stem = g_strdelimit (g_strdup_printf ("%02u-%s", done, prompt), " ", '_');
+      g_autofree char *shape_path = g_strdup_printf ("%s/%s-shape.png", dir, stem);
+      g_autofree char *with_path = g_strdup_printf ("%s/%s-prior.png", dir, stem);
+      g_autofree char *without_path = g_strdup_printf ("%s/%s-none.png", dir, stem);
+      g_autoptr (AtImage) sketch = at_shape_render_model_sketch (s, at_engine_get_native_size (engine));
+      if (!at_image_save_png (sketch, shape_path, NULL, NULL, error) || !generate_to (engine, prompt, "auto", with_path, error)
+          || !generate_to (engine, prompt, "none", without_path, error))
+        return FALSE;
+      printf ("%s\n", prompt);
+      done++;
+    }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   if (argc < 3)
     {
-      fprintf (stderr, "usage: %s words FILE.tsv | doodles STEP AMP | sketches DIR\n", argv[0]);
+      fprintf (stderr, "usage: %s words FILE.tsv | doodles STEP AMP | sketches DIR | prior N DIR\n", argv[0]);
       return 2;
     }
   g_autoptr (AtEngine) engine = at_engine_new (NULL, NULL, &error);
@@ -147,6 +195,8 @@ main (int argc, char **argv)
     ok = eval_words (engine, lib, argv[2], &error);
   else if (ok && strcmp (argv[1], "doodles") == 0 && argc > 3)
     ok = eval_doodles (engine, lib, atoi (argv[2]), g_ascii_strtod (argv[3], NULL), &error);
+  else if (ok && strcmp (argv[1], "prior") == 0 && argc > 3)
+    ok = eval_prior (engine, lib, atoi (argv[2]), argv[3], &error);
   else if (ok && strcmp (argv[1], "sketches") == 0)
     ok = eval_sketches (engine, lib, argv[2], &error);
   if (!ok)
