@@ -13,7 +13,11 @@
 #include "audio/narration.h"
 #include "audio/transcribe.h"
 #include "engine.h"
+#include "media/clip.h"
 #include "media/subtitles.h"
+#include "media/video-writer.h"
+#include "shapes/shape-library.h"
+#include "ui/project.h"
 
 void
 at_cli_setup_locale (void)
@@ -86,8 +90,13 @@ is_bad_input (const GError *e)
 {
   GQuark d = e->domain;
   if (d == G_OPTION_ERROR || d == G_FILE_ERROR || d == G_CONVERT_ERROR || d == JSON_PARSER_ERROR ||
-      d == AT_REQUEST_ERROR || d == AT_IMAGE_ERROR || d == AT_AUDIO_ERROR || d == AT_SUBTITLE_ERROR)
+      d == AT_REQUEST_ERROR || d == AT_IMAGE_ERROR || d == AT_AUDIO_ERROR || d == AT_SUBTITLE_ERROR ||
+      d == AT_CLIP_ERROR || d == AT_PROJECT_ERROR)
     return TRUE;
+  if (d == AT_VIDEO_ERROR)
+    return e->code != AT_VIDEO_ERROR_ENCODER;
+  if (d == AT_SHAPE_ERROR)
+    return e->code == AT_SHAPE_ERROR_NOT_FOUND || e->code == AT_SHAPE_ERROR_EMPTY;
   if (d == AT_ENGINE_ERROR)   /* the model folder is unusable, or computes NaN */
     return TRUE;
   if (d == AT_NARRATION_ERROR)

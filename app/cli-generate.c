@@ -16,9 +16,10 @@
 #include "engine.h"
 #include "media/mask.h"
 #include "media/output-set.h"
+#include "shapes/shape-library.h"
 
 typedef struct {
-  char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir;
+  char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir, *shape;
   /* numbers as typed (NULL: not given), read by parse() */
   char *seed_text, *steps_text, *guidance_text, *size_text, *strength_text, *sketch_strength_text;
   guint64 seed;
@@ -62,6 +63,7 @@ options_clear (Options *o)
   g_free (o->output);
   g_free (o->device);
   g_free (o->model_dir);
+  g_free (o->shape);
   g_free (o->seed_text);
   g_free (o->steps_text);
   g_free (o->guidance_text);
@@ -88,6 +90,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "sketch-strength", 0, 0, G_OPTION_ARG_STRING, &o->sketch_strength_text, "Share of the steps the sketch guides, 0–1 (default 1)", "X" },
     { "colour-hint", 0, 0, G_OPTION_ARG_DOUBLE, &o->colour_hint,
       "How strongly coloured ink in --sketch asks for its colour there, 0–1 (default 0.7; 0 = off)", "X" },
+    { "shape", 0, 0, G_OPTION_ARG_STRING, &o->shape,
+      "Without --sketch: auto (the prompt's shape, default), none, or a shape's name (atelier suggest)", "NAME" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
@@ -242,6 +246,7 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
   r->colour_hint = o->colour_hint;
   r->sketch_strength = o->sketch_strength;
   r->count = o->count;
+  r->shape = g_strdup (o->shape != NULL ? o->shape : "auto");
   r->size = (int) o->size;
   at_cli_assets_apply (&o->assets, r);
   if (o->seed_text != NULL)
@@ -339,6 +344,16 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
   json_builder_end_object (b);
   json_builder_set_member_name (b, "denoiser_calls");
   json_builder_add_int_value (b, result->denoiser_calls);
+  json_builder_set_member_name (b, "shape");
+  if (result->shape != NULL)
+    json_builder_add_string_value (b, result->shape);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "shape_note");
+  if (result->shape_note != NULL)
+    json_builder_add_string_value (b, result->shape_note);
+  else
+    json_builder_add_null_value (b);
   if (voice->heard != NULL)
     {
       json_builder_set_member_name (b, "heard");
@@ -410,6 +425,10 @@ at_cli_generate (int argc, char **argv)
                                                     GINT_TO_POINTER (tty), NULL, &error);
   if (result == NULL)
     return at_cli_fail ("generate", error);
+  if (!o.json && !o.quiet && result->shape != NULL)
+    fprintf (stderr, "shape: %s, as the sketch (%s); --shape none turns it off\n", result->shape, result->shape_note);
+  else if (!o.json && !o.quiet && result->shape_note != NULL && o.sketch == NULL)
+    fprintf (stderr, "shape: none (%s)\n", result->shape_note);
   if (!write_images (&o, result, outputs, &error))
     return at_cli_fail ("generate", error);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);

@@ -11,6 +11,7 @@
 
 #include "animation.h"
 #include "app/cli-json.h"
+#include "app/cli-args.h"
 #include "app/cli.h"
 #include "media/camera.h"
 #include "media/story.h"
@@ -49,36 +50,6 @@ options_clear (Options *o)
   g_free (o->voice);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
-
-static int
-exit_code_for (const GError *error)
-{
-  if (error->domain == AT_GPU_ERROR &&
-      (error->code == AT_GPU_ERROR_NO_DRIVER || error->code == AT_GPU_ERROR_NO_DEVICE ||
-       error->code == AT_GPU_ERROR_DEVICE_NOT_FOUND))
-    return AT_EXIT_NO_DEVICE;
-  if (error->domain == AT_NARRATION_ERROR)
-    return error->code == AT_NARRATION_ERROR_EMPTY || error->code == AT_NARRATION_ERROR_UNKNOWN_VOICE ||
-               error->code == AT_NARRATION_ERROR_INVALID
-             ? AT_EXIT_BAD_INPUT
-             : AT_EXIT_INTERNAL;
-  if (error->domain == AT_VIDEO_ERROR)
-    return error->code == AT_VIDEO_ERROR_ENCODER ? AT_EXIT_INTERNAL : AT_EXIT_BAD_INPUT;
-  if (error->domain == AT_CLIP_ERROR || error->domain == AT_REQUEST_ERROR || error->domain == AT_IMAGE_ERROR ||
-      error->domain == AT_PROJECT_ERROR || error->domain == AT_SUBTITLE_ERROR ||
-      error->domain == G_OPTION_ERROR || error->domain == G_FILE_ERROR)
-    return AT_EXIT_BAD_INPUT;
-  return AT_EXIT_INTERNAL;
-}
-
-static int
-fail (const char *verb, GError *error)
-{
-  fprintf (stderr, "atelier %s: %s\n", verb, error->message);
-  int code = exit_code_for (error);
-  g_error_free (error);
-  return code;
-}
 
 static gboolean
 bad (GError **error, const char *message)
@@ -381,18 +352,18 @@ render_and_write (const char *verb, const Options *o, AtEngine *engine, const At
   if (tty && !o->quiet)
     fputc ('\n', stderr);
   if (anim == NULL)
-    return fail (verb, error);
+    return at_cli_fail (verb, error);
   Frames frames = { anim, story, o->burn };
   AtVideoSource source = { .n_frames = anim->frames->len, .fps = anim->fps, .width = anim->size,
                            .height = anim->size, .frame = clip_frame, .data = &frames,
                            .audio = story != NULL ? story->narration : NULL };
   if (!at_video_write (&source, o->output, NULL, &error))
-    return fail (verb, error);
+    return at_cli_fail (verb, error);
   g_autofree char *vtt = story != NULL ? beside (o->output, ".vtt") : NULL;
   g_autofree char *srt = story != NULL ? beside (o->output, ".srt") : NULL;
   if (story != NULL && (!at_subtitles_save (story->subtitles, vtt, AT_SUBTITLE_VTT, &error) ||
                         !at_subtitles_save (story->subtitles, srt, AT_SUBTITLE_SRT, &error)))
-    return fail (verb, error);
+    return at_cli_fail (verb, error);
   if (o->json)
     print_json (engine, anim, o->output, vtt, srt, story);
   else if (!o->quiet)
@@ -408,15 +379,15 @@ at_cli_animate (int argc, char **argv)
   g_auto (Options) o = { 0 };
   GError *error = NULL;
   if (!parse ("animate", argc, argv, &o, &error) || !check_output (o.output, FALSE, &error))
-    return fail ("animate", error);
+    return at_cli_fail ("animate", error);
   g_autoptr (AtClip) clip = o.replay == NULL ? keyframe_clip (&o, &error) : NULL;
   if (o.replay == NULL && clip == NULL)
-    return fail ("animate", error);
+    return at_cli_fail ("animate", error);
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
   if (engine == NULL)
-    return fail ("animate", error);
+    return at_cli_fail ("animate", error);
   if (o.replay != NULL && (clip = replay_clip (&o, at_engine_get_native_size (engine), &error)) == NULL)
-    return fail ("animate", error);
+    return at_cli_fail ("animate", error);
   return render_and_write ("animate", &o, engine, clip, NULL);
 }
 
@@ -440,17 +411,17 @@ at_cli_story (int argc, char **argv)
   g_auto (Options) o = { 0 };
   GError *error = NULL;
   if (!parse ("story", argc, argv, &o, &error) || !check_output (o.output, TRUE, &error))
-    return fail ("story", error);
+    return at_cli_fail ("story", error);
   g_autofree char *text = story_text (&o, &error);
   if (text == NULL)
-    return fail ("story", error);
+    return at_cli_fail ("story", error);
   AtNarrationOptions voice = AT_NARRATION_OPTIONS_INIT;
   voice.voice = o.voice;
   g_autoptr (AtStory) story = at_story_new (text, &voice, o.fps, o.size, seed_of (&o), NULL, &error);
   if (story == NULL)
-    return fail ("story", error);
+    return at_cli_fail ("story", error);
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
   if (engine == NULL)
-    return fail ("story", error);
+    return at_cli_fail ("story", error);
   return render_and_write ("story", &o, engine, story->clip, story);
 }

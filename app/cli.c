@@ -20,12 +20,23 @@ print_usage (FILE *out)
            "       atelier animate --keyframe SECONDS:PROMPT [...] [--sketch FILE] -o OUT.webm|OUT.gif|DIR/\n"
            "       atelier animate --replay PROJECT.atelier -o OUT\n"
            "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] [--burn-subtitles] -o OUT.webm\n"
+           "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
            "  --list-devices  list Vulkan devices (choose one with ATELIER_DEVICE)\n"
            "  --help          show this help\n");
 }
+
+/* Each verb's entry point gets argv from the verb on. */
+static const struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+} verbs[] = {
+  { "generate", at_cli_generate },   { "transcribe", at_cli_transcribe }, { "narrate", at_cli_narrate },
+  { "batch", at_cli_batch },         { "animate", at_cli_animate },       { "story", at_cli_story },
+  { "suggest", at_cli_suggest },
+};
 
 gboolean
 at_cli_run (int argc, char **argv, int *status)
@@ -45,36 +56,12 @@ at_cli_run (int argc, char **argv, int *status)
       *status = at_cli_list_devices ();
       return TRUE;
     }
-  if (strcmp (arg, "generate") == 0)
-    {
-      *status = at_cli_generate (argc - 1, argv + 1);
-      return TRUE;
-    }
-  if (strcmp (arg, "transcribe") == 0)
-    {
-      *status = at_cli_transcribe (argc - 1, argv + 1);
-      return TRUE;
-    }
-  if (strcmp (arg, "animate") == 0)
-    {
-      *status = at_cli_animate (argc - 1, argv + 1);
-      return TRUE;
-    }
-  if (strcmp (arg, "story") == 0)
-    {
-      *status = at_cli_story (argc - 1, argv + 1);
-      return TRUE;
-    }
-  if (strcmp (arg, "narrate") == 0)
-    {
-      *status = at_cli_narrate (argc - 1, argv + 1);
-      return TRUE;
-    }
-  if (strcmp (arg, "batch") == 0)
-    {
-      *status = at_cli_batch (argc - 1, argv + 1);
-      return TRUE;
-    }
+  for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (strcmp (arg, verbs[i].name) == 0)
+      {
+        *status = verbs[i].run (argc - 1, argv + 1);
+        return TRUE;
+      }
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
     {
       print_usage (stdout);

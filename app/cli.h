@@ -29,5 +29,7 @@ int at_cli_batch (int argc, char **argv);
 /* `atelier animate ...` and `atelier story ...` (cli-video.c). */
 int at_cli_animate (int argc, char **argv);
 int at_cli_story (int argc, char **argv);
+/* `atelier suggest "TEXT" | --sketch FILE ...`: shapes from the library. */
+int at_cli_suggest (int argc, char **argv);
 
 G_END_DECLS

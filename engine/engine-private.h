@@ -1,5 +1,6 @@
 /* engine-private.h — what engine/ files beside engine.c may see of an
- * AtEngine (frame.c renders from blended conditioning with its model).
+ * AtEngine (frame.c renders from blended conditioning with its model;
+ * shape suggestions run its contrastive heads). Not for front ends.
  * Whoever computes with the model holds lock for the whole run. */
 #pragma once
 
@@ -16,6 +17,14 @@ struct _AtEngine {
   AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
   char *model_dir;
   GMutex lock;   /* one generation at a time */
+  GData *data;   /* other modules' per-engine data (below) */
 };
+
+/* Waits for a running generation, then holds the engine until unlocked. */
+AtModel *at_engine_lock_model (AtEngine *engine);
+void at_engine_unlock_model (AtEngine *engine);
+/* Data another module keeps per engine, freed with it; call with the lock held. */
+gpointer at_engine_get_data (AtEngine *engine, const char *key);
+void at_engine_set_data (AtEngine *engine, const char *key, gpointer data, GDestroyNotify destroy);
 
 G_END_DECLS

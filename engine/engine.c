@@ -13,6 +13,7 @@
 #include "model/model-dir.h"
 #include "model/refiner.h"
 #include "model/sampler.h"
+#include "shapes/shape-prior.h"
 
 G_DEFINE_QUARK (at-engine-error-quark, at_engine_error)
 
@@ -62,6 +63,7 @@ at_engine_free (AtEngine *engine)
   if (engine == NULL)
     return;
   g_mutex_lock (&engine->lock);   /* wait for a running generation */
+  g_datalist_clear (&engine->data);
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->student, at_model_free);
   g_clear_pointer (&engine->refiner, at_refiner_free);
@@ -70,6 +72,31 @@ at_engine_free (AtEngine *engine)
   g_mutex_clear (&engine->lock);
   g_free (engine->model_dir);
   g_free (engine);
+}
+
+AtModel *
+at_engine_lock_model (AtEngine *engine)
+{
+  g_mutex_lock (&engine->lock);
+  return engine->model;
+}
+
+void
+at_engine_unlock_model (AtEngine *engine)
+{
+  g_mutex_unlock (&engine->lock);
+}
+
+gpointer
+at_engine_get_data (AtEngine *engine, const char *key)
+{
+  return g_datalist_get_data (&engine->data, key);
+}
+
+void
+at_engine_set_data (AtEngine *engine, const char *key, gpointer data, GDestroyNotify destroy)
+{
+  g_datalist_set_data_full (&engine->data, key, data, destroy);
 }
 
 AtGpu *
@@ -279,6 +306,17 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
                    at_upscale_sizes_text (), r->size);
       return NULL;
     }
+  g_autofree char *shape_note = NULL;
+  GError *shape_error = NULL;
+  g_autoptr (AtRequest) with_shape = at_shape_prior_apply (r, engine->model->config->image_size, &shape_note,
+                                                           &shape_error);
+  if (shape_error != NULL)
+    {
+      g_propagate_error (error, shape_error);
+      return NULL;
+    }
+  if (with_shape != NULL)
+    r = with_shape;
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
   /* a run cancelled while it waited for the engine, or while it prepared,
    * stops between the stages, not only at the sampler's steps */
@@ -343,6 +381,8 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
   result->denoise_ms = (g_get_monotonic_time () - run.start_us) / 1000.0;
   result->per_call_ms = run.calls > 0 ? run.call_ms / run.calls : 0;
   result->total_ms = (g_get_monotonic_time () - start) / 1000.0;
+  result->shape = r->sketch != NULL ? g_strdup (r->shape) : NULL;
+  result->shape_note = g_steal_pointer (&shape_note);
   return g_steal_pointer (&result);
 }
 

@@ -97,6 +97,7 @@ at_request_copy (const AtRequest *request)
   r->init = request->init ? at_image_copy (request->init) : NULL;
   r->mask = request->mask ? at_image_copy (request->mask) : NULL;
   r->voice = request->voice ? g_memdup2 (request->voice, request->voice_len * sizeof (float)) : NULL;
+  r->shape = g_strdup (request->shape);
   return r;
 }
 
@@ -111,6 +112,7 @@ at_request_free (AtRequest *request)
   g_clear_pointer (&request->init, at_image_free);
   g_clear_pointer (&request->mask, at_image_free);
   g_free (request->voice);
+  g_free (request->shape);
   g_free (request);
 }
 
@@ -251,6 +253,8 @@ at_request_to_parameters (const AtRequest *r, guint64 seed, const char *model_na
     g_string_append (s, ", Voice prompt: yes");
   if (r->background == AT_BACKGROUND_TRANSPARENT)
     g_string_append (s, ", Background: transparent");
+  if (r->sketch != NULL && r->shape != NULL && strcmp (r->shape, "auto") != 0 && strcmp (r->shape, "none") != 0)
+    g_string_append_printf (s, ", Shape: %s", r->shape);
   g_string_append (s, ", Version: atelier " AT_VERSION);
   return g_string_free (s, FALSE);
 }
@@ -275,5 +279,7 @@ at_result_free (AtResult *result)
   g_ptr_array_unref (result->base_images);
   g_array_unref (result->seeds);
   g_ptr_array_unref (result->parameters);
+  g_free (result->shape);
+  g_free (result->shape_note);
   g_free (result);
 }

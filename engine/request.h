@@ -56,6 +56,8 @@ typedef struct {
   AtBackground background; /* white, or transparent (RGBA images) */
   int preview_every;       /* preview every N steps; 0 = none */
   gboolean fast;           /* the few-step student (no guidance needed) instead of the model */
+  char *shape;             /* with no sketch: "auto" (the prompt's best shape), a shape
+                              name, or NULL / "none"; see shapes/shape-prior.h */
 } AtRequest;
 
 AtRequest *at_request_new (void);
@@ -79,6 +81,8 @@ typedef struct {
   double per_call_ms;      /* mean time of one denoiser call */
   double total_ms;
   guint denoiser_calls;
+  char *shape;             /* the shape that became the sketch, or NULL */
+  char *shape_note;        /* how it was matched, or why no shape was used; or NULL */
 } AtResult;
 
 AtResult *at_result_new (void);

@@ -14,6 +14,7 @@ PACKAGES="
   libebur128-dev libaubio-dev
   libpotrace-dev libwebp-dev librsvg2-dev librsvg2-common
   libgif-dev gstreamer1.0-gl
+  wordnet-dev wordnet-base libcairo2-dev python3-svg.path
   xvfb xauth dbus-daemon desktop-file-utils appstream xdotool imagemagick
 "
 

@@ -217,17 +217,26 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   static const char *tabler[] = { "Tabler Icons https://tabler.io/icons", NULL };
   static const char *lucide[] = { "Lucide https://lucide.dev", NULL };
   static const char *voices[] = { "eSpeak NG (synthetic voice prompts) https://github.com/espeak-ng/espeak-ng", NULL };
+  /* the shape library is these icons redrawn as strokes (tools/shapes/build.py) */
+  static const char *shapes[] = { "Tabler Icons 3.52.0 (MIT) https://tabler.io/icons",
+                                  "Lucide 1.62.0 (ISC) https://lucide.dev", NULL };
+  static const char *wordnet[] = { "Princeton WordNet 3.0 (WordNet 3.0 license) https://wordnet.princeton.edu", NULL };
   AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
   adw_about_window_add_credit_section (about, "Training images: Apache-2.0", emoji);
   adw_about_window_add_credit_section (about, "Training captions: MIT", labels);
   adw_about_window_add_credit_section (about, "Training icons: MIT", tabler);
   adw_about_window_add_credit_section (about, "Training icons: ISC", lucide);
   adw_about_window_add_credit_section (about, "Training voices: synthesised with", voices);
+  adw_about_window_add_credit_section (about, "Shape library: line icons from", shapes);
+  adw_about_window_add_credit_section (about, "Shape suggestions: words related by", wordnet);
   adw_about_window_add_legal_section (about, "Noto Emoji", "Copyright Google Inc.", GTK_LICENSE_APACHE_2_0, NULL);
   adw_about_window_add_legal_section (about, "Emojibase", "Copyright Miles Johnson", GTK_LICENSE_MIT_X11, NULL);
   adw_about_window_add_legal_section (about, "Tabler Icons", "Copyright Paweł Kuna", GTK_LICENSE_MIT_X11, NULL);
   adw_about_window_add_legal_section (about, "Lucide", "Copyright Lucide Contributors", GTK_LICENSE_CUSTOM,
                                       "ISC License");
+  adw_about_window_add_legal_section (about, "WordNet 3.0", "Copyright 2006 Princeton University", GTK_LICENSE_CUSTOM,
+                                      "WordNet 3.0 license: permission to use, copy, modify and distribute "
+                                      "for any purpose, with the copyright notice kept");
   gtk_window_set_transient_for (GTK_WINDOW (about), parent);
   g_object_set (about,
                          "application-name", "Atelier",

@@ -581,6 +581,14 @@ at_sketch_canvas_clear (AtSketchCanvas *self)
   emit_changed (self);
 }
 
+void
+at_sketch_canvas_replace_strokes (AtSketchCanvas *self, AtStroke *const *strokes, guint n)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  at_stroke_list_replace_strokes (self->strokes, strokes, n);
+  emit_changed (self);
+}
+
 gboolean
 at_sketch_canvas_is_empty (AtSketchCanvas *self)
 {

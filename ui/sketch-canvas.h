@@ -49,6 +49,8 @@ void at_sketch_canvas_redo (AtSketchCanvas *self);
 /* Removes strokes (undoably) and the imported sketch image. */
 void at_sketch_canvas_clear (AtSketchCanvas *self);
 gboolean at_sketch_canvas_is_empty (AtSketchCanvas *self);
+/* The pen strokes become strokes, as one undoable step. */
+void at_sketch_canvas_replace_strokes (AtSketchCanvas *self, AtStroke *const *strokes, guint n);
 
 /* Copies img; NULL removes it. Not an undo step (an opened project, or
  * after an undoable clear); importing is. */

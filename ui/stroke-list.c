@@ -214,6 +214,17 @@ at_stroke_list_replace (AtStrokeList *list, const AtStrokeList *drawing)
   list->now.base = drawing->now.base != NULL ? cairo_surface_reference (drawing->now.base) : NULL;
 }
 
+void
+at_stroke_list_replace_strokes (AtStrokeList *list, AtStroke *const *strokes, guint n)
+{
+  g_return_if_fail (list != NULL && (strokes != NULL || n == 0));
+  push_undo (list);
+  g_ptr_array_set_size (list->now.strokes, 0);
+  g_clear_pointer (&list->now.base, cairo_surface_destroy);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (list->now.strokes, at_stroke_ref (strokes[i]));
+}
+
 gboolean
 at_stroke_list_can_undo (const AtStrokeList *list)
 {

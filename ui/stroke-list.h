@@ -62,6 +62,9 @@ void at_stroke_list_set_base (AtStrokeList *list, cairo_surface_t *base);
 
 /* The drawing becomes a copy of drawing's (its strokes shared). */
 void at_stroke_list_replace (AtStrokeList *list, const AtStrokeList *drawing);
+/* The drawing becomes strokes (n of them; the list takes its own refs), on
+ * no base image. */
+void at_stroke_list_replace_strokes (AtStrokeList *list, AtStroke *const *strokes, guint n);
 
 gboolean at_stroke_list_can_undo (const AtStrokeList *list);
 gboolean at_stroke_list_can_redo (const AtStrokeList *list);

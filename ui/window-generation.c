@@ -68,6 +68,7 @@ at_window_build_request (AtWindow *self)
 {
   AtRequest *r = _at_window_build_controls_request (self);
   add_inputs (self, r);
+  _at_window_shapes_apply_to_request (self, r);
   /* the transcript joins the prompt; voice cues may adjust guidance and steps */
   at_voice_panel_apply_to_request (self->voice_panel, r);
   return r;
@@ -208,6 +209,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_object (&self->cancellable);
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
       _at_window_add_results (self, res, self->run_request);
+      _at_window_shapes_report (self, res);
       _at_window_set_dirty (self, TRUE);
     }
   else if (current)

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "ui/preview.h"
 #include "ui/project.h"
+#include "ui/shape-strip.h"
 #include "ui/sketch-canvas.h"
 #include "ui/video-window.h"
 #include "ui/voice-panel.h"
@@ -48,6 +49,7 @@ struct _AtWindow {
   GtkAdjustment *brush_adjustment;
   GtkColorButton *color_button;
   AtSketchCanvas *canvas;
+  AtShapeStrip *shape_strip;
   GtkToggleButton *smooth_button;
   GtkToggleButton *fit_button;
   GtkStack *preview_stack;
@@ -230,6 +232,12 @@ void _at_window_voice_init (AtWindow *self);
 
 /* window-recording.c */
 /* win.record: starts recording a voice prompt, or stops the recording. */
+/* window-shapes.c */
+void _at_window_shapes_init (AtWindow *self);
+void _at_window_shapes_set_engine (AtWindow *self, AtEngine *engine);
+void _at_window_shapes_apply_to_request (AtWindow *self, AtRequest *r);
+void _at_window_shapes_report (AtWindow *self, const AtResult *res);
+
 void _at_window_toggle_recording (AtWindow *self);
 void _at_window_recording_init (AtWindow *self);
 /* Stops a recording in progress, unsaved. */

@@ -132,6 +132,7 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   self->engine = at_application_get_engine_finish (AT_APPLICATION (object), result, &self->engine_error);
   if (self->disposed)
     return;
+  _at_window_shapes_set_engine (self, self->engine);
   if (self->engine == NULL)
     {
       adw_window_title_set_subtitle (self->window_title, "Cannot generate");
@@ -174,6 +175,7 @@ static void
 on_engine_changed (AtWindow *self)
 {
   self->engine = NULL;
+  _at_window_shapes_set_engine (self, NULL);
   _at_window_load_engine (self);
 }
 
@@ -348,6 +350,7 @@ at_window_class_init (AtWindowClass *klass)
 
   g_type_ensure (AT_TYPE_SKETCH_CANVAS);
   g_type_ensure (AT_TYPE_CANVAS_TOOLS);
+  g_type_ensure (AT_TYPE_SHAPE_STRIP);
   g_type_ensure (AT_TYPE_PREVIEW);
   g_type_ensure (AT_TYPE_WAVEFORM);
 
@@ -366,6 +369,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, brush_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, color_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, shape_strip);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, smooth_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, fit_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, preview_stack);
@@ -438,6 +442,7 @@ at_window_init (AtWindow *self)
   at_wheel_guard_install (self->side_panel);
   /* the result keeps at least as much room as the sheet */
   at_pane_balance_install (self->work_paned);
+  _at_window_shapes_init (self);
   _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   _at_window_project_init (self);

@@ -486,6 +486,68 @@ test_transcribe_bad_input (void)
   g_assert_nonnull (strstr (run.err, "pocketsphinx-en-us"));
 }
 
+/* `atelier suggest`: shapes as JSON, the best one as a sketch PNG that
+ * `suggest --sketch` ranks first again, an SVG with the shape's name;
+ * `generate` names the shape it used. */
+static void
+test_suggest (void)
+{
+  g_autofree char *png = test_tmp_path ("rocket.png");
+  g_autofree char *svg = test_tmp_path ("rocket.svg");
+  g_auto (Run) run = { 0 };
+  run_atelier (&run, 0, "suggest", "a", "spaceship", "--count", "3", "--json", "-o", png);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *root = parse_object (parser, run.out);
+  JsonArray *shapes = json_object_get_array_member (root, "shapes");
+  g_assert_cmpuint (json_array_get_length (shapes), ==, 3);
+  const char *best = json_object_get_string_member (json_array_get_object_element (shapes, 0), "name");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtImage) img = at_image_load (png, &error);
+  g_assert_no_error (error);
+  g_auto (Run) again = { 0 };
+  run_atelier (&again, 0, "suggest", "--sketch", png, "--count", "5", "--json");
+  g_autoptr (JsonParser) parser2 = json_parser_new ();
+  JsonArray *ranked = json_object_get_array_member (parse_object (parser2, again.out), "shapes");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ranked, 0), "name"), ==, best);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ranked, 0), "match"), ==,
+                   "sketch-embedding");
+
+  g_auto (Run) svg_run = { 0 };
+  run_atelier (&svg_run, 0, "suggest", "rocket", "-o", svg);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "<title>rocket</title>"));
+
+  g_autofree char *out = test_tmp_path ("kitty.png");
+  g_auto (Run) gen = { 0 };
+  run_atelier (&gen, 0, "generate", "--prompt", "a kitty", "--steps", "2", "--seed", "1", "--json", "-o", out);
+  g_autoptr (JsonParser) parser3 = json_parser_new ();
+  g_assert_cmpstr (json_object_get_string_member (parse_object (parser3, gen.out), "shape"), ==, "cat");
+  g_autofree char *params = at_image_read_png_text (out, "parameters", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (params, "Shape: cat"));
+}
+
+static void
+test_suggest_bad_input (void)
+{
+  g_autofree char *out = test_tmp_path ("never-shape.png");
+  g_autofree char *blank = test_tmp_path ("blank.png");
+  g_autoptr (AtImage) white = at_image_new (32, 32, 1);
+  memset (white->pixels, 255, 32 * 32);
+  g_assert_true (at_image_save_png (white, blank, NULL, NULL, NULL));
+  const BadCase cases[] = {
+    { (const char *[]) { "suggest", NULL }, 2, "Give either words or --sketch" },
+    { (const char *[]) { "suggest", "cat", "--count", "0", NULL }, 2, "--count" },
+    { (const char *[]) { "suggest", "cat", "-o", "shape.jpg", NULL }, 2, ".png or .svg" },
+    { (const char *[]) { "suggest", "--sketch", "/nonexistent.png", NULL }, 2, "nonexistent" },
+    { (const char *[]) { "suggest", "--sketch", blank, "-o", out, NULL }, 2, "no strokes" },
+    { (const char *[]) { "suggest", "qwzx", "-o", out, NULL }, 2, "No shape matches" },
+    { (const char *[]) { "generate", "--prompt", "cat", "--shape", "qwzx", "-o", out, NULL }, 2, "No shape is called" },
+  };
+  check_bad_cases (cases, G_N_ELEMENTS (cases), (const char *[]) { out, NULL });
+}
+
 int
 main (int argc, char **argv)
 {
@@ -508,5 +570,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/narrate-encoding", test_narrate_encoding);
   g_test_add_func ("/cli/transcribe", test_transcribe);
   g_test_add_func ("/cli/transcribe-bad-input", test_transcribe_bad_input);
+  g_test_add_func ("/cli/suggest", test_suggest);
+  g_test_add_func ("/cli/suggest-bad-input", test_suggest_bad_input);
   return g_test_run ();
 }
