@@ -155,6 +155,13 @@ at_application_release_engine (AtApplication *self, AtEngine *engine)
   g_application_release (G_APPLICATION (self));
 }
 
+gboolean
+at_application_is_engine_held (AtApplication *self)
+{
+  g_return_val_if_fail (AT_IS_APPLICATION (self), FALSE);
+  return g_hash_table_size (self->engine_holds) > 0;
+}
+
 /* A new device: the current engine retires (freed now, or when its last
  * run ends) and windows ask for a new one. */
 static void

@@ -23,5 +23,7 @@ void at_application_retry_engine (AtApplication *self);
 /* A generation in flight holds the engine (and the application). */
 void at_application_hold_engine (AtApplication *self, AtEngine *engine);
 void at_application_release_engine (AtApplication *self, AtEngine *engine);
+/* Whether a run or another worker holds an engine now. */
+gboolean at_application_is_engine_held (AtApplication *self);
 
 G_END_DECLS

@@ -333,6 +333,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/narration-panel/export-encodings", test_export_encodings);
   g_test_add_func ("/ui/narration-panel/sources", test_sources);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

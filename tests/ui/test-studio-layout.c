@@ -216,6 +216,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio-layout/wheel-scrolls-panel", test_wheel_scrolls_panel);
   g_test_add_func ("/ui/studio-layout/preview-keeps-room", test_preview_keeps_room);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

@@ -298,6 +298,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/voice-panel/cues", test_cues);
   g_test_add_func ("/ui/voice-panel/project", test_project_settings);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

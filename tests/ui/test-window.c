@@ -713,6 +713,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/close-saves-first", test_close_saves_first);
   g_test_add_func ("/ui/window/quit-asks", test_quit_asks);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

@@ -51,6 +51,20 @@ ui_test_application_new (void)
   return app;
 }
 
+static gboolean
+engine_free (gpointer app)
+{
+  return !at_application_is_engine_held (app);
+}
+
+int
+ui_test_application_finish (AtApplication *app, int status)
+{
+  g_assert_true (ui_test_wait_until (engine_free, app, 120));
+  g_object_unref (app);
+  return status;
+}
+
 AtWindow *
 ui_test_open_window (AtApplication *app)
 {

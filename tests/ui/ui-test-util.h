@@ -26,6 +26,10 @@ void ui_test_flush (void);
 void ui_test_init (int *argc, char ***argv);
 /* A registered, non-unique application whose windows share one engine. */
 AtApplication *ui_test_application_new (void);
+/* Waits for every worker still holding the engine (a preview refinement,
+ * a shape suggestion) as quitting the studio does, frees app and returns
+ * status: main()'s last words. */
+int ui_test_application_finish (AtApplication *app, int status);
 
 /* A new studio window, presented and mapped. app NULL: no model loads. */
 AtWindow *ui_test_open_window (AtApplication *app);
