@@ -14,6 +14,7 @@ struct _AtEngine {
   AtGpu *gpu;
   AtModel *model;
   AtModel *student;   /* the few-step student, loaded on first use */
+  AtModelConfig *student_config;   /* its settings, read with the model; NULL: none */
   AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
   char *model_dir;
   GMutex lock;   /* one generation at a time */

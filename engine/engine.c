@@ -17,6 +17,22 @@
 
 G_DEFINE_QUARK (at-engine-error-quark, at_engine_error)
 
+/* The student's settings, read once so that asking for them never waits
+ * for a run (its weights load on first use); NULL when the folder has no
+ * usable student. */
+static AtModelConfig *
+load_student_config (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "atelier-student.json", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  AtModelConfig *config = at_model_config_load (path, &error);
+  if (config == NULL)
+    g_message ("The fast model in %s cannot be used: %s", dir, error->message);
+  return config;
+}
+
 AtEngine *
 at_engine_new (const char *device, const char *model_dir, GError **error)
 {
@@ -52,6 +68,7 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   engine->gpu = g_steal_pointer (&gpu);
   engine->model = model;
   engine->refiner = refiner;
+  engine->student_config = load_student_config (dir);
   engine->model_dir = g_steal_pointer (&dir);
   g_mutex_init (&engine->lock);
   return engine;
@@ -66,6 +83,7 @@ at_engine_free (AtEngine *engine)
   g_datalist_clear (&engine->data);
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->student, at_model_free);
+  g_clear_pointer (&engine->student_config, at_model_config_free);
   g_clear_pointer (&engine->refiner, at_refiner_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
@@ -155,12 +173,14 @@ model_for (AtEngine *engine, gboolean fast, GError **error)
 gboolean
 at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
-  AtModel *m = model_for (engine, TRUE, error);
-  if (m == NULL)
-    return FALSE;
-  *steps = m->config->default_steps;
-  *guidance = m->config->default_guidance;
+  if (engine->student_config == NULL)
+    {
+      g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_MODEL,
+                   "The fast model is not available: %s has no usable atelier-student.json", engine->model_dir);
+      return FALSE;
+    }
+  *steps = engine->student_config->default_steps;
+  *guidance = engine->student_config->default_guidance;
   return TRUE;
 }
 

@@ -56,7 +56,8 @@ AtTokenizer *at_engine_get_tokenizer (AtEngine *engine);
 /* The model's recommended steps and guidance. */
 void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
 /* The few-step student's steps and guidance (request->fast); FALSE when
- * the model folder has no student. */
+ * the model folder has no student. Read when the engine was made: never
+ * waits for a run. */
 gboolean at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error);
 
 AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,

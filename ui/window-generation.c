@@ -236,6 +236,22 @@ _at_window_cancel_run (AtWindow *self)
   _at_window_update_actions (self);
 }
 
+/* Live mode draws with the few-step student where the model folder has
+ * one: one image, the student's steps and guidance, so that the picture
+ * follows the pen (Generate keeps the full model and the settings). */
+static void
+use_fast_model (AtWindow *self, AtRequest *r)
+{
+  int steps;
+  float guidance;
+  if (!at_engine_get_fast_defaults (self->engine, &steps, &guidance, NULL))
+    return;
+  r->fast = TRUE;
+  r->steps = steps;
+  r->guidance = guidance;
+  r->count = 1;
+}
+
 void
 _at_window_start_generation (AtWindow *self, gboolean live)
 {
@@ -266,6 +282,8 @@ _at_window_start_generation (AtWindow *self, gboolean live)
         }
       return;
     }
+  if (live)
+    use_fast_model (self, request);
   /* a newer request makes the one in flight stale: it stops within a step */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);

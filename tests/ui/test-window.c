@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audio/audio-file.h"
+#include "model/config.h"
 #include "ui/application.h"
 #include "ui/preferences-window.h"
 #include "ui/project-private.h"
@@ -436,6 +437,21 @@ test_live_mode (void)
   g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
   g_autoptr (AtRequest) r = at_window_build_request (window);
   g_assert_nonnull (at_preview_get_image (at_window_get_preview (window)));
+  /* drawn by the model folder's few-step student, as its own file says */
+  g_autofree char *student_path = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "resources", "models",
+                                                    "atelier-student.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtModelConfig) student = at_model_config_load (student_path, &error);
+  g_assert_no_error (error);
+  const char *parameters = at_window_get_current_parameters (window);
+  g_test_message ("live result: %s", parameters);
+  g_autofree char *model = g_strdup_printf ("Model: %s", student->name);
+  g_autofree char *steps_text = g_strdup_printf ("Steps: %d,", student->default_steps);
+  g_assert_nonnull (strstr (parameters, model));
+  g_assert_nonnull (strstr (parameters, steps_text));
+  /* Generate keeps the full model and the steps set */
+  g_assert_false (r->fast);
+  g_assert_cmpint (r->steps, ==, 2);
   ui_test_close_window (window);
 }
 
