@@ -21,6 +21,9 @@ struct _AtEngine {
   GData *data;   /* other modules' per-engine data (below) */
 };
 
+/* The network a request runs on: the model, or its few-step student
+ * (loaded on first use). Call with the lock held. */
+AtModel *at_engine_model_for (AtEngine *engine, gboolean fast, GError **error);
 /* Waits for a running generation, then holds the engine until unlocked. */
 AtModel *at_engine_lock_model (AtEngine *engine);
 void at_engine_unlock_model (AtEngine *engine);

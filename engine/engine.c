@@ -156,8 +156,8 @@ at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance)
 
 /* The network a request runs on: the model, or its few-step student
  * (loaded once, kept resident like the model). Call with the lock held. */
-static AtModel *
-model_for (AtEngine *engine, gboolean fast, GError **error)
+AtModel *
+at_engine_model_for (AtEngine *engine, gboolean fast, GError **error)
 {
   if (!fast)
     return engine->model;
@@ -181,6 +181,19 @@ at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GErr
     }
   *steps = engine->student_config->default_steps;
   *guidance = engine->student_config->default_guidance;
+  return TRUE;
+}
+
+gboolean
+at_engine_use_fast (AtEngine *engine, AtRequest *r, GError **error)
+{
+  int steps;
+  float guidance;
+  if (!at_engine_get_fast_defaults (engine, &steps, &guidance, error))
+    return FALSE;
+  r->fast = TRUE;
+  r->steps = steps;
+  r->guidance = guidance;
   return TRUE;
 }
 
@@ -344,7 +357,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
     return NULL;
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
-  AtModel *model = model_for (engine, r->fast, error);
+  AtModel *model = at_engine_model_for (engine, r->fast, error);
   if (model == NULL)
     return NULL;
   g_autoptr (AtConditioning) cond = at_conditioning_new (model, engine->gpu, r, error);

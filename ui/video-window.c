@@ -122,6 +122,8 @@ at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *r, double se
   if (self->params == NULL)
     {
       self->params = at_request_copy (r);
+      /* frames come from the few-step student where the model has one */
+      at_engine_use_fast (self->engine, self->params, NULL);
       self->animator = at_animator_new (self->engine, self->params);
     }
   gtk_spin_button_set_value (self->time_spin, seconds + 2.0);

@@ -242,14 +242,8 @@ _at_window_cancel_run (AtWindow *self)
 static void
 use_fast_model (AtWindow *self, AtRequest *r)
 {
-  int steps;
-  float guidance;
-  if (!at_engine_get_fast_defaults (self->engine, &steps, &guidance, NULL))
-    return;
-  r->fast = TRUE;
-  r->steps = steps;
-  r->guidance = guidance;
-  r->count = 1;
+  if (at_engine_use_fast (self->engine, r, NULL))
+    r->count = 1;
 }
 
 void
