@@ -238,11 +238,13 @@ _at_window_cancel_run (AtWindow *self)
 
 /* Live mode draws with the few-step student where the model folder has
  * one: one image, the student's steps and guidance, so that the picture
- * follows the pen (Generate keeps the full model and the settings). */
+ * follows the pen. Generate keeps the full model and the settings unless
+ * the Fast Generate preference is on. */
 static void
-use_fast_model (AtWindow *self, AtRequest *r)
+choose_model (AtWindow *self, AtRequest *r, gboolean live)
 {
-  if (at_engine_use_fast (self->engine, r, NULL))
+  gboolean fast = live || (self->settings != NULL && g_settings_get_boolean (self->settings, "fast-generate"));
+  if (fast && at_engine_use_fast (self->engine, r, NULL) && live)
     r->count = 1;
 }
 
@@ -276,8 +278,7 @@ _at_window_start_generation (AtWindow *self, gboolean live)
         }
       return;
     }
-  if (live)
-    use_fast_model (self, request);
+  choose_model (self, request, live);
   /* a newer request makes the one in flight stale: it stops within a step */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);

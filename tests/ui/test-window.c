@@ -417,6 +417,29 @@ stroke (AtWindow *window, double y)
   at_sketch_canvas_end_stroke (canvas);
 }
 
+/* The shipped student's settings, read from its own file. */
+static AtModelConfig *
+student_config (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "resources", "models",
+                                            "atelier-student.json", NULL);
+  g_autoptr (GError) error = NULL;
+  AtModelConfig *student = at_model_config_load (path, &error);
+  g_assert_no_error (error);
+  return student;
+}
+
+/* Whether the image on show was made by the student with its own steps. */
+static gboolean
+made_by_student (AtWindow *window)
+{
+  g_autoptr (AtModelConfig) student = student_config ();
+  const char *parameters = at_window_get_current_parameters (window);
+  g_autofree char *model = g_strdup_printf ("Model: %s", student->name);
+  g_autofree char *steps = g_strdup_printf ("Steps: %d,", student->default_steps);
+  return strstr (parameters, model) != NULL && strstr (parameters, steps) != NULL;
+}
+
 static void
 test_live_mode (void)
 {
@@ -438,20 +461,32 @@ test_live_mode (void)
   g_autoptr (AtRequest) r = at_window_build_request (window);
   g_assert_nonnull (at_preview_get_image (at_window_get_preview (window)));
   /* drawn by the model folder's few-step student, as its own file says */
-  g_autofree char *student_path = g_build_filename (g_getenv ("MESON_SOURCE_ROOT"), "resources", "models",
-                                                    "atelier-student.json", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AtModelConfig) student = at_model_config_load (student_path, &error);
-  g_assert_no_error (error);
-  const char *parameters = at_window_get_current_parameters (window);
-  g_test_message ("live result: %s", parameters);
-  g_autofree char *model = g_strdup_printf ("Model: %s", student->name);
-  g_autofree char *steps_text = g_strdup_printf ("Steps: %d,", student->default_steps);
-  g_assert_nonnull (strstr (parameters, model));
-  g_assert_nonnull (strstr (parameters, steps_text));
-  /* Generate keeps the full model and the steps set */
-  g_assert_false (r->fast);
-  g_assert_cmpint (r->steps, ==, 2);
+  g_assert_true (made_by_student (window));
+  ui_test_close_window (window);
+}
+
+/* Generate runs the full model with the panel's steps, or the student with
+ * its own when Fast Generate is on, keeping the number of variants. */
+static void
+test_fast_generate (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  at_window_set_prompt (window, "a red circle");
+  at_window_set_params (window, 2, 5, 2);
+  for (int fast = 0; fast <= 1; fast++)
+    {
+      g_settings_set_boolean (window->settings, "fast-generate", fast);
+      guint before = at_window_get_history_length (window);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+      g_assert_true (ui_test_wait_until (generating, window, 5));
+      g_assert_true (ui_test_wait_until (not_generating, window, 120));
+      g_assert_cmpuint (at_window_get_history_length (window), ==, before + 2);
+      g_assert_cmpint (made_by_student (window), ==, fast);
+      if (!fast)
+        g_assert_nonnull (strstr (at_window_get_current_parameters (window), "Steps: 2,"));
+    }
+  g_settings_reset (window->settings, "fast-generate");
   ui_test_close_window (window);
 }
 
@@ -723,6 +758,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/generate-export-save", test_generate_and_export);
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);
+  g_test_add_func ("/ui/window/fast-generate", test_fast_generate);
   g_test_add_func ("/ui/window/save-while-editing", test_save_while_editing);
   g_test_add_func ("/ui/window/save-read-only", test_save_read_only);
   g_test_add_func ("/ui/window/open-damaged", test_open_damaged);
