@@ -45,7 +45,8 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   if (model == NULL)
     {
       gboolean device_failed = local->domain == AT_GPU_ERROR &&
-                        (local->code == AT_GPU_ERROR_OUT_OF_MEMORY || local->code == AT_GPU_ERROR_FAILED);
+                        (local->code == AT_GPU_ERROR_OUT_OF_MEMORY || local->code == AT_GPU_ERROR_FAILED ||
+                         local->code == AT_GPU_ERROR_DEVICE_LOST);
       if (device_failed)
         g_propagate_error (error, g_steal_pointer (&local));
       else

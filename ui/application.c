@@ -181,6 +181,18 @@ device_changed (AtApplication *self)
   g_signal_emit (self, signals[ENGINE_CHANGED], 0);
 }
 
+gboolean
+at_application_engine_failed (AtApplication *self, AtEngine *engine, const GError *error)
+{
+  g_return_val_if_fail (AT_IS_APPLICATION (self), FALSE);
+  if (!g_error_matches (error, AT_GPU_ERROR, AT_GPU_ERROR_DEVICE_LOST))
+    return FALSE;
+  /* an engine already replaced has nothing more to do */
+  if (engine == self->engine)
+    device_changed (self);
+  return TRUE;
+}
+
 static void
 at_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {

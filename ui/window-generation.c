@@ -216,7 +216,9 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* an interrupted or failed run leaves the last finished image on show */
       end_run_without_image (self);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (at_application_engine_failed (self->app, run->engine, error))
+        _at_window_show_toast (self, "The graphics device stopped; the engine is restarting. Nothing was lost");
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _at_window_show_toast (self, error->message);
     }
   _at_window_update_actions (self);

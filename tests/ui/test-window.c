@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audio/audio-file.h"
+#include "gpu/fault.h"
 #include "model/config.h"
 #include "ui/application.h"
 #include "ui/preferences-window.h"
@@ -465,6 +466,42 @@ test_live_mode (void)
   ui_test_close_window (window);
 }
 
+static gboolean
+has_new_engine (gpointer data)
+{
+  AtWindow *window = ((gpointer *) data)[0];
+  return window->engine != NULL && window->engine != ((gpointer *) data)[1];
+}
+
+/* Bug class: a lost device (driver reset, unplugged GPU) in the middle of a
+ * run. The run fails with a message, the studio stays up with the drawing
+ * and the prompt as they were, a new engine comes by itself, and the next
+ * Generate works. */
+static void
+test_device_lost_recovers (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  at_window_set_prompt (window, "a red circle");
+  at_window_set_params (window, 2, 5, 1);
+  stroke (window, 0.5);
+  AtEngine *lost = window->engine;
+  at_gpu_fault_inject (AT_GPU_FAULT_DEVICE_LOST, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (ui_test_wait_until (not_generating, window, 120));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 0);
+  g_assert_nonnull (strstr (at_window_get_last_toast (window), "graphics device stopped"));
+  gpointer data[] = { window, lost };
+  g_assert_true (ui_test_wait_until (has_new_engine, data, 60));
+  ui_test_wait_for_engine (window);
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (at_sketch_canvas_get_strokes (window->canvas)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (ui_test_wait_until (generating, window, 5));
+  g_assert_true (ui_test_wait_until (not_generating, window, 120));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
+  ui_test_close_window (window);
+}
+
 /* Generate runs the full model with the panel's steps, or the student with
  * its own when Fast Generate is on, keeping the number of variants. */
 static void
@@ -759,6 +796,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);
   g_test_add_func ("/ui/window/fast-generate", test_fast_generate);
+  g_test_add_func ("/ui/window/device-lost-recovers", test_device_lost_recovers);
   g_test_add_func ("/ui/window/save-while-editing", test_save_while_editing);
   g_test_add_func ("/ui/window/save-read-only", test_save_read_only);
   g_test_add_func ("/ui/window/open-damaged", test_open_damaged);
