@@ -26,6 +26,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import CFG, AtelierModel, Tokenizer, words  # noqa: E402
+import dataset_io  # noqa: E402
 import st  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -95,7 +96,7 @@ class Data:
 
     def __init__(self, path, split, tok, model, seed, p_silhouette=0.0):
         self.p_silhouette = p_silhouette
-        d = np.load(path)
+        d = dataset_io.load(path)
         sel = np.nonzero(d["split"] == split)[0]
         self.kind = d["kind"][sel]
         self.rgb = d["rgb"][sel]
@@ -330,7 +331,7 @@ def main():
     if fresh and args.init != "none" and not os.path.exists(tok_path):
         shutil.copyfile(os.path.join(os.path.dirname(args.init), "tokenizer.json"), tok_path)
     if not os.path.exists(tok_path):
-        d = np.load(args.data)
+        d = dataset_io.load(args.data)
         build_tokenizer([str(c) for c in d["caption"]], tok_path, CFG["text_max_tokens"])
     tok = load_tokenizer(tok_path)
     torch.manual_seed(0)
