@@ -2,8 +2,11 @@
 # Installs what is missing, builds Atelier with warnings as errors and runs
 # every test (engine on lavapipe with Vulkan validation on, UI under Xvfb);
 # then builds it again with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the whole suite there too, with each
-# parser's fuzzer for a short time (tests/fuzz/README.md).
+# UndefinedBehaviorSanitizer and runs the engine and voice suites there
+# (leaks checked), with each parser's fuzzer for a short time
+# (tests/fuzz/README.md). The command line and studio suites spawn and drive
+# the whole application; under the sanitizers they alone took over 25
+# minutes on two cores, so they run in the first build only.
 #
 # Arguments go to the first `meson test` (e.g. a test's name) and skip the
 # sanitizer stage; ATELIER_SANITIZERS=0 skips it too.
@@ -41,6 +44,4 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:verify_asan_link_order=0
 export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so
-run_suite -C build-asan --timeout-multiplier 8 --no-suite ui
-# GTK keeps much until exit: the UI tests are checked for errors, not leaks.
-ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 run_suite -C build-asan --timeout-multiplier 8 --suite ui
+run_suite -C build-asan --timeout-multiplier 8 --suite engine --suite voice --suite fuzz
