@@ -19,6 +19,7 @@ struct _AtApplication {
   GPtrArray *engine_waiters;   /* GTask* waiting for the load */
   GHashTable *engine_holds;    /* AtEngine* -> hold count */
   GPtrArray *retired;          /* engines replaced while held */
+  gboolean recovery_offered;   /* autosaves left by a crash: once, in the first window */
 };
 
 enum {
@@ -33,10 +34,16 @@ G_DEFINE_FINAL_TYPE (AtApplication, at_application, ADW_TYPE_APPLICATION)
 static void
 at_application_activate (GApplication *app)
 {
+  AtApplication *self = AT_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (at_window_new (AT_APPLICATION (app)));
+    window = GTK_WINDOW (at_window_new (self));
   gtk_window_present (window);
+  if (!self->recovery_offered)
+    {
+      self->recovery_offered = TRUE;
+      at_window_offer_recovery (AT_WINDOW (window));
+    }
 }
 
 /* --- the shared engine ---------------------------------------------------- */

@@ -15,5 +15,8 @@ AtWindow *at_window_new (AtApplication *app);
 /* Opens a project file on a worker; the project is replaced only if it
  * opened, else a toast in the window says why. */
 void at_window_open (AtWindow *self, GFile *file);
+/* Work left unsaved by a studio that crashed or was killed: offered for
+ * recovery (or reported as damaged) in a dialog over the window. */
+void at_window_offer_recovery (AtWindow *self);
 
 G_END_DECLS
