@@ -84,14 +84,27 @@ at_autosave_new (GError **error)
   return slot_new (dir, id, fd);
 }
 
-/* The slot's ID when name is "ID.atelier" with ID a UUID, else NULL. */
+/* The slot's ID when name is "ID" + suffix with ID a UUID, else NULL. */
 static char *
-orphan_id (const char *name)
+slot_id (const char *name, const char *suffix)
 {
-  if (!g_str_has_suffix (name, SUFFIX))
+  if (!g_str_has_suffix (name, suffix))
     return NULL;
-  g_autofree char *id = g_strndup (name, strlen (name) - strlen (SUFFIX));
+  g_autofree char *id = g_strndup (name, strlen (name) - strlen (suffix));
   return g_uuid_string_is_valid (id) ? g_steal_pointer (&id) : NULL;
+}
+
+/* A studio killed before its first autosave landed leaves only its lock
+ * file: removed once no one holds it. */
+static void
+remove_stray_lock (const char *dir, const char *name)
+{
+  g_autofree char *id = slot_id (name, ".lock");
+  if (id == NULL)
+    return;
+  int fd = lock_slot (dir, id);
+  if (fd >= 0)
+    at_autosave_free (slot_new (dir, id, fd));   /* removes the lock file if there is no project file */
 }
 
 static gint64
@@ -129,7 +142,8 @@ at_autosave_claim_orphan (void)
   gint64 best_time = -1;
   for (const char *name; (name = g_dir_read_name (d)) != NULL;)
     {
-      g_autofree char *id = orphan_id (name);
+      remove_stray_lock (dir, name);
+      g_autofree char *id = slot_id (name, SUFFIX);
       if (id == NULL)
         continue;
       gint64 t = modified_time (dir, name);
