@@ -185,7 +185,11 @@ static gboolean
 tick (gpointer data)
 {
   AtWindowAutosave *st = data;
-  _at_window_autosave_now (st->window);
+  /* edited back to what the file holds (Undo): nothing left to recover */
+  if (!st->window->dirty && (st->digest != NULL || st->writing))
+    _at_window_autosave_discard (st->window);
+  else
+    _at_window_autosave_now (st->window);
   return G_SOURCE_CONTINUE;
 }
 

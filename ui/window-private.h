@@ -304,7 +304,8 @@ gboolean at_window_open_finish (AtWindow *self, GAsyncResult *result, GError **e
 gboolean at_window_is_saving (AtWindow *self);
 /* An autosave is being written on a worker. */
 gboolean at_window_is_autosaving (AtWindow *self);
-/* The file this window autosaves to, or NULL before its first autosave. */
+/* The file this window autosaves to (a new reference), or NULL before its
+ * first autosave. */
 GFile *at_window_get_autosave_file (AtWindow *self);
 gboolean at_window_export_png (AtWindow *self, GFile *file, int scale, GError **error);
 gboolean at_window_get_dirty (AtWindow *self);

@@ -288,6 +288,12 @@ test_window_autosaves (void)
 
   draw_stroke (window, 3);
   wait_for_autosave (window, 4);
+  /* Undo back to what the file holds: nothing unsaved, no autosave */
+  at_sketch_canvas_undo (at_window_get_canvas (window));
+  g_assert_false (at_window_get_dirty (window));
+  g_assert_true (ui_test_wait_until (autosave_gone, window, 10));
+  draw_stroke (window, 3);
+  wait_for_autosave (window, 4);
   ui_test_close_window (window);
   assert_autosave_dir_empties ();
   ui_test_remove_temp (mine);
