@@ -477,9 +477,11 @@ child_has_said (const char *log_path, const char *what)
 }
 
 /* Starts the studio child, lets it draw for a random while once it has
- * drawn (or autosaved: after_autosave) and kills it. */
+ * said what (its first autosave has begun: "start ", or landed: "done ")
+ * and kills it. Waiting for that, not a fixed time, keeps the kills
+ * around autosaves on a slow machine or build too. */
 static ChildLog
-run_and_kill (const char *base_path, const char *log_path, gboolean after_autosave)
+run_and_kill (const char *base_path, const char *log_path, const char *what)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_unlink (log_path);   /* GIO opens it without truncating */
@@ -491,7 +493,7 @@ run_and_kill (const char *base_path, const char *log_path, gboolean after_autosa
   g_autoptr (GSubprocess) child = g_subprocess_launcher_spawn (launcher, &error, self_exe, "--child", base_path, NULL);
   g_assert_no_error (error);
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (!child_has_said (log_path, after_autosave ? "done " : "drawn "))
+  while (!child_has_said (log_path, what))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_assert_nonnull (g_subprocess_get_identifier (child));   /* still running */
@@ -604,7 +606,8 @@ test_kill_and_recover (void)
   guint kills = 0, while_writing = 0, n = 0, with_file = 0;
   while (kills < n_kills)
     {
-      ChildLog log = run_and_kill (base_path, log_path, FALSE);
+      /* half during or just after a first autosave, half later */
+      ChildLog log = run_and_kill (base_path, log_path, kills % 2 == 0 ? "start " : "done ");
       kills++;
       while_writing += log.writing;
       n = check_orphan (&log, base_path, base);
@@ -627,7 +630,7 @@ test_kill_and_recover (void)
   if (n == 0)
     {
       /* the last kill came before the first autosave: one more run */
-      ChildLog log = run_and_kill (base_path, log_path, TRUE);
+      ChildLog log = run_and_kill (base_path, log_path, "done ");
       n = check_orphan (&log, base_path, base);
     }
   g_assert_cmpuint (n, >, 0);
