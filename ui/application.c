@@ -4,6 +4,7 @@
 #include "atelier-config.h"
 #include "engine.h"
 #include "ui/application.h"
+#include "ui/autosave.h"
 #include "ui/preferences-window.h"
 #include "ui/settings.h"
 #include "ui/window.h"
@@ -31,6 +32,16 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, ADW_TYPE_APPLICATION)
 
+/* Work a crashed or killed studio left: looked for once, at the start. */
+static AtAutosave *
+claim_orphan_once (AtApplication *self)
+{
+  if (self->recovery_offered)
+    return NULL;
+  self->recovery_offered = TRUE;
+  return at_autosave_claim_orphan ();
+}
+
 static void
 at_application_activate (GApplication *app)
 {
@@ -39,11 +50,9 @@ at_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (at_window_new (self));
   gtk_window_present (window);
-  if (!self->recovery_offered)
-    {
-      self->recovery_offered = TRUE;
-      at_window_offer_recovery (AT_WINDOW (window));
-    }
+  AtAutosave *orphan = claim_orphan_once (self);
+  if (orphan != NULL)
+    at_window_offer_recovery (AT_WINDOW (window), orphan);
 }
 
 /* --- the shared engine ---------------------------------------------------- */
@@ -190,6 +199,14 @@ at_application_open (GApplication *app, GFile **files, int n_files, const char *
       AtWindow *window = at_window_new (AT_APPLICATION (app));
       at_window_open (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+    }
+  /* in a window of its own, beside the projects opened */
+  AtAutosave *orphan = claim_orphan_once (AT_APPLICATION (app));
+  if (orphan != NULL)
+    {
+      AtWindow *window = at_window_new (AT_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (window));
+      at_window_offer_recovery (window, orphan);
     }
 }
 

@@ -380,12 +380,10 @@ recovery_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-at_window_offer_recovery (AtWindow *self)
+at_window_offer_recovery (AtWindow *self, AtAutosave *orphan)
 {
   g_return_if_fail (AT_IS_WINDOW (self));
-  AtAutosave *orphan = at_autosave_claim_orphan ();
-  if (orphan == NULL)
-    return;
+  g_return_if_fail (orphan != NULL);
   Recovery *rec = g_new0 (Recovery, 1);
   rec->window = g_object_ref (self);
   rec->orphan = orphan;

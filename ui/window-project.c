@@ -1,6 +1,6 @@
 /* window-project.c — the window as a project: what it saves
- * (_at_window_collect_project) and what opening one puts back in the controls, the
- * file it belongs to, and the recent projects (GSettings
+ * (_at_window_collect_project) and what opening one puts back in the
+ * controls, the file it belongs to, and the recent projects (GSettings
  * "recent-projects") in the menu. Project files themselves are project.c's.
  *
  * Saving hands a snapshot (copies, taken on the main thread) to a worker,

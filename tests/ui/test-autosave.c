@@ -327,7 +327,9 @@ test_damaged (void)
   at_autosave_free (slot);   /* as a killed studio leaves it */
 
   AtWindow *window = ui_test_open_window (NULL);
-  at_window_offer_recovery (window);
+  AtAutosave *orphan = at_autosave_claim_orphan ();
+  g_assert_nonnull (orphan);
+  at_window_offer_recovery (window, orphan);
   g_assert_true (ui_test_wait_until (has_dialog, window, 20));
   AdwMessageDialog *dialog = ui_test_find_dialog (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Unsaved Work Could Not Be Recovered");
@@ -360,6 +362,77 @@ test_damaged (void)
   ui_test_close_window (window);
   g_unlink (aside);
   empty_autosave_dir ();
+}
+
+/* An orphan holding a project with prompt, as a killed studio leaves it. */
+static void
+leave_orphan (const char *prompt)
+{
+  g_autoptr (GError) error = NULL;
+  AtAutosave *slot = at_autosave_new (&error);
+  g_assert_no_error (error);
+  g_autoptr (GFile) file = at_autosave_get_file (slot);
+  g_autoptr (AtProject) p = at_project_new ();
+  g_free (p->params->prompt);
+  p->params->prompt = g_strdup (prompt);
+  g_assert_true (at_project_save (p, file, &error));
+  at_autosave_free (slot);
+}
+
+static char *
+window_prompt (AtWindow *window)
+{
+  g_autoptr (AtRequest) r = at_window_build_request (window);
+  return g_strdup (r->prompt);
+}
+
+static gboolean
+prompt_is (gpointer window)
+{
+  g_autofree char *prompt = window_prompt (window);
+  return g_strcmp0 (prompt, g_object_get_data (G_OBJECT (window), "want-prompt")) == 0;
+}
+
+/* Started to open a file (as a double click in the file manager does), the
+ * studio opens it and offers the orphan in a second window. */
+static void
+test_recover_beside_open (void)
+{
+  empty_autosave_dir ();
+  leave_orphan ("left by a crash");
+  g_autoptr (GFile) mine = ui_test_temp_file ("opened.atelier");
+  g_autoptr (AtProject) opened = at_project_new ();
+  g_free (opened->params->prompt);
+  opened->params->prompt = g_strdup ("opened on purpose");
+  g_assert_true (at_project_save (opened, mine, NULL));
+
+  g_autoptr (AtApplication) other = at_application_new ();
+  g_application_set_flags (G_APPLICATION (other), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (other), NULL, NULL));
+  g_application_open (G_APPLICATION (other), &mine, 1, "");
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (other));
+  g_assert_cmpuint (g_list_length (windows), ==, 2);
+  AtWindow *first = windows->next->data, *second = windows->data;   /* newest first */
+  g_assert_true (ui_test_wait_until (has_dialog, second, 20));
+  g_assert_null (ui_test_find_dialog (GTK_WINDOW (first)));
+  AdwMessageDialog *dialog = ui_test_find_dialog (GTK_WINDOW (second));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Recover Unsaved Work?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "an untitled project"));
+  adw_message_dialog_response (dialog, "recover");
+
+  g_object_set_data (G_OBJECT (first), "want-prompt", (gpointer) "opened on purpose");
+  g_assert_true (ui_test_wait_until (prompt_is, first, 20));
+  g_autofree char *recovered = window_prompt (second);
+  g_assert_cmpstr (recovered, ==, "left by a crash");
+  g_assert_true (at_window_get_dirty (second));
+  g_assert_null (second->file);
+  g_assert_false (at_window_get_dirty (first));
+  ui_test_wait_for_engine (first);
+  ui_test_wait_for_engine (second);
+  ui_test_close_window (first);
+  ui_test_close_window (second);
+  assert_autosave_dir_empties ();
+  ui_test_remove_temp (mine);
 }
 
 /* --- after a generation ------------------------------------------------------ */
@@ -690,6 +763,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/autosave/slots", test_slots);
   g_test_add_func ("/ui/autosave/window", test_window_autosaves);
   g_test_add_func ("/ui/autosave/damaged", test_damaged);
+  g_test_add_func ("/ui/autosave/recover-beside-open", test_recover_beside_open);
   g_test_add_func ("/ui/autosave/after-generation", test_after_generation);
   g_test_add_func ("/ui/autosave/kill-and-recover", test_kill_and_recover);
   int status = g_test_run ();
