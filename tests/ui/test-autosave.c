@@ -408,6 +408,9 @@ test_recover_beside_open (void)
 
   g_autoptr (AtApplication) other = at_application_new ();
   g_application_set_flags (G_APPLICATION (other), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  /* on a session bus, one process exports one application per name */
+  g_application_set_application_id (G_APPLICATION (other), "org.atelier.Studio.Test");
+  g_application_set_resource_base_path (G_APPLICATION (other), "/org/atelier/Studio");
   g_assert_true (g_application_register (G_APPLICATION (other), NULL, NULL));
   g_application_open (G_APPLICATION (other), &mine, 1, "");
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (other));

@@ -25,9 +25,12 @@ cp "$project" "$work/original"
 
 fail () { echo "Bail out! $1"; [ -z "${ATELIER_E2E_SCREENSHOT:-}" ] || import -window root "$ATELIER_E2E_SCREENSHOT"; cat "$work/log"; exit 1; }
 
-# starts the studio (with the arguments given) and waits for its window
+# starts the studio (with the arguments given) and waits for its window;
+# on a session bus of its own that is not there, so that it never forwards
+# to a studio another test left dying (it then runs as a non-unique
+# instance, as without any bus)
 start () {
-  "$bin" "$@" >>"$work/log" 2>&1 &
+  DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" "$bin" "$@" >>"$work/log" 2>&1 &
   pid=$!
   wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -n 1)
   [ -n "$wid" ] || fail "no studio window"
