@@ -4,6 +4,7 @@
 #include "atelier-config.h"
 #include "engine.h"
 #include "ui/application.h"
+#include "ui/autosave.h"
 #include "ui/preferences-window.h"
 #include "ui/settings.h"
 #include "ui/window.h"
@@ -19,6 +20,7 @@ struct _AtApplication {
   GPtrArray *engine_waiters;   /* GTask* waiting for the load */
   GHashTable *engine_holds;    /* AtEngine* -> hold count */
   GPtrArray *retired;          /* engines replaced while held */
+  gboolean recovery_offered;   /* autosaves left by a crash: once, in the first window */
 };
 
 enum {
@@ -30,13 +32,27 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, ADW_TYPE_APPLICATION)
 
+/* Work a crashed or killed studio left: looked for once, at the start. */
+static AtAutosave *
+claim_orphan_once (AtApplication *self)
+{
+  if (self->recovery_offered)
+    return NULL;
+  self->recovery_offered = TRUE;
+  return at_autosave_claim_orphan ();
+}
+
 static void
 at_application_activate (GApplication *app)
 {
+  AtApplication *self = AT_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (at_window_new (AT_APPLICATION (app)));
+    window = GTK_WINDOW (at_window_new (self));
   gtk_window_present (window);
+  AtAutosave *orphan = claim_orphan_once (self);
+  if (orphan != NULL)
+    at_window_offer_recovery (AT_WINDOW (window), orphan);
 }
 
 /* --- the shared engine ---------------------------------------------------- */
@@ -202,6 +218,14 @@ at_application_open (GApplication *app, GFile **files, int n_files, const char *
       AtWindow *window = at_window_new (AT_APPLICATION (app));
       at_window_open (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+    }
+  /* in a window of its own, beside the projects opened */
+  AtAutosave *orphan = claim_orphan_once (AT_APPLICATION (app));
+  if (orphan != NULL)
+    {
+      AtWindow *window = at_window_new (AT_APPLICATION (app));
+      gtk_window_present (GTK_WINDOW (window));
+      at_window_offer_recovery (window, orphan);
     }
 }
 

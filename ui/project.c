@@ -3,14 +3,12 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <unistd.h>
 
 #include "audio/narration.h"
+#include "media/atomic-file.h"
 #include "ui/image-util.h"
 #include "ui/project-private.h"
 
@@ -72,6 +70,7 @@ at_project_free (AtProject *p)
   g_free (p->voice_name);
   g_ptr_array_unref (p->history);
   at_voice_settings_clear (&p->voice_settings);
+  g_free (p->autosave_of);
   g_free (p);
 }
 
@@ -271,6 +270,8 @@ project_to_json (const AtProject *p)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  if (p->autosave_of != NULL)
+    add_string (b, "autosave_of", p->autosave_of);
   json_builder_end_object (b);
 
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -279,8 +280,20 @@ project_to_json (const AtProject *p)
   return json_generator_to_data (gen, NULL);
 }
 
-/* Temporary file beside the target, fsync, rename: readers see the old
- * file or the new one, never half of either. */
+/* As GIO reports file errors: the callers match G_IO_ERROR codes. */
+static gboolean
+fail_save (GError **error, GError *cause)
+{
+  GIOErrorEnum code = cause->domain == G_FILE_ERROR ? g_io_error_from_file_error (cause->code) : G_IO_ERROR_FAILED;
+  if (cause->domain == G_IO_ERROR)
+    code = cause->code;
+  g_set_error (error, G_IO_ERROR, code, "Could not save the project: %s", cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+/* Through media/atomic-file.h: readers see the old file or the new one,
+ * never half of either, and a crash or kill -9 leaves no temporary file. */
 static gboolean
 write_atomically (GFile *file, const char *data, gsize len, GError **error)
 {
@@ -290,51 +303,14 @@ write_atomically (GFile *file, const char *data, gsize len, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Projects can only be saved to local folders");
       return FALSE;
     }
-  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
-  int fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
-  if (fd < 0)
-    {
-      int err = errno;
-      g_autofree char *dir = g_path_get_dirname (path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not write in “%s”: %s. Choose another folder.",
-                   dir, g_strerror (err));
-      return FALSE;
-    }
-  gsize done = 0;
-  while (done < len)
-    {
-      gssize n = write (fd, data + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int err = errno;
-          close (fd);
-          g_unlink (tmp);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
-          return FALSE;
-        }
-      done += n;
-    }
-  /* the descriptor is closed whatever fsync says */
-  int err = fsync (fd) == 0 ? 0 : errno;
-  if (close (fd) != 0 && err == 0)
-    err = errno;
-  if (err == 0 && g_atomic_int_get (&fail_before_rename))
-    err = EIO;
-  if (err != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
-      return FALSE;
-    }
-  if (g_rename (tmp, path) != 0)
-    {
-      err = errno;
-      g_unlink (tmp);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err), "Could not save the project: %s", g_strerror (err));
-      return FALSE;
-    }
+  GError *cause = NULL;
+  g_autoptr (AtAtomicFile) out = at_atomic_file_new (path, &cause);
+  if (out == NULL || !at_atomic_file_write_all (out, data, len, &cause))
+    return fail_save (error, cause);
+  if (g_atomic_int_get (&fail_before_rename))
+    return fail_save (error, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, g_strerror (EIO)));
+  if (!at_atomic_file_commit (out, &cause))
+    return fail_save (error, cause);
   return TRUE;
 }
 
@@ -614,6 +590,7 @@ project_from_json (const char *data, gsize len, GError **error)
   read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);
   if (!read_history (get_array (o, "history"), p->history, error))
     return NULL;
+  p->autosave_of = dup_nonempty (o, "autosave_of");
   return g_steal_pointer (&p);
 }
 

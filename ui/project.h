@@ -60,6 +60,7 @@ typedef struct {
   char *voice_name;
   GPtrArray *history;      /* AtHistoryItem*, oldest first */
   AtVoiceSettings voice_settings;
+  char *autosave_of;       /* autosaves only: the project's own file, or NULL */
 } AtProject;
 
 AtProject *at_project_new (void);

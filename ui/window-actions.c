@@ -175,6 +175,7 @@ _at_window_new_project (AtWindow *self)
   self->dirty = TRUE;
   _at_window_set_dirty (self, FALSE);
   _at_window_mark_saved_now (self);
+  _at_window_autosave_discard (self);
 }
 
 static void

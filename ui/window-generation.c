@@ -211,6 +211,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
       _at_window_add_results (self, res, self->run_request);
       _at_window_shapes_report (self, res);
       _at_window_set_dirty (self, TRUE);
+      _at_window_autosave_now (self);
     }
   else if (current)
     {

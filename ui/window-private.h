@@ -122,6 +122,7 @@ struct _AtWindow {
   gboolean disposed;             /* late async results find no widgets */
   void (*after_save) (AtWindow *self);   /* what a confirmed save leads to */
   char *last_toast;
+  struct _AtWindowAutosave *autosave;   /* window-autosave.c */
 };
 
 /* window.c */
@@ -193,10 +194,23 @@ void _at_window_mark_saved_now (AtWindow *self);
 gboolean _at_window_is_as_saved (AtWindow *self);
 
 /* window-project.c */
+/* A snapshot for a save on a worker: copies, no rendering or encoding. */
+AtProject *_at_window_collect_project (AtWindow *self);
 void _at_window_apply_project (AtWindow *self, AtProject *project);
 void _at_window_project_init (AtWindow *self);
 /* A save or an open is on a worker: the file actions wait for it. */
 gboolean _at_window_file_busy (AtWindow *self);
+
+/* window-autosave.c */
+/* Autosaves on a worker every few minutes while there are unsaved changes. */
+void _at_window_autosave_init (AtWindow *self);
+/* An autosave now (after a generation), if the project has changes that
+ * neither its file nor its last autosave holds. */
+void _at_window_autosave_now (AtWindow *self);
+/* The work is safe or was given up on purpose (saved, opened over, a new
+ * project): the autosave goes. */
+void _at_window_autosave_discard (AtWindow *self);
+void _at_window_autosave_dispose (AtWindow *self);
 
 /* window-actions.c */
 void _at_window_new_project (AtWindow *self);
@@ -288,6 +302,11 @@ void at_window_open_async (AtWindow *self, GFile *file, GCancellable *cancellabl
                            gpointer user_data);
 gboolean at_window_open_finish (AtWindow *self, GAsyncResult *result, GError **error);
 gboolean at_window_is_saving (AtWindow *self);
+/* An autosave is being written on a worker. */
+gboolean at_window_is_autosaving (AtWindow *self);
+/* The file this window autosaves to (a new reference), or NULL before its
+ * first autosave. */
+GFile *at_window_get_autosave_file (AtWindow *self);
 gboolean at_window_export_png (AtWindow *self, GFile *file, int scale, GError **error);
 gboolean at_window_get_dirty (AtWindow *self);
 

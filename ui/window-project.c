@@ -1,6 +1,6 @@
 /* window-project.c — the window as a project: what it saves
- * (collect_project) and what opening one puts back in the controls, the
- * file it belongs to, and the recent projects (GSettings
+ * (_at_window_collect_project) and what opening one puts back in the
+ * controls, the file it belongs to, and the recent projects (GSettings
  * "recent-projects") in the menu. Project files themselves are project.c's.
  *
  * Saving hands a snapshot (copies, taken on the main thread) to a worker,
@@ -23,9 +23,8 @@ copy_history (GPtrArray *from, GPtrArray *to)
     g_ptr_array_add (to, at_history_item_copy (g_ptr_array_index (from, i)));
 }
 
-/* A snapshot for a save on a worker: copies, no rendering or encoding. */
-static AtProject *
-collect_project (AtWindow *self)
+AtProject *
+_at_window_collect_project (AtWindow *self)
 {
   AtProject *p = at_project_new ();
   at_stroke_list_free (p->strokes);
@@ -222,6 +221,7 @@ project_saved (GObject *source, GAsyncResult *result, gpointer user_data)
       /* what was edited during the save keeps the project marked */
       _at_window_mark_saved (self, run->digest, g_steal_pointer (&run->strokes));
       belong_to (self, run->file, !_at_window_is_as_saved (self));
+      _at_window_autosave_discard (self);
     }
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -244,7 +244,7 @@ at_window_save_async (AtWindow *self, GFile *file, GCancellable *cancellable, GA
   run->digest = _at_window_state_digest (self);
   run->strokes = at_stroke_list_copy_drawing (at_sketch_canvas_get_strokes (self->canvas));
   g_task_set_task_data (task, run, (GDestroyNotify) save_run_free);
-  at_project_save_async (collect_project (self), file, cancellable, project_saved, task);
+  at_project_save_async (_at_window_collect_project (self), file, cancellable, project_saved, task);
 }
 
 gboolean
@@ -271,6 +271,7 @@ project_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   _at_window_apply_project (self, p);
   _at_window_mark_saved_now (self);
   belong_to (self, g_task_get_task_data (task), FALSE);
+  _at_window_autosave_discard (self);
   g_task_return_boolean (task, TRUE);
 }
 

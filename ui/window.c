@@ -9,6 +9,7 @@
  *   window-export.c      PNG export of the image on show
  *   window-voice.c       the voice clip, its loading and the voice panel
  *   window-recording.c   recording a voice prompt from the microphone
+ *   window-autosave.c    autosaves of unsaved work and their recovery
  *
  * The window borrows the application's engine (loaded once, on a worker)
  * and owns the current generation's GCancellable, the results and the
@@ -287,6 +288,7 @@ at_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   _at_window_recording_dispose (self);
+  _at_window_autosave_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
   G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }
@@ -443,6 +445,7 @@ at_window_init (AtWindow *self)
   /* the result keeps at least as much room as the sheet */
   at_pane_balance_install (self->work_paned);
   _at_window_shapes_init (self);
+  _at_window_autosave_init (self);
   _at_window_new_project (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
   _at_window_project_init (self);

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "ui/application.h"
+#include "ui/autosave.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,9 @@ AtWindow *at_window_new (AtApplication *app);
 /* Opens a project file on a worker; the project is replaced only if it
  * opened, else a toast in the window says why. */
 void at_window_open (AtWindow *self, GFile *file);
+/* orphan (taken): work left unsaved by a studio that crashed or was
+ * killed, offered for recovery (or reported as damaged) in a dialog over
+ * the window. */
+void at_window_offer_recovery (AtWindow *self, AtAutosave *orphan);
 
 G_END_DECLS

@@ -14,6 +14,8 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # settings in a throwaway key file: 2 steps keep the run short
 export GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$work/config"
+# a state folder of its own: no autosave left by another test offers recovery
+export XDG_STATE_HOME="$work/state"
 gsettings set org.atelier.Studio default-steps 2
 
 "$bin" >"$work/log" 2>&1 &
