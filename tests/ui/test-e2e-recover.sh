@@ -10,6 +10,7 @@
 # Usage: test-e2e-recover.sh ATELIER_BINARY
 set -eu
 bin=$1
+. "$(dirname "$0")/e2e-window.sh"
 for tool in xdotool python3; do
   command -v "$tool" >/dev/null || { echo "Bail out! $tool is missing: run tools/install-deps.sh"; exit 1; }
 done
@@ -32,7 +33,7 @@ fail () { echo "Bail out! $1"; [ -z "${ATELIER_E2E_SCREENSHOT:-}" ] || import -w
 start () {
   DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" "$bin" "$@" >>"$work/log" 2>&1 &
   pid=$!
-  wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -n 1)
+  wid=$(studio_window)
   [ -n "$wid" ] || fail "no studio window"
 }
 

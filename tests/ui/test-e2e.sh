@@ -6,6 +6,7 @@
 # Usage: test-e2e.sh ATELIER_BINARY
 set -eu
 bin=$1
+. "$(dirname "$0")/e2e-window.sh"
 for tool in xdotool import compare convert gsettings; do
   command -v "$tool" >/dev/null || { echo "Bail out! $tool is missing: run tools/install-deps.sh"; exit 1; }
 done
@@ -20,7 +21,7 @@ gsettings set org.atelier.Studio default-steps 2
 
 "$bin" >"$work/log" 2>&1 &
 pid=$!
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Atelier$' | head -n 1)
+wid=$(studio_window)
 [ -n "$wid" ] || { echo "Bail out! no studio window"; cat "$work/log"; exit 1; }
 sleep 3   # the engine loads on a worker; the window is usable meanwhile
 

@@ -330,15 +330,15 @@ test_preferences_voice (void)
   GtkSwitch *cues = GTK_SWITCH (row_control (prefs, "Voice Cues in New Projects"));
   GtkSpinButton *longest = GTK_SPIN_BUTTON (row_control (prefs, "Longest Recording"));
 
-  g_assert_true (gtk_switch_get_active (cues));   /* the schema's default */
-  gtk_switch_set_active (cues, FALSE);
-  g_assert_false (g_settings_get_boolean (settings, "voice-cues"));
-  /* a new project starts with them off, as chosen */
+  g_assert_false (gtk_switch_get_active (cues));   /* the schema's default: opt-in */
+  gtk_switch_set_active (cues, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "voice-cues"));
+  /* a new project starts with them on, as chosen */
   AtWindow *window = ui_test_open_window (app);
-  g_assert_false (at_voice_panel_get_use_cues (at_window_get_voice_panel (window)));
+  g_assert_true (at_voice_panel_get_use_cues (at_window_get_voice_panel (window)));
   ui_test_close_window (window);
-  g_settings_set_boolean (settings, "voice-cues", TRUE);
-  g_assert_true (gtk_switch_get_active (cues));
+  g_settings_set_boolean (settings, "voice-cues", FALSE);
+  g_assert_false (gtk_switch_get_active (cues));
 
   g_assert_cmpint (gtk_spin_button_get_value_as_int (longest), ==, 60);
   gtk_spin_button_set_value (longest, 120);
@@ -393,7 +393,7 @@ test_voice_prompt (void)
   g_autoptr (GFile) bad_file = g_file_new_for_path (bad);
   at_window_load_voice (window, bad_file);
   g_assert_true (ui_test_wait_until (has_toast, window, 20));
-  g_assert_nonnull (strstr (at_window_get_last_toast (window), "voice clip"));
+  g_assert_nonnull (strstr (at_window_get_last_toast (window), "notes.wav” is not audio Atelier can read"));
   g_assert_true (voice_shown (window));
   g_unlink (bad);
   g_unlink (path);
