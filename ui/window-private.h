@@ -191,6 +191,10 @@ char *_at_window_state_digest (AtWindow *self);
 void _at_window_mark_saved (AtWindow *self, const char *digest, AtStrokeList *strokes);
 void _at_window_mark_saved_now (AtWindow *self);
 gboolean _at_window_is_as_saved (AtWindow *self);
+/* The title marked as the project differs from its file now, after a
+ * change that is no input of a run (live mode does not run again): a
+ * narration, a star, a deletion from History. */
+void _at_window_update_dirty (AtWindow *self);
 
 /* window-project.c */
 void _at_window_apply_project (AtWindow *self, AtProject *project);
