@@ -2,7 +2,8 @@
  *
  * Each image is a tile (newest first) with a star: starred images are the
  * favourites, kept in the project. A click restores an image
- * (window-history.c); Ctrl+click and Shift+click select several, and
+ * (window-history.c) and selects it; Ctrl+click and Shift+click select
+ * several, and
  * Delete (the key or the trash button) removes the selection at once, with
  * Undo in the toast that says so, as GNOME's Files does: no question first.
  * The same settings, seed and inputs twice make the same image, so a run
@@ -79,15 +80,14 @@ star_toggled (GtkToggleButton *star, AtWindow *self)
   _at_window_update_dirty (self);
 }
 
+static void tile_pressed (GtkGestureClick *click, int n_press, double x, double y, AtWindow *self);
+static void tile_released (GtkGestureClick *click, int n_press, double x, double y, AtWindow *self);
+
 static GtkWidget *
 new_tile (AtWindow *self, AtHistoryItem *item)
 {
-  g_autoptr (GdkTexture) texture = at_texture_new_from_image (item->image);
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, THUMBNAIL_SIDE, THUMBNAIL_SIDE);
   GtkWidget *tile = gtk_overlay_new ();
-  gtk_overlay_set_child (GTK_OVERLAY (tile), picture);
+  gtk_overlay_set_child (GTK_OVERLAY (tile), at_thumbnail_new (item->image, THUMBNAIL_SIDE));
   gtk_widget_add_css_class (tile, "history-tile");
 
   GtkWidget *star = gtk_toggle_button_new ();
@@ -116,6 +116,10 @@ new_tile (AtWindow *self, AtHistoryItem *item)
   gtk_widget_set_tooltip_text (tile, tip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (tile), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   g_object_set_data (G_OBJECT (tile), "item", item);
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (tile_pressed), self);
+  g_signal_connect (click, "released", G_CALLBACK (tile_released), self);
+  gtk_widget_add_controller (tile, GTK_EVENT_CONTROLLER (click));
   _at_window_add_history_menu (self, tile);
   return tile;
 }
@@ -170,10 +174,32 @@ at_window_activate_history (AtWindow *self, guint i)
   g_signal_emit_by_name (self->history_box, "child-activated", child_at (self, i));
 }
 
+/* Enter or Space on a tile, as the flow box calls activation. */
 static void
 child_activated (GtkFlowBox *box, GtkFlowBoxChild *child, AtWindow *self)
 {
   _at_window_restore_history_item (self, child_item (child));
+}
+
+/* The flow box activates on a single click only by selecting nothing but
+ * that tile, Ctrl or not; so the tile restores on a plain click itself and
+ * leaves Ctrl+click and Shift+click to the flow box's selection. */
+static void
+tile_pressed (GtkGestureClick *click, int n_press, double x, double y, AtWindow *self)
+{
+  /* a double click is no second restore */
+  if (n_press > 1)
+    gtk_gesture_set_state (GTK_GESTURE (click), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+tile_released (GtkGestureClick *click, int n_press, double x, double y, AtWindow *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (click));
+  if (n_press != 1 || (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0)
+    return;
+  GtkWidget *tile = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (click));
+  _at_window_restore_history_item (self, g_object_get_data (G_OBJECT (tile), "item"));
 }
 
 /* --- what joins the History ----------------------------------------------- */
@@ -458,7 +484,7 @@ _at_window_history_gallery_init (AtWindow *self)
   add_actions (self);
   add_header_buttons (self);
   gtk_flow_box_set_selection_mode (self->history_box, GTK_SELECTION_MULTIPLE);
-  gtk_flow_box_set_activate_on_single_click (self->history_box, TRUE);
+  gtk_flow_box_set_activate_on_single_click (self->history_box, FALSE);
   g_signal_connect (self->history_box, "child-activated", G_CALLBACK (child_activated), self);
   g_signal_connect_swapped (self->history_box, "selected-children-changed", G_CALLBACK (update_actions), self);
   GtkEventController *keys = gtk_shortcut_controller_new ();

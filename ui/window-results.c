@@ -22,12 +22,8 @@ _at_window_show_image (AtWindow *self, const AtImage *img, const char *parameter
 static GtkWidget *
 thumbnail_button (const AtImage *img, const char *tooltip, int side)
 {
-  g_autoptr (GdkTexture) texture = at_texture_new_from_image (img);
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, side, side);
   GtkWidget *button = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_button_set_child (GTK_BUTTON (button), at_thumbnail_new (img, side));
   gtk_widget_add_css_class (button, "variant-button");
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);

@@ -5,12 +5,16 @@
  * pixels and "parameters" text, under names of their own that replace no
  * file; the same settings and seed twice add one item, not two; a live
  * session keeps its last result (and the starred ones), not every one.
- * The generating tests go through the real engine on lavapipe at 2 steps. */
+ * A click on a tile restores it, Ctrl+click adds it to the selection, a
+ * click on the star only stars, and the Delete key deletes the selection:
+ * with the real pointer and keyboard (xdotool, ui-test-pointer.h). The
+ * generating tests go through the real engine on lavapipe at 2 steps. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui/window-private.h"
+#include "ui-test-pointer.h"
 #include "ui-test-util.h"
 
 static AtApplication *app;
@@ -284,56 +288,30 @@ test_export (void)
 /* --- through the engine -------------------------------------------------- */
 
 static void
-draw_line (AtWindow *window, double x0, double y0, double x1, double y1)
-{
-  AtSketchCanvas *canvas = at_window_get_canvas (window);
-  graphene_rect_t page;
-  at_sketch_canvas_get_page (canvas, &page);
-  double ox = page.origin.x, oy = page.origin.y, w = page.size.width, h = page.size.height;
-  at_sketch_canvas_begin_stroke (canvas, ox + w * x0, oy + h * y0, 1);
-  for (int i = 1; i <= 8; i++)
-    at_sketch_canvas_extend_stroke (canvas, ox + w * (x0 + (x1 - x0) * i / 8), oy + h * (y0 + (y1 - y0) * i / 8), 1);
-  at_sketch_canvas_end_stroke (canvas);
-}
-
-static gboolean
-idle (gpointer window)
-{
-  return !at_window_is_generating (window);
-}
-
-static void
-generate (AtWindow *window)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
-  g_assert_true (ui_test_wait_until (idle, window, 120));
-}
-
-static void
 test_no_duplicates (void)
 {
   AtWindow *window = ui_test_open_window (app);
   ui_test_wait_for_engine (window);
-  draw_line (window, 0.2, 0.2, 0.8, 0.8);
+  ui_test_draw_line (window, 0.2, 0.2, 0.8, 0.8);
   at_window_set_prompt (window, "a red circle");
   at_window_set_params (window, 2, 21, 1);
-  generate (window);
+  ui_test_generate (window);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
   g_autofree char *first = g_strdup (at_window_get_current_parameters (window));
 
   /* the same again: the image is the same, the History keeps one */
-  generate (window);
+  ui_test_generate (window);
   g_assert_cmpstr (at_window_get_current_parameters (window), ==, first);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 1);
   g_assert_true (g_str_has_prefix (at_window_get_last_toast (window), "Already in History"));
 
   /* another seed, or the same seed with another sketch, is another image */
   at_window_set_params (window, 2, 22, 1);
-  generate (window);
+  ui_test_generate (window);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 2);
   at_window_set_params (window, 2, 21, 1);
-  draw_line (window, 0.5, 0.1, 0.5, 0.9);
-  generate (window);
+  ui_test_draw_line (window, 0.5, 0.1, 0.5, 0.9);
+  ui_test_generate (window);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 3);
   for (guint i = 0; i < 3; i++)
     for (guint k = i + 1; k < 3; k++)
@@ -352,7 +330,7 @@ live_run_over (gpointer data)
 static void
 draw_live (AtWindow *window, double x)
 {
-  draw_line (window, x, 0.1, x, 0.9);
+  ui_test_draw_line (window, x, 0.1, x, 0.9);
   g_assert_true (window->live_timeout != 0);
   g_assert_true (ui_test_wait_until (live_run_over, window, 120));
   guint n = at_window_get_history_length (window);
@@ -400,11 +378,91 @@ test_live_session (void)
   /* Generate keeps it too, and adds its own, not live */
   gtk_toggle_button_set_active (window->live_button, FALSE);
   at_window_set_params (window, 2, 32, 1);
-  generate (window);
+  ui_test_generate (window);
   g_assert_cmpuint (at_window_get_history_length (window), ==, 4);
   g_assert_false (item_at (window, 3)->live);
   g_assert_true (item_at (window, 2)->live);
   assert_gallery_matches (window);
+  ui_test_close_window (window);
+}
+
+/* The side panel scrolled to its foot, where the gallery is, until the
+ * tiles are in its view. */
+static gboolean
+tiles_in_view (gpointer data)
+{
+  AtWindow *window = data;
+  GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (window->side_panel);
+  gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll) - gtk_adjustment_get_page_size (scroll));
+  graphene_rect_t r;
+  GtkWidget *panel = GTK_WIDGET (window->side_panel);
+  for (guint i = 0; i < window->history->len; i++)
+    if (!gtk_widget_compute_bounds (at_window_get_history_tile (window, i), panel, &r) || r.origin.y < 0 ||
+        r.origin.y + r.size.height > gtk_widget_get_height (panel) || r.size.height < 8)
+      return FALSE;
+  return TRUE;
+}
+
+static guint
+n_selected (AtWindow *window)
+{
+  GList *selected = gtk_flow_box_get_selected_children (window->history_box);
+  guint n = g_list_length (selected);
+  g_list_free (selected);
+  return n;
+}
+
+static gboolean
+is_selected (AtWindow *window, guint i)
+{
+  return gtk_flow_box_child_is_selected (GTK_FLOW_BOX_CHILD (gtk_widget_get_parent (at_window_get_history_tile (window, i))));
+}
+
+/* Where a pointer meets the picture of tile i, away from its star. */
+static void
+click_tile (AtWindow *window, guint i, const char *holding)
+{
+  GtkWidget *tile = at_window_get_history_tile (window, i);
+  double x = gtk_widget_get_width (tile) * 0.3, y = gtk_widget_get_height (tile) * 0.7;
+  if (holding != NULL)
+    ui_test_pointer_click_holding (tile, x, y, holding);
+  else
+    ui_test_pointer_click (tile, x, y);
+}
+
+static void
+test_pointer (void)
+{
+  AtWindow *window = ui_test_open_window (NULL);
+  add_items (window, 4);
+  g_assert_true (ui_test_wait_until (tiles_in_view, window, 10));
+  ui_test_flush ();
+
+  click_tile (window, 2, NULL);
+  g_assert_cmpstr (at_window_get_current_parameters (window), ==, item_at (window, 2)->parameters);
+  g_assert_cmpuint (n_selected (window), ==, 1);
+  g_assert_true (is_selected (window, 2));
+
+  /* Ctrl+click selects another and restores nothing */
+  click_tile (window, 0, "ctrl");
+  g_assert_cmpstr (at_window_get_current_parameters (window), ==, item_at (window, 2)->parameters);
+  g_assert_cmpuint (n_selected (window), ==, 2);
+  g_assert_true (is_selected (window, 0));
+
+  /* the star stars, and that is all */
+  GtkWidget *star = GTK_WIDGET (star_of (window, 1));
+  ui_test_pointer_click (star, gtk_widget_get_width (star) / 2.0, gtk_widget_get_height (star) / 2.0);
+  g_assert_true (item_at (window, 1)->favourite);
+  g_assert_cmpstr (at_window_get_current_parameters (window), ==, item_at (window, 2)->parameters);
+  g_assert_cmpuint (n_selected (window), ==, 2);
+
+  /* Delete takes the two selected */
+  AtHistoryItem *kept[] = { item_at (window, 1), item_at (window, 3) };
+  ui_test_key_press ("Delete");
+  g_assert_cmpuint (at_window_get_history_length (window), ==, 2);
+  g_assert_true (item_at (window, 0) == kept[0]);
+  g_assert_true (item_at (window, 1) == kept[1]);
+  g_assert_cmpstr (at_window_get_last_toast (window), ==, "Deleted 2 images from History");
   ui_test_close_window (window);
 }
 
@@ -416,6 +474,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/history-manage/favourite-round-trip", test_favourite_round_trip);
   g_test_add_func ("/ui/history-manage/delete-and-undo", test_delete_and_undo);
   g_test_add_func ("/ui/history-manage/export", test_export);
+  g_test_add_func ("/ui/history-manage/pointer", test_pointer);
   g_test_add_func ("/ui/history-manage/no-duplicates", test_no_duplicates);
   g_test_add_func ("/ui/history-manage/live-session", test_live_session);
   int status = g_test_run ();

@@ -47,6 +47,20 @@ got_result (GObject *source, GAsyncResult *result, gpointer data)
   *(GAsyncResult **) data = g_object_ref (result);
 }
 
+/* at_narration_panel_export_async() to path, waited for; it must work. */
+static void
+export_and_wait (AtNarrationPanel *panel, const char *path, AtAudioEncoding encoding)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GAsyncResult *result = NULL;
+  g_autoptr (GError) error = NULL;
+  at_narration_panel_export_async (panel, file, encoding, NULL, got_result, &result);
+  g_assert_true (ui_test_wait_until (export_done, &result, 60));
+  g_assert_true (at_narration_panel_export_finish (panel, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+}
+
 static gboolean
 player_ready (gpointer data)
 {
@@ -150,13 +164,7 @@ test_narration (void)
   g_autofree char *wav = g_build_filename (dir, "narration.wav", NULL);
   g_autofree char *srt = g_build_filename (dir, "narration.srt", NULL);
   g_autofree char *vtt = g_build_filename (dir, "narration.vtt", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (wav);
-  GAsyncResult *result = NULL;
-  at_narration_panel_export_async (panel, file, AT_AUDIO_ENCODING_DEFAULT, NULL, got_result, &result);
-  g_assert_true (ui_test_wait_until (export_done, &result, 60));
-  g_assert_true (at_narration_panel_export_finish (panel, result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  export_and_wait (panel, wav, AT_AUDIO_ENCODING_DEFAULT);
   g_autoptr (AtAudio) back = at_audio_load (wav, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->n, ==, audio->n);
@@ -397,13 +405,7 @@ test_saved_with_project (void)
   /* and it exports without Speak: the WAV holds the samples spoken */
   g_autofree char *dir = g_dir_make_tmp ("atelier-np-XXXXXX", NULL);
   g_autofree char *wav = g_build_filename (dir, "kept.wav", NULL);
-  g_autoptr (GFile) wav_file = g_file_new_for_path (wav);
-  GAsyncResult *result = NULL;
-  at_narration_panel_export_async (again, wav_file, AT_AUDIO_ENCODING_PCM_16, NULL, got_result, &result);
-  g_assert_true (ui_test_wait_until (export_done, &result, 60));
-  g_assert_true (at_narration_panel_export_finish (again, result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  export_and_wait (again, wav, AT_AUDIO_ENCODING_PCM_16);
   g_autoptr (AtAudio) exported = at_audio_load (wav, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (exported->n, ==, said->n);
