@@ -39,7 +39,7 @@ void ui_test_wait_for_engine (AtWindow *window);
  * (x0, y0) to (x1, y1) in fractions of the page. */
 void ui_test_draw_line (AtWindow *window, double x0, double y0, double x1, double y1);
 /* Generate, as the button does, and waits (up to two minutes) for the run
- * to end. */
+ * to end and its refined preview (window-refine.c) to be on show. */
 void ui_test_generate (AtWindow *window);
 
 /* A GSourceFunc that counts its calls in *(guint *) counter: what a test
