@@ -396,6 +396,9 @@ enable (AtWindow *self, const char *name, gboolean enabled)
 static void
 update_actions (AtWindow *self)
 {
+  /* the flow box may tell of its selection while the window goes */
+  if (self->gallery.actions == NULL)
+    return;
   GList *selected = gtk_flow_box_get_selected_children (self->history_box);
   enable (self, "delete-selected", selected != NULL);
   g_list_free (selected);
