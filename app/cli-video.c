@@ -33,7 +33,7 @@ typedef struct {
   gint64 seed;
   int fps, size, steps;
   double hold, guidance;
-  gboolean json, quiet, burn;
+  gboolean json, quiet, burn, full_model;
 } Options;
 
 static void
@@ -85,6 +85,8 @@ parse (const char *verb, int argc, char **argv, Options *o, GError **error)
     { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "Frame side in pixels, 64–512 (default 256)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps per frame (default: the model's)", "N" },
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Guidance scale (default: the model's)", "X" },
+    { "full-model", 0, 0, G_OPTION_ARG_NONE, &o->full_model,
+      "Render with the full model and its guided steps instead of the few-step student (slower)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
@@ -327,8 +329,16 @@ frame_params (AtEngine *engine, const Options *o)
   int steps;
   float guidance;
   at_engine_get_defaults (engine, &steps, &guidance);
-  r->steps = o->steps > 0 ? o->steps : steps;
-  r->guidance = o->guidance >= 0 ? o->guidance : guidance;
+  r->steps = steps;
+  r->guidance = guidance;
+  /* frames come from the few-step student unless asked otherwise (or the
+   * model folder has none) */
+  if (!o->full_model)
+    at_engine_use_fast (engine, r, NULL);
+  if (o->steps > 0)
+    r->steps = o->steps;
+  if (o->guidance >= 0)
+    r->guidance = o->guidance;
   return r;
 }
 

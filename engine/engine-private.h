@@ -14,12 +14,16 @@ struct _AtEngine {
   AtGpu *gpu;
   AtModel *model;
   AtModel *student;   /* the few-step student, loaded on first use */
+  AtModelConfig *student_config;   /* its settings, read with the model; NULL: none */
   AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
   char *model_dir;
   GMutex lock;   /* one generation at a time */
   GData *data;   /* other modules' per-engine data (below) */
 };
 
+/* The network a request runs on: the model, or its few-step student
+ * (loaded on first use). Call with the lock held. */
+AtModel *at_engine_model_for (AtEngine *engine, gboolean fast, GError **error);
 /* Waits for a running generation, then holds the engine until unlocked. */
 AtModel *at_engine_lock_model (AtEngine *engine);
 void at_engine_unlock_model (AtEngine *engine);

@@ -17,6 +17,22 @@
 
 G_DEFINE_QUARK (at-engine-error-quark, at_engine_error)
 
+/* The student's settings, read once so that asking for them never waits
+ * for a run (its weights load on first use); NULL when the folder has no
+ * usable student. */
+static AtModelConfig *
+load_student_config (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "atelier-student.json", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  AtModelConfig *config = at_model_config_load (path, &error);
+  if (config == NULL)
+    g_message ("The fast model in %s cannot be used: %s", dir, error->message);
+  return config;
+}
+
 AtEngine *
 at_engine_new (const char *device, const char *model_dir, GError **error)
 {
@@ -29,7 +45,8 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   if (model == NULL)
     {
       gboolean device_failed = local->domain == AT_GPU_ERROR &&
-                        (local->code == AT_GPU_ERROR_OUT_OF_MEMORY || local->code == AT_GPU_ERROR_FAILED);
+                        (local->code == AT_GPU_ERROR_OUT_OF_MEMORY || local->code == AT_GPU_ERROR_FAILED ||
+                         local->code == AT_GPU_ERROR_DEVICE_LOST);
       if (device_failed)
         g_propagate_error (error, g_steal_pointer (&local));
       else
@@ -52,6 +69,7 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   engine->gpu = g_steal_pointer (&gpu);
   engine->model = model;
   engine->refiner = refiner;
+  engine->student_config = load_student_config (dir);
   engine->model_dir = g_steal_pointer (&dir);
   g_mutex_init (&engine->lock);
   return engine;
@@ -66,6 +84,7 @@ at_engine_free (AtEngine *engine)
   g_datalist_clear (&engine->data);
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->student, at_model_free);
+  g_clear_pointer (&engine->student_config, at_model_config_free);
   g_clear_pointer (&engine->refiner, at_refiner_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
   g_mutex_unlock (&engine->lock);
@@ -138,8 +157,8 @@ at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance)
 
 /* The network a request runs on: the model, or its few-step student
  * (loaded once, kept resident like the model). Call with the lock held. */
-static AtModel *
-model_for (AtEngine *engine, gboolean fast, GError **error)
+AtModel *
+at_engine_model_for (AtEngine *engine, gboolean fast, GError **error)
 {
   if (!fast)
     return engine->model;
@@ -155,12 +174,27 @@ model_for (AtEngine *engine, gboolean fast, GError **error)
 gboolean
 at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
-  AtModel *m = model_for (engine, TRUE, error);
-  if (m == NULL)
+  if (engine->student_config == NULL)
+    {
+      g_set_error (error, AT_ENGINE_ERROR, AT_ENGINE_ERROR_MODEL,
+                   "The fast model is not available: %s has no usable atelier-student.json", engine->model_dir);
+      return FALSE;
+    }
+  *steps = engine->student_config->default_steps;
+  *guidance = engine->student_config->default_guidance;
+  return TRUE;
+}
+
+gboolean
+at_engine_use_fast (AtEngine *engine, AtRequest *r, GError **error)
+{
+  int steps;
+  float guidance;
+  if (!at_engine_get_fast_defaults (engine, &steps, &guidance, error))
     return FALSE;
-  *steps = m->config->default_steps;
-  *guidance = m->config->default_guidance;
+  r->fast = TRUE;
+  r->steps = steps;
+  r->guidance = guidance;
   return TRUE;
 }
 
@@ -324,7 +358,7 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
     return NULL;
   g_autoptr (AtResult) result = at_result_new ();
   gint64 start = g_get_monotonic_time ();
-  AtModel *model = model_for (engine, r->fast, error);
+  AtModel *model = at_engine_model_for (engine, r->fast, error);
   if (model == NULL)
     return NULL;
   g_autoptr (AtConditioning) cond = at_conditioning_new (model, engine->gpu, r, error);

@@ -56,8 +56,12 @@ AtTokenizer *at_engine_get_tokenizer (AtEngine *engine);
 /* The model's recommended steps and guidance. */
 void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
 /* The few-step student's steps and guidance (request->fast); FALSE when
- * the model folder has no student. */
+ * the model folder has no student. Read when the engine was made: never
+ * waits for a run. */
 gboolean at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error);
+/* Sets r to run on the student with its steps and guidance; FALSE (r as
+ * it was) when the folder has none. */
+gboolean at_engine_use_fast (AtEngine *engine, AtRequest *r, GError **error);
 
 AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               AtProgressFunc progress, gpointer progress_data,

@@ -25,7 +25,10 @@ at_engine_embed (AtEngine *engine, const AtRequest *r, GError **error)
   if (!at_request_validate (r, error))
     return NULL;
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
-  g_autoptr (AtConditioning) cond = at_conditioning_new (engine->model, engine->gpu, r, error);
+  AtModel *model = at_engine_model_for (engine, r->fast, error);
+  if (model == NULL)
+    return NULL;
+  g_autoptr (AtConditioning) cond = at_conditioning_new (model, engine->gpu, r, error);
   if (cond == NULL)
     return NULL;
   g_autoptr (AtEmbedding) e = g_new0 (AtEmbedding, 1);
@@ -89,6 +92,7 @@ struct _AtFrameRenderer {
   AtDenoiser *denoiser;
   int tokens, uncond_tokens;
   float guidance;
+  gboolean fast;   /* recorded on the student */
 };
 
 AtFrameRenderer *
@@ -116,13 +120,16 @@ at_frame_renderer_free (AtFrameRenderer *fr)
 }
 
 static gboolean
-renderer_prepare (AtFrameRenderer *fr, const AtEmbedding *e, float guidance, GError **error)
+renderer_prepare (AtFrameRenderer *fr, const AtEmbedding *e, const AtRequest *r, GError **error)
 {
+  float guidance = r->guidance;
   if (fr->denoiser != NULL && fr->tokens == e->tokens && fr->uncond_tokens == e->uncond_tokens &&
-      fr->guidance == guidance)
+      fr->guidance == guidance && fr->fast == r->fast)
     return TRUE;
   renderer_clear (fr);
-  AtModel *m = fr->engine->model;
+  AtModel *m = at_engine_model_for (fr->engine, r->fast, error);
+  if (m == NULL)
+    return FALSE;
   if ((fr->inputs = at_graph_new (fr->engine->gpu, error)) == NULL)
     return FALSE;
   AtGraph *g = fr->inputs;
@@ -143,6 +150,7 @@ renderer_prepare (AtFrameRenderer *fr, const AtEmbedding *e, float guidance, GEr
   fr->tokens = e->tokens;
   fr->uncond_tokens = e->uncond_tokens;
   fr->guidance = guidance;
+  fr->fast = r->fast;
   return TRUE;
 }
 
@@ -177,7 +185,7 @@ at_frame_renderer_run (AtFrameRenderer *fr, const AtRequest *r, const AtEmbeddin
   const AtModelConfig *c = engine->model->config;
   g_return_val_if_fail (e->size == c->image_size, NULL);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
-  if (!renderer_prepare (fr, e, r->guidance, error) || !at_tensor_upload (fr->ctx, e->ctx, error) ||
+  if (!renderer_prepare (fr, e, r, error) || !at_tensor_upload (fr->ctx, e->ctx, error) ||
       !at_tensor_upload (fr->pooled, e->pooled, error) || !at_tensor_upload (fr->sketch, e->sketch, error) ||
       !at_tensor_upload (fr->ctx_u, e->ctx_uncond, error) ||
       !at_tensor_upload (fr->pooled_u, e->pooled_uncond, error))

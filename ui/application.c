@@ -155,6 +155,13 @@ at_application_release_engine (AtApplication *self, AtEngine *engine)
   g_application_release (G_APPLICATION (self));
 }
 
+gboolean
+at_application_is_engine_held (AtApplication *self)
+{
+  g_return_val_if_fail (AT_IS_APPLICATION (self), FALSE);
+  return g_hash_table_size (self->engine_holds) > 0;
+}
+
 /* A new device: the current engine retires (freed now, or when its last
  * run ends) and windows ask for a new one. */
 static void
@@ -172,6 +179,18 @@ device_changed (AtApplication *self)
   if (self->engine_loading)
     self->device_changed_while_loading = TRUE;
   g_signal_emit (self, signals[ENGINE_CHANGED], 0);
+}
+
+gboolean
+at_application_engine_failed (AtApplication *self, AtEngine *engine, const GError *error)
+{
+  g_return_val_if_fail (AT_IS_APPLICATION (self), FALSE);
+  if (!g_error_matches (error, AT_GPU_ERROR, AT_GPU_ERROR_DEVICE_LOST))
+    return FALSE;
+  /* an engine already replaced has nothing more to do */
+  if (engine == self->engine)
+    device_changed (self);
+  return TRUE;
 }
 
 static void

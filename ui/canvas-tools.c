@@ -5,8 +5,9 @@
 #include "ui/canvas-tools.h"
 
 struct _AtCanvasTools {
-  GtkBox parent_instance;
+  GtkWidget parent_instance;
 
+  GtkFlowBox *row;          /* wraps in a narrow sheet, as the toolbar above does */
   AtSketchCanvas *canvas;   /* weak: the window owns both */
   GtkToggleButton *mask_brush;
   GtkToggleButton *mask_rect;
@@ -25,7 +26,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (AtCanvasTools, at_canvas_tools, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (AtCanvasTools, at_canvas_tools, GTK_TYPE_WIDGET)
 
 /* A button with an icon, a tooltip and the same text for screen readers. */
 static GtkWidget *
@@ -37,10 +38,24 @@ icon_button (GtkWidget *button, const char *icon, const char *tooltip, const cha
   return button;
 }
 
+/* A divider between groups, as tall as a button. */
+static GtkWidget *
+separator (void)
+{
+  GtkWidget *line = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_size_request (line, -1, 24);
+  return line;
+}
+
 static void
 append (AtCanvasTools *self, GtkWidget *child)
 {
-  gtk_box_append (GTK_BOX (self), child);
+  /* each keeps its own size in the wrapping row's cells */
+  gtk_widget_set_halign (child, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
+  gtk_flow_box_append (self->row, child);
+  /* the control takes the focus, not the flow box's cell around it */
+  gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
 }
 
 /* The two mask toggles choose the canvas tool; both off is the pen. */
@@ -162,7 +177,7 @@ build_mask_tools (AtCanvasTools *self)
 static void
 build_view_tools (AtCanvasTools *self)
 {
-  append (self, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  append (self, separator ());
   GtkWidget *fit = icon_button (gtk_button_new (), "zoom-fit-best-symbolic", "Fit Sheet (Ctrl+wheel zooms, space-drag pans)",
                                 "Fit sheet");
   g_signal_connect (fit, "clicked", G_CALLBACK (zoom_fit), self);
@@ -171,7 +186,7 @@ build_view_tools (AtCanvasTools *self)
   g_signal_connect (actual, "clicked", G_CALLBACK (zoom_actual), self);
   append (self, actual);
 
-  append (self, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  append (self, separator ());
   self->underlay_shown = GTK_TOGGLE_BUTTON (icon_button (gtk_toggle_button_new (), "view-reveal-symbolic",
                                                          "Show Underlay", "Show underlay"));
   gtk_toggle_button_set_active (self->underlay_shown, TRUE);
@@ -179,8 +194,8 @@ build_view_tools (AtCanvasTools *self)
   self->underlay_opacity = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 0.05));
   gtk_range_set_value (GTK_RANGE (self->underlay_opacity), 0.25);
   gtk_scale_set_draw_value (self->underlay_opacity, FALSE);
-  /* no width of its own: the row must not widen the sheet past the preview */
-  gtk_widget_set_hexpand (GTK_WIDGET (self->underlay_opacity), TRUE);
+  /* narrow: the row wraps rather than widen the sheet past the preview */
+  gtk_widget_set_size_request (GTK_WIDGET (self->underlay_opacity), 56, -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->underlay_opacity), "Underlay Opacity");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->underlay_opacity), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Underlay opacity", -1);
@@ -192,6 +207,9 @@ at_canvas_tools_dispose (GObject *object)
 {
   AtCanvasTools *self = AT_CANVAS_TOOLS (object);
   unbind (self);
+  if (self->row != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->row));
+  self->row = NULL;
   G_OBJECT_CLASS (at_canvas_tools_parent_class)->dispose (object);
 }
 
@@ -243,14 +261,21 @@ at_canvas_tools_class_init (AtCanvasToolsClass *klass)
                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "canvastools");
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 at_canvas_tools_init (AtCanvasTools *self)
 {
   self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
-  gtk_box_set_spacing (GTK_BOX (self), 4);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "toolbar");
+  self->row = GTK_FLOW_BOX (gtk_flow_box_new ());
+  gtk_flow_box_set_selection_mode (self->row, GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (self->row, 4);
+  gtk_flow_box_set_row_spacing (self->row, 4);
+  gtk_flow_box_set_max_children_per_line (self->row, 16);
+  gtk_flow_box_set_min_children_per_line (self->row, 4);
+  gtk_widget_add_css_class (GTK_WIDGET (self->row), "toolbar");
+  gtk_widget_set_parent (GTK_WIDGET (self->row), GTK_WIDGET (self));
   build_mask_tools (self);
   build_view_tools (self);
 }

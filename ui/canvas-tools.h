@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define AT_TYPE_CANVAS_TOOLS (at_canvas_tools_get_type ())
-G_DECLARE_FINAL_TYPE (AtCanvasTools, at_canvas_tools, AT, CANVAS_TOOLS, GtkBox)
+G_DECLARE_FINAL_TYPE (AtCanvasTools, at_canvas_tools, AT, CANVAS_TOOLS, GtkWidget)
 
 GtkWidget *at_canvas_tools_new (AtSketchCanvas *canvas);
 AtSketchCanvas *at_canvas_tools_get_canvas (AtCanvasTools *self);

@@ -1,6 +1,7 @@
 /* shape-strip.c — shape suggestions under the canvas (shape-strip.h). */
 #define G_LOG_DOMAIN "atelier-ui"
 
+#include "ui/engine-hold.h"
 #include "ui/image-util.h"
 #include "ui/shape-strip.h"
 #include "shapes/shape-raster.h"
@@ -19,7 +20,8 @@ struct _AtShapeStrip {
   GtkLabel *note;           /* which shape guided the last image */
   GtkCheckButton *prior_check;
 
-  AtEngine *engine;         /* borrowed */
+  AtApplication *app;       /* borrowed, with the engine it lent */
+  AtEngine *engine;
   GArray *shapes;           /* guint, on show */
   char *prompt;
   AtImage *doodle;
@@ -33,7 +35,7 @@ enum { SHAPE_CHOSEN, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 typedef struct {
-  AtEngine *engine;
+  AtEngineHold *hold;
   char *prompt;
   AtImage *doodle;
 } Question;
@@ -41,6 +43,7 @@ typedef struct {
 static void
 question_free (Question *q)
 {
+  at_engine_hold_free (q->hold);
   g_free (q->prompt);
   g_clear_pointer (&q->doodle, at_image_free);
   g_free (q);
@@ -51,8 +54,8 @@ ask_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 {
   Question *q = task_data;
   GError *error = NULL;
-  AtShapeMatches *m = q->doodle != NULL ? at_engine_suggest_sketch (q->engine, q->doodle, MAX_SHAPES, &error)
-                                        : at_engine_suggest_text (q->engine, q->prompt, MAX_SHAPES, &error);
+  AtShapeMatches *m = q->doodle != NULL ? at_engine_suggest_sketch (q->hold->engine, q->doodle, MAX_SHAPES, &error)
+                                        : at_engine_suggest_text (q->hold->engine, q->prompt, MAX_SHAPES, &error);
   if (m == NULL)
     g_task_return_error (task, error);
   else
@@ -150,7 +153,7 @@ ask (gpointer user_data)
     }
   self->cancellable = g_cancellable_new ();
   Question *q = g_new0 (Question, 1);
-  q->engine = self->engine;
+  q->hold = at_engine_hold_new (self->app, self->engine);
   q->prompt = g_strdup (self->prompt);
   q->doodle = g_steal_pointer (&self->doodle);
   g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, answered, g_object_ref (self));
@@ -173,10 +176,12 @@ at_shape_strip_update (AtShapeStrip *self, const char *prompt, AtImage *doodle)
 }
 
 void
-at_shape_strip_set_engine (AtShapeStrip *self, AtEngine *engine)
+at_shape_strip_set_engine (AtShapeStrip *self, AtApplication *app, AtEngine *engine)
 {
   g_return_if_fail (AT_IS_SHAPE_STRIP (self));
+  g_return_if_fail (engine == NULL || AT_IS_APPLICATION (app));
   g_cancellable_cancel (self->cancellable);
+  self->app = engine != NULL ? app : NULL;
   self->engine = engine;
   if (engine == NULL)
     clear_row (self);

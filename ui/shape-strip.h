@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "media/image.h"
+#include "ui/application.h"
 
 G_BEGIN_DECLS
 
@@ -22,8 +23,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtShapeStrip, at_shape_strip, AT, SHAPE_STRIP, GtkWidget)
 
 GtkWidget *at_shape_strip_new (void);
-/* NULL hides the suggestions until an engine is set. */
-void at_shape_strip_set_engine (AtShapeStrip *self, AtEngine *engine);
+/* NULL hides the suggestions until an engine is set; app lent it, and each
+ * suggestion holds it through app while it runs. */
+void at_shape_strip_set_engine (AtShapeStrip *self, AtApplication *app, AtEngine *engine);
 /* Suggestions for doodle (taken; NULL when the canvas is empty) or else
  * prompt, after a short pause. */
 void at_shape_strip_update (AtShapeStrip *self, const char *prompt, AtImage *doodle);

@@ -7,6 +7,7 @@
 
 #include "animation.h"
 #include "media/video-writer.h"
+#include "ui/engine-hold.h"
 #include "ui/video-window.h"
 
 struct _AtVideoWindow {
@@ -19,7 +20,8 @@ struct _AtVideoWindow {
   GtkVideo *video;
   GtkProgressBar *progress_bar;
 
-  AtEngine *engine;            /* the application's */
+  AtEngineHold *hold;          /* the application's engine, held while this window lives */
+  AtEngine *engine;
   GPtrArray *keyframes;        /* AtKeyframe*, in the list's order */
   AtRequest *params;           /* the first keyframe's settings */
   AtAnimator *animator;        /* used by one worker at a time */
@@ -120,6 +122,8 @@ at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *r, double se
   if (self->params == NULL)
     {
       self->params = at_request_copy (r);
+      /* frames come from the few-step student where the model has one */
+      at_engine_use_fast (self->engine, self->params, NULL);
       self->animator = at_animator_new (self->engine, self->params);
     }
   gtk_spin_button_set_value (self->time_spin, seconds + 2.0);
@@ -437,9 +441,11 @@ on_export_clicked (AtVideoWindow *self)
 /* --- object ------------------------------------------------------------ */
 
 AtVideoWindow *
-at_video_window_new (GtkWindow *parent, AtEngine *engine)
+at_video_window_new (GtkWindow *parent, AtApplication *app, AtEngine *engine)
 {
   AtVideoWindow *self = g_object_new (AT_TYPE_VIDEO_WINDOW, "transient-for", parent, NULL);
+  /* a render job keeps the window, so the hold outlives every job */
+  self->hold = at_engine_hold_new (app, engine);
   self->engine = engine;
   return self;
 }
@@ -461,6 +467,7 @@ at_video_window_finalize (GObject *object)
   g_ptr_array_unref (self->keyframes);
   g_clear_pointer (&self->params, at_request_free);
   g_clear_pointer (&self->animator, at_animator_free);
+  g_clear_pointer (&self->hold, at_engine_hold_free);
   g_clear_pointer (&self->animation, at_animation_free);
   if (self->preview_path != NULL)
     g_unlink (self->preview_path);

@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "engine.h"
+#include "ui/application.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtVideoWindow, at_video_window, AT, VIDEO_WINDOW, AdwWindow)
 
 /* engine: the application's (it outlives the window). */
-AtVideoWindow *at_video_window_new (GtkWindow *parent, AtEngine *engine);
+AtVideoWindow *at_video_window_new (GtkWindow *parent, AtApplication *app, AtEngine *engine);
 
 /* A keyframe from a request's prompt, sketch and seed at time seconds;
  * the first one's steps, guidance and sampler are the clip's. */

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "ui/engine-hold.h"
 #include "ui/export-dialog.h"
 #include "ui/window-private.h"
 
@@ -124,18 +125,10 @@ export_dialog_done (AtExportDialog *dialog, const char *message, AtWindow *self)
 
 /* The dialog's hold on the engine, dropped when the dialog (and with it
  * every job it started) is gone. */
-typedef struct {
-  AtApplication *app;
-  AtEngine *engine;
-} EngineHold;
-
 static void
-release_hold (gpointer data, GObject *dialog)
+release_hold (gpointer hold, GObject *dialog)
 {
-  EngineHold *hold = data;
-  at_application_release_engine (hold->app, hold->engine);
-  g_object_unref (hold->app);
-  g_free (hold);
+  at_engine_hold_free (hold);
 }
 
 void
@@ -154,10 +147,6 @@ _at_window_show_export_dialog (AtWindow *self)
   AtExportDialog *dialog = at_export_dialog_new (GTK_WINDOW (self), self->engine, img, self->current_parameters,
                                                  name, self->settings);
   g_signal_connect_object (dialog, "exported", G_CALLBACK (export_dialog_done), self, 0);
-  EngineHold *hold = g_new0 (EngineHold, 1);
-  hold->app = g_object_ref (self->app);
-  hold->engine = self->engine;
-  at_application_hold_engine (hold->app, hold->engine);
-  g_object_weak_ref (G_OBJECT (dialog), release_hold, hold);
+  g_object_weak_ref (G_OBJECT (dialog), release_hold, at_engine_hold_new (self->app, self->engine));
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -216,7 +216,9 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* an interrupted or failed run leaves the last finished image on show */
       end_run_without_image (self);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (at_application_engine_failed (self->app, run->engine, error))
+        _at_window_show_toast (self, "The graphics device stopped; the engine is restarting. Nothing was lost");
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _at_window_show_toast (self, error->message);
     }
   _at_window_update_actions (self);
@@ -234,6 +236,18 @@ _at_window_cancel_run (AtWindow *self)
   end_run_without_image (self);
   _at_window_show_toast (self, "Cancelled");
   _at_window_update_actions (self);
+}
+
+/* Live mode draws with the few-step student where the model folder has
+ * one: one image, the student's steps and guidance, so that the picture
+ * follows the pen. Generate keeps the full model and the settings unless
+ * the Fast Generate preference is on. */
+static void
+choose_model (AtWindow *self, AtRequest *r, gboolean live)
+{
+  gboolean fast = live || (self->settings != NULL && g_settings_get_boolean (self->settings, "fast-generate"));
+  if (fast && at_engine_use_fast (self->engine, r, NULL) && live)
+    r->count = 1;
 }
 
 void
@@ -266,6 +280,7 @@ _at_window_start_generation (AtWindow *self, gboolean live)
         }
       return;
     }
+  choose_model (self, request, live);
   /* a newer request makes the one in flight stale: it stops within a step */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);

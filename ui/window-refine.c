@@ -8,14 +8,14 @@
  * history items do not keep sketches yet, so none is passed. */
 #define G_LOG_DOMAIN "atelier-ui"
 
+#include "ui/engine-hold.h"
 #include "ui/widget-job.h"
 #include "ui/window-private.h"
 
 #define PREVIEW_SIZE 256
 
 typedef struct {
-  AtApplication *app;   /* a reference; the job holds the engine through it */
-  AtEngine *engine;
+  AtEngineHold *hold;   /* until the job ends, so that a device change cannot free it */
   AtImage *base;
   AtBackground background;
   guint serial;
@@ -24,8 +24,7 @@ typedef struct {
 static void
 refine_free (Refine *r)
 {
-  at_application_release_engine (r->app, r->engine);
-  g_object_unref (r->app);
+  at_engine_hold_free (r->hold);
   at_image_free (r->base);
   g_free (r);
 }
@@ -41,7 +40,7 @@ refine_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       g_task_return_error (task, error);
       return;
     }
-  AtImage *img = at_engine_upscale (r->engine, r->base, NULL, PREVIEW_SIZE, r->background, cancellable, &error);
+  AtImage *img = at_engine_upscale (r->hold->engine, r->base, NULL, PREVIEW_SIZE, r->background, cancellable, &error);
   if (img != NULL)
     g_task_return_pointer (task, img, (GDestroyNotify) at_image_free);
   else
@@ -75,10 +74,7 @@ _at_window_refine_preview (AtWindow *self)
   if (img == NULL || self->engine == NULL || self->app == NULL || img->width != img->height)
     return;
   Refine *r = g_new0 (Refine, 1);
-  /* held until the job ends, so that a device change cannot free it */
-  r->app = g_object_ref (self->app);
-  r->engine = self->engine;
-  at_application_hold_engine (r->app, r->engine);
+  r->hold = at_engine_hold_new (self->app, self->engine);
   r->base = at_image_copy (img);
   r->serial = at_preview_get_serial (self->preview);
   g_autofree char *bg = self->settings != NULL ? g_settings_get_string (self->settings, "export-background") : NULL;

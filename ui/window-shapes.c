@@ -60,7 +60,7 @@ _at_window_shapes_init (AtWindow *self)
 void
 _at_window_shapes_set_engine (AtWindow *self, AtEngine *engine)
 {
-  at_shape_strip_set_engine (self->shape_strip, engine);
+  at_shape_strip_set_engine (self->shape_strip, self->app, engine);
   if (engine != NULL)
     update_suggestions (self);
 }

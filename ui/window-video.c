@@ -23,7 +23,7 @@ open_video_window (AtWindow *self)
           _at_window_show_toast (self, "The model is still loading; open Video once it is ready");
           return;
         }
-      video = at_video_window_new (GTK_WINDOW (self), self->engine);
+      video = at_video_window_new (GTK_WINDOW (self), self->app, self->engine);
       g_object_set_data (G_OBJECT (self), VIDEO_WINDOW_KEY, video);
       g_signal_connect_object (video, "destroy", G_CALLBACK (forget_video_window), self, G_CONNECT_SWAPPED);
     }

@@ -62,8 +62,8 @@ voice_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (audio == NULL)
     {
-      g_autofree char *msg = g_strdup_printf ("Could not load the voice clip: %s", error->message);
-      _at_window_show_toast (self, msg);
+      /* the message names the file and what to use instead */
+      _at_window_show_toast (self, error->message);
       return;
     }
   g_autofree char *name = g_path_get_basename (g_task_get_task_data (G_TASK (result)));

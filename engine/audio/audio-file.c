@@ -117,6 +117,21 @@ open_input (const char *path, const char *name, GError **error)
 }
 
 /* Reads every frame of sf mixed down to mono, refusing more than max_frames. */
+/* libsndfile's "Format not recognised." as "format not recognised", to
+ * sit in the middle of a sentence. */
+static char *
+sentence_to_clause (const char *sentence)
+{
+  char *clause = g_strdup (sentence);
+  g_strstrip (clause);
+  gsize n = strlen (clause);
+  if (n > 0 && clause[n - 1] == '.')
+    clause[n - 1] = '\0';
+  if (g_ascii_isupper (clause[0]) && !g_ascii_isupper (clause[1]))
+    clause[0] = g_ascii_tolower (clause[0]);
+  return clause;
+}
+
 static float *
 read_mono (SNDFILE *sf, const SF_INFO *info, const char *name, gsize max_frames, gsize *n_out,
            GError **error)
@@ -157,8 +172,9 @@ read_mono (SNDFILE *sf, const SF_INFO *info, const char *name, gsize max_frames,
   int err = sf_error (sf);
   if (err != SF_ERR_NO_ERROR)
     {
+      g_autofree char *why = sentence_to_clause (sf_error_number (err));
       g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_INVALID,
-                   "“%s” could not be decoded: %s", name, sf_error_number (err));
+                   "“%s” could not be decoded (%s)", name, why);
       return NULL;
     }
   *n_out = n;
@@ -182,10 +198,9 @@ at_audio_load (const char *path, GError **error)
   SNDFILE *sf = sf_open_fd (fd, SFM_READ, &info, FALSE);
   if (sf == NULL)
     {
+      g_autofree char *why = sentence_to_clause (sf_strerror (NULL));
       g_set_error (error, AT_AUDIO_ERROR, AT_AUDIO_ERROR_INVALID,
-                   "“%s” is not an audio file Atelier can read (%s). "
-                   "Use WAV, FLAC, OGG/Vorbis or another format libsndfile opens.",
-                   name, sf_strerror (NULL));
+                   "“%s” is not audio Atelier can read (%s): use WAV, FLAC or OGG", name, why);
       close (fd);
       return NULL;
     }

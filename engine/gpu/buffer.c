@@ -152,7 +152,7 @@ copy_and_wait (AtGpu *gpu, VkBuffer src, VkDeviceSize src_offset, VkBuffer dst,
                             0, 1, &barrier, 0, NULL, 0, NULL);
       ok = at_vk_check (vkEndCommandBuffer (cb), "vkEndCommandBuffer", error) &&
            at_vk_check (vkCreateFence (gpu->device, &fence_info, NULL, &fence), "vkCreateFence", error) &&
-           at_vk_check (vkQueueSubmit (gpu->queue, 1, &submit, fence), "vkQueueSubmit", error) &&
+           at_gpu_queue_submit (gpu, &submit, fence, error) &&
            at_vk_check (vkWaitForFences (gpu->device, 1, &fence, VK_TRUE, UINT64_MAX), "vkWaitForFences", error);
     }
   if (fence != VK_NULL_HANDLE)

@@ -352,7 +352,7 @@ at_cmd_submit (AtCmd *cmd, GError **error)
   AtGpu *gpu = cmd->gpu;
   g_mutex_lock (&gpu->queue_lock);
   gboolean ok = at_vk_check (vkResetFences (gpu->device, 1, &cmd->fence), "vkResetFences", error) &&
-                at_vk_check (vkQueueSubmit (gpu->queue, 1, &submit, cmd->fence), "vkQueueSubmit", error);
+                at_gpu_queue_submit (gpu, &submit, cmd->fence, error);
   g_mutex_unlock (&gpu->queue_lock);
   if (ok)
     ok = at_vk_check (vkWaitForFences (gpu->device, 1, &cmd->fence, VK_TRUE, UINT64_MAX),

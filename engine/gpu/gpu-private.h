@@ -65,6 +65,8 @@ struct _AtGpu {
   GHashTable *pipelines;      /* key string -> AtPipeline* */
   GMutex pipeline_lock;
 
+  gboolean lost;              /* VK_ERROR_DEVICE_LOST seen: nothing runs any more */
+
   /* profiling */
   gboolean profiling;
   gboolean timestamps;
@@ -73,6 +75,10 @@ struct _AtGpu {
 };
 
 gboolean at_vk_check (VkResult result, const char *what, GError **error);
+
+/* fault.c: vkQueueSubmit, or the made-up failure of fault.h; a device that
+ * was lost stays lost. Call with queue_lock held. */
+gboolean at_gpu_queue_submit (AtGpu *gpu, const VkSubmitInfo *submit, VkFence fence, GError **error);
 const char *at_vk_result_to_string (VkResult result);
 
 /* memory.c */

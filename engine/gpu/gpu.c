@@ -42,10 +42,21 @@ at_vk_check (VkResult result, const char *what, GError **error)
 {
   if (result == VK_SUCCESS)
     return TRUE;
-  int code = AT_GPU_ERROR_FAILED;
+  if (result == VK_ERROR_DEVICE_LOST)
+    {
+      g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_DEVICE_LOST,
+                   "The graphics device stopped responding (%s in %s)",
+                   at_vk_result_to_string (result), what);
+      return FALSE;
+    }
   if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY)
-    code = AT_GPU_ERROR_OUT_OF_MEMORY;
-  g_set_error (error, AT_GPU_ERROR, code, "%s failed: %s (%d)", what,
+    {
+      g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY,
+                   "The graphics device ran out of memory (%s in %s): try a smaller size or fewer variants",
+                   at_vk_result_to_string (result), what);
+      return FALSE;
+    }
+  g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_FAILED, "%s failed: %s (%d)", what,
                at_vk_result_to_string (result), result);
   return FALSE;
 }

@@ -33,6 +33,7 @@ typedef enum {
   AT_GPU_ERROR_TOO_LARGE,        /* beyond a device limit */
   AT_GPU_ERROR_SHADER,           /* unknown or unusable shader */
   AT_GPU_ERROR_FAILED,           /* any other Vulkan failure */
+  AT_GPU_ERROR_DEVICE_LOST,      /* the device stopped (driver reset, removed): make a new one */
 } AtGpuError;
 
 typedef enum {

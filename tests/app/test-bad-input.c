@@ -142,6 +142,9 @@ static const Case cases[] = {
   { "transcribe: model folder missing", 2, "", NULL, { "transcribe", "@tone.wav", "--model-dir", "@no-such-model" } },
   { "transcribe: model folder from environment", 2, "", "ATELIER_SPEECH_MODEL_DIR=/nonexistent/speech", { "transcribe", "@tone.wav" } },
   { "transcribe: language model missing", 2, "", NULL, { "transcribe", "@tone.wav", "--lm", "@missing.lm" } },
+  /* the device fails (gpu/fault.h): a message, exit 1, nothing written */
+  { "generate: device lost", 1, "stopped responding", "ATELIER_FAULT=device-lost:3", { "generate", "--prompt", "x", FAST, "-o", "@out/a.png" } },
+  { "generate: device out of memory", 1, "ran out of memory", "ATELIER_FAULT=out-of-memory:3", { "generate", "--prompt", "x", FAST, "-o", "@out/a.png" } },
 };
 
 typedef struct {

@@ -407,13 +407,13 @@ test_load_errors (void)
   g_autofree char *noise = test_tmp_path ("noise.wav");
   g_autofree float *bytes = test_random (2048, 3, -1, 1);
   write_bytes (noise, bytes, 2048 * sizeof (float));
-  assert_load_fails (noise, AT_AUDIO_ERROR_INVALID, "not an audio file");
+  assert_load_fails (noise, AT_AUDIO_ERROR_INVALID, "is not audio Atelier can read (format not recognised)");
 
   /* Text with an audio name. */
   g_autofree char *text = test_tmp_path ("notes.flac");
   const char words[] = "These are notes, not sound.\n";
   write_bytes (text, words, sizeof words - 1);
-  assert_load_fails (text, AT_AUDIO_ERROR_INVALID, "not an audio file");
+  assert_load_fails (text, AT_AUDIO_ERROR_INVALID, "is not audio Atelier can read (format not recognised)");
 
   /* A real WAV cut inside its header: RIFF and fmt chunks promise more
    * than the file holds. */

@@ -8,6 +8,7 @@
 
 #include "test-util.h"
 #include "engine.h"
+#include "gpu/fault.h"
 
 static AtEngine *engine;
 
@@ -200,6 +201,44 @@ test_missing_model_is_explained (void)
   g_assert_nonnull (strstr (error->message, "atelier-model.json"));
 }
 
+/* The run that meets an injected fault fails with its error and leaves
+ * nothing; after out-of-memory the engine works on, after a lost device it
+ * refuses until a new engine (a new device) is made, which works. */
+static void
+test_device_faults (void)
+{
+  g_autoptr (AtRequest) r = quick_request ("red apple", 77);
+  g_autoptr (AtResult) before = generate (r);
+
+  at_gpu_fault_inject (AT_GPU_FAULT_OUT_OF_MEMORY, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtResult) failed = at_engine_generate (engine, r, NULL, NULL, NULL, &error);
+  g_assert_null (failed);
+  g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "ran out of memory"));
+  g_autoptr (AtResult) after_oom = generate (r);
+  AtImage *a = before->images->pdata[0], *b = after_oom->images->pdata[0];
+  g_assert_cmpmem (a->pixels, at_image_get_nbytes (a), b->pixels, at_image_get_nbytes (b));
+
+  g_autoptr (GError) lost_error = NULL;
+  g_autoptr (AtEngine) doomed = at_engine_new (NULL, NULL, &lost_error);
+  g_assert_no_error (lost_error);
+  at_gpu_fault_inject (AT_GPU_FAULT_DEVICE_LOST, 2);   /* in the middle of a run */
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr (AtResult) none = at_engine_generate (doomed, r, NULL, NULL, NULL, &lost_error);
+      g_assert_null (none);
+      g_assert_error (lost_error, AT_GPU_ERROR, AT_GPU_ERROR_DEVICE_LOST);
+      g_test_message ("%s", lost_error->message);
+      g_clear_error (&lost_error);
+    }
+  /* the other engine's device was not lost */
+  g_autoptr (AtResult) elsewhere = generate (r);
+  AtImage *c = elsewhere->images->pdata[0];
+  g_assert_cmpmem (a->pixels, at_image_get_nbytes (a), c->pixels, at_image_get_nbytes (c));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -214,6 +253,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/cancel", test_cancel_within_a_step);
   g_test_add_func ("/engine/truncated-weights", test_truncated_weights_fail_cleanly);
   g_test_add_func ("/engine/missing-model", test_missing_model_is_explained);
+  g_test_add_func ("/engine/device-faults", test_device_faults);
   int status = g_test_run ();
   at_engine_free (engine);
   return status;

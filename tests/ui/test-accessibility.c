@@ -284,6 +284,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/accessibility/window", test_window_controls_named);
   g_test_add_func ("/ui/accessibility/preferences", test_preferences_controls_named);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

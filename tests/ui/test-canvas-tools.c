@@ -8,7 +8,6 @@
  * pixels farther than the feather from the mask keep the History image's
  * values, pixels inside it are redrawn. */
 #include <stdio.h>
-#include <unistd.h>
 #include <math.h>
 #include <string.h>
 
@@ -296,9 +295,5 @@ main (int argc, char **argv)
   g_test_add ("/ui/canvas/underlay-opacity", Fixture, NULL, fixture_set_up, test_underlay_opacity, fixture_tear_down);
   g_test_add_func ("/ui/inpaint/regenerate-selection", test_regenerate_selection);
   int status = g_test_run ();
-  /* Known bug, left visible in the closing note: on a cold build a worker
-   * still uses the engine when the process exits, and the Vulkan driver's
-   * exit handlers crash under it; _exit() skips them until it is fixed. */
-  fflush (NULL);
-  _exit (status);
+  return ui_test_application_finish (app, status);
 }

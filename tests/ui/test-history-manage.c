@@ -477,7 +477,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/history-manage/pointer", test_pointer);
   g_test_add_func ("/ui/history-manage/no-duplicates", test_no_duplicates);
   g_test_add_func ("/ui/history-manage/live-session", test_live_session);
-  int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, g_test_run ());
 }

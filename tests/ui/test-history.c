@@ -161,6 +161,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/history/restore-makes-it-again", test_restore_makes_it_again);
   g_test_add_func ("/ui/history/restore-says-what-is-missing", test_restore_says_what_is_missing);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

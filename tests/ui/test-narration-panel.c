@@ -439,6 +439,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/narration-panel/sources", test_sources);
   g_test_add_func ("/ui/narration-panel/saved-with-project", test_saved_with_project);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

@@ -138,6 +138,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/shape-strip/doodle", test_doodle);
   g_test_add_func ("/ui/shape-strip/prior-switch", test_prior_switch);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

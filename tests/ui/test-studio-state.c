@@ -8,7 +8,6 @@
  *   Undo back to the saved drawing leaves the title unmarked;
  *   the prompt field marks and names the words the model leaves out. */
 #include <stdio.h>
-#include <unistd.h>
 #include <adwaita.h>
 #include <string.h>
 
@@ -275,9 +274,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/studio-state/undo-to-saved", test_undo_to_saved);
   g_test_add_func ("/ui/studio-state/unknown-words-shown", test_unknown_words_shown);
   int status = g_test_run ();
-  /* Known bug (closing note): a worker may still use the engine when the
-   * process exits and the Vulkan driver's exit handlers crash under it;
-   * _exit() skips them until it is fixed. */
-  fflush (NULL);
-  _exit (status);
+  return ui_test_application_finish (app, status);
 }

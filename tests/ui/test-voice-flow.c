@@ -181,6 +181,5 @@ main (int argc, char **argv)
   g_unlink (wav);
   g_rmdir (tmp_dir);
   g_free (tmp_dir);
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

@@ -153,7 +153,9 @@ test_cues (void)
 {
   AtWindow *window = ui_test_open_window (app);
   AtVoicePanel *panel = at_window_get_voice_panel (window);
-  g_assert_true (at_voice_panel_get_use_cues (panel));   /* the schema's default */
+  /* opt-in: a new project uses guidance and steps as set */
+  g_assert_false (at_voice_panel_get_use_cues (panel));
+  at_voice_panel_set_use_cues (panel, TRUE);
   g_assert_cmpstr (at_voice_panel_get_cues_effect (panel), ==, "Nothing to adjust until a voice clip is measured");
   at_window_set_params (window, 12, 1, 1);
   gtk_spin_button_set_value (window->guidance_spin, 3.0);
@@ -298,6 +300,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/voice-panel/cues", test_cues);
   g_test_add_func ("/ui/voice-panel/project", test_project_settings);
   int status = g_test_run ();
-  g_object_unref (app);
-  return status;
+  return ui_test_application_finish (app, status);
 }

@@ -26,6 +26,10 @@ void ui_test_flush (void);
 void ui_test_init (int *argc, char ***argv);
 /* A registered, non-unique application whose windows share one engine. */
 AtApplication *ui_test_application_new (void);
+/* Waits for every worker still holding the engine (a preview refinement,
+ * a shape suggestion) as quitting the studio does, frees app and returns
+ * status: main()'s last words. */
+int ui_test_application_finish (AtApplication *app, int status);
 
 /* A new studio window, presented and mapped. app NULL: no model loads. */
 AtWindow *ui_test_open_window (AtApplication *app);
@@ -39,7 +43,7 @@ void ui_test_wait_for_engine (AtWindow *window);
  * (x0, y0) to (x1, y1) in fractions of the page. */
 void ui_test_draw_line (AtWindow *window, double x0, double y0, double x1, double y1);
 /* Generate, as the button does, and waits (up to two minutes) for the run
- * to end and its refined preview (window-refine.c) to be on show. */
+ * to end. */
 void ui_test_generate (AtWindow *window);
 
 /* A GSourceFunc that counts its calls in *(guint *) counter: what a test
