@@ -137,3 +137,9 @@ at_history_item_same_making (const AtHistoryItem *a, const AtHistoryItem *b)
          g_strcmp0 (a->voice_digest, b->voice_digest) == 0 && same_image (a->init, b->init) &&
          same_image (a->sketch_image, b->sketch_image) && same_drawing (a->strokes, b->strokes);
 }
+
+gboolean
+at_history_item_is_duplicate (const AtHistoryItem *a, const AtHistoryItem *b)
+{
+  return at_history_item_same_making (a, b) && same_image (a->image, b->image);
+}

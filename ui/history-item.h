@@ -52,6 +52,9 @@ char *at_history_voice_digest (const float *samples, gsize n, int rate);
 /* Whether a and b were made from the same settings, seed and inputs, so
  * that keeping both adds nothing. */
 gboolean at_history_item_same_making (const AtHistoryItem *a, const AtHistoryItem *b);
+/* Made the same way and the same image (a mask, which items do not keep,
+ * makes another image from the same making): the History needs one. */
+gboolean at_history_item_is_duplicate (const AtHistoryItem *a, const AtHistoryItem *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtHistoryItem, at_history_item_free)
 

@@ -12,6 +12,16 @@ at_texture_new_from_image (const AtImage *img)
   return gdk_memory_texture_new (rgb->width, rgb->height, GDK_MEMORY_R8G8B8, bytes, rgb->width * 3);
 }
 
+GtkWidget *
+at_thumbnail_new (const AtImage *img, int side)
+{
+  g_autoptr (GdkTexture) texture = at_texture_new_from_image (img);
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, side, side);
+  return picture;
+}
+
 AtImage *
 at_image_new_from_texture (GdkTexture *texture)
 {

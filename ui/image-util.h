@@ -13,6 +13,9 @@
 G_BEGIN_DECLS
 
 GdkTexture *at_texture_new_from_image (const AtImage *img);
+/* A GtkPicture of img asking for side × side pixels, shrinking to fit:
+ * the variants strip's and the History's thumbnails. */
+GtkWidget *at_thumbnail_new (const AtImage *img, int side);
 /* Any format GdkTexture reads (PNG, JPEG, TIFF); result is 3-channel RGB. */
 AtImage *at_image_new_from_texture (GdkTexture *texture);
 AtImage *at_image_load_any (GFile *file, GError **error);

@@ -44,6 +44,7 @@ struct _AtNarrationPanel {
 
   GCancellable *speak_cancellable;
   GCancellable *export_cancellable;   /* the export the dialog started */
+  GCancellable *preview_cancellable;  /* writing the narration on show for the player */
   AtAudio *narration;
   GPtrArray *subtitles;           /* AtCue lines of the narration */
   char *tmp_dir;                  /* holds the preview WAV */
@@ -56,10 +57,14 @@ G_DEFINE_FINAL_TYPE (AtNarrationPanel, at_narration_panel, GTK_TYPE_BOX)
 
 enum {
   CHANGED,
+  NARRATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+/* The status line with no narration yet. */
+#define HINT "Speak reads the text above, or the prompt when it is empty"
 
 /* The status line, under the buttons. */
 static void
@@ -246,6 +251,58 @@ preview_written (GObject *source, GAsyncResult *result, gpointer user_data)
   at_widget_job_release (job);
 }
 
+/* The player and the waveform forget the narration before. */
+static void
+drop_player (AtNarrationPanel *self)
+{
+  if (self->preview_cancellable != NULL)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  if (self->stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->stream, self);
+      gtk_media_stream_pause (self->stream);
+    }
+  g_clear_object (&self->stream);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
+}
+
+/* audio (taken) and its subtitle lines (a reference taken) become the
+ * narration on show, ready to play and export; NULL: none. */
+static void
+show_narration (AtNarrationPanel *self, AtAudio *audio, GPtrArray *subtitles)
+{
+  drop_player (self);
+  g_clear_pointer (&self->narration, at_audio_free);
+  g_clear_pointer (&self->subtitles, g_ptr_array_unref);
+  self->narration = audio;
+  self->subtitles = subtitles != NULL ? g_ptr_array_ref (subtitles) : NULL;
+  at_waveform_set_audio (self->waveform, audio);
+  at_waveform_set_position (self->waveform, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), audio != NULL);
+  if (audio == NULL)
+    {
+      gtk_label_set_text (self->position_label, "");
+      gtk_label_set_text (self->subtitle_label, "");
+      set_status (self, HINT);
+      return;
+    }
+  at_narration_panel_show_time (self, 0);
+  g_autofree char *pos = g_strdup_printf ("0.0 / %.1f s", at_audio_get_duration (audio));
+  gtk_label_set_text (self->position_label, pos);
+  g_autofree char *msg = g_strdup_printf ("Narration: %.1f s, %u subtitle lines", at_audio_get_duration (audio),
+                                          self->subtitles != NULL ? self->subtitles->len : 0);
+  set_status (self, msg);
+
+  self->preview_cancellable = g_cancellable_new ();
+  GTask *task = g_task_new (self, self->preview_cancellable, preview_written,
+                            at_widget_job_new (self, &self->disposed, self->preview_cancellable));
+  g_task_set_source_tag (task, show_narration);
+  g_task_set_task_data (task, at_audio_new_from (audio->samples, audio->n, audio->rate), (GDestroyNotify) at_audio_free);
+  g_task_run_in_thread (task, preview_thread);
+  g_object_unref (task);
+}
+
 static void
 spoken (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -269,28 +326,24 @@ spoken (GObject *source, GAsyncResult *result, gpointer user_data)
       at_widget_job_release (job);
       return;
     }
-  g_clear_pointer (&self->narration, at_audio_free);
-  g_clear_pointer (&self->subtitles, g_ptr_array_unref);
-  self->narration = audio;
-  at_waveform_set_audio (self->waveform, audio);
-  at_waveform_set_position (self->waveform, 0);
   gint64 audio_ms = (gint64) (at_audio_get_duration (audio) * 1000.0);
-  self->subtitles = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
-  at_narration_panel_show_time (self, 0);
-  g_autofree char *pos = g_strdup_printf ("0.0 / %.1f s", at_audio_get_duration (audio));
-  gtk_label_set_text (self->position_label, pos);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
-  g_autofree char *msg = g_strdup_printf ("Narration: %.1f s, %u subtitle lines", at_audio_get_duration (audio),
-                                          self->subtitles != NULL ? self->subtitles->len : 0);
-  set_status (self, msg);
-
-  GTask *task = g_task_new (self, job->cancellable, preview_written,
-                            at_widget_job_new (self, &self->disposed, job->cancellable));
-  g_task_set_source_tag (task, spoken);
-  g_task_set_task_data (task, at_audio_new_from (audio->samples, audio->n, audio->rate), (GDestroyNotify) at_audio_free);
-  g_task_run_in_thread (task, preview_thread);
-  g_object_unref (task);
+  g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);
+  show_narration (self, audio, lines);
+  g_signal_emit (self, signals[NARRATED], 0);
   at_widget_job_release (job);
+}
+
+void
+at_narration_panel_set_narration (AtNarrationPanel *self, const AtAudio *audio, GPtrArray *subtitles)
+{
+  g_return_if_fail (AT_IS_NARRATION_PANEL (self));
+  /* a Speak still under way would replace it */
+  if (self->speak_cancellable != NULL)
+    g_cancellable_cancel (self->speak_cancellable);
+  g_clear_object (&self->speak_cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->speak_button), TRUE);
+  show_narration (self, audio != NULL ? at_audio_new_from (audio->samples, audio->n, audio->rate) : NULL,
+                  audio != NULL ? subtitles : NULL);
 }
 
 /* The dropdown's order; the names are the project file's. */
@@ -705,6 +758,8 @@ at_narration_panel_dispose (GObject *object)
     g_cancellable_cancel (self->speak_cancellable);
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
+  if (self->preview_cancellable != NULL)
+    g_cancellable_cancel (self->preview_cancellable);
   if (self->stream != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->stream, self);
@@ -724,6 +779,7 @@ at_narration_panel_finalize (GObject *object)
   g_clear_pointer (&self->voice_ids, g_ptr_array_unref);
   g_clear_object (&self->speak_cancellable);
   g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->preview_cancellable);
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   if (self->tmp_dir != NULL)
@@ -743,6 +799,9 @@ at_narration_panel_class_init (AtNarrationPanelClass *klass)
   /* the user edited something a project saves */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
+  /* Speak made a new narration (a project saves it) */
+  signals[NARRATED] = g_signal_new ("narrated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 0);
 
   g_type_ensure (AT_TYPE_WAVEFORM);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/narration-panel.ui");
@@ -764,6 +823,7 @@ static void
 at_narration_panel_init (AtNarrationPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_status (self, HINT);
   /* NULL when no temporary folder can be made: Speak then says so */
   /* in the cache, where the next start removes it if this process is killed */
   self->tmp_dir = at_scratch_dir_new ("narration", NULL);

@@ -10,7 +10,8 @@
  * the voice panel's foldable "Narration" section. The panel owns
  * everything it shows; getters return borrowed data. "changed" is emitted
  * when the user edits something a project saves (the narration fields of
- * AtVoiceSettings).
+ * AtVoiceSettings); "narrated" when Speak made a new narration (which a
+ * project saves too).
  */
 #pragma once
 
@@ -46,6 +47,10 @@ gboolean at_narration_panel_is_speaking (AtNarrationPanel *self);
 /* The last narration and its subtitle lines, or NULL. */
 const AtAudio *at_narration_panel_get_narration (AtNarrationPanel *self);
 GPtrArray *at_narration_panel_get_subtitles (AtNarrationPanel *self);
+/* A narration made before (a project's), shown as after Speak: ready to
+ * play and export. Copies audio, refs subtitles; NULL: none. Emits no
+ * signal. */
+void at_narration_panel_set_narration (AtNarrationPanel *self, const AtAudio *audio, GPtrArray *subtitles);
 /* The subtitle line shown under the preview. */
 const char *at_narration_panel_get_subtitle_text (AtNarrationPanel *self);
 /* As a click on Play/Pause: FALSE when there is no narration ready to play. */

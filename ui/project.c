@@ -67,6 +67,8 @@ at_project_free (AtProject *p)
   g_clear_pointer (&p->underlay, at_image_free);
   g_clear_pointer (&p->params, at_request_free);
   g_clear_pointer (&p->voice, at_audio_free);
+  g_clear_pointer (&p->narration, at_audio_free);
+  g_clear_pointer (&p->narration_cues, g_ptr_array_unref);
   g_free (p->voice_name);
   g_ptr_array_unref (p->history);
   at_voice_settings_clear (&p->voice_settings);
@@ -210,6 +212,49 @@ add_history_inputs (JsonBuilder *b, const AtHistoryItem *item)
   add_string (b, "model", item->model);
 }
 
+/* "rate" and "pcm16" members of the object being built: 16-bit
+ * little-endian PCM, half the size of float, an inaudible loss (and none
+ * for narration, which is 16-bit to begin with). */
+static void
+add_audio (JsonBuilder *b, const AtAudio *audio)
+{
+  json_builder_set_member_name (b, "rate");
+  json_builder_add_int_value (b, audio->rate);
+  g_autofree gint16 *pcm = g_new (gint16, MAX (audio->n, 1));
+  for (gsize i = 0; i < audio->n; i++)
+    pcm[i] = GINT16_TO_LE ((gint16) lrintf (CLAMP (audio->samples[i], -1.0f, 1.0f) * 32767.0f));
+  g_autofree char *b64 = g_base64_encode ((const guchar *) pcm, audio->n * sizeof (gint16));
+  json_builder_set_member_name (b, "pcm16");
+  json_builder_add_string_value (b, b64);
+}
+
+/* The narration and its subtitle lines, so that it plays and exports
+ * after the project is opened again without speaking it anew. */
+static void
+add_narration (JsonBuilder *b, const AtAudio *audio, GPtrArray *cues)
+{
+  if (audio == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  add_audio (b, audio);
+  json_builder_set_member_name (b, "subtitles");
+  json_builder_begin_array (b);
+  for (guint i = 0; cues != NULL && i < cues->len; i++)
+    {
+      const AtCue *cue = g_ptr_array_index (cues, i);
+      json_builder_begin_object (b);
+      add_int (b, "start_ms", cue->start_ms);
+      add_int (b, "end_ms", cue->end_ms);
+      add_string (b, "text", cue->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 static char *
 project_to_json (const AtProject *p)
 {
@@ -234,19 +279,13 @@ project_to_json (const AtProject *p)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, p->voice_name != NULL ? p->voice_name : "");
-      json_builder_set_member_name (b, "rate");
-      json_builder_add_int_value (b, p->voice->rate);
-      /* 16-bit little-endian PCM: half the size of float, inaudible loss */
-      g_autofree gint16 *pcm = g_new (gint16, p->voice->n);
-      for (gsize i = 0; i < p->voice->n; i++)
-        pcm[i] = GINT16_TO_LE ((gint16) lrintf (CLAMP (p->voice->samples[i], -1.0f, 1.0f) * 32767.0f));
-      g_autofree char *b64 = g_base64_encode ((const guchar *) pcm, p->voice->n * sizeof (gint16));
-      json_builder_set_member_name (b, "pcm16");
-      json_builder_add_string_value (b, b64);
+      add_audio (b, p->voice);
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "narration");
+  add_narration (b, p->narration, p->narration_cues);
   json_builder_set_member_name (b, "voice_panel");
   add_voice_settings (b, &p->voice_settings);
 
@@ -502,26 +541,62 @@ read_history_inputs (JsonObject *h, AtHistoryItem *item, GError **error)
   return TRUE;
 }
 
+/* What add_audio() wrote, or NULL when it holds no samples. */
+static AtAudio *
+read_audio (JsonObject *o)
+{
+  const char *b64 = json_object_get_string_member_with_default (o, "pcm16", "");
+  gsize nbytes;
+  g_autofree guchar *pcm = g_base64_decode (b64, &nbytes);
+  gsize n = nbytes / 2;
+  int rate = (int) json_object_get_int_member_with_default (o, "rate", 16000);
+  if (n == 0 || rate <= 0)
+    return NULL;
+  AtAudio *audio = at_audio_new (n, rate);
+  for (gsize i = 0; i < n; i++)
+    {
+      gint16 v;
+      memcpy (&v, pcm + 2 * i, 2);
+      audio->samples[i] = GINT16_FROM_LE (v) / 32767.0f;
+    }
+  return audio;
+}
+
 static void
 read_voice (JsonObject *voice, AtProject *p)
 {
   if (voice == NULL)
     return;
-  const char *b64 = json_object_get_string_member_with_default (voice, "pcm16", "");
-  gsize nbytes;
-  g_autofree guchar *pcm = g_base64_decode (b64, &nbytes);
-  gsize n = nbytes / 2;
-  int rate = (int) json_object_get_int_member_with_default (voice, "rate", 16000);
-  if (n == 0 || rate <= 0)
+  p->voice = read_audio (voice);
+  if (p->voice != NULL)
+    p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
+}
+
+/* Lines that could not be shown (no text, no time) are left out; a
+ * narration without any has nothing to export, so it is left out too. */
+static void
+read_narration (JsonObject *o, AtProject *p)
+{
+  JsonArray *lines = get_array (o, "subtitles");
+  if (o == NULL || lines == NULL)
     return;
-  p->voice = at_audio_new (n, rate);
-  for (gsize i = 0; i < n; i++)
+  g_autoptr (GPtrArray) cues = at_cue_array_new ();
+  for (guint i = 0; i < json_array_get_length (lines); i++)
     {
-      gint16 v;
-      memcpy (&v, pcm + 2 * i, 2);
-      p->voice->samples[i] = GINT16_FROM_LE (v) / 32767.0f;
+      JsonObject *line = get_object_element (lines, i);
+      if (line == NULL)
+        continue;
+      gint64 start = json_object_get_int_member_with_default (line, "start_ms", -1);
+      gint64 end = json_object_get_int_member_with_default (line, "end_ms", -1);
+      const char *text = json_object_get_string_member_with_default (line, "text", NULL);
+      if (start >= 0 && end > start && text != NULL)
+        g_ptr_array_add (cues, at_cue_new (start, end, text));
     }
-  p->voice_name = g_strdup (json_object_get_string_member_with_default (voice, "name", ""));
+  g_autoptr (AtAudio) audio = read_audio (o);
+  if (audio == NULL || cues->len == 0)
+    return;
+  p->narration = g_steal_pointer (&audio);
+  p->narration_cues = g_steal_pointer (&cues);
 }
 
 static gboolean
@@ -587,6 +662,7 @@ project_from_json (const char *data, gsize len, GError **error)
   read_params (get_object (o, "parameters"), p->params);
   p->seed_locked = json_object_get_boolean_member_with_default (o, "seed_locked", FALSE);
   read_voice (get_object (o, "voice"), p);
+  read_narration (get_object (o, "narration"), p);
   read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);
   if (!read_history (get_array (o, "history"), p->history, error))
     return NULL;

@@ -2,8 +2,8 @@
  *
  * AtProject is plain data the window fills before saving and reads after
  * opening: the strokes, the imported sketch and underlay, the prompts, the
- * voice clip and the voice panel's settings, the parameters and the history
- * of results. It owns every
+ * voice clip and the voice panel's settings, the last narration and its
+ * subtitle lines, the parameters and the history of results. It owns every
  * field. at_project_save() writes atomically: a failed save leaves an
  * existing file as it was.
  *
@@ -61,6 +61,8 @@ typedef struct {
   GPtrArray *history;      /* AtHistoryItem*, oldest first */
   AtVoiceSettings voice_settings;
   char *autosave_of;       /* autosaves only: the project's own file, or NULL */
+  AtAudio *narration;      /* the last narration spoken, or NULL */
+  GPtrArray *narration_cues;  /* its subtitle lines (AtCue), or NULL */
 } AtProject;
 
 AtProject *at_project_new (void);

@@ -72,6 +72,9 @@ show_item_menu (GtkWidget *button, AtWindow *self)
   g_autoptr (GMenuItem) regenerate = g_menu_item_new ("Regenerate Selection", NULL);
   g_menu_item_set_action_and_target_value (regenerate, "inpaint.regenerate-selection", g_variant_new_uint32 (index));
   g_menu_append_item (menu, regenerate);
+  g_autoptr (GMenuItem) delete = g_menu_item_new ("Delete", NULL);
+  g_menu_item_set_action_and_target_value (delete, "history.delete-item", g_variant_new_uint32 (index));
+  g_menu_append_item (menu, delete);
   GtkWidget *popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
   gtk_widget_set_parent (popover, button);
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);

@@ -31,6 +31,14 @@ typedef struct {
   gboolean live;
 } AtRunInputs;
 
+/* The History gallery's own state (window-history-gallery.c). */
+typedef struct {
+  GSimpleActionGroup *actions;  /* "history.*" */
+  GPtrArray *deletions;         /* what Undo puts back, the latest last */
+  GPtrArray *live_items;        /* borrowed: this live session's, which the next live result replaces */
+  GCancellable *exporting;      /* the export under way, or NULL */
+} AtHistoryGallery;
+
 struct _AtWindow {
   AdwApplicationWindow parent_instance;
 
@@ -102,6 +110,7 @@ struct _AtWindow {
   guint current_variant;
   char *current_parameters;      /* of the image on show */
   GPtrArray *history;            /* AtHistoryItem* */
+  AtHistoryGallery gallery;
 
   AtImage *init_image;
   AtAudio *voice;
@@ -179,6 +188,27 @@ AtHistoryItem *_at_window_history_item_new (AtWindow *self, const AtResult *res,
  * sketch; a toast says what was restored and what could not be. */
 void _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item);
 
+/* window-history-gallery.c */
+void _at_window_history_gallery_init (AtWindow *self);
+void _at_window_history_gallery_dispose (AtWindow *self);
+/* A run's new items (made, oldest first) join the History, but for those
+ * it holds already (at_history_item_is_duplicate), which stay in made; a
+ * live run's replace the live session's items (see the file's comment). */
+void _at_window_history_add (AtWindow *self, GPtrArray *made, gboolean live);
+/* The gallery again from self->history (another project). */
+void _at_window_history_rebuild (AtWindow *self);
+/* Deletes the items at indices, with Undo in a toast. */
+void _at_window_history_delete (AtWindow *self, const guint *indices, guint n);
+/* Puts the last deletion back. */
+void _at_window_history_undo_delete (AtWindow *self);
+
+/* window-history-export.c */
+/* Writes the History's images (favourites: only the starred) into folder
+ * on a worker; a toast says how many were written. */
+void _at_window_export_history (AtWindow *self, GFile *folder, gboolean favourites);
+/* Asks for the folder first. */
+void _at_window_choose_history_folder (AtWindow *self, gboolean favourites);
+
 /* window-prompt.c */
 /* Marks the prompt's words the model leaves out, and names them. */
 void _at_window_check_prompt (AtWindow *self);
@@ -192,6 +222,10 @@ char *_at_window_state_digest (AtWindow *self);
 void _at_window_mark_saved (AtWindow *self, const char *digest, AtStrokeList *strokes);
 void _at_window_mark_saved_now (AtWindow *self);
 gboolean _at_window_is_as_saved (AtWindow *self);
+/* The title marked as the project differs from its file now, after a
+ * change that is no input of a run (live mode does not run again): a
+ * narration, a star, a deletion from History. */
+void _at_window_update_dirty (AtWindow *self);
 
 /* window-project.c */
 /* A snapshot for a save on a worker: copies, no rendering or encoding. */
@@ -288,6 +322,9 @@ AtRequest *at_window_build_request (AtWindow *self);
 guint at_window_get_history_length (AtWindow *self);
 /* As a click on history entry i (0 = oldest) in the gallery. */
 void at_window_activate_history (AtWindow *self, guint i);
+/* The gallery's tile of history entry i: its star is the toggle button in it. */
+GtkWidget *at_window_get_history_tile (AtWindow *self, guint i);
+gboolean at_window_is_exporting_history (AtWindow *self);
 /* The parameters text of the image on show, or NULL. */
 const char *at_window_get_current_parameters (AtWindow *self);
 

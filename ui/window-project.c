@@ -42,6 +42,14 @@ _at_window_collect_project (AtWindow *self)
       p->voice_name = g_strdup (self->voice_name);
     }
   at_voice_panel_get_settings (self->voice_panel, &p->voice_settings);
+  AtNarrationPanel *narration = at_window_get_narration_panel (self);
+  const AtAudio *spoken = at_narration_panel_get_narration (narration);
+  /* the subtitle lines are never changed, only replaced: shared */
+  if (spoken != NULL && at_narration_panel_get_subtitles (narration) != NULL)
+    {
+      p->narration = at_audio_new_from (spoken->samples, spoken->n, spoken->rate);
+      p->narration_cues = g_ptr_array_ref (at_narration_panel_get_subtitles (narration));
+    }
   copy_history (self->history, p->history);
   return p;
 }
@@ -63,6 +71,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   gtk_toggle_button_set_active (self->seed_lock, p->seed_locked);
   _at_window_set_voice (self, g_steal_pointer (&p->voice), p->voice_name);
   at_voice_panel_set_settings (self->voice_panel, &p->voice_settings);
+  at_narration_panel_set_narration (at_window_get_narration_panel (self), p->narration, p->narration_cues);
   _at_window_set_init_image (self, NULL);
   g_ptr_array_set_size (self->history, 0);
   copy_history (p->history, self->history);

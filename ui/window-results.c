@@ -1,7 +1,6 @@
 /* window-results.c — the window's results: the image on show, the strip
- * of the last run's variants and the history gallery (newest first), whose
- * entries restore the parameters that made them. The window owns the
- * AtHistoryItems; each thumbnail button points at its item. */
+ * of the last run's variants, and what a run adds to the History gallery
+ * (window-history-gallery.c). */
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/image-util.h"
@@ -23,12 +22,8 @@ _at_window_show_image (AtWindow *self, const AtImage *img, const char *parameter
 static GtkWidget *
 thumbnail_button (const AtImage *img, const char *tooltip, int side)
 {
-  g_autoptr (GdkTexture) texture = at_texture_new_from_image (img);
-  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, side, side);
   GtkWidget *button = gtk_button_new ();
-  gtk_button_set_child (GTK_BUTTON (button), picture);
+  gtk_button_set_child (GTK_BUTTON (button), at_thumbnail_new (img, side));
   gtk_widget_add_css_class (button, "variant-button");
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
@@ -61,42 +56,6 @@ variant_clicked (GtkButton *button, AtWindow *self)
 }
 
 static void
-history_clicked (GtkButton *button, AtWindow *self)
-{
-  _at_window_restore_history_item (self, g_object_get_data (G_OBJECT (button), "item"));
-}
-
-void
-at_window_activate_history (AtWindow *self, guint i)
-{
-  g_return_if_fail (AT_IS_WINDOW (self));
-  g_return_if_fail (i < self->history->len);
-  /* the gallery shows the newest first */
-  GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->history_box, self->history->len - 1 - i);
-  g_return_if_fail (child != NULL);
-  g_signal_emit_by_name (gtk_flow_box_child_get_child (child), "clicked");
-}
-
-static void
-add_history_button (AtWindow *self, AtHistoryItem *item)
-{
-  g_autofree char *tip = g_strdup_printf ("%s", item->parameters != NULL ? item->parameters : "");
-  GtkWidget *button = thumbnail_button (item->image, tip, 56);
-  g_object_set_data (G_OBJECT (button), "item", item);
-  g_signal_connect (button, "clicked", G_CALLBACK (history_clicked), self);
-  _at_window_add_history_menu (self, button);
-  gtk_flow_box_insert (self->history_box, button, 0);
-}
-
-static void
-clear_history_box (AtWindow *self)
-{
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_box))) != NULL)
-    gtk_flow_box_remove (self->history_box, child);
-}
-
-static void
 set_variants (AtWindow *self, GPtrArray *variants)
 {
   GtkWidget *child;
@@ -126,13 +85,14 @@ void
 _at_window_add_results (AtWindow *self, const AtResult *res, const AtRequest *request)
 {
   GPtrArray *variants = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
   for (guint i = 0; i < res->images->len; i++)
     {
       AtHistoryItem *item = _at_window_history_item_new (self, res, i, request);
       g_ptr_array_add (variants, at_history_item_copy (item));
-      g_ptr_array_add (self->history, item);
-      add_history_button (self, item);
+      g_ptr_array_add (made, item);
     }
+  _at_window_history_add (self, made, self->run_inputs.live);
   set_variants (self, variants);
 }
 
@@ -155,9 +115,7 @@ _at_window_show_last_variant (AtWindow *self)
 void
 _at_window_show_history (AtWindow *self)
 {
-  clear_history_box (self);
-  for (guint i = 0; i < self->history->len; i++)
-    add_history_button (self, g_ptr_array_index (self->history, i));
+  _at_window_history_rebuild (self);
   set_variants (self, NULL);
   if (self->history->len > 0)
     {

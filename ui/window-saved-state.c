@@ -86,6 +86,31 @@ add_voice (GChecksum *sum, AtWindow *self)
   add_number (sum, v.voice_cues);
 }
 
+/* Lines and times say what was spoken; a sample of the audio, how (the
+ * voice, the pitch): all of it would cost a hash of seconds of audio at
+ * every keystroke. */
+static void
+add_narration (GChecksum *sum, AtWindow *self)
+{
+  AtNarrationPanel *panel = at_window_get_narration_panel (self);
+  const AtAudio *audio = at_narration_panel_get_narration (panel);
+  GPtrArray *cues = at_narration_panel_get_subtitles (panel);
+  add_number (sum, audio != NULL ? (double) audio->n : -1.0);
+  if (audio == NULL)
+    return;
+  add_number (sum, audio->rate);
+  gsize stride = MAX (audio->n / 4096, 1);
+  for (gsize i = 0; i < audio->n; i += stride)
+    add_number (sum, audio->samples[i]);
+  for (guint i = 0; cues != NULL && i < cues->len; i++)
+    {
+      const AtCue *cue = g_ptr_array_index (cues, i);
+      add_number (sum, (double) cue->start_ms);
+      add_number (sum, (double) cue->end_ms);
+      add_text (sum, cue->text);
+    }
+}
+
 static void
 add_history (GChecksum *sum, AtWindow *self)
 {
@@ -106,6 +131,7 @@ _at_window_state_digest (AtWindow *self)
   add_sketch (sum, self);
   add_image (sum, self->init_image);
   add_voice (sum, self);
+  add_narration (sum, self);
   add_history (sum, self);
   return g_strdup (g_checksum_get_string (sum));
 }
@@ -131,4 +157,13 @@ _at_window_is_as_saved (AtWindow *self)
 {
   g_autofree char *digest = _at_window_state_digest (self);
   return g_strcmp0 (digest, self->saved_digest) == 0;
+}
+
+void
+_at_window_update_dirty (AtWindow *self)
+{
+  if (self->applying)
+    return;
+  _at_window_set_dirty (self, !_at_window_is_as_saved (self));
+  _at_window_update_actions (self);
 }

@@ -110,6 +110,8 @@ _at_window_voice_init (AtWindow *self)
   at_voice_panel_set_parameters (self->voice_panel, gtk_spin_button_get_adjustment (self->guidance_spin),
                                  gtk_spin_button_get_adjustment (self->steps_spin));
   g_signal_connect_swapped (self->voice_panel, "changed", G_CALLBACK (_at_window_on_edit), self);
+  g_signal_connect_swapped (at_voice_panel_get_narration_panel (self->voice_panel), "narrated",
+                            G_CALLBACK (_at_window_update_dirty), self);
   gtk_box_append (GTK_BOX (self->voice_card), GTK_WIDGET (self->voice_panel));
 }
 

@@ -289,6 +289,7 @@ at_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   _at_window_recording_dispose (self);
   _at_window_autosave_dispose (self);
+  _at_window_history_gallery_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
   G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }
@@ -430,6 +431,7 @@ at_window_init (AtWindow *self)
   _at_window_voice_init (self);
   _at_window_recording_init (self);
   _at_window_inpaint_init (self);
+  _at_window_history_gallery_init (self);
 
   g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_at_window_on_edit), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->prompt_view), "changed", G_CALLBACK (_at_window_on_edit), self);

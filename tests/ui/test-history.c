@@ -14,31 +14,10 @@
 
 static AtApplication *app;
 
-static void
-draw_line (AtWindow *window, double x0, double y0, double x1, double y1)
-{
-  AtSketchCanvas *canvas = at_window_get_canvas (window);
-  graphene_rect_t page;
-  at_sketch_canvas_get_page (canvas, &page);
-  double ox = page.origin.x, oy = page.origin.y, w = page.size.width, h = page.size.height;
-  at_sketch_canvas_begin_stroke (canvas, ox + w * x0, oy + h * y0, 1);
-  for (int i = 1; i <= 8; i++)
-    at_sketch_canvas_extend_stroke (canvas, ox + w * (x0 + (x1 - x0) * i / 8), oy + h * (y0 + (y1 - y0) * i / 8), 1);
-  at_sketch_canvas_end_stroke (canvas);
-}
-
-static gboolean
-idle (gpointer window)
-{
-  return !at_window_is_generating (window);
-}
-
 static AtImage *
 generate (AtWindow *window)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
-  g_assert_true (at_window_is_generating (window));
-  g_assert_true (ui_test_wait_until (idle, window, 120));
+  ui_test_generate (window);
   const AtImage *img = at_preview_get_image (at_window_get_preview (window));
   g_assert_nonnull (img);
   return at_image_copy (img);
@@ -68,8 +47,8 @@ test_restore_makes_it_again (void)
 {
   AtWindow *window = ui_test_open_window (app);
   ui_test_wait_for_engine (window);
-  draw_line (window, 0.2, 0.2, 0.8, 0.8);
-  draw_line (window, 0.2, 0.8, 0.8, 0.2);
+  ui_test_draw_line (window, 0.2, 0.2, 0.8, 0.8);
+  ui_test_draw_line (window, 0.2, 0.8, 0.8, 0.2);
   at_window_set_prompt (window, "a red circle");
   at_window_set_params (window, 2, 11, 1);
   g_autoptr (AtRequest) first = at_window_build_request (window);
@@ -77,7 +56,7 @@ test_restore_makes_it_again (void)
 
   /* another drawing, prompt and numbers; a second image from them */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-sketch", NULL);
-  draw_line (window, 0.5, 0.1, 0.5, 0.9);
+  ui_test_draw_line (window, 0.5, 0.1, 0.5, 0.9);
   at_window_set_prompt (window, "a blue house");
   at_window_set_params (window, 3, 12, 1);
   g_autoptr (AtRequest) second = at_window_build_request (window);

@@ -3,7 +3,9 @@
  * subtitle line; the player plays it and the subtitle line follows; export
  * writes audio, SRT and VTT that load back, with the sample format asked
  * for where the container holds it (read back with libsndfile) and a
- * status line naming the files written; Speak says the source chosen. */
+ * status line naming the files written; Speak says the source chosen; a
+ * project keeps the narration, so that it plays and exports once opened
+ * again. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -43,6 +45,20 @@ static void
 got_result (GObject *source, GAsyncResult *result, gpointer data)
 {
   *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* at_narration_panel_export_async() to path, waited for; it must work. */
+static void
+export_and_wait (AtNarrationPanel *panel, const char *path, AtAudioEncoding encoding)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GAsyncResult *result = NULL;
+  g_autoptr (GError) error = NULL;
+  at_narration_panel_export_async (panel, file, encoding, NULL, got_result, &result);
+  g_assert_true (ui_test_wait_until (export_done, &result, 60));
+  g_assert_true (at_narration_panel_export_finish (panel, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
 }
 
 static gboolean
@@ -148,13 +164,7 @@ test_narration (void)
   g_autofree char *wav = g_build_filename (dir, "narration.wav", NULL);
   g_autofree char *srt = g_build_filename (dir, "narration.srt", NULL);
   g_autofree char *vtt = g_build_filename (dir, "narration.vtt", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (wav);
-  GAsyncResult *result = NULL;
-  at_narration_panel_export_async (panel, file, AT_AUDIO_ENCODING_DEFAULT, NULL, got_result, &result);
-  g_assert_true (ui_test_wait_until (export_done, &result, 60));
-  g_assert_true (at_narration_panel_export_finish (panel, result, &error));
-  g_assert_no_error (error);
-  g_object_unref (result);
+  export_and_wait (panel, wav, AT_AUDIO_ENCODING_DEFAULT);
   g_autoptr (AtAudio) back = at_audio_load (wav, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->n, ==, audio->n);
@@ -324,6 +334,101 @@ test_sources (void)
   g_object_unref (panel);
 }
 
+/* --- kept in the project ---------------------------------------------------- */
+
+static gboolean
+button_labelled (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+export_enabled (AtNarrationPanel *panel)
+{
+  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (panel), button_labelled, "Export…");
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+/* Bug: the narration was not saved in the project, so after reopening,
+ * Export… stayed disabled until Speak was pressed again. */
+static void
+test_saved_with_project (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  AtNarrationPanel *panel = at_window_get_narration_panel (window);
+  at_window_set_prompt (window, NARRATED);
+  g_autoptr (GFile) file = ui_test_temp_file ("narrated.atelier");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ui_test_save (window, file, &error));
+  g_assert_false (at_window_get_dirty (window));
+  g_assert_false (export_enabled (panel));
+
+  /* a new narration is a change the file lacks */
+  at_narration_panel_speak (panel);
+  g_assert_true (ui_test_wait_until (spoken, panel, 60));
+  const AtAudio *said = at_narration_panel_get_narration (panel);
+  GPtrArray *lines = at_narration_panel_get_subtitles (panel);
+  g_assert_nonnull (said);
+  g_assert_true (export_enabled (panel));
+  g_assert_true (at_window_get_dirty (window));
+  g_assert_true (ui_test_save (window, file, &error));
+  g_assert_no_error (error);
+
+  AtWindow *reopened = ui_test_open_window (app);
+  g_assert_true (ui_test_open (reopened, file, &error));
+  g_assert_no_error (error);
+  AtNarrationPanel *again = at_window_get_narration_panel (reopened);
+  g_assert_true (export_enabled (again));
+  g_assert_false (at_window_get_dirty (reopened));
+  const AtAudio *back = at_narration_panel_get_narration (again);
+  g_assert_nonnull (back);
+  g_assert_cmpint (back->rate, ==, said->rate);
+  g_assert_cmpuint (back->n, ==, said->n);
+  /* the speech synthesisers make 16-bit samples: kept as they were, up to
+   * the nearest 16-bit level */
+  for (gsize i = 0; i < said->n; i++)
+    g_assert_cmpfloat (fabsf (back->samples[i] - said->samples[i]), <=, 0.5f / 32767 + 1e-6f);
+  GPtrArray *back_lines = at_narration_panel_get_subtitles (again);
+  g_assert_cmpuint (back_lines->len, ==, lines->len);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const AtCue *x = g_ptr_array_index (lines, i), *y = g_ptr_array_index (back_lines, i);
+      g_assert_cmpint (x->start_ms, ==, y->start_ms);
+      g_assert_cmpint (x->end_ms, ==, y->end_ms);
+      g_assert_cmpstr (x->text, ==, y->text);
+    }
+  g_assert_cmpstr (at_narration_panel_get_subtitle_text (again), ==, ((AtCue *) g_ptr_array_index (lines, 0))->text);
+  g_assert_true (ui_test_wait_until (player_ready, again, 30));
+  g_assert_no_error (gtk_media_stream_get_error (at_narration_panel_get_player (again)));
+
+  /* and it exports without Speak: the WAV holds the samples spoken */
+  g_autofree char *dir = g_dir_make_tmp ("atelier-np-XXXXXX", NULL);
+  g_autofree char *wav = g_build_filename (dir, "kept.wav", NULL);
+  export_and_wait (again, wav, AT_AUDIO_ENCODING_PCM_16);
+  g_autoptr (AtAudio) exported = at_audio_load (wav, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (exported->n, ==, said->n);
+  for (gsize i = 0; i < said->n; i++)
+    g_assert_cmpfloat (fabsf (exported->samples[i] - said->samples[i]), <=, 1.0f / 32767 + 1e-6f);
+  const char *exts[] = { "kept.wav", "kept.srt", "kept.vtt" };
+  for (guint i = 0; i < G_N_ELEMENTS (exts); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, exts[i], NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  /* a new project has no narration */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (reopened), "win.new", NULL));
+  g_assert_null (at_narration_panel_get_narration (again));
+  g_assert_false (export_enabled (again));
+
+  ui_test_close_window (reopened);
+  ui_test_close_window (window);
+  ui_test_remove_temp (file);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,6 +437,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/narration-panel/narration", test_narration);
   g_test_add_func ("/ui/narration-panel/export-encodings", test_export_encodings);
   g_test_add_func ("/ui/narration-panel/sources", test_sources);
+  g_test_add_func ("/ui/narration-panel/saved-with-project", test_saved_with_project);
   int status = g_test_run ();
   return ui_test_application_finish (app, status);
 }

@@ -7,8 +7,10 @@
  * large project in flight, and can be cancelled. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
+#include "audio/narration.h"
 #include "ui/project-private.h"
 #include "ui-test-util.h"
 
@@ -65,8 +67,18 @@ sample_project (void)
     {
       g_autoptr (AtImage) img = pattern_image (64, 3, 10 + h);
       g_autofree char *params = g_strdup_printf ("fox\nSteps: 17, Seed: %d", 100 + h);
-      g_ptr_array_add (p->history, at_history_item_new (img, params, p->params, 100 + h));
+      AtHistoryItem *item = at_history_item_new (img, params, p->params, 100 + h);
+      item->favourite = h == 1;
+      item->live = h == 0;
+      g_ptr_array_add (p->history, item);
     }
+  /* a narration as espeak-ng makes it: 22.05 kHz, with two subtitle lines */
+  p->narration = at_audio_new (4410, 22050);
+  for (gsize i = 0; i < p->narration->n; i++)
+    p->narration->samples[i] = 0.8f * sinf ((float) i * 0.05f) + 0.0001f * (float) (i % 7);
+  p->narration_cues = at_cue_array_new ();
+  g_ptr_array_add (p->narration_cues, at_cue_new (0, 120, "Once upon a time,"));
+  g_ptr_array_add (p->narration_cues, at_cue_new (120, 200, "“there” was a fox."));
   return p;
 }
 
@@ -80,6 +92,36 @@ assert_images_equal (const AtImage *a, const AtImage *b)
   g_assert_cmpuint (a3->width, ==, b3->width);
   g_assert_cmpuint (a3->height, ==, b3->height);
   g_assert_cmpmem (a3->pixels, at_image_get_nbytes (a3), b3->pixels, at_image_get_nbytes (b3));
+}
+
+/* b's narration is a's as a project keeps it: each sample one of the
+ * 16-bit levels and the nearest to a's, the subtitle lines as they were. */
+static void
+assert_narrations_equal (const AtProject *a, const AtProject *b)
+{
+  if (a->narration == NULL)
+    {
+      g_assert_null (b->narration);
+      g_assert_null (b->narration_cues);
+      return;
+    }
+  g_assert_nonnull (b->narration);
+  g_assert_cmpint (b->narration->rate, ==, a->narration->rate);
+  g_assert_cmpuint (b->narration->n, ==, a->narration->n);
+  for (gsize i = 0; i < a->narration->n; i++)
+    {
+      double level = (double) b->narration->samples[i] * 32767.0;
+      g_assert_cmpfloat_with_epsilon (level, round (level), 1e-3);
+      g_assert_cmpfloat (fabs ((double) b->narration->samples[i] - a->narration->samples[i]), <=, 0.5 / 32767 + 1e-7);
+    }
+  g_assert_cmpuint (b->narration_cues->len, ==, a->narration_cues->len);
+  for (guint i = 0; i < a->narration_cues->len; i++)
+    {
+      const AtCue *x = g_ptr_array_index (a->narration_cues, i), *y = g_ptr_array_index (b->narration_cues, i);
+      g_assert_cmpint (x->start_ms, ==, y->start_ms);
+      g_assert_cmpint (x->end_ms, ==, y->end_ms);
+      g_assert_cmpstr (x->text, ==, y->text);
+    }
 }
 
 static void
@@ -139,7 +181,10 @@ assert_projects_equal (const AtProject *a, const AtProject *b)
       g_assert_cmpint (x->created, ==, y->created);
       g_assert_cmpstr (x->request->prompt, ==, y->request->prompt);
       g_assert_cmpint (x->request->steps, ==, y->request->steps);
+      g_assert_cmpint (x->favourite, ==, y->favourite);
+      g_assert_cmpint (x->live, ==, y->live);
     }
+  assert_narrations_equal (a, b);
 }
 
 static void
@@ -224,6 +269,7 @@ test_old_format (void)
   g_assert_cmpstr (p->params->prompt, ==, "a fox");
   g_assert_cmpint (p->params->steps, ==, 9);
   g_assert_cmpuint (p->voice->n, ==, 3);
+  g_assert_null (p->narration);
   /* the defaults: transcript recognised again, narration as a new panel,
    * and voice cues off, as the project was made without them */
   const AtVoiceSettings *v = &p->voice_settings;

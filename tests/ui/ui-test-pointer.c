@@ -75,3 +75,20 @@ ui_test_pointer_click (GtkWidget *widget, double x, double y)
   xdotool ("click 1");
   settle ();
 }
+
+void
+ui_test_pointer_click_holding (GtkWidget *widget, double x, double y, const char *key)
+{
+  ui_test_pointer_move (widget, x, y);
+  g_autofree char *args = g_strdup_printf ("keydown %s click 1 keyup %s", key, key);
+  xdotool (args);
+  settle ();
+}
+
+void
+ui_test_key_press (const char *keys)
+{
+  g_autofree char *args = g_strdup_printf ("key %s", keys);
+  xdotool (args);
+  settle ();
+}

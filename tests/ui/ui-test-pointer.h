@@ -16,5 +16,10 @@ void ui_test_pointer_move (GtkWidget *widget, double x, double y);
 void ui_test_pointer_scroll (GtkWidget *widget, double x, double y, int clicks);
 /* Presses button 1 at (x, y) of widget and releases it there. */
 void ui_test_pointer_click (GtkWidget *widget, double x, double y);
+/* The same with a key held down: "ctrl", "shift" (xdotool's names). */
+void ui_test_pointer_click_holding (GtkWidget *widget, double x, double y, const char *key);
+/* Presses and releases keys (xdotool's names, "Delete", "ctrl+a") in the
+ * window with the focus. */
+void ui_test_key_press (const char *keys);
 
 G_END_DECLS

@@ -243,3 +243,30 @@ ui_test_row_titled (GtkWidget *widget, gconstpointer title)
   return ADW_IS_PREFERENCES_ROW (widget) &&
          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
+
+void
+ui_test_draw_line (AtWindow *window, double x0, double y0, double x1, double y1)
+{
+  AtSketchCanvas *canvas = at_window_get_canvas (window);
+  graphene_rect_t page;
+  at_sketch_canvas_get_page (canvas, &page);
+  double ox = page.origin.x, oy = page.origin.y, w = page.size.width, h = page.size.height;
+  at_sketch_canvas_begin_stroke (canvas, ox + w * x0, oy + h * y0, 1);
+  for (int i = 1; i <= 8; i++)
+    at_sketch_canvas_extend_stroke (canvas, ox + w * (x0 + (x1 - x0) * i / 8), oy + h * (y0 + (y1 - y0) * i / 8), 1);
+  at_sketch_canvas_end_stroke (canvas);
+}
+
+static gboolean
+window_idle (gpointer window)
+{
+  return !at_window_is_generating (window);
+}
+
+void
+ui_test_generate (AtWindow *window)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (at_window_is_generating (window));
+  g_assert_true (ui_test_wait_until (window_idle, window, 120));
+}

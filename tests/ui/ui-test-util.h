@@ -39,6 +39,13 @@ void ui_test_close_window (AtWindow *window);
  * the test if it could not. */
 void ui_test_wait_for_engine (AtWindow *window);
 
+/* A pen stroke at full pressure through the canvas's input path, from
+ * (x0, y0) to (x1, y1) in fractions of the page. */
+void ui_test_draw_line (AtWindow *window, double x0, double y0, double x1, double y1);
+/* Generate, as the button does, and waits (up to two minutes) for the run
+ * to end. */
+void ui_test_generate (AtWindow *window);
+
 /* A GSourceFunc that counts its calls in *(guint *) counter: what a test
  * watches to see the main loop run. */
 gboolean ui_test_tick (gpointer counter);
