@@ -4,6 +4,7 @@
 
 #include "media/svg.h"
 #include "media/webp.h"
+#include "ui/settings.h"
 #include "ui/export-dialog.h"
 #include "ui/preview.h"
 #include "ui/widget-job.h"
@@ -425,12 +426,9 @@ export_clicked (AtExportDialog *self)
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_autofree char *name = g_strconcat (self->name_hint, at_asset_format_extension (format), NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_autofree char *folder = self->settings != NULL ? g_settings_get_string (self->settings, "export-folder") : NULL;
-  if (folder != NULL && *folder != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr (GFile) dir = g_file_new_for_path (folder);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
-    }
+  g_autofree char *folder = at_settings_get_export_folder (self->settings);
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -102,8 +102,9 @@ style_selected (AtPreferencesWindow *self)
 static void
 show_folder (AtPreferencesWindow *self)
 {
-  g_autofree char *folder = self->settings != NULL ? g_settings_get_string (self->settings, "export-folder") : NULL;
-  adw_action_row_set_subtitle (self->folder_row, folder != NULL && *folder ? folder : "Pictures");
+  /* where the Export dialog will open, not a name that may not exist */
+  g_autofree char *folder = at_settings_get_export_folder (self->settings);
+  adw_action_row_set_subtitle (self->folder_row, folder);
 }
 
 static void

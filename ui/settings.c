@@ -22,3 +22,15 @@ at_settings_new (void)
     }
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+char *
+at_settings_get_export_folder (GSettings *settings)
+{
+  g_autofree char *chosen = settings != NULL ? g_settings_get_string (settings, "export-folder") : NULL;
+  if (chosen != NULL && *chosen != '\0' && g_file_test (chosen, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&chosen);
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  if (pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR))
+    return g_strdup (pictures);
+  return g_strdup (g_get_home_dir ());
+}

@@ -10,4 +10,9 @@ G_BEGIN_DECLS
  * callers then use the defaults). */
 GSettings *at_settings_new (void);
 
+/* Where exports go first: the chosen export folder while it exists, else
+ * the user's Pictures folder while that exists, else home. settings may be
+ * NULL. Free with g_free(). */
+char *at_settings_get_export_folder (GSettings *settings);
+
 G_END_DECLS

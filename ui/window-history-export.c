@@ -4,6 +4,7 @@
  * atomically) and a toast that says how many were written, and where. */
 #define G_LOG_DOMAIN "atelier-ui"
 
+#include "ui/settings.h"
 #include "ui/history-export.h"
 #include "ui/window-private.h"
 
@@ -123,12 +124,9 @@ _at_window_choose_history_folder (AtWindow *self, gboolean favourites)
     favourites ? "Export Favourites to a Folder" : "Export All Images to a Folder", GTK_WINDOW (self),
     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Export", "_Cancel");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_autofree char *folder = self->settings != NULL ? g_settings_get_string (self->settings, "export-folder") : NULL;
-  if (folder != NULL && *folder != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr (GFile) dir = g_file_new_for_path (folder);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
-    }
+  g_autofree char *folder = at_settings_get_export_folder (self->settings);
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
   g_object_set_data (G_OBJECT (chooser), "favourites", GINT_TO_POINTER (favourites));
   g_signal_connect (chooser, "response", G_CALLBACK (folder_chosen), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

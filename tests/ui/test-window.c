@@ -319,6 +319,36 @@ row_control (GtkWindow *prefs, const char *title)
   return adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
 }
 
+/* Bug: Preferences named "Pictures" as the export folder where there is
+ * none, and the Export dialog opened elsewhere. Both now show the folder
+ * exports really start in: the chosen one while it exists, else Pictures
+ * while it exists, else home. */
+static void
+test_export_folder (void)
+{
+  g_autoptr (GSettings) settings = at_settings_new ();
+  g_autofree char *dir = g_dir_make_tmp ("atelier-export-XXXXXX", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone", NULL);
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  const char *fallback = pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR) ? pictures : g_get_home_dir ();
+  const char *cases[][2] = { { dir, dir }, { gone, fallback }, { "", fallback } };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_settings_set_string (settings, "export-folder", cases[i][0]);
+      g_autofree char *folder = at_settings_get_export_folder (settings);
+      g_assert_cmpstr (folder, ==, cases[i][1]);
+      GtkWindow *prefs = GTK_WINDOW (at_preferences_window_new (NULL));
+      gtk_window_present (prefs);
+      g_assert_true (ui_test_wait_until (ui_test_is_mapped, prefs, 20));
+      GtkWidget *row = ui_test_find_widget (GTK_WIDGET (prefs), ui_test_row_titled, "Export Folder");
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, cases[i][1]);
+      gtk_window_destroy (prefs);
+    }
+  g_settings_reset (settings, "export-folder");
+  g_rmdir (dir);
+}
+
 /* The voice keys are offered in Preferences, both ways bound. */
 static void
 test_preferences_voice (void)
@@ -792,6 +822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/voice-prompt", test_voice_prompt);
   g_test_add_func ("/ui/window/preferences", test_preferences);
   g_test_add_func ("/ui/window/preferences-voice", test_preferences_voice);
+  g_test_add_func ("/ui/window/export-folder", test_export_folder);
   g_test_add_func ("/ui/window/generate-export-save", test_generate_and_export);
   g_test_add_func ("/ui/window/cancel", test_cancel_within_a_step);
   g_test_add_func ("/ui/window/live-mode", test_live_mode);
