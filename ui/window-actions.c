@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "media/line-art.h"
 #include "ui/sketch-canvas.h"
 #include "ui/window-private.h"
 
@@ -290,9 +291,10 @@ window_action (GtkWidget *widget, const char *name, GVariant *param)
       const AtImage *img = at_preview_get_image (self->preview);
       if (img != NULL)
         {
-          g_autoptr (AtImage) gray = at_image_to_gray (img);
+          /* its outlines, which the pen can go on with */
+          g_autoptr (AtImage) lines = at_image_line_art (img);
           at_sketch_canvas_clear (self->canvas);
-          at_sketch_canvas_set_sketch_image (self->canvas, gray);
+          at_sketch_canvas_set_sketch_image (self->canvas, lines);
         }
     }
   else if (g_str_equal (name, "win.use-as-init"))

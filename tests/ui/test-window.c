@@ -163,6 +163,17 @@ test_generate_and_export (void)
   g_autoptr (AtRequest) iterated = at_window_build_request (window);
   g_assert_null (iterated->init);
   g_assert_nonnull (iterated->sketch);
+  /* the result's outlines, dark on white, not the picture in gray */
+  gsize n = (gsize) iterated->sketch->width * iterated->sketch->height, mid = 0, white = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 v = iterated->sketch->pixels[i * iterated->sketch->channels];
+      mid += v > 60 && v < 200;
+      white += v >= 200;
+    }
+  g_test_message ("result as sketch: %.2f white, %.2f mid-gray", (double) white / n, (double) mid / n);
+  g_assert_cmpfloat ((double) white / n, >, 0.6);
+  g_assert_cmpfloat ((double) mid / n, <, 0.15);
 
   /* the project keeps the history with the image and its parameters */
   g_autofree char *project_path = g_build_filename (dir, "p.atelier", NULL);
