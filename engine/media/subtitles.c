@@ -17,46 +17,138 @@ ends_sentence (const char *text)
   return n > 0 && strchr (".!?", text[n - 1]) != NULL;
 }
 
+/* A word that ends a clause (a comma, a colon, a dash) is a good place
+ * to break a line inside a sentence. */
+static gboolean
+ends_clause (const char *text)
+{
+  gsize n = strlen (text);
+  while (n > 0 && strchr ("\"')]»”’", text[n - 1]) != NULL)
+    n--;
+  return n > 0 && (strchr (",;:", text[n - 1]) != NULL || g_str_has_suffix (text, "—") ||
+                   g_str_has_suffix (text, "–"));
+}
+
+/* Words with times that never go back: a word starting before the last
+ * one ended is pulled forward, never back. Empty words are dropped. */
+static GPtrArray *
+ordered_words (GPtrArray *words)
+{
+  GPtrArray *out = at_cue_array_new ();
+  gint64 floor_ms = 0;
+  for (guint i = 0; i < words->len; i++)
+    {
+      const AtCue *w = words->pdata[i];
+      if (w->text[0] == '\0')
+        continue;
+      gint64 start = MAX (w->start_ms, floor_ms);
+      gint64 end = MAX (w->end_ms, start + 1);
+      g_ptr_array_add (out, at_cue_new (start, end, w->text));
+      floor_ms = end;
+    }
+  return out;
+}
+
+typedef struct {
+  GPtrArray *words;   /* ordered */
+  int max_chars;
+  gint64 max_ms;
+} Layout;
+
+static glong
+line_chars (const Layout *l, guint from, guint to)
+{
+  glong n = to - from - 1;
+  for (guint k = from; k < to; k++)
+    n += g_utf8_strlen (((AtCue *) l->words->pdata[k])->text, -1);
+  return n;
+}
+
+static gint64
+line_ms (const Layout *l, guint from, guint to)
+{
+  return ((AtCue *) l->words->pdata[to - 1])->end_ms - ((AtCue *) l->words->pdata[from])->start_ms;
+}
+
+/* The price of words [from, to) as one line of a sentence that ends at
+ * sentence_end, or -1 when they do not fit (a single word always fits):
+ * unused width, squared, so lines come out even; a break that is not at a
+ * clause's end; and above all a line shorter than AT_SUBTITLE_MIN_MS. */
+static double
+line_cost (const Layout *l, guint from, guint to, guint sentence_end, guint sentence_start)
+{
+  glong chars = line_chars (l, from, to);
+  gint64 ms = line_ms (l, from, to);
+  if (to - from > 1 && (chars > l->max_chars || ms > l->max_ms))
+    return -1;
+  double slack = MAX (0, l->max_chars - chars), wide = (double) l->max_chars * l->max_chars;
+  double cost = slack * slack;
+  if (to < sentence_end && !ends_clause (((AtCue *) l->words->pdata[to - 1])->text))
+    cost += wide / 4;
+  if (ms < AT_SUBTITLE_MIN_MS && (from > sentence_start || to < sentence_end))
+    cost += 4 * wide;
+  return cost;
+}
+
+/* Breaks the sentence [start, end) into the cheapest lines (a shortest
+ * path over the break points) and appends them to lines. */
+static void
+lay_out_sentence (const Layout *l, guint start, guint end, GPtrArray *lines)
+{
+  guint n = end - start;
+  g_autofree double *best = g_new (double, n + 1);
+  g_autofree guint *from = g_new0 (guint, n + 1);
+  best[0] = 0;
+  for (guint j = 1; j <= n; j++)
+    {
+      best[j] = -1;
+      for (guint i = j; i-- > 0;)
+        {
+          double c = line_cost (l, start + i, start + j, end, start);
+          if (c < 0)
+            break;   /* longer lines do not fit either */
+          if (best[i] >= 0 && (best[j] < 0 || best[i] + c < best[j]))
+            {
+              best[j] = best[i] + c;
+              from[j] = i;
+            }
+        }
+    }
+  g_autoptr (GArray) breaks = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint j = n; j > 0; j = from[j])
+    g_array_prepend_val (breaks, j);
+  guint i = 0;
+  for (guint b = 0; b < breaks->len; b++)
+    {
+      guint j = g_array_index (breaks, guint, b);
+      GString *text = g_string_new (NULL);
+      for (guint k = start + i; k < start + j; k++)
+        {
+          if (text->len > 0)
+            g_string_append_c (text, ' ');
+          g_string_append (text, ((AtCue *) l->words->pdata[k])->text);
+        }
+      g_ptr_array_add (lines, at_cue_new (((AtCue *) l->words->pdata[start + i])->start_ms,
+                                          ((AtCue *) l->words->pdata[start + j - 1])->end_ms, text->str));
+      g_string_free (text, TRUE);
+      i = j;
+    }
+}
+
 GPtrArray *
 at_subtitles_group (GPtrArray *words, int max_chars, gint64 max_ms, gint64 audio_ms)
 {
   g_return_val_if_fail (words != NULL, NULL);
-  if (max_chars <= 0)
-    max_chars = AT_SUBTITLE_MAX_CHARS;
-  if (max_ms <= 0)
-    max_ms = AT_SUBTITLE_MAX_MS;
+  g_autoptr (GPtrArray) ordered = ordered_words (words);
+  Layout l = { ordered, max_chars > 0 ? max_chars : AT_SUBTITLE_MAX_CHARS, max_ms > 0 ? max_ms : AT_SUBTITLE_MAX_MS };
   GPtrArray *lines = at_cue_array_new ();
-  GString *text = g_string_new (NULL);
-  gint64 start = 0, end = 0, floor_ms = 0;
-  for (guint i = 0; i <= words->len; i++)
-    {
-      const AtCue *w = i < words->len ? words->pdata[i] : NULL;
-      if (w != NULL && w->text[0] == '\0')
-        continue;
-      gboolean flush = text->len > 0 && w == NULL;
-      if (w != NULL && text->len > 0)
-        flush = g_utf8_strlen (text->str, -1) + 1 + g_utf8_strlen (w->text, -1) > max_chars ||
-                w->end_ms - start > max_ms || ends_sentence (text->str);
-      if (flush)
-        {
-          g_ptr_array_add (lines, at_cue_new (start, end, text->str));
-          floor_ms = end;
-          g_string_truncate (text, 0);
-        }
-      if (w == NULL)
-        break;
-      /* words out of order or overlapping are pulled forward, never back */
-      gint64 ws = MAX (w->start_ms, floor_ms);
-      gint64 we = MAX (w->end_ms, ws + 1);
-      if (text->len == 0)
-        start = ws;
-      else
-        g_string_append_c (text, ' ');
-      g_string_append (text, w->text);
-      end = MAX (end, we);
-      floor_ms = end;
-    }
-  g_string_free (text, TRUE);
+  guint start = 0;
+  for (guint i = 0; i < ordered->len; i++)
+    if (i + 1 == ordered->len || ends_sentence (((AtCue *) ordered->pdata[i])->text))
+      {
+        lay_out_sentence (&l, start, i + 1, lines);
+        start = i + 1;
+      }
   for (guint i = 0; i + 1 < lines->len; i++)
     {
       AtCue *a = lines->pdata[i], *b = lines->pdata[i + 1];

@@ -2,8 +2,10 @@
  *
  * at_subtitles_group() turns timed words (audio/narration.h's AtCue, from
  * narration or transcription) into lines a viewer can read: at most
- * max_chars characters and max_ms long, broken after a sentence's end when
- * one is near. The result's timings increase strictly, lines never overlap,
+ * max_chars characters and max_ms long, each sentence on lines of its own,
+ * a long sentence broken into even lines, at a clause's end (comma, colon,
+ * dash) where it can, and never leaving a line under AT_SUBTITLE_MIN_MS
+ * where a longer split exists. The result's timings increase strictly, lines never overlap,
  * and when the audio's length is given they cover it: short gaps between
  * lines are closed and the last line stays up to the audio's end.
  *
@@ -40,6 +42,9 @@ typedef enum {
  * characters each; 7 s is the longest a line should stay up. */
 #define AT_SUBTITLE_MAX_CHARS 42
 #define AT_SUBTITLE_MAX_MS 7000
+/* Shorter lines flash by: a sentence's lines are at least this long
+ * where the words allow. */
+#define AT_SUBTITLE_MIN_MS 1000
 /* Gaps between lines shorter than this are closed, so the text does not
  * flicker off between two lines of one sentence. */
 #define AT_SUBTITLE_MAX_GAP_MS 1500

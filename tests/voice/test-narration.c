@@ -416,6 +416,56 @@ assert_lines_within (GPtrArray *lines, gsize max_chars, gint64 max_ms)
     }
 }
 
+/* words, 350 ms each, one after another from 0 */
+static GPtrArray *
+timed_words (const char *text)
+{
+  GPtrArray *words = at_cue_array_new ();
+  g_auto (GStrv) parts = g_strsplit (text, " ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    add_word (words, i * 350, i * 350 + 330, parts[i]);
+  return words;
+}
+
+static const char *
+line_text (GPtrArray *lines, guint i)
+{
+  return ((AtCue *) lines->pdata[i])->text;
+}
+
+/* Bug: lines broke wherever the next word overflowed, mid-clause, and a
+ * sentence's last word or two flashed by alone. */
+static void
+test_group_clauses_and_tails (void)
+{
+  /* 88 characters: two lines, broken after the comma, not at 42 */
+  g_autoptr (GPtrArray) clause = timed_words ("When the seed falls into the dark soil, a small green sprout grows towards the light.");
+  g_autoptr (GPtrArray) lines = at_subtitles_group (clause, 42, 7000, 0);
+  assert_lines_within (lines, 42, 7000);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (line_text (lines, 0), ==, "When the seed falls into the dark soil,");
+  /* the rest (46 characters) in two even lines rather than 41 + 5 */
+  glong a = g_utf8_strlen (line_text (lines, 1), -1), b = g_utf8_strlen (line_text (lines, 2), -1);
+  g_test_message ("“%s” | “%s”", line_text (lines, 1), line_text (lines, 2));
+  g_assert_cmpint (ABS (a - b), <=, 12);
+
+  /* greedy filling would leave "again." alone for 330 ms */
+  g_autoptr (GPtrArray) tail = timed_words ("The little red kite climbs over the hill again.");
+  g_autoptr (GPtrArray) tail_lines = at_subtitles_group (tail, 42, 7000, 0);
+  assert_lines_within (tail_lines, 42, 7000);
+  for (guint i = 0; i < tail_lines->len; i++)
+    {
+      AtCue *c = tail_lines->pdata[i];
+      g_test_message ("%u: “%s” %" G_GINT64_FORMAT " ms", i, c->text, c->end_ms - c->start_ms);
+      g_assert_cmpint (c->end_ms - c->start_ms, >=, AT_SUBTITLE_MIN_MS);
+    }
+  /* a short sentence of its own stays one line, however short */
+  g_autoptr (GPtrArray) yes = timed_words ("Yes. The seed grows.");
+  g_autoptr (GPtrArray) yes_lines = at_subtitles_group (yes, 42, 7000, 0);
+  g_assert_cmpuint (yes_lines->len, ==, 2);
+  g_assert_cmpstr (line_text (yes_lines, 0), ==, "Yes.");
+}
+
 static void
 test_group_limits (void)
 {
@@ -590,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/narration/cancel", test_cancel);
   g_test_add_func ("/narration/async", test_async);
   g_test_add_func ("/subtitles/group-limits", test_group_limits);
+  g_test_add_func ("/subtitles/group-clauses-and-tails", test_group_clauses_and_tails);
   g_test_add_func ("/subtitles/round-trip", test_round_trip);
   g_test_add_func ("/subtitles/parse-foreign", test_parse_foreign);
   g_test_add_func ("/subtitles/corrupt", test_corrupt);
