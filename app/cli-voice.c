@@ -185,13 +185,33 @@ open_outputs (const char *audio, AtAudioEncoding encoding, const char *srt, cons
   return g_steal_pointer (&set);
 }
 
+/* The output rates video and audio editors expect. */
+static gboolean
+parse_sample_rate (const char *text, int *rate, GError **error)
+{
+  static const int rates[] = { 16000, 22050, 44100, 48000 };
+  for (gsize i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      char name[16];
+      g_snprintf (name, sizeof name, "%d", rates[i]);
+      if (g_strcmp0 (text, name) == 0)
+        {
+          *rate = rates[i];
+          return TRUE;
+        }
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--sample-rate must be 16000, 22050, 44100 or 48000 (got “%s”)", text);
+  return FALSE;
+}
+
 int
 at_cli_narrate (int argc, char **argv)
 {
   gboolean voices = FALSE, json = FALSE, quiet = FALSE;
   g_autofree char *output = NULL, *srt = NULL, *vtt = NULL, *voice = NULL, *text_file = NULL;
   g_autofree char *encoding_name = NULL;
-  g_autofree char *rate_text = NULL, *pitch_text = NULL;
+  g_autofree char *rate_text = NULL, *pitch_text = NULL, *sample_rate_text = NULL;
   g_auto (GStrv) rest = NULL;
   g_autofree char *rate_help = g_strdup_printf ("Words per minute, %d to %d (default %d)", AT_NARRATION_RATE_MIN,
                                                 AT_NARRATION_RATE_MAX, AT_NARRATION_RATE_DEFAULT);
@@ -206,6 +226,8 @@ at_cli_narrate (int argc, char **argv)
     { "voice", 0, 0, G_OPTION_ARG_STRING, &voice,
       "espeak-ng or flite voice (default " AT_NARRATION_DEFAULT_VOICE "; see --list-voices)", "NAME" },
     { "rate", 0, 0, G_OPTION_ARG_STRING, &rate_text, rate_help, "N" },
+    { "sample-rate", 0, 0, G_OPTION_ARG_STRING, &sample_rate_text,
+      "Samples a second of the audio written: 16000, 22050, 44100 or 48000 (default: the voice's own)", "HZ" },
     { "pitch", 0, 0, G_OPTION_ARG_STRING, &pitch_text, pitch_help, "N" },
     { "text-file", 0, 0, G_OPTION_ARG_FILENAME, &text_file, "Read the text from this file (UTF-8)", "FILE" },
     { "list-voices", 0, 0, G_OPTION_ARG_NONE, &voices, "List the installed voices and exit", NULL },
@@ -227,6 +249,9 @@ at_cli_narrate (int argc, char **argv)
     return at_cli_fail ("narrate", error);
   AtAudioEncoding encoding = AT_AUDIO_ENCODING_DEFAULT;
   if (encoding_name != NULL && !at_audio_encoding_parse (encoding_name, &encoding, &error))
+    return at_cli_fail ("narrate", error);
+  int sample_rate = 0;
+  if (sample_rate_text != NULL && !parse_sample_rate (sample_rate_text, &sample_rate, &error))
     return at_cli_fail ("narrate", error);
 
   g_autofree char *text = NULL;
@@ -254,6 +279,9 @@ at_cli_narrate (int argc, char **argv)
   g_autoptr (GPtrArray) words = NULL;
   g_autoptr (AtAudio) audio = at_narrate (text, &options, &words, NULL, &error);
   if (audio == NULL)
+    return at_cli_fail ("narrate", error);
+  /* for video work: the rate the rest of the edit uses */
+  if (sample_rate > 0 && sample_rate != audio->rate && !at_audio_resample (audio, sample_rate, &error))
     return at_cli_fail ("narrate", error);
   gint64 audio_ms = (gint64) audio->n * 1000 / audio->rate;
   g_autoptr (GPtrArray) lines = at_subtitles_group (words, AT_SUBTITLE_MAX_CHARS, AT_SUBTITLE_MAX_MS, audio_ms);

@@ -372,6 +372,32 @@ test_narrate (void)
           g_assert_cmpfloat (fabs (last->end_ms / 1000.0 - at_audio_get_duration (audio)), <, 0.05);
         }
     }
+  /* --sample-rate for video work: the same narration, resampled, as long */
+  g_autofree char *at16 = test_tmp_path ("at16.wav"), *at48 = test_tmp_path ("at48.wav");
+  g_auto (Run) r16 = { 0 }, r48 = { 0 };   /* the voice's own rate, and 48 kHz */
+  run_atelier (&r16, 0, "narrate", "A kite in the wind.", "-o", at16);
+  run_atelier (&r48, 0, "narrate", "A kite in the wind.", "--sample-rate", "48000", "-o", at48);
+  g_autoptr (GError) rate_error = NULL;
+  g_autoptr (AtAudio) a16 = at_audio_load (at16, &rate_error);
+  g_autoptr (AtAudio) a48 = at_audio_load (at48, &rate_error);
+  g_assert_no_error (rate_error);
+  g_assert_cmpint (a16->rate, <, 48000);
+  g_assert_cmpint (a48->rate, ==, 48000);
+  g_assert_cmpfloat (fabs (at_audio_get_duration (a48) - at_audio_get_duration (a16)), <, 0.001);
+  /* the same sound: back at the voice's rate it matches the original closely */
+  g_assert_true (at_audio_resample (a48, a16->rate, &rate_error));
+  double err = 0, energy = 0;
+  for (gsize i = 0; i < MIN (a16->n, a48->n); i++)
+    {
+      err += (a48->samples[i] - a16->samples[i]) * (a48->samples[i] - a16->samples[i]);
+      energy += a16->samples[i] * a16->samples[i];
+    }
+  g_test_message ("%d Hz to 48 kHz and back: %.1f dB SNR", a16->rate, 10 * log10 (energy / err));
+  g_assert_cmpfloat (10 * log10 (energy / err), >, 30);
+  g_auto (Run) bad_rate = { 0 };
+  run_atelier (&bad_rate, 2, "narrate", "hi", "--sample-rate", "8000", "-o", at48);
+  g_assert_nonnull (strstr (bad_rate.err, "--sample-rate must be"));
+
   /* unquoted words are one text; plain output is one line on stderr */
   g_autofree char *out = test_tmp_path ("words.wav");
   g_auto (Run) run = { 0 };
