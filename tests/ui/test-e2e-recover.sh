@@ -49,18 +49,18 @@ except Exception:
 autosave () { ls "$state"/*.atelier 2>/dev/null | grep -v '\.damaged-' | head -n 1; }
 
 start "$project"
-sleep 2
+sleep 4   # mapped and laid out, also on a loaded machine
 # the canvas page centred near (234, 450) of the default 1280×800 window
 eval "$(xdotool getwindowgeometry --shell "$wid")"
 cx=$((X + 234)); cy=$((Y + 450))
 for s in 0 1 2; do
-  xdotool mousemove "$((cx - 90))" "$((cy - 80 + s * 60))" mousedown 1
-  for i in 1 2 3 4 5 6; do xdotool mousemove "$((cx - 90 + i * 30))" "$((cy - 80 + s * 60 + i * 4))"; done
-  xdotool mouseup 1
+  xdotool mousemove "$((cx - 90))" "$((cy - 80 + s * 60))" sleep 0.1 mousedown 1
+  for i in 1 2 3 4 5 6; do xdotool mousemove "$((cx - 90 + i * 30))" "$((cy - 80 + s * 60 + i * 4))" sleep 0.05; done
+  xdotool mouseup 1 sleep 0.2
 done
 t=0
 until [ -n "$(autosave)" ] && [ "$(strokes "$(autosave)")" = 3 ]; do
-  t=$((t + 1)); [ $t -lt 120 ] || fail "no autosave with the 3 strokes drawn"
+  t=$((t + 1)); [ $t -lt 240 ] || fail "no autosave with the 3 strokes drawn (last: $(strokes "$(autosave)"))"
   sleep 0.25
 done
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
