@@ -334,7 +334,7 @@ frame_params (AtEngine *engine, const Options *o)
   /* frames come from the few-step student unless asked otherwise (or the
    * model folder has none) */
   if (!o->full_model)
-    at_engine_use_fast (engine, r, NULL);
+    at_engine_use_fast (engine, r, FALSE, NULL);
   if (o->steps > 0)
     r->steps = o->steps;
   if (o->guidance >= 0)

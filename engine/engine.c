@@ -186,14 +186,14 @@ at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GErr
 }
 
 gboolean
-at_engine_use_fast (AtEngine *engine, AtRequest *r, GError **error)
+at_engine_use_fast (AtEngine *engine, AtRequest *r, gboolean preview, GError **error)
 {
   int steps;
   float guidance;
   if (!at_engine_get_fast_defaults (engine, &steps, &guidance, error))
     return FALSE;
   r->fast = TRUE;
-  r->steps = steps;
+  r->steps = preview ? engine->student_config->preview_steps : steps;
   r->guidance = guidance;
   return TRUE;
 }

@@ -59,9 +59,10 @@ void at_engine_get_defaults (AtEngine *engine, int *steps, float *guidance);
  * the model folder has no student. Read when the engine was made: never
  * waits for a run. */
 gboolean at_engine_get_fast_defaults (AtEngine *engine, int *steps, float *guidance, GError **error);
-/* Sets r to run on the student with its steps and guidance; FALSE (r as
- * it was) when the folder has none. */
-gboolean at_engine_use_fast (AtEngine *engine, AtRequest *r, GError **error);
+/* Sets r to run on the student with its steps (its preview steps when
+ * preview, for live mode) and guidance; FALSE (r as it was) when the
+ * folder has none. */
+gboolean at_engine_use_fast (AtEngine *engine, AtRequest *r, gboolean preview, GError **error);
 
 AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               AtProgressFunc progress, gpointer progress_data,

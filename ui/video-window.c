@@ -123,7 +123,7 @@ at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *r, double se
     {
       self->params = at_request_copy (r);
       /* frames come from the few-step student where the model has one */
-      at_engine_use_fast (self->engine, self->params, NULL);
+      at_engine_use_fast (self->engine, self->params, FALSE, NULL);
       self->animator = at_animator_new (self->engine, self->params);
     }
   gtk_spin_button_set_value (self->time_spin, seconds + 2.0);

@@ -240,14 +240,14 @@ _at_window_cancel_run (AtWindow *self)
 }
 
 /* Live mode draws with the few-step student where the model folder has
- * one: one image, the student's steps and guidance, so that the picture
+ * one: one image, the student's preview steps and guidance, so that the picture
  * follows the pen. Generate keeps the full model and the settings unless
  * the Fast Generate preference is on. */
 static void
 choose_model (AtWindow *self, AtRequest *r, gboolean live)
 {
   gboolean fast = live || (self->settings != NULL && g_settings_get_boolean (self->settings, "fast-generate"));
-  if (fast && at_engine_use_fast (self->engine, r, NULL) && live)
+  if (fast && at_engine_use_fast (self->engine, r, live, NULL) && live)
     r->count = 1;
 }
 

@@ -124,6 +124,10 @@ at_model_config_load (const char *path, GError **error)
   JsonObject *flow = at_json_object (&r, obj, "flow");
   c->default_steps = at_json_int (&r, flow, "default_steps", 1, 200);
   c->default_guidance = at_json_double (&r, flow, "default_guidance", 0, 30);
+  /* optional: a few-step student's count for live previews */
+  c->preview_steps = flow != NULL && json_object_has_member (flow, "preview_steps")
+                       ? at_json_int (&r, flow, "preview_steps", 1, 200)
+                       : c->default_steps;
   check_consistency (&r, c);
   if (r.error != NULL)
     {

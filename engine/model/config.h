@@ -36,6 +36,7 @@ typedef struct {
   double time_multiplier;
   AtMelConfig mel;
   int default_steps;
+  int preview_steps;          /* for live previews ("flow.preview_steps"; default_steps when absent) */
   double default_guidance;
 } AtModelConfig;
 

@@ -44,6 +44,8 @@ test_student_config_loads (void)
   g_assert_no_error (error);
   g_assert_cmpstr (c->name, ==, "atelier-v2-fast");
   g_assert_cmpint (c->default_steps, ==, 4);
+  g_assert_cmpint (c->preview_steps, ==, 2);   /* flow.preview_steps, for live mode */
+  g_assert_cmpint (t->preview_steps, ==, t->default_steps);   /* absent: the default */
   g_assert_cmpfloat (c->default_guidance, ==, 1.0);
   g_assert_cmpint (c->vocab_size, ==, t->vocab_size);
   g_assert_cmpint (c->width, ==, t->width);
