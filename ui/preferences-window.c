@@ -66,8 +66,8 @@ devices_listed (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   adw_combo_row_set_selected (self->device_row, selected);
   self->filling = FALSE;
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->device_row),
-                               "Automatic prefers a discrete GPU, then an integrated one, then the CPU");
+  /* the chosen device's whole name under the title, where there is room */
+  adw_combo_row_set_use_subtitle (self->device_row, TRUE);
 }
 
 static void

@@ -295,6 +295,10 @@ test_preferences (void)
   GListModel *devices = adw_combo_row_get_model (ADW_COMBO_ROW (device_row));
   g_object_set_data (G_OBJECT (prefs), "model", devices);
   g_assert_true (ui_test_wait_until (device_listed, prefs, 30));
+  /* the chosen device in full under the title, not cut to "Autom…" beside it */
+  g_autoptr (GObject) chosen = g_list_model_get_item (devices, adw_combo_row_get_selected (ADW_COMBO_ROW (device_row)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (device_row)), ==,
+                   gtk_string_object_get_string (GTK_STRING_OBJECT (chosen)));
   gtk_window_destroy (prefs);
 
   /* defaults chosen in Preferences reach the next new project */
