@@ -2,6 +2,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <gio/gio.h>
@@ -105,6 +106,17 @@ is_bad_input (const GError *e)
   if (d == AT_TRANSCRIBE_ERROR)
     return e->code == AT_TRANSCRIBE_ERROR_EMPTY || e->code == AT_TRANSCRIBE_ERROR_VOCABULARY ||
            e->code == AT_TRANSCRIBE_ERROR_LANGUAGE_MODEL;
+  return FALSE;
+}
+
+gboolean
+at_cli_bad_value (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
   return FALSE;
 }
 

@@ -32,6 +32,9 @@ gboolean at_cli_uint64_arg (const char *option, const char *text, guint64 *value
  * text that is not UTF-8, a damaged model folder) is 2, no Vulkan device 3,
  * anything else 1. */
 int at_cli_exit_code (const GError *error);
+/* Sets a G_OPTION_ERROR_BAD_VALUE error from format and returns FALSE: the
+ * one-line refusal of a bad option or job field. */
+gboolean at_cli_bad_value (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Prints "atelier VERB: message" on one line on stderr, frees error and
  * returns code, or at_cli_exit_code (error) when code is negative. */

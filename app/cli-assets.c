@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "app/cli-args.h"
 #include "app/cli-assets.h"
 #include "media/icon-set.h"
 
@@ -33,20 +34,6 @@ at_cli_assets_entries (AtCliAssets *a)
   return g_memdup2 (entries, sizeof entries);
 }
 
-static gboolean
-bad_option (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_option (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
-  return FALSE;
-}
-
 /* path's folder must exist and take new files, and path must not be a
  * folder itself. what names the option in the message. */
 static gboolean
@@ -55,11 +42,11 @@ check_file_target (const char *what, const char *path, GError **error)
   g_autofree char *display = g_filename_display_name (path);
   g_autofree char *dir = g_path_get_dirname (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    return bad_option (error, "%s: %s is a folder; give a file name", what, display);
+    return at_cli_bad_value (error, "%s: %s is a folder; give a file name", what, display);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return bad_option (error, "%s: cannot write %s: the folder %s does not exist", what, display, dir);
+    return at_cli_bad_value (error, "%s: cannot write %s: the folder %s does not exist", what, display, dir);
   if (access (dir, W_OK) != 0)
-    return bad_option (error, "%s: cannot write %s: %s", what, display, g_strerror (errno));
+    return at_cli_bad_value (error, "%s: cannot write %s: %s", what, display, g_strerror (errno));
   return TRUE;
 }
 
@@ -71,16 +58,16 @@ check_dir_target (const char *path, GError **error)
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-        return bad_option (error, "--icon-set: %s is not a folder", display);
+        return at_cli_bad_value (error, "--icon-set: %s is not a folder", display);
       if (access (path, W_OK) != 0)
-        return bad_option (error, "--icon-set: cannot write into %s: %s", display, g_strerror (errno));
+        return at_cli_bad_value (error, "--icon-set: cannot write into %s: %s", display, g_strerror (errno));
       return TRUE;
     }
   g_autofree char *parent = g_path_get_dirname (path);
   if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
-    return bad_option (error, "--icon-set: cannot make %s: the folder %s does not exist", display, parent);
+    return at_cli_bad_value (error, "--icon-set: cannot make %s: the folder %s does not exist", display, parent);
   if (access (parent, W_OK) != 0)
-    return bad_option (error, "--icon-set: cannot make %s: %s", display, g_strerror (errno));
+    return at_cli_bad_value (error, "--icon-set: cannot make %s: %s", display, g_strerror (errno));
   return TRUE;
 }
 
@@ -102,12 +89,12 @@ at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, c
   if (*size == -1)
     *size = AT_CLI_DEFAULT_SIZE;
   else if (!at_upscale_size_is_valid (*size))
-    return bad_option (error, "--size must be %s (got %d): 64 is the model's own image, larger sizes are "
+    return at_cli_bad_value (error, "--size must be %s (got %d): 64 is the model's own image, larger sizes are "
                        "upscaled from it", at_upscale_sizes_text (), *size);
   if (a->background_name != NULL && !at_background_from_string (a->background_name, &a->background))
-    return bad_option (error, "--background must be white or transparent (got \"%s\")", a->background_name);
+    return at_cli_bad_value (error, "--background must be white or transparent (got \"%s\")", a->background_name);
   if ((a->svg != NULL || a->icon_set != NULL) && count != 1)
-    return bad_option (error, "--svg and --icon-set write one image: use them with --count 1");
+    return at_cli_bad_value (error, "--svg and --icon-set write one image: use them with --count 1");
   if (!check_file_target ("-o", output, error))
     return FALSE;
   if (a->svg != NULL && !check_file_target ("--svg", a->svg, error))

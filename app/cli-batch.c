@@ -47,20 +47,6 @@ static const char *const output_keys[] = { "output", "srt", "vtt", NULL };
 static const char *const reserved_keys[] = { "json", "quiet", "help", "list-voices", NULL };
 
 static gboolean
-bad_job (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_job (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
-  return FALSE;
-}
-
-static gboolean
 is_key_char (char c)
 {
   return g_ascii_islower (c) || g_ascii_isdigit (c) || c == '-';
@@ -76,7 +62,7 @@ output_in (const Batch *b, const char *key, const char *name, GError **error)
     ok = parts[i][0] != '\0' && !g_str_equal (parts[i], "..") && !g_str_equal (parts[i], ".");
   if (!ok)
     {
-      bad_job (error, "\"%s\": \"%s\" must be a relative name inside the output folder", key, name);
+      at_cli_bad_value (error, "\"%s\": \"%s\" must be a relative name inside the output folder", key, name);
       return NULL;
     }
   char *path = g_build_filename (b->out_dir, name, NULL);
@@ -91,11 +77,11 @@ add_option (const Batch *b, GStrvBuilder *argv, const char *key, JsonNode *value
 {
   for (const char *k = key; *k != '\0'; k++)
     if (!is_key_char (*k))
-      return bad_job (error, "\"%s\" is not an option name", key);
+      return at_cli_bad_value (error, "\"%s\" is not an option name", key);
   if (g_strv_contains (reserved_keys, key))
-    return bad_job (error, "\"%s\" is set by batch itself", key);
+    return at_cli_bad_value (error, "\"%s\" is set by batch itself", key);
   if (!JSON_NODE_HOLDS_VALUE (value))
-    return bad_job (error, "\"%s\" must be a string, a number or true/false", key);
+    return at_cli_bad_value (error, "\"%s\" must be a string, a number or true/false", key);
   g_autofree char *option = g_strconcat ("--", key, NULL);
   GType type = json_node_get_value_type (value);
   if (type == G_TYPE_BOOLEAN)
@@ -145,7 +131,7 @@ job_argv (const Batch *b, JsonObject *job, guint line, GError **error)
                        : NULL;
   if (g_strcmp0 (kind, "generate") != 0 && g_strcmp0 (kind, "narrate") != 0)
     {
-      bad_job (error, "\"kind\" must be \"generate\" or \"narrate\"");
+      at_cli_bad_value (error, "\"kind\" must be \"generate\" or \"narrate\"");
       return NULL;
     }
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
@@ -156,7 +142,7 @@ job_argv (const Batch *b, JsonObject *job, guint line, GError **error)
       JsonNode *text = json_object_get_member (job, "text");
       if (text != NULL && (!JSON_NODE_HOLDS_VALUE (text) || json_node_get_value_type (text) != G_TYPE_STRING))
         {
-          bad_job (error, "\"text\" must be a string");
+          at_cli_bad_value (error, "\"text\" must be a string");
           return NULL;
         }
       if (text != NULL)
@@ -323,7 +309,7 @@ run_job (Batch *b, guint line, const char *text)
   g_auto (GStrv) argv = NULL;
   gboolean parsed = json_parser_load_from_data (parser, text, -1, &error);
   if (parsed && !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    bad_job (&error, "a job is a JSON object: {\"kind\": \"generate\", \"prompt\": \"...\"}");
+    at_cli_bad_value (&error, "a job is a JSON object: {\"kind\": \"generate\", \"prompt\": \"...\"}");
   else if (parsed)
     argv = job_argv (b, json_node_get_object (json_parser_get_root (parser)), line, &error);
   if (argv == NULL)
@@ -378,7 +364,7 @@ parse_shard (const char *text, gint64 *shard, gint64 *n, GError **error)
   if (g_strv_length (parts) != 2 ||
       !g_ascii_string_to_signed (parts[1], 10, 1, 1000000, n, NULL) ||
       !g_ascii_string_to_signed (parts[0], 10, 0, *n - 1, shard, NULL))
-    return bad_job (error, "--shard must be I/N with 0 ≤ I < N, e.g. 0/4 (got “%s”)", text);
+    return at_cli_bad_value (error, "--shard must be I/N with 0 ≤ I < N, e.g. 0/4 (got “%s”)", text);
   return TRUE;
 }
 
