@@ -101,7 +101,7 @@ at_cli_assets_check (AtCliAssets *a, int *size, int count, const char *output, c
     return FALSE;
   if (a->icon_set != NULL && !check_dir_target (a->icon_set, error))
     return FALSE;
-  g_autoptr (AtImage) strokes = sketch != NULL ? at_image_load (sketch, NULL) : NULL;
+  g_autoptr (AtImage) strokes = sketch != NULL ? at_image_load_reduced (sketch, AT_REQUEST_MAX_INPUT_SIDE, NULL) : NULL;
   if (strokes != NULL && !at_upscale_check_sketch (strokes, error))
     return g_prefix_error (error, "Sketch: "), FALSE;
   a->output_existed = g_file_test (output, G_FILE_TEST_EXISTS);

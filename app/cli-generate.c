@@ -257,11 +257,11 @@ build_request (AtEngine *engine, const Options *o, VoiceUse *voice, GError **err
                    "Unknown sampler \"%s\"; try euler, heun, dpmpp-2m or euler-a", o->sampler);
       return NULL;
     }
-  if (o->sketch != NULL && (r->sketch = at_image_load (o->sketch, error)) == NULL)
+  if (o->sketch != NULL && (r->sketch = at_image_load_reduced (o->sketch, AT_REQUEST_MAX_INPUT_SIDE, error)) == NULL)
     return g_prefix_error (error, "Sketch: "), NULL;
-  if (o->init != NULL && (r->init = at_image_load (o->init, error)) == NULL)
+  if (o->init != NULL && (r->init = at_image_load_reduced (o->init, AT_REQUEST_MAX_INPUT_SIDE, error)) == NULL)
     return g_prefix_error (error, "Init image: "), NULL;
-  if (o->mask != NULL && (r->mask = at_image_load (o->mask, error)) == NULL)
+  if (o->mask != NULL && (r->mask = at_image_load_reduced (o->mask, AT_REQUEST_MAX_INPUT_SIDE, error)) == NULL)
     return g_prefix_error (error, "Mask: "), NULL;
   if (o->voice != NULL && !add_voice (o, r, voice, error))
     return NULL;

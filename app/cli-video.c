@@ -180,7 +180,7 @@ keyframe_clip (const Options *o, GError **error)
   if (o->keyframes == NULL)
     return bad (error, "Give keyframes with --keyframe SECONDS:PROMPT (at least one), or --replay PROJECT"), NULL;
   g_autoptr (AtImage) sketch = NULL;
-  if (o->sketch != NULL && (sketch = at_image_load (o->sketch, error)) == NULL)
+  if (o->sketch != NULL && (sketch = at_image_load_reduced (o->sketch, AT_REQUEST_MAX_INPUT_SIDE, error)) == NULL)
     return g_prefix_error (error, "Sketch: "), NULL;
   guint64 seed = seed_of (o);
   g_autoptr (AtClip) clip = at_clip_new (o->fps, o->size);

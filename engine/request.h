@@ -31,6 +31,10 @@ const char *at_sampler_kind_to_a1111 (AtSamplerKind kind);
 
 /* The most variants one request may make. */
 #define AT_REQUEST_MAX_COUNT 64
+/* The sketch, init image and mask are used at most at the largest output
+ * size (512 px); files are read reduced to this side (at_image_load_reduced)
+ * so that a huge PNG costs megabytes. */
+#define AT_REQUEST_MAX_INPUT_SIDE 1024
 
 typedef struct {
   char *prompt;            /* may be NULL or empty */

@@ -396,6 +396,73 @@ detect_format (const guint8 *b, gsize n)
   return NULL;
 }
 
+/* Box reduction by a whole factor, fed one source row at a time: colour
+ * weighted by alpha (as at_image_resize), so that transparent pixels do
+ * not bleed; edge blocks average the pixels they have. */
+typedef struct {
+  guint width, height, channels, factor, y;
+  guint64 *sums;     /* per output pixel: channels sums, then the colour weight */
+  guint *counts;     /* source columns each output column covers */
+  AtImage *img;
+} Reducer;
+
+static void
+reducer_init (Reducer *r, guint width, guint height, guint channels, guint factor)
+{
+  *r = (Reducer) { .width = width, .height = height, .channels = channels, .factor = factor };
+  guint out_w = (width + factor - 1) / factor;
+  r->img = at_image_new (out_w, (height + factor - 1) / factor, channels);
+  r->sums = g_new0 (guint64, (gsize) out_w * (channels + 1));
+  r->counts = g_new (guint, out_w);
+  for (guint x = 0; x < out_w; x++)
+    r->counts[x] = MIN (factor, width - x * factor);
+}
+
+static void
+reducer_emit (Reducer *r, guint rows)
+{
+  guint C = r->channels, out_w = r->img->width;
+  guint8 *out = r->img->pixels + (gsize) (r->y / r->factor) * out_w * C;
+  for (guint x = 0; x < out_w; x++)
+    {
+      const guint64 *s = r->sums + (gsize) x * (C + 1);
+      guint64 n = (guint64) r->counts[x] * rows;
+      for (guint c = 0; c < C; c++)
+        {
+          guint64 d = c == 3 ? n : s[C];
+          out[(gsize) x * C + c] = d > 0 ? (guint8) MIN ((s[c] + d / 2) / d, 255) : 0;
+        }
+    }
+  memset (r->sums, 0, (gsize) out_w * (C + 1) * sizeof *r->sums);
+}
+
+static void
+reducer_add_row (Reducer *r, const guint8 *row)
+{
+  guint C = r->channels;
+  for (guint x = 0; x < r->width; x++)
+    {
+      const guint8 *p = row + (gsize) x * C;
+      guint64 *s = r->sums + (gsize) (x / r->factor) * (C + 1);
+      guint weight = C == 4 ? p[3] : 1;
+      for (guint c = 0; c < C; c++)
+        s[c] += c == 3 ? p[c] : (guint64) p[c] * weight;
+      s[C] += weight;
+    }
+  guint rows = r->y % r->factor + 1;
+  if (rows == r->factor || r->y + 1 == r->height)
+    reducer_emit (r, rows);
+  r->y++;
+}
+
+static AtImage *
+reducer_finish (Reducer *r)
+{
+  g_clear_pointer (&r->sums, g_free);
+  g_clear_pointer (&r->counts, g_free);
+  return g_steal_pointer (&r->img);
+}
+
 /* ---- PNG reading ---- */
 
 typedef struct {
@@ -405,6 +472,8 @@ typedef struct {
   png_infop info;
   /* what to read: pixels into img, or only the text chunk want_key */
   const char *want_key;           /* Latin-1; NULL to read pixels */
+  guint max_side;                 /* reduce larger images while decoding; 0: full size */
+  Reducer reducer;
   char *text;                     /* the value found, UTF-8 */
   gboolean text_invalid;
   AtImage *img;
@@ -511,12 +580,36 @@ png_read_run (PngRead *r)
       return TRUE;
     }
 
+  guint factor = r->max_side > 0 ? (MAX (width, height) + r->max_side - 1) / r->max_side : 1;
+  if (factor > 1 && passes == 1)
+    {
+      /* row by row: the full image is never in memory */
+      reducer_init (&r->reducer, width, height, channels, factor);
+      r->scratch = g_malloc ((gsize) width * channels);
+      for (png_uint_32 y = 0; y < height; y++)
+        {
+          png_read_row (r->png, r->scratch, NULL);
+          reducer_add_row (&r->reducer, r->scratch);
+        }
+      png_read_end (r->png, NULL);
+      r->img = reducer_finish (&r->reducer);
+      return TRUE;
+    }
+
   r->img = at_image_new (width, height, channels);
   r->rows = g_new (png_bytep, height);
   for (png_uint_32 y = 0; y < height; y++)
     r->rows[y] = r->img->pixels + (gsize) y * width * channels;
   png_read_image (r->png, r->rows);
   png_read_end (r->png, NULL);
+  if (factor > 1)   /* interlaced: reduce the whole image */
+    {
+      g_autoptr (AtImage) full = g_steal_pointer (&r->img);
+      reducer_init (&r->reducer, width, height, channels, factor);
+      for (png_uint_32 y = 0; y < height; y++)
+        reducer_add_row (&r->reducer, full->pixels + (gsize) y * width * channels);
+      r->img = reducer_finish (&r->reducer);
+    }
   return TRUE;
 }
 
@@ -562,7 +655,7 @@ check_chunk_lengths (FILE *fp, char **message)
 
 /* Reads path's pixels (want_key NULL) or the text chunk want_key. */
 static AtImage *
-png_read_file (const char *path, const char *want_key, char **text, GError **error)
+png_read_file (const char *path, const char *want_key, guint max_side, char **text, GError **error)
 {
   g_autofree char *display = g_filename_display_name (path);
   FILE *fp = fopen (path, "rbe");
@@ -607,6 +700,7 @@ png_read_file (const char *path, const char *want_key, char **text, GError **err
   PngRead r = { 0 };
   r.fp = fp;
   r.want_key = want_key;
+  r.max_side = max_side;
   r.code = AT_IMAGE_ERROR_CORRUPT;
   r.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &r.err, png_error_cb, png_warning_cb);
   if (r.png != NULL)
@@ -634,6 +728,8 @@ png_read_file (const char *path, const char *want_key, char **text, GError **err
       *text = g_steal_pointer (&r.text);
     }
   png_destroy_read_struct (r.png ? &r.png : NULL, r.info ? &r.info : NULL, NULL);
+  if (r.reducer.sums != NULL)   /* a damaged file stopped the reduction */
+    at_image_free (reducer_finish (&r.reducer));
   g_free (r.rows);
   g_free (r.scratch);
   g_free (r.text);
@@ -647,7 +743,16 @@ at_image_load (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  return png_read_file (path, NULL, NULL, error);
+  return png_read_file (path, NULL, 0, NULL, error);
+}
+
+AtImage *
+at_image_load_reduced (const char *path, guint max_side, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (max_side > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return png_read_file (path, NULL, max_side, NULL, error);
 }
 
 /* PNG keywords are 1-79 printable Latin-1 characters without leading,
@@ -684,7 +789,7 @@ at_image_read_png_text (const char *path, const char *key, GError **error)
       return NULL;
     }
   char *text = NULL;
-  png_read_file (path, keyword, &text, error);
+  png_read_file (path, keyword, 0, &text, error);
   return text;
 }
 

@@ -79,6 +79,13 @@ AtImage *at_image_resize (const AtImage *img, guint width, guint height, AtImage
  * palette -> 3, anything with alpha or a tRNS chunk -> 4 (gray + alpha
  * becomes RGBA). 16-bit samples are rounded to 8. Gamma is ignored. */
 AtImage *at_image_load (const char *path, GError **error);
+/* The same, but an image whose longer side exceeds max_side comes back
+ * reduced by the smallest whole factor that fits it within max_side (a
+ * box filter, colour weighted by alpha), decoded row by row so that the
+ * full-size pixels are never in memory at once (interlaced PNGs are
+ * decoded whole first). For inputs the models take at a few hundred
+ * pixels: an 8192² init image costs megabytes, not gigabytes. */
+AtImage *at_image_load_reduced (const char *path, guint max_side, GError **error);
 
 /* Writes img as an 8-bit PNG with the given text chunks (NULL-terminated
  * parallel arrays, or NULL): tEXt when the value fits Latin-1, else

@@ -682,6 +682,79 @@ test_resize (void)
   assert_same_image (img, same);
 }
 
+/* The reduced load's reference: each output pixel the average of the
+ * source block it covers (edge blocks are smaller), colour weighted by
+ * alpha, in double precision. */
+static guint
+block_average (const AtImage *img, guint factor, guint ox, guint oy, guint c)
+{
+  double sum = 0, weight = 0;
+  for (guint y = oy * factor; y < MIN (img->height, (oy + 1) * factor); y++)
+    for (guint x = ox * factor; x < MIN (img->width, (ox + 1) * factor); x++)
+      {
+        const guint8 *p = img->pixels + ((gsize) y * img->width + x) * img->channels;
+        double w = img->channels == 4 && c != 3 ? p[3] : 1;
+        sum += w * p[c];
+        weight += w;
+      }
+  return weight > 0 ? (guint) lround (sum / weight) : 0;
+}
+
+static void
+test_load_reduced (TestScratch *s, gconstpointer unused)
+{
+  static const struct { guint w, h, max_side, factor; } cases[] = {
+    { 40, 24, 10, 4 }, { 37, 23, 10, 4 }, { 9, 30, 16, 2 }, { 33, 33, 11, 3 }, { 12, 8, 12, 1 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint channels = 1; channels <= 4; channels++)
+      {
+        if (channels == 2)
+          continue;
+        g_autoptr (AtImage) img = random_image (cases[i].w, cases[i].h, channels, 70 + i);
+        g_autofree char *path = g_build_filename (s->dir, "big.png", NULL);
+        g_autoptr (GError) error = NULL;
+        g_assert_true (at_image_save_png (img, path, NULL, NULL, &error));
+        g_autoptr (AtImage) small = at_image_load_reduced (path, cases[i].max_side, &error);
+        g_assert_no_error (error);
+        guint f = cases[i].factor;
+        g_assert_cmpuint (small->width, ==, (cases[i].w + f - 1) / f);
+        g_assert_cmpuint (small->height, ==, (cases[i].h + f - 1) / f);
+        g_assert_cmpuint (small->channels, ==, channels);
+        for (guint y = 0; y < small->height; y++)
+          for (guint x = 0; x < small->width; x++)
+            for (guint c = 0; c < channels; c++)
+              {
+                int got = small->pixels[((gsize) y * small->width + x) * channels + c];
+                g_assert_cmpint (abs (got - (int) block_average (img, f, x, y, c)), <=, 1);
+              }
+        /* where the blocks divide the image, the same as at_image_resize */
+        if (cases[i].w % f == 0 && cases[i].h % f == 0)
+          {
+            g_autoptr (AtImage) resized = at_image_resize (img, small->width, small->height, AT_IMAGE_FILTER_BILINEAR);
+            for (gsize k = 0; k < at_image_get_nbytes (small); k++)
+              g_assert_cmpint (abs ((int) small->pixels[k] - (int) resized->pixels[k]), <=, 1);
+          }
+      }
+
+  /* An interlaced PNG is decoded whole, then reduced the same way. */
+  g_autofree char *adam7 = png_fixture ("rgb8-adam7.png");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtImage) full = at_image_load (adam7, &error);
+  g_assert_no_error (error);
+  guint side = MAX (full->width, full->height);
+  g_autoptr (AtImage) reduced = at_image_load_reduced (adam7, side / 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reduced->width, <=, side / 2);
+  g_assert_cmpuint (reduced->height, <=, side / 2);
+
+  /* Damaged files fail as at_image_load does. */
+  g_autofree char *bad = g_build_filename (s->dir, "bad.png", NULL);
+  g_assert_true (g_file_set_contents (bad, "\x89PNG\r\n\x1a\n", 8, NULL));
+  g_assert_null (at_image_load_reduced (bad, 16, &error));
+  g_assert_error (error, AT_IMAGE_ERROR, AT_IMAGE_ERROR_CORRUPT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -698,5 +771,6 @@ main (int argc, char **argv)
   g_test_add_func ("/image/float-round-trip", test_float_round_trip);
   g_test_add_func ("/image/convert", test_convert);
   g_test_add_func ("/image/resize", test_resize);
+  g_test_add ("/image/load-reduced", TestScratch, NULL, test_scratch_setup, test_load_reduced, test_scratch_teardown);
   return g_test_run ();
 }
