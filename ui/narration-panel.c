@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "audio/narration.h"
-#include "media/scratch-dir.h"
 #include "media/subtitles.h"
+#include "ui/clip-player.h"
 #include "ui/narration-files.h"
 #include "ui/text-util.h"
 #include "ui/waveform.h"
@@ -44,11 +44,9 @@ struct _AtNarrationPanel {
 
   GCancellable *speak_cancellable;
   GCancellable *export_cancellable;   /* the export the dialog started */
-  GCancellable *preview_cancellable;  /* writing the narration on show for the player */
   AtAudio *narration;
   GPtrArray *subtitles;           /* AtCue lines of the narration */
-  char *tmp_dir;                  /* holds the preview WAV */
-  GtkMediaStream *stream;
+  AtClipPlayer *player;           /* plays the narration on show */
   gboolean quiet;                 /* the panel itself is changing a control */
   gboolean disposed;              /* late results find no widgets */
 };
@@ -110,15 +108,21 @@ at_narration_panel_show_time (AtNarrationPanel *self, gint64 ms)
     gtk_label_set_text (self->subtitle_label, text);
 }
 
+/* The player moved: the position line, the subtitle line. */
 static void
-on_timestamp (GtkMediaStream *stream, GParamSpec *pspec, AtNarrationPanel *self)
+on_position (AtClipPlayer *player, gint64 ms, AtNarrationPanel *self)
 {
-  gint64 ms = gtk_media_stream_get_timestamp (stream) / 1000;
   double total = self->narration != NULL ? at_audio_get_duration (self->narration) : 0;
-  g_autofree char *pos = g_strdup_printf ("%.1f / %.1f s", ms / 1000.0, total);
-  gtk_label_set_text (self->position_label, pos);
-  at_waveform_set_position (self->waveform, ms);
+  g_autofree char *pos = g_strdup_printf ("%.1f / %.1f s", MAX (ms, 0) / 1000.0, total);
+  if (self->narration != NULL)
+    gtk_label_set_text (self->position_label, pos);
   at_narration_panel_show_time (self, ms);
+}
+
+static void
+on_player_problem (AtClipPlayer *player, const char *message, AtNarrationPanel *self)
+{
+  set_status (self, message);
 }
 
 AtWaveform *
@@ -132,139 +136,21 @@ void
 at_narration_panel_seek (AtNarrationPanel *self, gint64 ms)
 {
   g_return_if_fail (AT_IS_NARRATION_PANEL (self));
-  if (self->stream == NULL || !gtk_media_stream_is_prepared (self->stream) || !gtk_media_stream_is_seekable (self->stream))
-    return;
-  gtk_media_stream_seek (self->stream, ms * 1000);
-  /* the player reports the new time once it got there; show it now */
-  at_waveform_set_position (self->waveform, ms);
-  at_narration_panel_show_time (self, ms);
-}
-
-static void
-on_waveform_seek (AtWaveform *waveform, gint64 ms, AtNarrationPanel *self)
-{
-  at_narration_panel_seek (self, ms);
-}
-
-static void
-on_playing (GtkMediaStream *stream, GParamSpec *pspec, AtNarrationPanel *self)
-{
-  gboolean playing = gtk_media_stream_get_playing (stream);
-  gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
-                                                       : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? "Pause Narration" : "Play Narration");
-}
-
-static void
-on_stream_ready (GtkMediaStream *stream, GParamSpec *pspec, AtNarrationPanel *self)
-{
-  const GError *error = gtk_media_stream_get_error (stream);
-  if (error != NULL)
-    {
-      g_autofree char *msg = g_strdup_printf ("The preview cannot play here: %s", error->message);
-      set_status (self, msg);
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button),
-                            error == NULL && gtk_media_stream_is_prepared (stream));
+  at_clip_player_seek (self->player, ms);
 }
 
 gboolean
 at_narration_panel_toggle_playback (AtNarrationPanel *self)
 {
   g_return_val_if_fail (AT_IS_NARRATION_PANEL (self), FALSE);
-  if (self->stream == NULL || !gtk_media_stream_is_prepared (self->stream))
-    return FALSE;
-  if (gtk_media_stream_get_playing (self->stream))
-    gtk_media_stream_pause (self->stream);
-  else
-    {
-      if (gtk_media_stream_get_ended (self->stream))
-        gtk_media_stream_seek (self->stream, 0);
-      gtk_media_stream_play (self->stream);
-    }
-  return TRUE;
+  return at_clip_player_toggle (self->player);
 }
 
 GtkMediaStream *
 at_narration_panel_get_player (AtNarrationPanel *self)
 {
   g_return_val_if_fail (AT_IS_NARRATION_PANEL (self), NULL);
-  return self->stream;
-}
-
-static void
-on_play_clicked (AtNarrationPanel *self)
-{
-  at_narration_panel_toggle_playback (self);
-}
-
-static void
-preview_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  AtNarrationPanel *self = source;
-  const AtAudio *audio = task_data;
-  GError *error = NULL;
-  /* a fresh name each time: the previous stream may still hold its file open */
-  if (self->tmp_dir == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "no temporary folder for the preview");
-      return;
-    }
-  g_autofree char *name = g_strdup_printf ("narration-%u.wav", g_random_int ());
-  g_autofree char *path = g_build_filename (self->tmp_dir, name, NULL);
-  if (!at_audio_save (audio, path, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&path), g_free);
-}
-
-static void
-preview_written (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  AtWidgetJob *job = user_data;
-  AtNarrationPanel *self = job->self;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
-  if (!at_widget_job_is_stale (job))
-    {
-      if (path == NULL)
-        {
-          g_autofree char *msg = g_strdup_printf ("Could not prepare the preview: %s", error->message);
-          set_status (self, msg);
-        }
-      else
-        {
-          if (self->stream != NULL)
-            {
-              g_signal_handlers_disconnect_by_data (self->stream, self);
-              gtk_media_stream_pause (self->stream);
-            }
-          g_clear_object (&self->stream);
-          self->stream = gtk_media_file_new_for_filename (path);
-          g_signal_connect (self->stream, "notify::timestamp", G_CALLBACK (on_timestamp), self);
-          g_signal_connect (self->stream, "notify::playing", G_CALLBACK (on_playing), self);
-          g_signal_connect (self->stream, "notify::prepared", G_CALLBACK (on_stream_ready), self);
-          g_signal_connect (self->stream, "notify::error", G_CALLBACK (on_stream_ready), self);
-          on_stream_ready (self->stream, NULL, self);
-        }
-    }
-  at_widget_job_release (job);
-}
-
-/* The player and the waveform forget the narration before. */
-static void
-drop_player (AtNarrationPanel *self)
-{
-  if (self->preview_cancellable != NULL)
-    g_cancellable_cancel (self->preview_cancellable);
-  g_clear_object (&self->preview_cancellable);
-  if (self->stream != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->stream, self);
-      gtk_media_stream_pause (self->stream);
-    }
-  g_clear_object (&self->stream);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
+  return at_clip_player_get_stream (self->player);
 }
 
 /* audio (taken) and its subtitle lines (a reference taken) become the
@@ -272,13 +158,12 @@ drop_player (AtNarrationPanel *self)
 static void
 show_narration (AtNarrationPanel *self, AtAudio *audio, GPtrArray *subtitles)
 {
-  drop_player (self);
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
   self->narration = audio;
   self->subtitles = subtitles != NULL ? g_ptr_array_ref (subtitles) : NULL;
   at_waveform_set_audio (self->waveform, audio);
-  at_waveform_set_position (self->waveform, 0);
+  at_clip_player_set_audio (self->player, audio);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), audio != NULL);
   if (audio == NULL)
     {
@@ -293,14 +178,6 @@ show_narration (AtNarrationPanel *self, AtAudio *audio, GPtrArray *subtitles)
   g_autofree char *msg = g_strdup_printf ("Narration: %.1f s, %u subtitle lines", at_audio_get_duration (audio),
                                           self->subtitles != NULL ? self->subtitles->len : 0);
   set_status (self, msg);
-
-  self->preview_cancellable = g_cancellable_new ();
-  GTask *task = g_task_new (self, self->preview_cancellable, preview_written,
-                            at_widget_job_new (self, &self->disposed, self->preview_cancellable));
-  g_task_set_source_tag (task, show_narration);
-  g_task_set_task_data (task, at_audio_new_from (audio->samples, audio->n, audio->rate), (GDestroyNotify) at_audio_free);
-  g_task_run_in_thread (task, preview_thread);
-  g_object_unref (task);
 }
 
 static void
@@ -758,13 +635,12 @@ at_narration_panel_dispose (GObject *object)
     g_cancellable_cancel (self->speak_cancellable);
   if (self->export_cancellable != NULL)
     g_cancellable_cancel (self->export_cancellable);
-  if (self->preview_cancellable != NULL)
-    g_cancellable_cancel (self->preview_cancellable);
-  if (self->stream != NULL)
+  if (self->player != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->stream, self);
-      gtk_media_stream_pause (self->stream);
+      g_signal_handlers_disconnect_by_data (self->player, self);
+      at_clip_player_detach (self->player);
     }
+  g_clear_object (&self->player);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_NARRATION_PANEL);
   G_OBJECT_CLASS (at_narration_panel_parent_class)->dispose (object);
 }
@@ -773,18 +649,13 @@ static void
 at_narration_panel_finalize (GObject *object)
 {
   AtNarrationPanel *self = AT_NARRATION_PANEL (object);
-  g_clear_object (&self->stream);
   g_clear_object (&self->prompt);
   g_clear_object (&self->transcript);
   g_clear_pointer (&self->voice_ids, g_ptr_array_unref);
   g_clear_object (&self->speak_cancellable);
   g_clear_object (&self->export_cancellable);
-  g_clear_object (&self->preview_cancellable);
   g_clear_pointer (&self->narration, at_audio_free);
   g_clear_pointer (&self->subtitles, g_ptr_array_unref);
-  if (self->tmp_dir != NULL)
-    at_scratch_dir_remove (self->tmp_dir);
-  g_free (self->tmp_dir);
   G_OBJECT_CLASS (at_narration_panel_parent_class)->finalize (object);
 }
 
@@ -824,16 +695,13 @@ at_narration_panel_init (AtNarrationPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   set_status (self, HINT);
-  /* NULL when no temporary folder can be made: Speak then says so */
-  /* in the cache, where the next start removes it if this process is killed */
-  self->tmp_dir = at_scratch_dir_new ("narration", NULL);
   fill_voices (self);
   connect_edits (self);
   g_signal_connect_swapped (self->speak_button, "clicked", G_CALLBACK (at_narration_panel_speak), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
-  g_signal_connect_swapped (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);
-  at_waveform_set_seekable (self->waveform, TRUE);
+  self->player = at_clip_player_new (self->play_button, self->waveform, "Narration");
+  g_signal_connect (self->player, "position", G_CALLBACK (on_position), self);
+  g_signal_connect (self->player, "problem", G_CALLBACK (on_player_problem), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->waveform), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Narration waveform", -1);
-  g_signal_connect (self->waveform, "seek", G_CALLBACK (on_waveform_seek), self);
 }

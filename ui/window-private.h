@@ -9,6 +9,7 @@
 #include "audio/recorder.h"
 #include "audio/live-captions.h"
 #include "engine.h"
+#include "ui/clip-player.h"
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/shape-strip.h"
@@ -68,6 +69,8 @@ struct _AtWindow {
   GtkTextView *negative_view;
   GtkLabel *prompt_note;         /* the words the model leaves out */
   AtWaveform *waveform;
+  GtkButton *voice_play_button;
+  AtClipPlayer *voice_player;     /* plays the voice clip */
   GtkLabel *voice_label;
   GtkWidget *voice_card;
   AtVoicePanel *voice_panel;     /* transcript and narration, under the waveform */
@@ -277,6 +280,7 @@ void _at_window_show_voice (AtWindow *self);
 /* Takes voice. */
 void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
 void _at_window_voice_init (AtWindow *self);
+void _at_window_voice_dispose (AtWindow *self);
 
 /* window-recording.c */
 /* win.record: starts recording a voice prompt, or stops the recording. */
@@ -308,6 +312,7 @@ gboolean at_window_engine_settled (AtWindow *self, const GError **error);
 /* Loads on a worker; the voice row shows it when done. */
 void at_window_load_voice (AtWindow *self, GFile *file);
 const char *at_window_get_voice_label (AtWindow *self);
+AtClipPlayer *at_window_get_voice_player (AtWindow *self);
 gboolean at_window_is_recording (AtWindow *self);
 /* The live caption shown while recording. */
 const char *at_window_get_caption (AtWindow *self);

@@ -134,6 +134,7 @@ start_recording (AtWindow *self)
   gtk_label_set_text (self->caption_label, "Listening…");
   /* the waveform grows as the samples arrive; the clip from before comes
    * back only if nothing is recorded */
+  at_clip_player_set_audio (self->voice_player, NULL);
   at_waveform_start_live (self->waveform, AT_RECORDER_RATE);
   gtk_label_set_text (self->voice_label, "Recording…");
   gtk_level_bar_set_value (self->level_bar, 0);

@@ -13,6 +13,7 @@ void
 _at_window_show_voice (AtWindow *self)
 {
   at_waveform_set_audio (self->waveform, self->voice);
+  at_clip_player_set_audio (self->voice_player, self->voice);
   if (self->voice != NULL)
     {
       double secs = at_audio_get_duration (self->voice);
@@ -113,6 +114,24 @@ _at_window_voice_init (AtWindow *self)
   g_signal_connect_swapped (at_voice_panel_get_narration_panel (self->voice_panel), "narrated",
                             G_CALLBACK (_at_window_update_dirty), self);
   gtk_box_append (GTK_BOX (self->voice_card), GTK_WIDGET (self->voice_panel));
+  self->voice_player = at_clip_player_new (self->voice_play_button, self->waveform, "Voice Clip");
+  g_signal_connect_swapped (self->voice_player, "problem", G_CALLBACK (_at_window_show_toast), self);
+}
+
+void
+_at_window_voice_dispose (AtWindow *self)
+{
+  if (self->voice_player == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->voice_player, self);
+  at_clip_player_detach (self->voice_player);
+  g_clear_object (&self->voice_player);
+}
+
+AtClipPlayer *
+at_window_get_voice_player (AtWindow *self)
+{
+  return self->voice_player;
 }
 
 const char *

@@ -290,6 +290,7 @@ at_window_dispose (GObject *object)
   _at_window_recording_dispose (self);
   _at_window_autosave_dispose (self);
   _at_window_history_gallery_dispose (self);
+  _at_window_voice_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
   G_OBJECT_CLASS (at_window_parent_class)->dispose (object);
 }
@@ -383,6 +384,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, negative_view);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, prompt_note);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, waveform);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_play_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, voice_card);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, record_button);

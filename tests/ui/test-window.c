@@ -414,6 +414,48 @@ has_toast (gpointer window)
   return at_window_get_last_toast (window) != NULL;
 }
 
+static gboolean
+tooltip_is (GtkWidget *widget, gconstpointer tip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tip) == 0;
+}
+
+static gboolean
+voice_button_ready (gpointer button)
+{
+  return gtk_widget_get_sensitive (button);
+}
+
+static gboolean
+voice_played_past_half_second (gpointer window)
+{
+  GtkMediaStream *stream = at_clip_player_get_stream (at_window_get_voice_player (window));
+  return gtk_media_stream_get_timestamp (stream) >= 500000;
+}
+
+/* The voice card's play button plays the clip (GTK's GStreamer backend),
+ * the waveform's playhead follows, a click on the waveform seeks. */
+static void
+check_voice_playback (AtWindow *window)
+{
+  GtkWidget *button = ui_test_find_widget (GTK_WIDGET (window), tooltip_is, "Play Voice Clip");
+  g_assert_nonnull (button);
+  g_assert_true (ui_test_wait_until (voice_button_ready, button, 30));
+  AtClipPlayer *player = at_window_get_voice_player (window);
+  GtkMediaStream *stream = at_clip_player_get_stream (player);
+  g_assert_no_error (gtk_media_stream_get_error (stream));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_media_stream_get_playing (stream));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Pause Voice Clip");
+  g_assert_true (ui_test_wait_until (voice_played_past_half_second, window, 30));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_media_stream_get_playing (stream));
+  AtWaveform *waveform = AT_WAVEFORM (gtk_widget_get_next_sibling (button));
+  g_assert_cmpint (at_waveform_get_position (waveform), ==, gtk_media_stream_get_timestamp (stream) / 1000);
+  at_clip_player_seek (player, 1200);
+  g_assert_cmpint (at_waveform_get_position (waveform), ==, 1200);
+}
+
 static void
 test_voice_prompt (void)
 {
@@ -432,6 +474,7 @@ test_voice_prompt (void)
   g_assert_cmpuint (r->voice_len, ==, 24000);
   g_assert_cmpint (r->voice_rate, ==, 16000);
   g_assert_true (at_request_has_input (r));
+  check_voice_playback (window);
   /* a file that is not audio: a toast, the clip stays */
   g_autofree char *bad = g_build_filename (dir, "notes.wav", NULL);
   g_assert_true (g_file_set_contents (bad, "not audio", -1, NULL));
