@@ -73,6 +73,7 @@ at_project_free (AtProject *p)
   g_ptr_array_unref (p->history);
   at_voice_settings_clear (&p->voice_settings);
   g_free (p->autosave_of);
+  at_clip_free (p->video);
   g_free (p);
 }
 
@@ -255,6 +256,38 @@ add_narration (JsonBuilder *b, const AtAudio *audio, GPtrArray *cues)
   json_builder_end_object (b);
 }
 
+static void
+add_video (JsonBuilder *b, const AtClip *clip)
+{
+  if (clip == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  add_int (b, "fps", clip->fps);
+  add_int (b, "size", clip->size);
+  json_builder_set_member_name (b, "duration");
+  json_builder_add_double_value (b, clip->duration);
+  json_builder_set_member_name (b, "keyframes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < clip->keyframes->len; i++)
+    {
+      const AtKeyframe *k = clip->keyframes->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "time");
+      json_builder_add_double_value (b, k->time);
+      add_string (b, "prompt", k->prompt != NULL ? k->prompt : "");
+      g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, k->seed);
+      add_string (b, "seed", seed);
+      add_image (b, "sketch", k->sketch);
+      add_image (b, "init", k->init);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 static char *
 project_to_json (const AtProject *p)
 {
@@ -288,6 +321,8 @@ project_to_json (const AtProject *p)
   add_narration (b, p->narration, p->narration_cues);
   json_builder_set_member_name (b, "voice_panel");
   add_voice_settings (b, &p->voice_settings);
+  json_builder_set_member_name (b, "video");
+  add_video (b, p->video);
 
   json_builder_set_member_name (b, "history");
   json_builder_begin_array (b);
@@ -600,6 +635,61 @@ read_narration (JsonObject *o, AtProject *p)
 }
 
 static gboolean
+read_keyframe (JsonObject *o, AtKeyframe **out, GError **error)
+{
+  *out = NULL;
+  if (o == NULL)
+    return invalid (error, "video keyframe");
+  guint64 seed = 0;
+  const char *seed_text = json_object_get_string_member_with_default (o, "seed", "0");
+  if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
+    return invalid (error, "video keyframe seed");
+  g_autoptr (AtImage) sketch = NULL, init = NULL;
+  if (!read_image (o, "sketch", &sketch, error) || !read_image (o, "init", &init, error))
+    return FALSE;
+  g_autofree char *prompt = dup_nonempty (o, "prompt");
+  *out = at_keyframe_new (json_object_get_double_member_with_default (o, "time", -1), prompt, seed);
+  (*out)->sketch = g_steal_pointer (&sketch);
+  (*out)->init = g_steal_pointer (&init);
+  return TRUE;
+}
+
+/* "video": null, or keyframes and settings the Video window can show. */
+static gboolean
+read_video (JsonObject *o, AtClip **out, GError **error)
+{
+  *out = NULL;
+  JsonArray *keyframes = get_array (o, "keyframes");
+  if (o == NULL)
+    return TRUE;
+  if (keyframes == NULL)
+    return invalid (error, "video keyframes");
+  g_autoptr (AtClip) clip = at_clip_new ((int) json_object_get_int_member_with_default (o, "fps", 0),
+                                         (int) json_object_get_int_member_with_default (o, "size", 0));
+  clip->duration = json_object_get_double_member_with_default (o, "duration", 0);
+  for (guint i = 0; i < json_array_get_length (keyframes); i++)
+    {
+      AtKeyframe *k;
+      if (!read_keyframe (get_object_element (keyframes, i), &k, error))
+        return FALSE;
+      at_clip_add (clip, k);
+    }
+  /* what the Video window can hold; two keyframes at one time are the
+   * user's to sort out there (Render says so), not a damaged file */
+  if (clip->fps < AT_CLIP_MIN_FPS || clip->fps > AT_CLIP_MAX_FPS || clip->size < AT_CLIP_MIN_SIZE ||
+      clip->size > AT_CLIP_MAX_SIZE || !(clip->duration >= 0 && clip->duration <= AT_CLIP_MAX_SECONDS))
+    return invalid (error, "video settings");
+  for (guint i = 0; i < clip->keyframes->len; i++)
+    {
+      double t = ((AtKeyframe *) clip->keyframes->pdata[i])->time;
+      if (!(t >= 0 && t <= AT_CLIP_MAX_SECONDS))
+        return invalid (error, "video keyframe time");
+    }
+  *out = g_steal_pointer (&clip);
+  return TRUE;
+}
+
+static gboolean
 read_history (JsonArray *history, GPtrArray *items, GError **error)
 {
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
@@ -665,6 +755,8 @@ project_from_json (const char *data, gsize len, GError **error)
   read_narration (get_object (o, "narration"), p);
   read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);
   if (!read_history (get_array (o, "history"), p->history, error))
+    return NULL;
+  if (!read_video (get_object (o, "video"), &p->video, error))
     return NULL;
   p->autosave_of = dup_nonempty (o, "autosave_of");
   return g_steal_pointer (&p);

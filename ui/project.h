@@ -17,13 +17,14 @@
 #include <gio/gio.h>
 
 #include "audio/audio-file.h"
+#include "media/clip.h"
 #include "request.h"
 #include "ui/history-item.h"
 #include "ui/stroke-list.h"
 
 G_BEGIN_DECLS
 
-#define AT_PROJECT_FORMAT_VERSION 1
+#define AT_PROJECT_FORMAT_VERSION 2   /* 2: "video" (keyframes); 1 is read too */
 
 #define AT_PROJECT_ERROR (at_project_error_quark ())
 GQuark at_project_error_quark (void);
@@ -63,6 +64,7 @@ typedef struct {
   char *autosave_of;       /* autosaves only: the project's own file, or NULL */
   AtAudio *narration;      /* the last narration spoken, or NULL */
   GPtrArray *narration_cues;  /* its subtitle lines (AtCue), or NULL */
+  AtClip *video;           /* the Video window's keyframes and settings, or NULL */
 } AtProject;
 
 AtProject *at_project_new (void);

@@ -28,10 +28,26 @@ struct _AtVideoWindow {
   AtAnimation *animation;      /* the last clip rendered */
   char *preview_path;
   GCancellable *cancellable;   /* of the render in flight */
+  gboolean quiet;              /* the window itself is setting its controls */
   gboolean disposed;
 };
 
 G_DEFINE_FINAL_TYPE (AtVideoWindow, at_video_window, ADW_TYPE_WINDOW)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The user changed the keyframes or the clip's settings (a project saves them). */
+static void
+emit_changed (AtVideoWindow *self)
+{
+  if (!self->quiet)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
 
 static const int sizes[] = { 64, 128, 256, 512 };
 
@@ -61,6 +77,7 @@ on_row_time_changed (GtkSpinButton *spin, AtVideoWindow *self)
 {
   AtKeyframe *k = g_object_get_data (G_OBJECT (spin), "at-keyframe");
   k->time = gtk_spin_button_get_value (spin);
+  emit_changed (self);
 }
 
 static void
@@ -68,6 +85,7 @@ on_row_delete (GtkButton *button, AtVideoWindow *self)
 {
   g_ptr_array_remove (self->keyframes, g_object_get_data (G_OBJECT (button), "at-keyframe"));
   rebuild_rows (self);
+  emit_changed (self);
 }
 
 static GtkWidget *
@@ -111,6 +129,19 @@ rebuild_rows (AtVideoWindow *self)
   update_buttons (self);
 }
 
+/* The first keyframe's request gives the clip its settings (sampler,
+ * guidance, negative prompt…) and its animator. */
+static void
+take_params (AtVideoWindow *self, const AtRequest *r)
+{
+  if (self->params != NULL)
+    return;
+  self->params = at_request_copy (r);
+  /* frames come from the few-step student where the model has one */
+  at_engine_use_fast (self->engine, self->params, FALSE, NULL);
+  self->animator = at_animator_new (self->engine, self->params);
+}
+
 void
 at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *r, double seconds)
 {
@@ -119,15 +150,27 @@ at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *r, double se
   k->sketch = r->sketch != NULL ? at_image_copy (r->sketch) : NULL;
   g_ptr_array_add (self->keyframes, k);
   g_ptr_array_sort (self->keyframes, by_time);
-  if (self->params == NULL)
-    {
-      self->params = at_request_copy (r);
-      /* frames come from the few-step student where the model has one */
-      at_engine_use_fast (self->engine, self->params, FALSE, NULL);
-      self->animator = at_animator_new (self->engine, self->params);
-    }
+  take_params (self, r);
   gtk_spin_button_set_value (self->time_spin, seconds + 2.0);
   rebuild_rows (self);
+  emit_changed (self);
+}
+
+void
+at_video_window_set_keyframes (AtVideoWindow *self, const AtClip *clip, const AtRequest *params)
+{
+  g_return_if_fail (AT_IS_VIDEO_WINDOW (self) && clip != NULL && params != NULL);
+  self->quiet = TRUE;
+  g_ptr_array_set_size (self->keyframes, 0);
+  for (guint i = 0; i < clip->keyframes->len; i++)
+    g_ptr_array_add (self->keyframes, at_keyframe_copy (clip->keyframes->pdata[i]));
+  AtKeyframe *last = clip->keyframes->len > 0 ? clip->keyframes->pdata[clip->keyframes->len - 1] : NULL;
+  at_video_window_set_clip (self, clip->fps, clip->size, MAX (0.0, clip->duration - (last ? last->time : 0.0)));
+  if (last != NULL)
+    gtk_spin_button_set_value (self->time_spin, last->time + 2.0);
+  take_params (self, params);
+  rebuild_rows (self);
+  self->quiet = FALSE;
 }
 
 guint
@@ -159,9 +202,10 @@ on_add (AtVideoWindow *self)
 
 /* --- rendering ------------------------------------------------------------ */
 
-static AtClip *
-current_clip (AtVideoWindow *self)
+AtClip *
+at_video_window_dup_clip (AtVideoWindow *self)
 {
+  g_return_val_if_fail (AT_IS_VIDEO_WINDOW (self), NULL);
   guint selected = gtk_drop_down_get_selected (self->size_dropdown);
   AtClip *clip = at_clip_new (gtk_spin_button_get_value_as_int (self->fps_spin),
                               sizes[MIN (selected, G_N_ELEMENTS (sizes) - 1)]);
@@ -310,7 +354,7 @@ at_video_window_render (AtVideoWindow *self)
   /* retimed rows take their place in time order */
   g_ptr_array_sort (self->keyframes, by_time);
   rebuild_rows (self);
-  g_autoptr (AtClip) clip = current_clip (self);
+  g_autoptr (AtClip) clip = at_video_window_dup_clip (self);
   g_autoptr (GError) error = NULL;
   if (!at_clip_validate (clip, &error))
     {
@@ -483,6 +527,9 @@ at_video_window_class_init (AtVideoWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = at_video_window_dispose;
   object_class->finalize = at_video_window_finalize;
+  /* the user changed the keyframes or the clip's settings */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/atelier/Studio/ui/video-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtVideoWindow, keyframe_list);
   gtk_widget_class_bind_template_child (widget_class, AtVideoWindow, time_spin);
@@ -515,6 +562,9 @@ at_video_window_init (AtVideoWindow *self)
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add), self);
   g_signal_connect_swapped (self->render_button, "clicked", G_CALLBACK (on_render_clicked), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
+  g_signal_connect_swapped (self->fps_spin, "value-changed", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->hold_spin, "value-changed", G_CALLBACK (emit_changed), self);
+  g_signal_connect_swapped (self->size_dropdown, "notify::selected", G_CALLBACK (emit_changed), self);
   GtkEventController *keys = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),

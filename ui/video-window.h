@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "engine.h"
+#include "media/clip.h"
 #include "ui/application.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,14 @@ AtVideoWindow *at_video_window_new (GtkWindow *parent, AtApplication *app, AtEng
 void at_video_window_add_keyframe (AtVideoWindow *self, const AtRequest *request, double seconds);
 guint at_video_window_get_n_keyframes (AtVideoWindow *self);
 void at_video_window_set_clip (AtVideoWindow *self, int fps, int size, double hold);
+/* The keyframes and settings of clip (copied), as a project saved them;
+ * params: the request of the clip's settings (the studio's controls).
+ * Emits no "changed". */
+void at_video_window_set_keyframes (AtVideoWindow *self, const AtClip *clip, const AtRequest *params);
+/* The keyframes and settings as a new clip (duration: the last keyframe's
+ * time plus the hold). "changed" (void (*) (AtVideoWindow *, gpointer))
+ * says when the user changed them. */
+AtClip *at_video_window_dup_clip (AtVideoWindow *self);
 
 /* As the Render and Cancel buttons. */
 void at_video_window_render (AtVideoWindow *self);

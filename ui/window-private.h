@@ -71,6 +71,7 @@ struct _AtWindow {
   AtWaveform *waveform;
   GtkButton *voice_play_button;
   AtClipPlayer *voice_player;     /* plays the voice clip */
+  AtClip *video_clip;             /* the Video window's keyframes, or NULL: saved with the project */
   GtkLabel *voice_label;
   GtkWidget *voice_card;
   AtVoicePanel *voice_panel;     /* transcript and narration, under the waveform */
@@ -281,6 +282,8 @@ void _at_window_show_voice (AtWindow *self);
 void _at_window_set_voice (AtWindow *self, AtAudio *voice, const char *name);
 void _at_window_voice_init (AtWindow *self);
 void _at_window_voice_dispose (AtWindow *self);
+/* Takes clip (NULL: none); closes an open Video window of the project before. */
+void _at_window_set_video_clip (AtWindow *self, AtClip *clip);
 
 /* window-recording.c */
 /* win.record: starts recording a voice prompt, or stops the recording. */

@@ -51,6 +51,7 @@ _at_window_collect_project (AtWindow *self)
       p->narration_cues = g_ptr_array_ref (at_narration_panel_get_subtitles (narration));
     }
   copy_history (self->history, p->history);
+  p->video = self->video_clip != NULL ? at_clip_copy (self->video_clip) : NULL;
   return p;
 }
 
@@ -76,6 +77,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   g_ptr_array_set_size (self->history, 0);
   copy_history (p->history, self->history);
   _at_window_show_history (self);
+  _at_window_set_video_clip (self, g_steal_pointer (&p->video));
   self->applying = FALSE;
   _at_window_update_actions (self);
 }

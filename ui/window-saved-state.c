@@ -123,6 +123,25 @@ add_history (GChecksum *sum, AtWindow *self)
     }
 }
 
+static void
+add_video (GChecksum *sum, AtWindow *self)
+{
+  const AtClip *clip = self->video_clip;
+  add_number (sum, clip != NULL ? clip->keyframes->len : -1.0);
+  if (clip == NULL)
+    return;
+  add_number (sum, clip->fps);
+  add_number (sum, clip->size);
+  add_number (sum, clip->duration);
+  for (guint i = 0; i < clip->keyframes->len; i++)
+    {
+      const AtKeyframe *k = clip->keyframes->pdata[i];
+      g_autofree char *print = at_keyframe_fingerprint (k);
+      add_text (sum, print);
+      add_number (sum, k->time);
+    }
+}
+
 char *
 _at_window_state_digest (AtWindow *self)
 {
@@ -133,6 +152,7 @@ _at_window_state_digest (AtWindow *self)
   add_voice (sum, self);
   add_narration (sum, self);
   add_history (sum, self);
+  add_video (sum, self);
   return g_strdup (g_checksum_get_string (sum));
 }
 

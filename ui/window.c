@@ -308,6 +308,7 @@ at_window_finalize (GObject *object)
   g_clear_pointer (&self->run_request, at_request_free);
   _at_window_clear_run_inputs (self);
   g_free (self->voice_digest);
+  at_clip_free (self->video_clip);
   g_free (self->saved_digest);
   g_clear_pointer (&self->saved_strokes, at_stroke_list_free);
   g_clear_pointer (&self->variants, g_ptr_array_unref);

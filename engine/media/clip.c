@@ -80,6 +80,16 @@ at_clip_free (AtClip *clip)
   g_free (clip);
 }
 
+AtClip *
+at_clip_copy (const AtClip *clip)
+{
+  AtClip *copy = at_clip_new (clip->fps, clip->size);
+  copy->duration = clip->duration;
+  for (guint i = 0; i < clip->keyframes->len; i++)
+    at_clip_add (copy, at_keyframe_copy (clip->keyframes->pdata[i]));
+  return copy;
+}
+
 void
 at_clip_add (AtClip *clip, AtKeyframe *k)
 {

@@ -58,6 +58,7 @@ typedef struct {
 
 AtClip *at_clip_new (int fps, int size);
 void at_clip_free (AtClip *clip);
+AtClip *at_clip_copy (const AtClip *clip);
 /* Takes k. */
 void at_clip_add (AtClip *clip, AtKeyframe *k);
 gboolean at_clip_validate (const AtClip *clip, GError **error);

@@ -79,6 +79,16 @@ sample_project (void)
   p->narration_cues = at_cue_array_new ();
   g_ptr_array_add (p->narration_cues, at_cue_new (0, 120, "Once upon a time,"));
   g_ptr_array_add (p->narration_cues, at_cue_new (120, 200, "“there” was a fox."));
+  /* the Video window's keyframes: two at one time are kept as they are */
+  p->video = at_clip_new (12, 128);
+  p->video->duration = 4.5;
+  AtKeyframe *k = at_keyframe_new (0, "red apple", G_MAXUINT64 - 5);
+  k->sketch = pattern_image (32, 1, 3);
+  at_clip_add (p->video, k);
+  at_clip_add (p->video, at_keyframe_new (2.5, "green apple", 7));
+  k = at_keyframe_new (2.5, NULL, 8);
+  k->init = pattern_image (16, 3, 4);
+  at_clip_add (p->video, k);
   return p;
 }
 
@@ -92,6 +102,34 @@ assert_images_equal (const AtImage *a, const AtImage *b)
   g_assert_cmpuint (a3->width, ==, b3->width);
   g_assert_cmpuint (a3->height, ==, b3->height);
   g_assert_cmpmem (a3->pixels, at_image_get_nbytes (a3), b3->pixels, at_image_get_nbytes (b3));
+}
+
+static void
+assert_clips_equal (const AtClip *a, const AtClip *b)
+{
+  if (a == NULL)
+    {
+      g_assert_null (b);
+      return;
+    }
+  g_assert_nonnull (b);
+  g_assert_cmpint (a->fps, ==, b->fps);
+  g_assert_cmpint (a->size, ==, b->size);
+  g_assert_cmpfloat (a->duration, ==, b->duration);
+  g_assert_cmpuint (a->keyframes->len, ==, b->keyframes->len);
+  for (guint i = 0; i < a->keyframes->len; i++)
+    {
+      const AtKeyframe *x = a->keyframes->pdata[i], *y = b->keyframes->pdata[i];
+      g_assert_cmpfloat (x->time, ==, y->time);
+      g_assert_cmpstr (x->prompt, ==, y->prompt);
+      g_assert_cmpuint (x->seed, ==, y->seed);
+      g_assert_cmpint (x->sketch != NULL, ==, y->sketch != NULL);
+      g_assert_cmpint (x->init != NULL, ==, y->init != NULL);
+      if (x->sketch != NULL)
+        assert_images_equal (x->sketch, y->sketch);
+      if (x->init != NULL)
+        assert_images_equal (x->init, y->init);
+    }
 }
 
 /* b's narration is a's as a project keeps it: each sample one of the
@@ -185,6 +223,7 @@ assert_projects_equal (const AtProject *a, const AtProject *b)
       g_assert_cmpint (x->live, ==, y->live);
     }
   assert_narrations_equal (a, b);
+  assert_clips_equal (a->video, b->video);
 }
 
 static void
@@ -270,6 +309,7 @@ test_old_format (void)
   g_assert_cmpint (p->params->steps, ==, 9);
   g_assert_cmpuint (p->voice->n, ==, 3);
   g_assert_null (p->narration);
+  g_assert_null (p->video);
   /* the defaults: transcript recognised again, narration as a new panel,
    * and voice cues off, as the project was made without them */
   const AtVoiceSettings *v = &p->voice_settings;
@@ -308,6 +348,14 @@ test_damaged (void)
     "{\"format\": \"something-else\"}",
     "{\"format\": \"atelier-project\", \"version\": 1, \"sketch\": {\"strokes\": [{\"points\": [1, 2, 3]}]}}",
     "{\"format\": \"atelier-project\", \"version\": 1, \"sketch\": {\"image\": \"AAAA\"}}",
+    "{\"format\": \"atelier-project\", \"version\": 2, \"video\": {\"fps\": 1000, \"size\": 64, \"keyframes\": []}}",
+    "{\"format\": \"atelier-project\", \"version\": 2, \"video\": {\"fps\": 12, \"size\": 64}}",
+    "{\"format\": \"atelier-project\", \"version\": 2, \"video\": {\"fps\": 12, \"size\": 64,"
+    " \"keyframes\": [{\"time\": -1, \"prompt\": \"x\", \"seed\": \"1\"}]}}",
+    "{\"format\": \"atelier-project\", \"version\": 2, \"video\": {\"fps\": 12, \"size\": 64,"
+    " \"keyframes\": [{\"time\": 1, \"prompt\": \"x\", \"seed\": \"-3\"}]}}",
+    "{\"format\": \"atelier-project\", \"version\": 2, \"video\": {\"fps\": 12, \"size\": 64,"
+    " \"keyframes\": [{\"time\": 1, \"sketch\": \"AAAA\"}]}}",
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

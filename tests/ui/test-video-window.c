@@ -157,10 +157,62 @@ test_render_preview_cancel_export (void)
   ui_test_close_window (window);
 }
 
+/* The keyframes and the clip's settings are the project's: a change marks
+ * it modified, a save keeps them, opening the file shows them again in a
+ * new Video window. */
+static void
+test_saved_with_project (void)
+{
+  g_autoptr (AtApplication) app = ui_test_application_new ();
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.video", NULL);
+  AtVideoWindow *video = at_window_get_video_window (window);
+  g_assert_false (at_window_get_dirty (window));
+  add_keyframe (window, "red apple", 0.0);
+  g_assert_true (at_window_get_dirty (window));
+  add_keyframe (window, "green apple", 1.5);
+  at_video_window_set_clip (video, 8, 128, 2.0);
+  g_autoptr (AtClip) before = at_video_window_dup_clip (video);
+
+  g_autoptr (GFile) file = ui_test_temp_file ("clip.atelier");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ui_test_save (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (at_window_get_dirty (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  ui_test_flush ();
+  g_assert_null (at_window_get_video_window (window));   /* it showed the project before */
+
+  g_assert_true (ui_test_open (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (at_window_get_dirty (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.video", NULL);
+  video = at_window_get_video_window (window);
+  g_assert_cmpuint (at_video_window_get_n_keyframes (video), ==, 2);
+  g_autoptr (AtClip) after = at_video_window_dup_clip (video);
+  g_assert_cmpint (after->fps, ==, 8);
+  g_assert_cmpint (after->size, ==, 128);
+  g_assert_cmpfloat (after->duration, ==, before->duration);
+  for (guint i = 0; i < 2; i++)
+    {
+      const AtKeyframe *x = before->keyframes->pdata[i], *y = after->keyframes->pdata[i];
+      g_assert_cmpfloat (x->time, ==, y->time);
+      g_assert_cmpstr (x->prompt, ==, y->prompt);
+      g_assert_cmpuint (x->seed, ==, y->seed);
+    }
+  g_assert_false (at_window_get_dirty (window));   /* showing them is no edit */
+
+  gtk_window_destroy (GTK_WINDOW (video));
+  ui_test_remove_temp (file);
+  ui_test_close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   g_test_add_func ("/video-window/render-preview-cancel-export", test_render_preview_cancel_export);
+  g_test_add_func ("/video-window/saved-with-project", test_saved_with_project);
   return g_test_run ();
 }
