@@ -29,7 +29,7 @@
 
 typedef struct {
   char **keyframes, **rest;
-  char *sketch, *replay, *output, *device, *model_dir, *text_file, *voice;
+  char *sketch, *replay, *output, *device, *model_dir, *text_file, *voice, *shape;
   gint64 seed;
   int fps, size, steps;
   double hold, guidance;
@@ -48,6 +48,7 @@ options_clear (Options *o)
   g_free (o->model_dir);
   g_free (o->text_file);
   g_free (o->voice);
+  g_free (o->shape);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
@@ -85,6 +86,8 @@ parse (const char *verb, int argc, char **argv, Options *o, GError **error)
     { "size", 0, 0, G_OPTION_ARG_INT, &o->size, "Frame side in pixels, 64–512 (default 256)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Sampler steps per frame (default: the model's)", "N" },
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance, "Guidance scale (default: the model's)", "X" },
+    { "shape", 0, 0, G_OPTION_ARG_STRING, &o->shape,
+      "Keyframes without a sketch: auto (the prompt's shape, default), none, or a shape's name", "NAME" },
     { "full-model", 0, 0, G_OPTION_ARG_NONE, &o->full_model,
       "Render with the full model and its guided steps instead of the few-step student (slower)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
@@ -339,6 +342,7 @@ frame_params (AtEngine *engine, const Options *o)
     r->steps = o->steps;
   if (o->guidance >= 0)
     r->guidance = o->guidance;
+  r->shape = g_strdup (o->shape != NULL ? o->shape : "auto");
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "animation.h"
 #include "frame.h"
 #include "media/blend.h"
+#include "shapes/shape-prior.h"
 
 struct _AtAnimator {
   AtEngine *engine;
@@ -25,8 +26,8 @@ params_key (const AtRequest *p)
   char guidance[G_ASCII_DTOSTR_BUF_SIZE], strength[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd (guidance, sizeof guidance, "%.9g", p->guidance);
   g_ascii_formatd (strength, sizeof strength, "%.9g", p->strength);
-  g_autofree char *text = g_strdup_printf ("%d|%s|%d|%s|%s", p->steps, guidance, p->sampler, strength,
-                                           p->negative != NULL ? p->negative : "");
+  g_autofree char *text = g_strdup_printf ("%d|%s|%d|%s|%s|%s", p->steps, guidance, p->sampler, strength,
+                                           p->negative != NULL ? p->negative : "", p->shape != NULL ? p->shape : "");
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
@@ -143,6 +144,20 @@ keyframe_embedding (AtAnimator *an, const AtKeyframe *k, GError **error)
       g_clear_pointer (&r->init, at_image_free);
       r->sketch = k->sketch != NULL ? at_image_copy (k->sketch) : NULL;
       r->seed = k->seed;
+      /* a keyframe without a sketch follows its prompt's shape, as a still does */
+      GError *shape_error = NULL;
+      g_autofree char *note = NULL;
+      AtRequest *shaped = at_shape_prior_apply (r, at_engine_get_native_size (an->engine), &note, &shape_error);
+      if (shape_error != NULL)
+        {
+          g_propagate_error (error, shape_error);
+          return NULL;
+        }
+      if (shaped != NULL)
+        {
+          at_request_free (r);
+          r = shaped;
+        }
       if ((e = at_engine_embed (an->engine, r, error)) == NULL)
         return NULL;
       g_hash_table_insert (an->embeddings, g_steal_pointer (&print), e);

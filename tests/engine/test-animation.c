@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "frame.h"
 #include "media/blend.h"
+#include "shapes/shape-prior.h"
 
 static AtEngine *engine;
 
@@ -140,6 +141,40 @@ test_keyframes_are_their_own_images_and_smooth (void)
   g_autoptr (AtImage) big0 = at_animation_frame (big, 0);
   g_assert_cmpuint (big0->width, ==, 128);
   g_assert_cmpuint (big0->height, ==, 128);
+}
+
+/* A keyframe without a sketch follows its prompt's shape (the shape
+ * prior's drawing, as a still gets it; frames condition every step on
+ * their sketch, so the still here does too), and not without it. */
+static void
+test_shape_prior (void)
+{
+  g_autoptr (AtRequest) params = quick_params ();
+  params->shape = g_strdup ("auto");
+  g_autoptr (AtClip) clip = at_clip_new (4, 64);
+  at_clip_add (clip, at_keyframe_new (0.0, "red apple", 11));
+  clip->duration = 0.25;
+  g_autoptr (AtAnimator) animator = at_animator_new (engine, params);
+  g_autoptr (AtAnimation) anim = render (animator, clip);
+  g_autoptr (AtRequest) alone = at_request_copy (params);
+  alone->prompt = g_strdup ("red apple");
+  g_autofree char *note = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtRequest) shaped = at_shape_prior_apply (alone, at_engine_get_native_size (engine), &note, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (shaped);
+  g_assert_cmpstr (shaped->shape, ==, "apple");
+  shaped->sketch_strength = 1.0f;
+  g_autoptr (AtImage) still = generate_alone (clip->keyframes->pdata[0], shaped);
+  g_assert_cmpfloat (at_animation_frame_diff (anim->frames->pdata[0], still), <=, 0.0);
+
+  g_free (params->shape);
+  params->shape = g_strdup ("none");
+  g_autoptr (AtAnimator) plain = at_animator_new (engine, params);
+  g_autoptr (AtAnimation) without = render (plain, clip);
+  double diff = at_animation_frame_diff (without->frames->pdata[0], anim->frames->pdata[0]);
+  g_test_message ("red apple with and without the shape prior: %.2f (0-255)", diff);
+  g_assert_cmpfloat (diff, >, 1.0);
 }
 
 /* Which frames blend keyframe `index`, by their times: computed here from
@@ -324,6 +359,7 @@ main (int argc, char **argv)
   g_test_add_func ("/animation/slerp", test_slerp_matches_reference);
   g_test_add_func ("/animation/keyframes-and-smoothness", test_keyframes_are_their_own_images_and_smooth);
   g_test_add_func ("/animation/cache", test_cache_redoes_only_touched_frames);
+  g_test_add_func ("/animation/shape-prior", test_shape_prior);
   g_test_add_func ("/animation/cancel", test_cancel_within_a_frame);
   g_test_add_func ("/animation/sketch-replay", test_sketch_replay);
   g_test_add_func ("/animation/bad-clips", test_bad_clips_are_explained);
