@@ -11,6 +11,7 @@ struct _AtCanvasTools {
   AtSketchCanvas *canvas;   /* weak: the window owns both */
   GtkToggleButton *mask_brush;
   GtkToggleButton *mask_rect;
+  GtkToggleButton *place;
   GtkSpinButton *feather;
   GtkToggleButton *underlay_shown;
   GtkScale *underlay_opacity;
@@ -58,7 +59,7 @@ append (AtCanvasTools *self, GtkWidget *child)
   gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
 }
 
-/* The two mask toggles choose the canvas tool; both off is the pen. */
+/* The mask and place toggles choose the canvas tool; all off is the pen. */
 static void
 mask_toggled (GtkToggleButton *button, AtCanvasTools *self)
 {
@@ -66,6 +67,7 @@ mask_toggled (GtkToggleButton *button, AtCanvasTools *self)
     return;
   AtSketchTool tool = gtk_toggle_button_get_active (self->mask_brush) ? AT_SKETCH_TOOL_MASK_BRUSH
                       : gtk_toggle_button_get_active (self->mask_rect) ? AT_SKETCH_TOOL_MASK_RECT
+                      : gtk_toggle_button_get_active (self->place)     ? AT_SKETCH_TOOL_PLACE
                                                                        : AT_SKETCH_TOOL_PEN;
   at_sketch_canvas_set_tool (self->canvas, tool);
 }
@@ -76,6 +78,7 @@ tool_changed (AtSketchCanvas *canvas, GParamSpec *pspec, AtCanvasTools *self)
   AtSketchTool tool = at_sketch_canvas_get_tool (canvas);
   gtk_toggle_button_set_active (self->mask_brush, tool == AT_SKETCH_TOOL_MASK_BRUSH);
   gtk_toggle_button_set_active (self->mask_rect, tool == AT_SKETCH_TOOL_MASK_RECT);
+  gtk_toggle_button_set_active (self->place, tool == AT_SKETCH_TOOL_PLACE);
 }
 
 static void
@@ -172,6 +175,19 @@ build_mask_tools (AtCanvasTools *self)
   GtkWidget *clear = icon_button (gtk_button_new (), "edit-clear-all-symbolic", "Clear Mask", "Clear mask");
   g_signal_connect (clear, "clicked", G_CALLBACK (clear_mask), self);
   append (self, clear);
+}
+
+/* In the mask toggles' group: one tool at a time. */
+static void
+build_place_tool (AtCanvasTools *self)
+{
+  self->place = GTK_TOGGLE_BUTTON (icon_button (gtk_toggle_button_new (), "atelier-place-shape-symbolic",
+                                                "Place Shape: drag out a box, then choose a suggestion below to "
+                                                "draw it there",
+                                                "Place shape"));
+  gtk_toggle_button_set_group (self->place, self->mask_brush);
+  g_signal_connect (self->place, "toggled", G_CALLBACK (mask_toggled), self);
+  append (self, GTK_WIDGET (self->place));
 }
 
 static void
@@ -277,6 +293,7 @@ at_canvas_tools_init (AtCanvasTools *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->row), "toolbar");
   gtk_widget_set_parent (GTK_WIDGET (self->row), GTK_WIDGET (self));
   build_mask_tools (self);
+  build_place_tool (self);
   build_view_tools (self);
 }
 

@@ -32,6 +32,7 @@ struct _AtSketchCanvas {
   gboolean masking;            /* a mask line or rectangle in progress */
   double mask_x0, mask_y0;     /* its start (page fractions) */
   double mask_x1, mask_y1;     /* its latest point */
+  gboolean has_place_box;      /* AT_SKETCH_TOOL_PLACE: a box was dragged out (mask_x0 … mask_y1) */
   AtImage *backdrop;           /* what a mask is painted over, or NULL */
   cairo_surface_t *backdrop_surface;
 

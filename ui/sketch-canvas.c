@@ -142,7 +142,7 @@ at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_translate (cr, page.origin.x, page.origin.y);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  gboolean masking = self->tool != AT_SKETCH_TOOL_PEN;
+  gboolean masking = self->tool == AT_SKETCH_TOOL_MASK_BRUSH || self->tool == AT_SKETCH_TOOL_MASK_RECT;
   if (masking && self->backdrop_surface != NULL)
     draw_image_over_page (self->backdrop_surface, self->backdrop, cr, page.size.width, 1.0);
   else if (self->underlay_surface != NULL && self->underlay_visible)
@@ -153,12 +153,13 @@ at_sketch_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_pop_group_to_source (cr);
   cairo_paint_with_alpha (cr, masking && self->backdrop_surface != NULL ? 0.3 : 1.0);
   at_sketch_mask_draw (self->mask, cr, page.size.width);
-  if (self->masking && self->tool == AT_SKETCH_TOOL_MASK_RECT)
+  if ((self->masking && self->tool == AT_SKETCH_TOOL_MASK_RECT) ||
+      (self->tool == AT_SKETCH_TOOL_PLACE && (self->masking || self->has_place_box)))
     draw_rect_outline (self, cr, page.size.width);
   cairo_destroy (cr);
 
   /* the brush's footprint under the pointer, visible on ink and paper */
-  if (self->pointer_inside && self->tool != AT_SKETCH_TOOL_MASK_RECT)
+  if (self->pointer_inside && (self->tool == AT_SKETCH_TOOL_PEN || self->tool == AT_SKETCH_TOOL_MASK_BRUSH))
     {
       double r = MAX (1.0, self->brush_size / AT_SKETCH_REFERENCE_SIDE * page.size.width / 2);
       graphene_rect_t ring = GRAPHENE_RECT_INIT ((float) (self->pointer_x - r - 2), (float) (self->pointer_y - r - 2),
@@ -318,6 +319,7 @@ at_sketch_canvas_begin_stroke (AtSketchCanvas *self, double x, double y, double 
       self->masking = TRUE;
       self->mask_x0 = self->mask_x1 = px;
       self->mask_y0 = self->mask_y1 = py;
+      self->has_place_box = FALSE;
       if (self->tool == AT_SKETCH_TOOL_MASK_BRUSH)
         at_sketch_mask_line (self->mask, px, py, px, py, self->brush_size / AT_SKETCH_REFERENCE_SIDE, self->eraser);
       gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -362,6 +364,13 @@ at_sketch_canvas_end_stroke (AtSketchCanvas *self)
   if (self->masking)
     {
       self->masking = FALSE;
+      if (self->tool == AT_SKETCH_TOOL_PLACE)
+        {
+          /* a click without a drag is no box */
+          self->has_place_box = fabs (self->mask_x1 - self->mask_x0) > 0.01 && fabs (self->mask_y1 - self->mask_y0) > 0.01;
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          return;
+        }
       if (self->tool == AT_SKETCH_TOOL_MASK_RECT)
         at_sketch_mask_rect (self->mask, self->mask_x0, self->mask_y0, self->mask_x1, self->mask_y1);
       emit_mask_changed (self);
@@ -589,6 +598,25 @@ at_sketch_canvas_replace_strokes (AtSketchCanvas *self, AtStroke *const *strokes
   emit_changed (self);
 }
 
+void
+at_sketch_canvas_add_strokes (AtSketchCanvas *self, AtStroke *const *strokes, guint n)
+{
+  g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
+  at_stroke_list_append_strokes (self->strokes, strokes, n);
+  emit_changed (self);
+}
+
+gboolean
+at_sketch_canvas_get_place_box (AtSketchCanvas *self, graphene_rect_t *box)
+{
+  g_return_val_if_fail (AT_IS_SKETCH_CANVAS (self), FALSE);
+  if (self->tool != AT_SKETCH_TOOL_PLACE || !self->has_place_box)
+    return FALSE;
+  graphene_rect_init (box, (float) MIN (self->mask_x0, self->mask_x1), (float) MIN (self->mask_y0, self->mask_y1),
+                      (float) fabs (self->mask_x1 - self->mask_x0), (float) fabs (self->mask_y1 - self->mask_y0));
+  return TRUE;
+}
+
 gboolean
 at_sketch_canvas_is_empty (AtSketchCanvas *self)
 {
@@ -685,11 +713,12 @@ void
 at_sketch_canvas_set_tool (AtSketchCanvas *self, AtSketchTool tool)
 {
   g_return_if_fail (AT_IS_SKETCH_CANVAS (self));
-  g_return_if_fail (tool <= AT_SKETCH_TOOL_MASK_RECT);
+  g_return_if_fail (tool <= AT_SKETCH_TOOL_PLACE);
   if (self->tool == tool)
     return;
   self->tool = tool;
   self->masking = FALSE;
+  self->has_place_box = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
 }
@@ -911,7 +940,7 @@ at_sketch_canvas_class_init (AtSketchCanvasClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, AT_SKETCH_TOOL_PEN, AT_SKETCH_TOOL_MASK_RECT,
+  properties[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, AT_SKETCH_TOOL_PEN, AT_SKETCH_TOOL_PLACE,
                                            AT_SKETCH_TOOL_PEN,
                                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_MASK] = g_param_spec_boolean ("has-mask", NULL, NULL, FALSE,

@@ -25,6 +25,7 @@ typedef enum {
   AT_SKETCH_TOOL_PEN,
   AT_SKETCH_TOOL_MASK_BRUSH,
   AT_SKETCH_TOOL_MASK_RECT,
+  AT_SKETCH_TOOL_PLACE,        /* drag out the box a chosen shape goes into */
 } AtSketchTool;
 
 #define AT_TYPE_SKETCH_CANVAS (at_sketch_canvas_get_type ())
@@ -81,6 +82,12 @@ gboolean at_sketch_canvas_is_on_page (AtSketchCanvas *self, double x, double y);
 /* --- inpainting mask --------------------------------------------------- */
 
 AtSketchTool at_sketch_canvas_get_tool (AtSketchCanvas *self);
+/* The box dragged out with AT_SKETCH_TOOL_PLACE, in page fractions; FALSE
+ * when none (another tool forgets it). */
+gboolean at_sketch_canvas_get_place_box (AtSketchCanvas *self, graphene_rect_t *box);
+/* Adds strokes to the drawing (kept, with any imported sketch) as one
+ * undoable step. */
+void at_sketch_canvas_add_strokes (AtSketchCanvas *self, AtStroke *const *strokes, guint n);
 void at_sketch_canvas_set_tool (AtSketchCanvas *self, AtSketchTool tool);
 gboolean at_sketch_canvas_has_mask (AtSketchCanvas *self);
 /* The mask for a request at the init image's size (white repaints), or

@@ -167,6 +167,15 @@ at_stroke_list_append (AtStrokeList *list, AtStroke *stroke)
 }
 
 void
+at_stroke_list_append_strokes (AtStrokeList *list, AtStroke *const *strokes, guint n)
+{
+  g_return_if_fail (list != NULL && (strokes != NULL || n == 0));
+  push_undo (list);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (list->now.strokes, at_stroke_ref (strokes[i]));
+}
+
+void
 at_stroke_list_clear (AtStrokeList *list)
 {
   g_return_if_fail (list != NULL);

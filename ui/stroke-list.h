@@ -51,6 +51,8 @@ AtStroke *at_stroke_list_get_stroke (const AtStrokeList *list, guint i);
  * removes the base image too; import_base puts one under the strokes
  * (NULL removes it), replacing any before. */
 void at_stroke_list_append (AtStrokeList *list, AtStroke *stroke);
+/* Appends n strokes as one undoable step. */
+void at_stroke_list_append_strokes (AtStrokeList *list, AtStroke *const *strokes, guint n);
 void at_stroke_list_clear (AtStrokeList *list);
 void at_stroke_list_import_base (AtStrokeList *list, cairo_surface_t *base);
 

@@ -19,8 +19,34 @@ update_suggestions (AtWindow *self)
   at_shape_strip_update (self->shape_strip, prompt, doodle);
 }
 
-/* The shape as pen strokes in the current brush and colour, fitted to the
- * sheet, replacing the drawing in one undoable step. */
+/* The shape as pen strokes in the current brush and colour, its unit
+ * square mapped onto box (page fractions). */
+static GPtrArray *
+shape_strokes (AtWindow *self, const AtShape *shape, const graphene_rect_t *box)
+{
+  GdkRGBA rgba;
+  at_sketch_canvas_get_color (self->canvas, &rgba);
+  const float color[4] = { rgba.red, rgba.green, rgba.blue, rgba.alpha };
+  float width = at_sketch_canvas_get_brush_size (self->canvas) / 512.0;
+  GPtrArray *strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) at_stroke_unref);
+  for (guint k = 0; k < shape->n_strokes; k++)
+    {
+      AtStroke *stroke = at_stroke_new (width, color, FALSE);
+      for (guint j = 0; j < shape->strokes[k].n_points; j++)
+        {
+          const AtShapePoint *p = &shape->strokes[k].points[j];
+          at_stroke_add_point (stroke, box->origin.x + p->x * box->size.width, box->origin.y + p->y * box->size.height,
+                               1.0f, 0.0f);
+        }
+      g_ptr_array_add (strokes, stroke);
+    }
+  return strokes;
+}
+
+/* The chosen shape goes into the box dragged out with the Place tool,
+ * added to the drawing (its unit square stretched to the box, so the box
+ * sets its proportions); without a box it replaces the drawing, fitted to
+ * the sheet. One undoable step either way. */
 static void
 on_shape_chosen (AtWindow *self, guint index)
 {
@@ -28,22 +54,17 @@ on_shape_chosen (AtWindow *self, guint index)
   if (lib == NULL || index >= at_shape_library_get_n_shapes (lib))
     return;
   const AtShape *shape = at_shape_library_get_shape (lib, index);
-  GdkRGBA rgba;
-  at_sketch_canvas_get_color (self->canvas, &rgba);
-  const float color[4] = { rgba.red, rgba.green, rgba.blue, rgba.alpha };
-  float width = at_sketch_canvas_get_brush_size (self->canvas) / 512.0;
-  g_autoptr (GPtrArray) strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) at_stroke_unref);
-  for (guint k = 0; k < shape->n_strokes; k++)
+  graphene_rect_t box;
+  if (at_sketch_canvas_get_place_box (self->canvas, &box))
     {
-      AtStroke *stroke = at_stroke_new (width, color, FALSE);
-      for (guint j = 0; j < shape->strokes[k].n_points; j++)
-        {
-          const AtShapePoint *p = &shape->strokes[k].points[j];
-          at_stroke_add_point (stroke, SHAPE_MARGIN + p->x * (1.0f - 2.0f * SHAPE_MARGIN),
-                               SHAPE_MARGIN + p->y * (1.0f - 2.0f * SHAPE_MARGIN), 1.0f, 0.0f);
-        }
-      g_ptr_array_add (strokes, stroke);
+      g_autoptr (GPtrArray) strokes = shape_strokes (self, shape, &box);
+      at_sketch_canvas_add_strokes (self->canvas, (AtStroke *const *) strokes->pdata, strokes->len);
+      /* the box is used: back to drawing */
+      at_sketch_canvas_set_tool (self->canvas, AT_SKETCH_TOOL_PEN);
+      return;
     }
+  graphene_rect_init (&box, SHAPE_MARGIN, SHAPE_MARGIN, 1.0f - 2.0f * SHAPE_MARGIN, 1.0f - 2.0f * SHAPE_MARGIN);
+  g_autoptr (GPtrArray) strokes = shape_strokes (self, shape, &box);
   at_sketch_canvas_set_sketch_image (self->canvas, NULL);
   at_sketch_canvas_replace_strokes (self->canvas, (AtStroke *const *) strokes->pdata, strokes->len);
 }

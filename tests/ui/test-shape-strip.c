@@ -75,6 +75,53 @@ test_prompt_then_choose (void)
   ui_test_close_window (window);
 }
 
+/* With the Place tool a dragged box receives the chosen shape: added to
+ * the drawing, inside the box, one undo step, then back to the pen. */
+static void
+test_place_in_box (void)
+{
+  AtWindow *window = ui_test_open_window (app);
+  ui_test_wait_for_engine (window);
+  ui_test_draw_line (window, 0.1, 0.1, 0.3, 0.1);
+  AtStrokeList *strokes = at_sketch_canvas_get_strokes (window->canvas);
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (strokes), ==, 1);
+  at_sketch_canvas_set_tool (window->canvas, AT_SKETCH_TOOL_PLACE);
+  graphene_rect_t page, box;
+  at_sketch_canvas_get_page (window->canvas, &page);
+  /* a box dragged from (0.6, 0.5) to (0.9, 0.95) of the sheet */
+  at_sketch_canvas_begin_stroke (window->canvas, page.origin.x + 0.6 * page.size.width,
+                                 page.origin.y + 0.5 * page.size.height, 1.0);
+  at_sketch_canvas_extend_stroke (window->canvas, page.origin.x + 0.9 * page.size.width,
+                                  page.origin.y + 0.95 * page.size.height, 1.0);
+  at_sketch_canvas_end_stroke (window->canvas);
+  g_assert_true (at_sketch_canvas_get_place_box (window->canvas, &box));
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (strokes), ==, 1);   /* a box is no stroke */
+
+  /* what a suggestion's button says when clicked (the doodle's own
+   * suggestions need not include it) */
+  AtShapeLibrary *lib = at_shape_library_get_default (NULL);
+  int index = at_shape_library_lookup (lib, "rocket");
+  const AtShape *rocket = at_shape_library_get_shape (lib, index);
+  g_signal_emit_by_name (window->shape_strip, "shape-chosen", (guint) index);
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (strokes), ==, 1 + rocket->n_strokes);
+  for (guint k = 1; k < at_stroke_list_get_n_strokes (strokes); k++)
+    {
+      AtStroke *s = at_stroke_list_get_stroke (strokes, k);
+      for (guint j = 0; j < at_stroke_get_n_points (s); j++)
+        {
+          const AtStrokePoint *p = at_stroke_get_point (s, j);
+          const AtShapePoint *sp = &rocket->strokes[k - 1].points[j];
+          g_assert_cmpfloat_with_epsilon (p->x, 0.6f + sp->x * 0.3f, 1e-3);
+          g_assert_cmpfloat_with_epsilon (p->y, 0.5f + sp->y * 0.45f, 1e-3);
+        }
+    }
+  g_assert_cmpint (at_sketch_canvas_get_tool (window->canvas), ==, AT_SKETCH_TOOL_PEN);
+  g_assert_false (at_sketch_canvas_get_place_box (window->canvas, &box));
+  at_sketch_canvas_undo (window->canvas);
+  g_assert_cmpuint (at_stroke_list_get_n_strokes (at_sketch_canvas_get_strokes (window->canvas)), ==, 1);
+  ui_test_close_window (window);
+}
+
 static void
 test_doodle (void)
 {
@@ -135,6 +182,7 @@ main (int argc, char **argv)
   ui_test_init (&argc, &argv);
   app = ui_test_application_new ();
   g_test_add_func ("/ui/shape-strip/prompt-then-choose", test_prompt_then_choose);
+  g_test_add_func ("/ui/shape-strip/place-in-box", test_place_in_box);
   g_test_add_func ("/ui/shape-strip/doodle", test_doodle);
   g_test_add_func ("/ui/shape-strip/prior-switch", test_prior_switch);
   int status = g_test_run ();

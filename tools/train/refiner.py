@@ -418,16 +418,22 @@ def sketch_f1(img, sk, tol=4):
 
 
 def evaluate(args):
-    """Held-out comparison: nearest, bicubic and the refiner, from the base model's own
-    image-to-image output (the refiner's real input)."""
+    """Held-out comparison: nearest, bicubic, the refiner and (with --esrgan DIR, the
+    x4 folder of @upscalerjs/esrgan-slim) a general-purpose super-resolution net,
+    from the base model's own image-to-image output (the refiner's real input)."""
     from evaluate import sheet
     net, base = load_refiner(), load_base()
+    esrgan = None
+    if args.esrgan:
+        import esrgan_slim
+        esrgan = esrgan_slim.KerasGraph(args.esrgan)
     data = RefinerData(2, seed=11)
     g = torch.Generator().manual_seed(21)
     n = min(args.n, len(data.kind))
     idx = np.random.default_rng(4).permutation(len(data.kind))[:n]
-    res = {k: dict(f1=[], flat_noise=[], l1_white=[]) for k in ("nearest", "bicubic", "refiner")}
-    iou, rows = [], [[], [], [], [], []]
+    kinds = ("nearest", "bicubic", "refiner") + (("esrgan_slim",) if esrgan is not None else ())
+    res = {k: dict(f1=[], flat_noise=[], l1_white=[]) for k in kinds}
+    iou, rows = [], [[] for _ in range(5 + (esrgan is not None))]
     for s in range(0, n, 8):
         items = [data.target(i) for i in idx[s:s + 8]]
         rgb, a, sk = (torch.stack(t) for t in zip(*items))
@@ -438,6 +444,9 @@ def evaluate(args):
         outs = dict(nearest=F.interpolate(low, scale_factor=4, mode="nearest"),
                     bicubic=F.interpolate(low, scale_factor=4, mode="bicubic", align_corners=False).clamp(-1, 1),
                     refiner=(prgb.clamp(-1, 1) * pa + (1 - pa)))
+        if esrgan is not None:
+            import esrgan_slim
+            outs["esrgan_slim"] = esrgan_slim.upscale(esrgan, low)
         white = rgb * a + (1 - a)
         for b in range(len(items)):
             for k, o in outs.items():
@@ -450,8 +459,9 @@ def evaluate(args):
         if take > 0:
             check = ((torch.arange(R)[:, None] // 16 + torch.arange(R)[None, :] // 16) % 2).float() * 0.3 + 0.7
             check = check * 2 - 1
-            for r, t in zip(rows, (outs["nearest"], outs["bicubic"], outs["refiner"],
-                                   prgb.clamp(-1, 1) * pa + check * (1 - pa), white)):
+            columns = [outs["nearest"], outs["bicubic"]] + ([outs["esrgan_slim"]] if esrgan is not None else [])
+            columns += [outs["refiner"], prgb.clamp(-1, 1) * pa + check * (1 - pa), white]
+            for r, t in zip(rows, columns):
                 r.extend(list(t[:take]))
     summary = {k: {m: round(float(np.mean(v)), 3) for m, v in d.items()} for k, d in res.items()}
     summary["refiner"]["alpha_iou"] = round(float(np.mean(iou)), 3)
@@ -474,6 +484,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--emoji", type=int, default=1400)
     ap.add_argument("--icons", type=int, default=2400)
+    ap.add_argument("--esrgan", help="evaluate: also @upscalerjs/esrgan-slim's models/x4 folder")
     args = ap.parse_args()
     if args.cmd == "data":
         build_data(args.emoji, args.icons)
