@@ -236,8 +236,10 @@ test_regenerate_selection (void)
 {
   AtWindow *window = ui_test_open_window (app);
   ui_test_wait_for_engine (window);
-  at_window_set_prompt (window, "a red circle");
-  at_window_set_params (window, 3, 11, 1);
+  /* the README's picture shows the model's own steps, not a quick test's */
+  gboolean screenshot = g_getenv ("ATELIER_SCREENSHOT_DIR") != NULL;
+  at_window_set_prompt (window, screenshot ? "red apple" : "a red circle");
+  at_window_set_params (window, screenshot ? 12 : 3, 11, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
   g_assert_true (ui_test_wait_until (history_has_one, window, 100));
   g_autoptr (AtImage) before = at_image_copy (at_preview_get_image (at_window_get_preview (window)));
@@ -252,6 +254,13 @@ test_regenerate_selection (void)
   at_sketch_canvas_set_tool (canvas, AT_SKETCH_TOOL_MASK_RECT);
   drag (canvas, 0.25, 0.25, 0.75, 0.75);
   at_sketch_canvas_set_mask_feather (canvas, 2);
+  if (screenshot)
+    {
+      /* the refined preview in place and the progress bar gone */
+      gint64 deadline = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+      ui_test_wait_until (ui_test_after, &deadline, 6);
+      ui_test_maybe_screenshot (GTK_WIDGET (window), "studio-mask.png");
+    }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "inpaint.regenerate-selection", "u", 0));
   g_assert_true (ui_test_wait_until (history_has, window, 100));
   const AtImage *after = at_preview_get_image (at_window_get_preview (window));

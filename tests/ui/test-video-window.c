@@ -40,42 +40,6 @@ is_video (GtkWidget *widget, gconstpointer unused)
   return GTK_IS_VIDEO (widget);
 }
 
-static gboolean
-after (gpointer deadline)
-{
-  return g_get_monotonic_time () >= *(gint64 *) deadline;
-}
-
-/* With ATELIER_SCREENSHOT_DIR set, the window as it is now, as
- * video-window.png there (the README's still of the Video window). */
-static void
-maybe_screenshot (GtkWidget *window)
-{
-  const char *dir = g_getenv ("ATELIER_SCREENSHOT_DIR");
-  if (dir == NULL)
-    return;
-  GdkPaintable *paintable = gtk_widget_paintable_new (window);
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-  GskRenderNode *node = NULL;
-  /* the paintable holds what the window last drew: wait for a drawing */
-  for (int tries = 0; node == NULL && tries < 50; tries++)
-    {
-      gtk_widget_queue_draw (window);
-      gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 10;
-      ui_test_wait_until (after, &deadline, 1);
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_autofree char *path = g_build_filename (dir, "video-window.png", NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-}
-
 static void
 add_keyframe (AtWindow *window, const char *prompt, double seconds)
 {
@@ -124,8 +88,8 @@ test_render_preview_cancel_export (void)
   if (g_getenv ("ATELIER_SCREENSHOT_DIR") != NULL)
     {
       gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;   /* a frame or two on show */
-      ui_test_wait_until (after, &deadline, 5);
-      maybe_screenshot (GTK_WIDGET (video));
+      ui_test_wait_until (ui_test_after, &deadline, 5);
+      ui_test_maybe_screenshot (GTK_WIDGET (video), "video-window.png");
     }
 
   /* a new keyframe to render, cancelled in its first frames */

@@ -270,3 +270,37 @@ ui_test_generate (AtWindow *window)
   g_assert_true (at_window_is_generating (window));
   g_assert_true (ui_test_wait_until (window_idle, window, 120));
 }
+
+gboolean
+ui_test_after (gpointer deadline)
+{
+  return g_get_monotonic_time () >= *(gint64 *) deadline;
+}
+
+void
+ui_test_maybe_screenshot (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("ATELIER_SCREENSHOT_DIR");
+  if (dir == NULL)
+    return;
+  GdkPaintable *paintable = gtk_widget_paintable_new (window);
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+  GskRenderNode *node = NULL;
+  /* the paintable holds what the window last drew: wait for a drawing */
+  for (int tries = 0; node == NULL && tries < 50; tries++)
+    {
+      gtk_widget_queue_draw (window);
+      gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 10;
+      ui_test_wait_until (ui_test_after, &deadline, 1);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+}

@@ -73,6 +73,11 @@ gboolean ui_test_open (AtWindow *window, GFile *file, GError **error);
 
 /* The newest top-level window of type, or NULL. */
 GtkWindow *ui_test_find_toplevel (GType type);
+/* A condition: the monotonic time (a gint64 *) has come. */
+gboolean ui_test_after (gpointer deadline_us);
+/* With ATELIER_SCREENSHOT_DIR set, window as it is drawn now, written as
+ * name there (the README's pictures); nothing otherwise. */
+void ui_test_maybe_screenshot (GtkWidget *window, const char *name);
 /* The newest message dialog window shows (such as "Save Changes?"), or
  * NULL. */
 AdwMessageDialog *ui_test_find_dialog (GtkWindow *window);
