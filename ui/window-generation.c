@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "ui/stall-meter.h"
 #include "ui/text-util.h"
 #include "ui/window-private.h"
 
@@ -197,6 +198,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (AtResult) res = at_engine_generate_finish (run->engine, result, &error);
   self->runs_in_flight--;
+  at_stall_meter_end ();
   at_application_release_engine (self->app, run->engine);
   if (self->disposed)
     {
@@ -304,6 +306,7 @@ _at_window_start_generation (AtWindow *self, gboolean live)
   done_run->engine = self->engine;
   at_application_hold_engine (self->app, self->engine);
   self->runs_in_flight++;
+  at_stall_meter_begin (live ? "live" : "generate");
   at_engine_generate_async (self->engine, self->run_request, on_progress, progress_run,
                             (GDestroyNotify) run_data_free, self->cancellable, generation_done, done_run);
   _at_window_update_actions (self);
