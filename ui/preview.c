@@ -96,6 +96,9 @@ void
 at_preview_set_image (AtPreview *self, const AtImage *img)
 {
   g_return_if_fail (AT_IS_PREVIEW (self));
+  /* a step's preview replaces one of its size: a redraw, not a relayout of the window */
+  gboolean same_size = img != NULL && self->image != NULL && img->width == self->image->width &&
+                       img->height == self->image->height;
   g_clear_pointer (&self->image, at_image_free);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   g_clear_pointer (&self->refined, at_image_free);
@@ -106,7 +109,10 @@ at_preview_set_image (AtPreview *self, const AtImage *img)
       self->surface = surface_for (img);
     }
   self->serial++;
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  if (same_size)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 const AtImage *

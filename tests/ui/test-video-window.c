@@ -14,6 +14,8 @@
 #include "ui/window-private.h"
 #include "ui-test-util.h"
 
+static AtApplication *app;
+
 static gboolean
 render_done (gpointer video)
 {
@@ -50,7 +52,6 @@ add_keyframe (AtWindow *window, const char *prompt, double seconds)
 static void
 test_render_preview_cancel_export (void)
 {
-  g_autoptr (AtApplication) app = ui_test_application_new ();
   AtWindow *window = ui_test_open_window (app);
   ui_test_wait_for_engine (window);
   /* the README's still shows the model's own steps, not a quick test's */
@@ -127,7 +128,6 @@ test_render_preview_cancel_export (void)
 static void
 test_saved_with_project (void)
 {
-  g_autoptr (AtApplication) app = ui_test_application_new ();
   AtWindow *window = ui_test_open_window (app);
   ui_test_wait_for_engine (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.video", NULL);
@@ -176,7 +176,9 @@ int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
+  app = ui_test_application_new ();
   g_test_add_func ("/video-window/render-preview-cancel-export", test_render_preview_cancel_export);
   g_test_add_func ("/video-window/saved-with-project", test_saved_with_project);
-  return g_test_run ();
+  int status = g_test_run ();
+  return ui_test_application_finish (app, status);
 }
