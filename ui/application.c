@@ -365,9 +365,37 @@ at_application_init (AtApplication *self)
   self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) at_engine_free);
 }
 
+/* Whether this machine has a GPU that GL can use: a DRM render node, or
+ * NVIDIA's own device nodes. */
+static gboolean
+has_gpu_nodes (void)
+{
+  if (g_file_test ("/dev/nvidia0", G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autoptr (GDir) dri = g_dir_open ("/dev/dri", 0, NULL);
+  const char *name;
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      return TRUE;
+  return FALSE;
+}
+
+/* Without a GPU, GL is Mesa's software rasteriser, and GTK's GL renderer
+ * then draws every frame on the CPU in the main loop: stalls of half a
+ * second while a generation runs beside it (tools/bench/ui-stalls.sh),
+ * where GTK's cairo renderer stays under a few frames. A GSK_RENDERER the
+ * user set wins. */
+static void
+prefer_cairo_without_gpu (void)
+{
+  if (g_getenv ("GSK_RENDERER") == NULL && !has_gpu_nodes ())
+    g_setenv ("GSK_RENDERER", "cairo", FALSE);
+}
+
 AtApplication *
 at_application_new (void)
 {
+  prefer_cairo_without_gpu ();
   return g_object_new (AT_TYPE_APPLICATION,
                        "application-id", AT_APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
