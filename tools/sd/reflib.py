@@ -10,6 +10,7 @@ The reference folder holds one checkout per repository, named owner+name:
 Pass it with --ref or ATELIER_SD_REF.
 """
 import importlib
+import importlib.util
 import os
 import sys
 import types
