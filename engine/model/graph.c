@@ -253,3 +253,27 @@ at_g_mean_tokens (AtGraph *g, AtTensor *x)
     return NULL;
   return at_graph_reshape (g, y, AT_G_SHAPE (x->shape[0], x->shape[2]));
 }
+
+AtTensor *
+at_g_quick_gelu (AtGraph *g, AtTensor *x)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_quick_gelu (g->cmd, x, y, &g->error));
+}
+
+AtTensor *
+at_g_gelu_erf (AtGraph *g, AtTensor *x)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_gelu_erf (g->cmd, x, y, &g->error));
+}
+
+AtTensor *
+at_g_causal_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads)
+{
+  GUARD (q, k, v);
+  AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
+  return RECORD (y, at_op_causal_attention (g->cmd, q, k, v, heads, 0.0f, y, &g->error));
+}
