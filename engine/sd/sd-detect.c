@@ -45,7 +45,7 @@ sample_names (GHashTable *t)
 {
   g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (t, NULL);
   guint n = g_hash_table_size (t);
-  qsort (keys, n, sizeof *keys, (int (*) (const void *, const void *)) g_strcmp0);
+  qsort (keys, n, sizeof *keys, at_sd_compare_strings);
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < n && i < 3; i++)
     g_string_append_printf (s, "%s'%s'", i ? ", " : "", keys[i]);
@@ -365,7 +365,7 @@ check_tensors (GHashTable *t, AtSdArch *arch, GError **error)
     }
   if (unexpected->len > 0)
     {
-      g_ptr_array_sort (unexpected, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (unexpected, at_sd_compare_strings);
       g_autofree char *ex = examples (unexpected);
       g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH,
                    "this looks like an %s checkpoint but holds %u tensor%s its %s should not have: %s "

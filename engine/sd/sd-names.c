@@ -2,6 +2,7 @@
 #include "sd/sd-names.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 static void
 name_free (gpointer p)
@@ -9,6 +10,12 @@ name_free (gpointer p)
   AtSdName *n = p;
   g_free (n->name);
   g_free (n);
+}
+
+int
+at_sd_compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 GPtrArray *

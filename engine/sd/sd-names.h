@@ -48,6 +48,8 @@ typedef struct {
 } AtSdTextConfig;
 
 GPtrArray *at_sd_names_new (void);
+/* For qsort()/g_ptr_array_sort() of strings (it gets pointers to them). */
+int at_sd_compare_strings (const void *a, const void *b);
 void at_sd_names_add (GPtrArray *names, guint flags, guint ndim, const gint64 *shape,
                       const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 
