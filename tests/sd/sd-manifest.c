@@ -214,3 +214,17 @@ sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fil
   g_assert_cmpint (close (fd), ==, 0);
   g_string_free (h, TRUE);
 }
+
+void
+sd_manifest_write_turbo (const char *path, double std)
+{
+  const char *probe = "model.diffusion_model.output_blocks.11.1.transformer_blocks.0.norm1.bias";
+  g_autoptr (SdManifest) turbo = sd_manifest_load ("sdturbo");
+  sd_manifest_set_float_dtype (turbo, "F16");
+  AtSafetensorsInfo *pi = sd_manifest_find (turbo, probe);
+  sd_manifest_set_dtype (pi, "F32");
+  g_autofree float *v = g_new (float, pi->numel);
+  for (gint64 i = 0; i < pi->numel; i++)
+    v[i] = (i % 2 ? -1 : 1) * (float) std;
+  sd_manifest_write_sparse (turbo, path, probe, v);
+}

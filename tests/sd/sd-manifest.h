@@ -33,4 +33,9 @@ void sd_manifest_set_dtype (AtSafetensorsInfo *info, const char *dtype_name);
 void sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fill_name,
                                const float *fill_values);
 
+/* The SD-Turbo manifest in F16 written sparse to path, but for the UNet
+ * tensor that decides v-prediction (sd-checkpoint.h): F32 values ±std, so
+ * its population deviation is exactly std. */
+void sd_manifest_write_turbo (const char *path, double std);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdManifest, sd_manifest_free)
