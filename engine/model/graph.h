@@ -63,6 +63,10 @@ AtTensor *at_g_mean_tokens (AtGraph *g, AtTensor *x);
 AtTensor *at_g_quick_gelu (AtGraph *g, AtTensor *x);
 AtTensor *at_g_gelu_erf (AtGraph *g, AtTensor *x);
 AtTensor *at_g_causal_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads);
+/* op(a) · op(b) (at_op_matmul), softmax over the last dimension, alpha·x. */
+AtTensor *at_g_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags);
+AtTensor *at_g_softmax (AtGraph *g, AtTensor *x);
+AtTensor *at_g_scale (AtGraph *g, AtTensor *x, float alpha);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtGraph, at_graph_free)
 
