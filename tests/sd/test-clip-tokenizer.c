@@ -7,6 +7,7 @@
  * simple_tokenizer, open_clip.tokenize's 77-token window (SD 2.x) and
  * AUTOMATIC1111's 75-token chunking (SD 1.x). Exact equality throughout.
  */
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -97,6 +98,25 @@ test_missing_file (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* A gzip'd vocabulary cut short is refused, naming the line. */
+static void
+test_truncated_file (void)
+{
+  g_autofree char *path = test_tmp_path ("short-vocab.txt.gz");
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFileOutputStream) raw = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr (GOutputStream) out = g_converter_output_stream_new (G_OUTPUT_STREAM (raw), G_CONVERTER (z));
+  const char *text = "#version: 0.2\ni n\nt h\nnospace\n";
+  g_assert_true (g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_null (at_clip_tokenizer_new (path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "line 4"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -108,6 +128,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sd/clip-tokenizer/golden", test_golden);
   g_test_add_func ("/sd/clip-tokenizer/vocabulary", test_vocabulary);
   g_test_add_func ("/sd/clip-tokenizer/missing-file", test_missing_file);
+  g_test_add_func ("/sd/clip-tokenizer/truncated-file", test_truncated_file);
   int rc = g_test_run ();
   at_clip_tokenizer_free (tokenizer);
   return rc;
