@@ -1,20 +1,23 @@
 #!/usr/bin/python3
-"""make-vae-golden.py — SD's VAE decoder (ldm/modules/diffusionmodules/
-model.py Decoder, with AutoencoderKL's post_quant_conv in front, as
-AutoencoderKL.decode runs them) at a reduced width, for
-tests/sd/test-vae-decoder.c.
+"""make-vae-golden.py — SD's VAE (ldm/modules/diffusionmodules/model.py)
+at a reduced width, for tests/sd/test-vae.c: the Decoder after
+post_quant_conv, as AutoencoderKL.decode runs them, and the Encoder
+followed by quant_conv, as AutoencoderKL.encode does (its moments: mean
+and log-variance).
 
 Config: ch 32, ch_mult (1, 2, 2), one ResnetBlock a level (two a level
-in the decoder), z 4, out 3; a latent of 1×4×8×8 gives a 1×3×32×32 image.
+in the decoder), z 4, 3 image channels; a latent of 1×4×8×8 gives a
+1×3×32×32 image, and a 1×3×32×32 image gives 1×8×8×8 moments.
 
 The weights are not stored: every tensor is filled from its name by the
-generator below, which tests/sd/test-vae-decoder.c repeats bit for bit
+generator below, which tests/sd/test-vae.c repeats bit for bit
 (FNV-1a of the name, a 32-bit integer hash of the index, 24-bit uniforms
 in [-1, 1) scaled by powers of two, so no rounding can differ). The file
 holds the latent, the reference's output, and the names and shapes of
-the weights (metadata "tensors": one "name d0,d1,..." a line).
+the weights (metadata "tensors": one "name d0,d1,..." a line); the
+encoder's input image is generated the same way (name "image_in").
 
-Run: /usr/bin/python3 tools/sd/make-vae-golden.py --ref REF --out tests/data/sd/vae-decoder-golden.safetensors
+Run: /usr/bin/python3 tools/sd/make-vae-golden.py --ref REF --out tests/data/sd/vae-golden.safetensors
 """
 import argparse
 import json
@@ -91,10 +94,13 @@ def main():
     a = ap.parse_args()
     ref = reflib.ref_dir(a.ref)
     reflib.use_ldm(ref, "CompVis+stable-diffusion")
-    from ldm.modules.diffusionmodules.model import Decoder
+    from ldm.modules.diffusionmodules.model import Decoder, Encoder
     vae = torch.nn.Module()
+    vae.encoder = Encoder(double_z=True, **CONFIG)
     vae.decoder = Decoder(**CONFIG)
-    vae.post_quant_conv = torch.nn.Conv2d(CONFIG["z_channels"], CONFIG["z_channels"], 1)
+    zc = CONFIG["z_channels"]
+    vae.quant_conv = torch.nn.Conv2d(2 * zc, 2 * zc, 1)
+    vae.post_quant_conv = torch.nn.Conv2d(zc, zc, 1)
     vae.eval()
     lines = []
     with torch.no_grad():
@@ -103,8 +109,11 @@ def main():
             lines.append("%s %s" % (name, ",".join(map(str, p.shape))))
         z = torch.from_numpy(fill("latent", LATENT) * np.float32(2))
         out = vae.decoder(vae.post_quant_conv(z))   # AutoencoderKL.decode
-    print("out", tuple(out.shape), "std %.3f" % out.std().item())
-    write_safetensors(a.out, {"latent": z.numpy(), "image": out.numpy()}, {"tensors": "\n".join(lines)})
+        image = torch.from_numpy(fill("image_in", (1, CONFIG["in_channels"], 32, 32)))
+        moments = vae.quant_conv(vae.encoder(image))   # AutoencoderKL.encode, before the distribution
+    print("out", tuple(out.shape), "std %.3f" % out.std().item(), "moments", tuple(moments.shape))
+    write_safetensors(a.out, {"latent": z.numpy(), "image": out.numpy(), "moments": moments.numpy()},
+                      {"tensors": "\n".join(lines)})
     print(a.out, os.path.getsize(a.out), "bytes")
 
 
