@@ -2,9 +2,10 @@
  * original code.
  *
  * tests/data/sd/clip-text-golden.safetensors (tools/sd/make-clip-golden.py)
- * holds random F16 weights of both towers at width 32 (2 heads, 77
- * positions, vocabulary 256) under the checkpoints' own names, two windows
- * of random ids each, and the output of the reference: OpenAI CLIP's text
+ * lists the weights of both towers at width 32 (2 heads, 77 positions,
+ * vocabulary 256) under the checkpoints' own names (generated here from
+ * those names as the script did, sd-fill.h), and holds two windows of
+ * random ids per tower and the output of the reference: OpenAI CLIP's text
  * transformer (quick GELU, all blocks, ln_final) for SD 1.x and open_clip's
  * (GELU, penultimate block, ln_final) for SD 2.x, run in fp32 by PyTorch.
  * Tolerance: fp32 matmuls of at most 128 terms through 2–3 blocks and
@@ -13,12 +14,13 @@
 #include <string.h>
 
 #include "sd/clip-text.h"
+#include "sd-fill.h"
 #include "test-util.h"
 
 #define MAX_NSE 1e-9
 #define MAX_ABS 1e-4
 
-static AtSafetensors *golden;
+static AtSafetensors *golden, *weights;
 
 typedef struct {
   const char *name;
@@ -37,7 +39,7 @@ static AtClipText *
 tower_new (const Tower *t, GError **error)
 {
   AtSdTextConfig config = { 32, t->layers, 2, 256, 77, 32 };
-  return at_clip_text_new (test_gpu (), golden, t->prefix, t->kind, &config, t->quick_gelu, t->penultimate, error);
+  return at_clip_text_new (test_gpu (), weights, t->prefix, t->kind, &config, t->quick_gelu, t->penultimate, error);
 }
 
 static void
@@ -85,7 +87,7 @@ test_refused (void)
 
   /* SD 2.x names under the SD 1.x layout: the missing tensor is named */
   AtSdTextConfig config = { 32, 2, 2, 256, 77, 32 };
-  g_assert_null (at_clip_text_new (test_gpu (), golden, "sd2.model.", AT_SD_TEXT_CLIP_HF, &config, TRUE, FALSE,
+  g_assert_null (at_clip_text_new (test_gpu (), weights, "sd2.model.", AT_SD_TEXT_CLIP_HF, &config, TRUE, FALSE,
                                    &error));
   g_assert_error (error, AT_SAFETENSORS_ERROR, AT_SAFETENSORS_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "sd2.model.encoder.layers.0."));
@@ -93,7 +95,7 @@ test_refused (void)
 
   /* a wider config than the file: the shape is named */
   AtSdTextConfig wide = { 64, 2, 2, 256, 77, 64 };
-  g_assert_null (at_clip_text_new (test_gpu (), golden, towers[0].prefix, AT_SD_TEXT_CLIP_HF, &wide, TRUE, FALSE,
+  g_assert_null (at_clip_text_new (test_gpu (), weights, towers[0].prefix, AT_SD_TEXT_CLIP_HF, &wide, TRUE, FALSE,
                                    &error));
   g_assert_nonnull (error);
 }
@@ -106,9 +108,13 @@ main (int argc, char **argv)
   g_autofree char *path = test_source_path ("tests", "data", "sd", "clip-text-golden.safetensors", NULL);
   golden = at_safetensors_open (path, &error);
   g_assert_no_error (error);
+  g_autofree char *wpath = sd_fill_write_weights (golden, "clip.safetensors");
+  weights = at_safetensors_open (wpath, &error);
+  g_assert_no_error (error);
   g_test_add_func ("/sd/clip-text/golden", test_golden);
   g_test_add_func ("/sd/clip-text/refused", test_refused);
   int rc = g_test_run ();
+  at_safetensors_free (weights);
   at_safetensors_free (golden);
   return rc;
 }
