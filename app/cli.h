@@ -31,5 +31,7 @@ int at_cli_animate (int argc, char **argv);
 int at_cli_story (int argc, char **argv);
 /* `atelier suggest "TEXT" | --sketch FILE ...`: shapes from the library. */
 int at_cli_suggest (int argc, char **argv);
+/* `atelier models list|add FILE|remove NAME` (cli-models.c). */
+int at_cli_models (int argc, char **argv);
 
 G_END_DECLS

@@ -253,3 +253,59 @@ at_g_mean_tokens (AtGraph *g, AtTensor *x)
     return NULL;
   return at_graph_reshape (g, y, AT_G_SHAPE (x->shape[0], x->shape[2]));
 }
+
+AtTensor *
+at_g_quick_gelu (AtGraph *g, AtTensor *x)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_quick_gelu (g->cmd, x, y, &g->error));
+}
+
+AtTensor *
+at_g_gelu_erf (AtGraph *g, AtTensor *x)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_gelu_erf (g->cmd, x, y, &g->error));
+}
+
+AtTensor *
+at_g_causal_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads)
+{
+  GUARD (q, k, v);
+  AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
+  return RECORD (y, at_op_causal_attention (g->cmd, q, k, v, heads, 0.0f, y, &g->error));
+}
+
+AtTensor *
+at_g_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags)
+{
+  GUARD (a, b);
+  gint64 m = (flags & AT_MATMUL_TRANS_A) ? at_tensor_dim (a, -1) : at_tensor_dim (a, -2);
+  gint64 n = (flags & AT_MATMUL_TRANS_B) ? at_tensor_dim (b, -2) : at_tensor_dim (b, -1);
+  gint64 shape[AT_TENSOR_MAX_DIMS];
+  AtTensor *batched = a->ndim >= b->ndim ? a : b;
+  for (guint i = 0; i + 2 < batched->ndim; i++)
+    shape[i] = batched->shape[i];
+  shape[batched->ndim - 2] = m;
+  shape[batched->ndim - 1] = n;
+  AtTensor *y = at_graph_tensor (g, batched->ndim, shape);
+  return RECORD (y, at_op_matmul (g->cmd, a, b, y, flags, &g->error));
+}
+
+AtTensor *
+at_g_softmax (AtGraph *g, AtTensor *x)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_softmax (g->cmd, x, y, &g->error));
+}
+
+AtTensor *
+at_g_scale (AtGraph *g, AtTensor *x, float alpha)
+{
+  GUARD (x);
+  AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  return RECORD (y, at_op_scale (g->cmd, x, alpha, 0.0f, y, &g->error));
+}

@@ -58,6 +58,15 @@ AtTensor *at_g_stft_power (AtGraph *g, AtTensor *wave, AtTensor *window, guint h
 AtTensor *at_g_log (AtGraph *g, AtTensor *x, float floor_value, float offset, float div);
 /* Mean over dimension 1 of x [B, L, C] -> [B, C]. */
 AtTensor *at_g_mean_tokens (AtGraph *g, AtTensor *x);
+/* CLIP's activations (at_op_quick_gelu, at_op_gelu_erf) and masked
+ * self-attention (at_op_causal_attention). */
+AtTensor *at_g_quick_gelu (AtGraph *g, AtTensor *x);
+AtTensor *at_g_gelu_erf (AtGraph *g, AtTensor *x);
+AtTensor *at_g_causal_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads);
+/* op(a) · op(b) (at_op_matmul), softmax over the last dimension, alpha·x. */
+AtTensor *at_g_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags);
+AtTensor *at_g_softmax (AtGraph *g, AtTensor *x);
+AtTensor *at_g_scale (AtGraph *g, AtTensor *x, float alpha);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtGraph, at_graph_free)
 

@@ -16,3 +16,5 @@
 #include "ops/attention.h"
 #include "ops/transpose.h"
 #include "ops/stft.h"
+#include "ops/activation.h"
+#include "ops/causal-attention.h"

@@ -1,0 +1,74 @@
+/* sd-detect.h — which Stable Diffusion architecture a checkpoint holds,
+ * decided from its tensor names and shapes alone (no config file), and a
+ * clear error for anything else.
+ *
+ * Recognised (original single-file layouts, F32/F16/BF16 weights):
+ *   SD 1.x        model.diffusion_model.* (context 768), first_stage_model.*,
+ *                 cond_stage_model.transformer[.text_model].* (CLIP ViT-L/14)
+ *   SD 2.x        context 1024, linear proj_in/out, cond_stage_model.model.*
+ *                 (open_clip ViT-H/14)
+ *   SD 2.x, SD-Turbo layout  the same networks with the text encoder under
+ *                 conditioner.embedders.0.model.* (sgm's naming)
+ *   ControlNet    control_model.* or bare cldm names, SD 1.x (context 768)
+ * Refused with a message naming what was found: LoRA, SDXL, SD3, Flux,
+ * Diffusers folders' files, inpainting UNets, files without a VAE or text
+ * encoder, and any tensor missing, misshapen or unexpected under the
+ * model's own prefixes. Tensors outside them (schedule buffers such as
+ * betas and alphas_cumprod, model_ema.*) are counted and ignored.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "model/safetensors.h"
+#include "sd/sd-names.h"
+
+G_BEGIN_DECLS
+
+#define AT_SD_ERROR (at_sd_error_quark ())
+GQuark at_sd_error_quark (void);
+
+typedef enum {
+  AT_SD_ERROR_NOT_SD,        /* another kind of file (LoRA, SDXL, Flux, ...) */
+  AT_SD_ERROR_UNSUPPORTED,   /* an SD variant Atelier cannot run yet */
+  AT_SD_ERROR_INCOMPLETE,    /* tensors missing (pruned VAE, text encoder) */
+  AT_SD_ERROR_MISMATCH,      /* a tensor with the wrong shape, dtype, or unexpected */
+} AtSdError;
+
+typedef enum {
+  AT_SD_FAMILY_SD1,
+  AT_SD_FAMILY_SD2,
+  AT_SD_FAMILY_CONTROLNET_SD1,
+} AtSdFamily;
+
+typedef enum {
+  AT_SD_TEXT_NONE,
+  AT_SD_TEXT_CLIP_HF,        /* SD 1.x: quick-GELU, last layer */
+  AT_SD_TEXT_OPEN_CLIP,      /* SD 2.x: GELU, penultimate layer */
+} AtSdTextKind;
+
+typedef struct {
+  AtSdFamily family;
+  const char *kind_name;     /* "SD 1.x", "SD 2.x", "SD 2.x (SD-Turbo layout)", "ControlNet (SD 1.x)" */
+  const char *unet_prefix;   /* "model.diffusion_model.", "control_model." or "" */
+  const char *vae_prefix;    /* NULL for ControlNet */
+  const char *text_prefix;   /* NULL for ControlNet */
+  AtSdUnetConfig unet;
+  AtSdTextKind text_kind;
+  AtSdTextConfig text;
+  gboolean quick_gelu;       /* CLIP's x·σ(1.702x) rather than erf GELU */
+  gboolean penultimate;      /* context = hidden states before the last layer, then ln_final */
+  guint n_tensors;           /* in the file */
+  guint n_used;              /* tensors of the networks */
+  guint n_ignored;           /* outside the model's prefixes */
+  gint64 n_params;           /* elements of the used tensors */
+} AtSdArch;
+
+/* Tensor name -> const AtSafetensorsInfo*, as a file or a manifest holds
+ * them (data may be NULL: detection reads names, dtypes and shapes only). */
+gboolean at_sd_detect (GHashTable *tensors, AtSdArch *arch, GError **error);
+
+/* Every tensor the architecture uses (AtSdName), for loaders and tests. */
+GPtrArray *at_sd_arch_names (const AtSdArch *arch);
+
+G_END_DECLS
