@@ -253,7 +253,8 @@ clip_frame (guint index, gpointer data)
     return at_animation_frame (f->animation, index);
   double zoom, cx, cy, t = (double) index / f->animation->fps;
   at_story_camera (f->story, t, &zoom, &cx, &cy);
-  g_autoptr (AtImage) view = at_camera_view (f->animation->frames->pdata[index], f->animation->size, zoom, cx, cy);
+  const AtImage *source = at_animation_source (f->animation, index);
+  g_autoptr (AtImage) view = at_camera_view (source, f->animation->size, zoom, cx, cy);
   if (!f->burn)
     return g_steal_pointer (&view);
   return at_subtitle_burn (view, at_subtitles_text_at (f->story->subtitles, (gint64) (t * 1000)));

@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "media/blend.h"
 #include "shapes/shape-prior.h"
+#include "upscale.h"
 
 struct _AtAnimator {
   AtEngine *engine;
@@ -17,6 +18,7 @@ struct _AtAnimator {
   AtFrameRenderer *renderer;
   GHashTable *embeddings;   /* keyframe fingerprint -> AtEmbedding */
   GHashTable *frames;       /* frame key -> AtImage at the model's size */
+  GHashTable *refined;      /* frame key|size -> AtImage at that size */
 };
 
 /* Everything in params that shapes every frame. */
@@ -42,6 +44,7 @@ at_animator_new (AtEngine *engine, const AtRequest *params)
   a->renderer = at_frame_renderer_new (engine);
   a->embeddings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) at_embedding_free);
   a->frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) at_image_free);
+  a->refined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) at_image_free);
   return a;
 }
 
@@ -55,6 +58,7 @@ at_animator_free (AtAnimator *a)
   at_frame_renderer_free (a->renderer);
   g_hash_table_unref (a->embeddings);
   g_hash_table_unref (a->frames);
+  g_hash_table_unref (a->refined);
   g_free (a);
 }
 
@@ -64,22 +68,58 @@ at_animation_free (AtAnimation *animation)
   if (animation == NULL)
     return;
   g_ptr_array_unref (animation->frames);
+  g_clear_pointer (&animation->refined, g_ptr_array_unref);
   g_free (animation);
 }
 
-AtImage *
-at_animation_upscale (const AtImage *frame, int size)
+const AtImage *
+at_animation_source (const AtAnimation *animation, guint index)
 {
-  if ((int) frame->width == size && (int) frame->height == size)
-    return at_image_copy (frame);
-  return at_image_resize (frame, size, size, AT_IMAGE_FILTER_BILINEAR);
+  g_return_val_if_fail (index < animation->frames->len, NULL);
+  return animation->refined != NULL ? animation->refined->pdata[index] : animation->frames->pdata[index];
 }
 
 AtImage *
 at_animation_frame (const AtAnimation *animation, guint index)
 {
-  g_return_val_if_fail (index < animation->frames->len, NULL);
-  return at_animation_upscale (animation->frames->pdata[index], animation->size);
+  const AtImage *src = at_animation_source (animation, index);
+  if ((int) src->width == animation->size && (int) src->height == animation->size)
+    return at_image_copy (src);
+  return at_image_resize (src, animation->size, animation->size, AT_IMAGE_FILTER_BILINEAR);
+}
+
+/* The smallest size the upscale stage makes that is at least size. */
+static int
+refine_size (int size)
+{
+  for (int s = size; s <= AT_CLIP_MAX_SIZE; s++)
+    if (at_upscale_size_is_valid (s))
+      return s;
+  return size;
+}
+
+/* A model-size frame at the clip's size through the engine's upscale
+ * stage (reduced by area when the clip's size is between its sizes),
+ * kept in the animator's cache under its frame key. */
+static AtImage *
+refined_frame (AtAnimator *an, const char *key, const AtImage *frame, const AtImage *sketch, int size,
+               GCancellable *cancellable, GError **error)
+{
+  g_autofree char *rkey = g_strdup_printf ("%s|%d", key, size);
+  AtImage *img = g_hash_table_lookup (an->refined, rkey);
+  if (img != NULL)
+    return img;
+  img = at_engine_upscale (an->engine, frame, sketch, refine_size (size), AT_BACKGROUND_WHITE, cancellable, error);
+  if (img == NULL)
+    return NULL;
+  if ((int) img->width != size)
+    {
+      AtImage *reduced = at_image_resize (img, size, size, AT_IMAGE_FILTER_BILINEAR);
+      at_image_free (img);
+      img = reduced;
+    }
+  g_hash_table_insert (an->refined, g_steal_pointer (&rkey), img);
+  return img;
 }
 
 double
@@ -322,6 +362,33 @@ measure_smoothness (AtAnimation *an)
   an->end_to_end = at_animation_frame_diff (f->pdata[0], f->pdata[f->len - 1]);
 }
 
+/* The frames at the clip's size through the upscale stage, each with the
+ * sketch of the keyframe it is closer to (NULL for none). Refined frames
+ * of other clips leave the cache. */
+static gboolean
+refine_frames (AtAnimator *an, const AtClip *clip, GArray *plan, AtAnimation *anim, GCancellable *cancellable,
+               GError **error)
+{
+  g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (clip->size != at_engine_get_native_size (an->engine))
+    {
+      anim->refined = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
+      for (guint k = 0; k < plan->len; k++)
+        {
+          const FramePlan *p = &g_array_index (plan, FramePlan, k);
+          const AtKeyframe *near = clip->keyframes->pdata[p->alpha < 0.5 ? p->a : p->b];
+          AtImage *img = refined_frame (an, p->key, anim->frames->pdata[k], near->sketch, clip->size, cancellable,
+                                        error);
+          if (img == NULL)
+            return FALSE;
+          g_ptr_array_add (anim->refined, at_image_copy (img));
+          g_hash_table_add (used, g_strdup_printf ("%s|%d", p->key, clip->size));
+        }
+    }
+  keep_only (an->refined, used);
+  return TRUE;
+}
+
 AtAnimation *
 at_animator_render (AtAnimator *an, const AtClip *clip, AtAnimationProgressFunc progress,
                     gpointer progress_data, GCancellable *cancellable, GError **error)
@@ -363,6 +430,8 @@ at_animator_render (AtAnimator *an, const AtClip *clip, AtAnimationProgressFunc 
   /* the embeddings of this clip's keyframes stay, whether used or not */
   for (guint i = 0; i < clip->keyframes->len; i++)
     g_hash_table_add (used_embeddings, at_keyframe_fingerprint (clip->keyframes->pdata[i]));
+  if (!refine_frames (an, clip, plan, anim, cancellable, error))
+    return NULL;
   keep_only (an->frames, used_frames);
   keep_only (an->embeddings, used_embeddings);
   measure_smoothness (anim);

@@ -10,12 +10,15 @@
  * different word counts) are blended after padding the shorter with copies
  * of its first token, the fusion's "nothing" token.
  *
- * Frames are made at the model's size, in order, and enlarged to the
- * clip's size by at_animation_upscale(). An AtAnimator keeps every frame
+ * Frames are made at the model's size, in order; a clip of another size
+ * then takes each through the engine's upscale stage (the learned refiner
+ * where the model has one, with the sketch of the nearer keyframe; sizes
+ * between the stage's are reduced from the next larger). An AtAnimator
+ * keeps every frame
  * it made, keyed by what the frame depends on (the two keyframes' content,
  * alpha and the clip's parameters, not keyframe times' other frames), so
  * rendering again after changing one keyframe redoes only the frames that
- * blend it. Held frames (after the last keyframe, or between two equal
+ * blend it (refined frames too, per size). Held frames (after the last keyframe, or between two equal
  * keyframes) reuse one image.
  *
  * Smoothness is measured on the model-size frames as the mean absolute
@@ -46,8 +49,11 @@ typedef void (*AtAnimationProgressFunc) (const AtAnimationProgress *progress, gp
 
 typedef struct {
   GPtrArray *frames;          /* AtImage* at the model's size, one per frame */
+  GPtrArray *refined;         /* AtImage* at the clip's size from the engine's upscale
+                               * stage (the learned refiner), or NULL when the clip
+                               * is at the model's size */
   int fps;
-  int size;                   /* the clip's side: at_animation_frame() enlarges to it */
+  int size;                   /* the clip's side */
   guint rendered;             /* frames the model made in this run */
   guint reused;               /* frames taken from the animator's cache */
   double max_step;            /* largest mean absolute difference of consecutive frames */
@@ -57,10 +63,10 @@ typedef struct {
 } AtAnimation;
 
 void at_animation_free (AtAnimation *animation);
-/* Frame index enlarged to the clip's size. Caller frees. */
+/* Frame index at the clip's size (refined, or the model's frame). Caller frees. */
 AtImage *at_animation_frame (const AtAnimation *animation, guint index);
-/* The clip's one way to enlarge a model-size frame to size × size. */
-AtImage *at_animation_upscale (const AtImage *frame, int size);
+/* Frame index at its best resolution, for a camera to crop from. */
+const AtImage *at_animation_source (const AtAnimation *animation, guint index);
 /* Mean absolute difference of two images of one size, 0–255. */
 double at_animation_frame_diff (const AtImage *a, const AtImage *b);
 

@@ -134,13 +134,28 @@ test_keyframes_are_their_own_images_and_smooth (void)
   g_assert_cmpfloat (anim->end_to_end, >, 1.0);
   g_assert_cmpfloat (anim->max_step, <=, 2.5 / 8 * anim->end_to_end);
 
-  /* enlarged to the clip's size */
+  /* at the clip's size through the engine's upscale stage (the refiner),
+   * from the frames already made */
   clip->size = 128;
   g_autoptr (AtAnimation) big = render (animator, clip);
   g_assert_cmpuint (big->rendered, ==, 0);
   g_autoptr (AtImage) big0 = at_animation_frame (big, 0);
   g_assert_cmpuint (big0->width, ==, 128);
   g_assert_cmpuint (big0->height, ==, 128);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtImage) refined = at_engine_upscale (engine, big->frames->pdata[0], NULL, 128, AT_BACKGROUND_WHITE,
+                                                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (at_animation_frame_diff (big0, refined), <=, 0.0);
+  /* a size between the stage's: the next larger, reduced */
+  clip->size = 200;
+  g_autoptr (AtAnimation) odd = render (animator, clip);
+  g_autoptr (AtImage) odd0 = at_animation_frame (odd, 0);
+  g_autoptr (AtImage) at256 = at_engine_upscale (engine, odd->frames->pdata[0], NULL, 256, AT_BACKGROUND_WHITE, NULL,
+                                                 &error);
+  g_autoptr (AtImage) reduced = at_image_resize (at256, 200, 200, AT_IMAGE_FILTER_BILINEAR);
+  g_assert_cmpuint (odd0->width, ==, 200);
+  g_assert_cmpfloat (at_animation_frame_diff (odd0, reduced), <=, 0.0);
 }
 
 /* A keyframe without a sketch follows its prompt's shape (the shape
