@@ -1,0 +1,233 @@
+/* caption.c — zero-shot tags from the model's vocabulary (caption.h). */
+#define G_LOG_DOMAIN "atelier-engine"
+
+#include <errno.h>
+#include <string.h>
+
+#include "engine-private.h"
+#include "search/caption.h"
+#include "search/search-query.h"
+
+#define VOCAB_KEY "atelier-caption-vocab"
+#define OBJECT_CACHE "caption-objects.json"
+#define MAX_OBJECTS 20
+#define LISTED 5     /* words of each kind kept beside the tags */
+
+/* As tools/dataset/build.py names colours (colour_name). */
+static const char *const colour_words[] = {
+  "red", "orange", "brown", "yellow", "green", "blue", "purple", "pink", "white", "black", "gray", NULL
+};
+static const char *const style_words[] = { "outline", "filled", "shaded", "flat", NULL };
+/* Words of the captions that name no object: sizes, shapes of letters,
+ * other colour words, articles and the like (tools/train/train.py's
+ * EXTRA_WORDS beside the colours). */
+static const char *const other_words[] = {
+  "grey", "cyan", "teal", "gold", "silver", "violet", "magenta", "dark", "light", "bright", "pale", "colorful",
+  "colourful", "a", "an", "the", "of", "with", "and", "in", "on", "at", "small", "big", "large", "tiny", "little",
+  "icon", "emoji", "drawing", "sketch", "picture", "illustration", "simple", "or", "to", "for", "off", "up",
+  "down", "left", "right", "plus", "minus", "alt", "new", "by", "from", "no", "not", "is", "it", "as", NULL
+};
+
+static const char *const kind_names[] = { "colour", "object", "style" };
+
+const char *
+at_caption_kind_to_string (AtCaptionKind kind)
+{
+  return kind < AT_CAPTION_N_KINDS ? kind_names[kind] : "?";
+}
+
+void
+at_caption_free (AtCaption *caption)
+{
+  if (caption == NULL)
+    return;
+  for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
+    if (caption->words[k] != NULL)
+      g_array_unref (caption->words[k]);
+  g_free (caption->text);
+  g_strfreev (caption->tags);
+  g_free (caption);
+}
+
+gboolean
+at_caption_is_object_word (const char *word)
+{
+  gsize len = strlen (word);
+  if (len < 3 || strspn (word, "0123456789") == len || word[0] == '<')
+    return FALSE;
+  return !g_strv_contains (colour_words, word) && !g_strv_contains (style_words, word)
+         && !g_strv_contains (other_words, word);
+}
+
+static void
+word_clear (AtCaptionWord *w)
+{
+  g_free (w->word);
+}
+
+static GArray *
+ranked_words (AtSearchIndex *vocab, const float *embedding, guint count)
+{
+  g_autoptr (GArray) hits = at_search_index_rank (vocab, embedding, count);
+  GArray *words = g_array_new (FALSE, TRUE, sizeof (AtCaptionWord));
+  g_array_set_clear_func (words, (GDestroyNotify) word_clear);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const AtSearchHit *h = &g_array_index (hits, AtSearchHit, i);
+      AtCaptionWord w = { g_strdup (h->entry->key), h->score };
+      g_array_append_val (words, w);
+    }
+  return words;
+}
+
+static const char *
+best (const AtCaption *c, AtCaptionKind kind)
+{
+  GArray *w = c->words[kind];
+  return w->len > 0 ? g_array_index (w, AtCaptionWord, 0).word : NULL;
+}
+
+AtCaption *
+at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const float *embedding,
+                           guint n_objects)
+{
+  n_objects = CLAMP (n_objects, 1, MAX_OBJECTS);
+  AtCaption *c = g_new0 (AtCaption, 1);
+  for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
+    c->words[k] = ranked_words (vocab[k], embedding, k == AT_CAPTION_OBJECT ? MAX (n_objects, LISTED) : LISTED);
+  g_autoptr (GStrvBuilder) tags = g_strv_builder_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+  if (best (c, AT_CAPTION_COLOUR) != NULL)
+    {
+      g_strv_builder_add (tags, best (c, AT_CAPTION_COLOUR));
+      g_string_append_printf (text, "%s ", best (c, AT_CAPTION_COLOUR));
+    }
+  GArray *objects = c->words[AT_CAPTION_OBJECT];
+  for (guint i = 0; i < MIN (n_objects, objects->len); i++)
+    {
+      const char *word = g_array_index (objects, AtCaptionWord, i).word;
+      g_strv_builder_add (tags, word);
+      g_string_append_printf (text, i == 0 ? "%s" : i == 1 ? " (%s" : ", %s", word);
+    }
+  if (MIN (n_objects, objects->len) > 1)
+    g_string_append_c (text, ')');
+  if (best (c, AT_CAPTION_STYLE) != NULL)
+    {
+      g_strv_builder_add (tags, best (c, AT_CAPTION_STYLE));
+      g_string_append_printf (text, ", %s", best (c, AT_CAPTION_STYLE));
+    }
+  c->text = g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
+  c->tags = g_strv_builder_end (tags);
+  return c;
+}
+
+/* n words embedded into a new index keyed by word; words the model does
+ * not know are left out. */
+static AtSearchIndex *
+embed_words (AtEngine *engine, const char *const *words, guint n, GError **error)
+{
+  g_autoptr (AtSearchIndex) index = at_engine_search_index_new (engine, error);
+  if (index == NULL)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      GError *local = NULL;
+      g_autofree float *e = at_engine_search_embed_text (engine, words[i], &local);
+      if (g_error_matches (local, AT_SEARCH_ERROR, AT_SEARCH_ERROR_UNKNOWN_WORDS))
+        {
+          g_clear_error (&local);
+          continue;
+        }
+      if (e == NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      at_search_index_set (index, words[i], at_caption_kind_to_string (AT_CAPTION_OBJECT), e);
+    }
+  return g_steal_pointer (&index);
+}
+
+/* The object words of the tokenizer, in its order. */
+static GPtrArray *
+object_words (AtEngine *engine)
+{
+  AtTokenizer *tok = engine->model->tokenizer;
+  GPtrArray *words = g_ptr_array_new ();
+  for (guint id = 2; id < at_tokenizer_get_vocab_size (tok); id++)
+    if (at_caption_is_object_word (at_tokenizer_get_word (tok, id)))
+      g_ptr_array_add (words, (gpointer) at_tokenizer_get_word (tok, id));
+  return words;
+}
+
+/* The object vocabulary from the cache when it is this model's and
+ * complete, else embedded now (minutes on a CPU driver) and cached. */
+static AtSearchIndex *
+object_vocab (AtEngine *engine, GError **error)
+{
+  g_autoptr (GPtrArray) words = object_words (engine);
+  const char *model = at_engine_search_get_model_id (engine, error);
+  if (model == NULL)
+    return NULL;
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "atelier", OBJECT_CACHE, NULL);
+  g_autoptr (AtSearchIndex) cached = at_search_index_load (path, NULL);
+  if (cached != NULL && g_strcmp0 (at_search_index_get_model (cached), model) == 0
+      && at_search_index_get_size (cached) == words->len)
+    return g_steal_pointer (&cached);
+  AtSearchIndex *index = embed_words (engine, (const char *const *) words->pdata, words->len, error);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) local = NULL;
+  if (index != NULL && (g_mkdir_with_parents (dir, 0755) != 0 || !at_search_index_save (index, path, &local)))
+    g_message ("Captions: the word embeddings were not cached in %s: %s", path,
+               local != NULL ? local->message : g_strerror (errno));
+  return index;
+}
+
+typedef struct {
+  AtSearchIndex *vocab[AT_CAPTION_N_KINDS];
+} CaptionVocab;
+
+static void
+caption_vocab_free (CaptionVocab *v)
+{
+  for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
+    at_search_index_free (v->vocab[k]);
+  g_free (v);
+}
+
+/* The engine's vocabularies, made on first use. Not under the engine's
+ * lock: each embedding takes it in turn. */
+static CaptionVocab *
+get_vocab (AtEngine *engine, GError **error)
+{
+  static GMutex making;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&making);
+  at_engine_lock_model (engine);
+  CaptionVocab *v = at_engine_get_data (engine, VOCAB_KEY);
+  at_engine_unlock_model (engine);
+  if (v != NULL)
+    return v;
+  v = g_new0 (CaptionVocab, 1);
+  if ((v->vocab[AT_CAPTION_COLOUR] = embed_words (engine, colour_words, g_strv_length ((GStrv) colour_words), error)) == NULL
+      || (v->vocab[AT_CAPTION_STYLE] = embed_words (engine, style_words, g_strv_length ((GStrv) style_words), error)) == NULL
+      || (v->vocab[AT_CAPTION_OBJECT] = object_vocab (engine, error)) == NULL)
+    {
+      caption_vocab_free (v);
+      return NULL;
+    }
+  at_engine_lock_model (engine);
+  at_engine_set_data (engine, VOCAB_KEY, v, (GDestroyNotify) caption_vocab_free);
+  at_engine_unlock_model (engine);
+  return v;
+}
+
+AtCaption *
+at_engine_caption_image (AtEngine *engine, const AtImage *image, guint n_objects, GError **error)
+{
+  g_return_val_if_fail (engine != NULL && image != NULL, NULL);
+  CaptionVocab *v = get_vocab (engine, error);
+  if (v == NULL)
+    return NULL;
+  g_autofree float *e = at_engine_search_embed_image (engine, image, error);
+  return e != NULL ? at_caption_from_embedding (v->vocab, e, n_objects) : NULL;
+}
