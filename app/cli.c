@@ -21,6 +21,8 @@ print_usage (FILE *out)
            "       atelier animate --replay PROJECT.atelier -o OUT\n"
            "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] [--burn-subtitles] -o OUT.webm\n"
            "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
+           "       atelier search DIR|PROJECT.atelier --text T | --sketch F | --voice F | --image F [--count N] [--json]\n"
+           "       atelier caption IMAGE.png... [--objects N] [--json]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -35,7 +37,7 @@ static const struct {
 } verbs[] = {
   { "generate", at_cli_generate },   { "transcribe", at_cli_transcribe }, { "narrate", at_cli_narrate },
   { "batch", at_cli_batch },         { "animate", at_cli_animate },       { "story", at_cli_story },
-  { "suggest", at_cli_suggest },
+  { "suggest", at_cli_suggest },    { "search", at_cli_search },         { "caption", at_cli_caption },
 };
 
 gboolean

@@ -18,6 +18,7 @@
 
 #include "audio/audio-file.h"
 #include "request.h"
+#include "search/search-index.h"
 #include "ui/history-item.h"
 #include "ui/stroke-list.h"
 
@@ -63,6 +64,7 @@ typedef struct {
   char *autosave_of;       /* autosaves only: the project's own file, or NULL */
   AtAudio *narration;      /* the last narration spoken, or NULL */
   GPtrArray *narration_cues;  /* its subtitle lines (AtCue), or NULL */
+  AtSearchIndex *search_index;  /* the history's image embeddings (engine/search), or NULL */
 } AtProject;
 
 AtProject *at_project_new (void);
