@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-engine"
 
 #include <math.h>
+#include <string.h>
 
 #include "audio/mel.h"
 #include "conditioning.h"
@@ -130,6 +131,44 @@ at_model_embed_text (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, cons
     return NULL;
   AtTensor *tokens = at_model_text_forward (model, g, ids, n);
   return head_of_tokens (g, tokens, heads->width, heads->dim, heads->text_w, heads->text_b, error);
+}
+
+float *
+at_model_embed_words (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const guint32 *ids, guint n,
+                      GError **error)
+{
+  const AtModelConfig *c = model->config;
+  int d = c->width;
+  /* at_model_text_forward() with a batch of n one-token texts */
+  g_autofree float *x0 = g_new (float, (gsize) MAX (n, 1) * d);
+  for (guint i = 0; i < n; i++)
+    for (int k = 0; k < d; k++)
+      {
+        guint32 id = ids[i] < (guint32) c->vocab_size ? ids[i] : 1;
+        x0[(gsize) i * d + k] = model->text_tok[(gsize) id * d + k] + model->text_pos[k];
+      }
+  g_autoptr (AtGraph) g = at_graph_new (gpu, error);
+  if (g == NULL)
+    return NULL;
+  AtTensor *x = at_graph_constant (g, x0, AT_G_SHAPE (n, 1, d));
+  for (int i = 0; i < c->text_layers; i++)
+    x = at_block_forward (g, &model->text_layers[i], x);
+  x = at_g_layer_norm (g, x, model->text_ln.weight, model->text_ln.bias, c->ln_eps);
+  if (!at_graph_run (g, error))
+    return NULL;
+  g_autofree float *tokens = g_new (float, (gsize) n * d);
+  if (!at_tensor_download (x, tokens, error))
+    return NULL;
+  float *out = g_new (float, (gsize) n * heads->dim);
+  g_autofree double *row = g_new (double, d);
+  for (guint i = 0; i < n; i++)
+    {
+      for (int k = 0; k < d; k++)
+        row[k] = tokens[(gsize) i * d + k];
+      g_autofree float *e = project (row, d, heads->dim, heads->text_w, heads->text_b);
+      memcpy (out + (gsize) i * heads->dim, e, sizeof (float) * heads->dim);
+    }
+  return out;
 }
 
 float *

@@ -129,22 +129,13 @@ embed_words (AtEngine *engine, const char *const *words, guint n, GError **error
   g_autoptr (AtSearchIndex) index = at_engine_search_index_new (engine, error);
   if (index == NULL)
     return NULL;
-  for (guint i = 0; i < n; i++)
-    {
-      GError *local = NULL;
-      g_autofree float *e = at_engine_search_embed_text (engine, words[i], &local);
-      if (g_error_matches (local, AT_SEARCH_ERROR, AT_SEARCH_ERROR_UNKNOWN_WORDS))
-        {
-          g_clear_error (&local);
-          continue;
-        }
-      if (e == NULL)
-        {
-          g_propagate_error (error, local);
-          return NULL;
-        }
-      at_search_index_set (index, words[i], at_caption_kind_to_string (AT_CAPTION_OBJECT), e);
-    }
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  g_autofree float *e = at_engine_search_embed_words (engine, words, n, kept, error);
+  if (e == NULL)
+    return NULL;
+  int dim = at_search_index_get_dim (index);
+  for (guint i = 0; i < kept->len; i++)
+    at_search_index_set (index, kept->pdata[i], "word", e + (gsize) i * dim);
   return g_steal_pointer (&index);
 }
 
@@ -161,7 +152,7 @@ object_words (AtEngine *engine)
 }
 
 /* The object vocabulary from the cache when it is this model's and
- * complete, else embedded now (minutes on a CPU driver) and cached. */
+ * complete, else embedded now (seconds) and cached. */
 static AtSearchIndex *
 object_vocab (AtEngine *engine, GError **error)
 {

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-engine"
 
 #include <math.h>
+#include <string.h>
 
 #include "conditioning.h"
 #include "engine-private.h"
@@ -93,6 +94,40 @@ at_engine_search_embed_image (AtEngine *engine, const AtImage *image, GError **e
 {
   g_return_val_if_fail (engine != NULL && image != NULL, NULL);
   return embed_locked (engine, (EmbedFunc) at_model_embed_image, image, error);
+}
+
+#define WORDS_PER_RUN 256
+
+float *
+at_engine_search_embed_words (AtEngine *engine, const char *const *words, guint n, GPtrArray *kept, GError **error)
+{
+  g_return_val_if_fail (engine != NULL && kept != NULL, NULL);
+  AtModel *model = at_engine_lock_model (engine);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = 0, unknown = 0;
+      g_autofree guint32 *id = at_tokenizer_encode (model->tokenizer, words[i], &count, &unknown);
+      if (count == 1 && unknown == 0)
+        {
+          g_array_append_val (ids, id[0]);
+          g_ptr_array_add (kept, (gpointer) words[i]);
+        }
+    }
+  AtEmbedHeads *heads = get_heads (engine, model, error);
+  float *out = heads != NULL ? g_new (float, (gsize) MAX (ids->len, 1) * heads->dim) : NULL;
+  for (guint at = 0; out != NULL && at < ids->len; at += WORDS_PER_RUN)
+    {
+      guint len = MIN (WORDS_PER_RUN, ids->len - at);
+      g_autofree float *part = at_model_embed_words (model, at_engine_get_gpu (engine), heads,
+                                                     &g_array_index (ids, guint32, at), len, error);
+      if (part == NULL)
+        g_clear_pointer (&out, g_free);
+      else
+        memcpy (out + (gsize) at * heads->dim, part, sizeof (float) * len * heads->dim);
+    }
+  at_engine_unlock_model (engine);
+  return out;
 }
 
 int

@@ -109,6 +109,26 @@ test_golden_image (void)
 }
 
 /* e must be NULL with error AT_SEARCH_ERROR code, whose message names word. */
+/* Words embedded many at a time (captions) are the words embedded alone. */
+static void
+test_words_batch_matches_single (void)
+{
+  const char *words[] = { "umbrella", "red", "qzxvw", "cat", "outline", "two words" };
+  g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree float *batch = at_engine_search_embed_words (engine, words, G_N_ELEMENTS (words), kept, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->len, ==, 4);   /* not the unknown word, not two words */
+  int dim = at_engine_search_get_dim (engine);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      g_autofree float *one = at_engine_search_embed_text (engine, kept->pdata[i], &error);
+      g_assert_no_error (error);
+      for (int c = 0; c < dim; c++)
+        g_assert_cmpfloat_with_epsilon (batch[i * dim + c], one[c], 1e-5);
+    }
+}
+
 static void
 assert_refused (float *e, GError **error, int code, const char *word)
 {
@@ -324,6 +344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/search/golden/sketch", test_golden_sketch);
   g_test_add_func ("/search/golden/audio", test_golden_audio);
   g_test_add_func ("/search/golden/image", test_golden_image);
+  g_test_add_func ("/search/words-batch", test_words_batch_matches_single);
   g_test_add_func ("/search/bad-queries", test_bad_queries);
   g_test_add_func ("/search/folder-index", test_folder_index);
   g_test_add_func ("/search/image-list-index", test_image_list_index);
