@@ -51,6 +51,7 @@ _at_window_collect_project (AtWindow *self)
       p->narration_cues = g_ptr_array_ref (at_narration_panel_get_subtitles (narration));
     }
   copy_history (self->history, p->history);
+  p->search_index = at_history_search_copy_index (self->history_search);
   return p;
 }
 
@@ -75,6 +76,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   _at_window_set_init_image (self, NULL);
   g_ptr_array_set_size (self->history, 0);
   copy_history (p->history, self->history);
+  at_history_search_take_index (self->history_search, g_steal_pointer (&p->search_index));
   _at_window_show_history (self);
   self->applying = FALSE;
   _at_window_update_actions (self);
