@@ -10,6 +10,9 @@
 #define CAPTION_OBJECTS 2
 #define SEARCH_PLACEHOLDER "Search the History (“purple umbrella”)"
 
+/* What a search compares the images with. */
+typedef enum { QUERY_TEXT, QUERY_IMAGE, QUERY_SKETCH, QUERY_VOICE } QueryKind;
+
 struct _AtHistorySearch {
   GtkWidget parent_instance;
 
@@ -22,7 +25,9 @@ struct _AtHistorySearch {
   AtEngine *engine;
   GPtrArray *history;        /* borrowed: the window's */
   AtSearchIndex *index;      /* the project's embeddings, or NULL */
-  AtImage *like;             /* "More like this": the query image, or NULL */
+  QueryKind kind;            /* the text, or what replaced it: */
+  AtImage *picture;          /* the image ("More like this") or sketch */
+  AtAudio *voice;
   GPtrArray *ranking;        /* AtHistoryItem*, borrowed, best first */
   GHashTable *shown;         /* the same as a set */
   GCancellable *searching, *captioning;
@@ -39,8 +44,10 @@ static guint signals[N_SIGNALS];
 
 typedef struct {
   AtEngineHold *hold;
-  char *text;              /* the query: text, or */
-  AtImage *like;           /* an image */
+  QueryKind kind;
+  char *text;              /* the query: text, */
+  AtImage *picture;        /* an image or sketch, */
+  AtAudio *voice;          /* or a voice clip */
   GPtrArray *items;        /* AtHistoryItem*, borrowed: the history when asked */
   GPtrArray *images;       /* AtImage*, copies of theirs */
   AtSearchIndex *index;    /* a copy, updated by the worker */
@@ -52,12 +59,31 @@ search_free (Search *s)
 {
   at_engine_hold_free (s->hold);
   g_free (s->text);
-  g_clear_pointer (&s->like, at_image_free);
+  g_clear_pointer (&s->picture, at_image_free);
+  g_clear_pointer (&s->voice, at_audio_free);
   g_ptr_array_unref (s->items);
   g_ptr_array_unref (s->images);
   g_clear_pointer (&s->index, at_search_index_free);
   g_free (s->scores);
   g_free (s);
+}
+
+static float *
+embed_query (const Search *s, GError **error)
+{
+  AtEngine *engine = s->hold->engine;
+  switch (s->kind)
+    {
+    case QUERY_IMAGE:
+      return at_engine_search_embed_image (engine, s->picture, error);
+    case QUERY_SKETCH:
+      return at_engine_search_embed_sketch (engine, s->picture, error);
+    case QUERY_VOICE:
+      return at_engine_search_embed_voice (engine, s->voice, error);
+    case QUERY_TEXT:
+    default:
+      return at_engine_search_embed_text (engine, s->text, error);
+    }
 }
 
 static void
@@ -67,8 +93,7 @@ search_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   AtEngine *engine = s->hold->engine;
   GError *error = NULL;
   g_auto (AtSearchUpdate) update = { 0 };
-  g_autofree float *q = s->like != NULL ? at_engine_search_embed_image (engine, s->like, &error)
-                                        : at_engine_search_embed_text (engine, s->text, &error);
+  g_autofree float *q = embed_query (s, &error);
   if (q == NULL || !at_engine_search_index_images (engine, &s->index, (AtImage *const *) s->images->pdata,
                                                    s->images->len, cancellable, &update, &error))
     {
@@ -161,7 +186,7 @@ search (AtHistorySearch *self)
   g_cancellable_cancel (self->searching);
   g_clear_object (&self->searching);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
-  if (self->like == NULL && (text == NULL || text[0] == '\0'))
+  if (self->kind == QUERY_TEXT && (text == NULL || text[0] == '\0'))
     {
       gtk_label_set_text (self->status, "");
       set_ranking (self, g_ptr_array_new ());
@@ -177,7 +202,9 @@ search (AtHistorySearch *self)
   Search *s = g_new0 (Search, 1);
   s->hold = at_engine_hold_new (self->app, self->engine);
   s->text = g_strdup (text);
-  s->like = self->like != NULL ? at_image_copy (self->like) : NULL;
+  s->kind = self->kind;
+  s->picture = self->picture != NULL ? at_image_copy (self->picture) : NULL;
+  s->voice = self->voice != NULL ? at_audio_new_from (self->voice->samples, self->voice->n, self->voice->rate) : NULL;
   /* not g_ptr_array_copy(): it would take the history's free function */
   s->items = g_ptr_array_new ();
   s->images = g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free);
@@ -194,15 +221,32 @@ search (AtHistorySearch *self)
   g_task_run_in_thread (task, search_thread);
 }
 
+static void text_changed (GtkSearchEntry *entry, AtHistorySearch *self);
+
+/* The query becomes kind (taking picture or voice), the field empty with
+ * placeholder saying so. */
+static void
+set_query (AtHistorySearch *self, QueryKind kind, AtImage *picture, AtAudio *voice, const char *placeholder)
+{
+  self->kind = kind;
+  g_clear_pointer (&self->picture, at_image_free);
+  g_clear_pointer (&self->voice, at_audio_free);
+  self->picture = picture;
+  self->voice = voice;
+  g_object_set (self->entry, "placeholder-text", placeholder, NULL);
+  if (kind != QUERY_TEXT)
+    {
+      g_signal_handlers_block_by_func (self->entry, text_changed, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+      g_signal_handlers_unblock_by_func (self->entry, text_changed, self);
+    }
+}
+
 static void
 text_changed (GtkSearchEntry *entry, AtHistorySearch *self)
 {
-  /* typing, or clearing the field, leaves "More like this" */
-  if (self->like != NULL)
-    {
-      g_clear_pointer (&self->like, at_image_free);
-      g_object_set (self->entry, "placeholder-text", SEARCH_PLACEHOLDER, NULL);
-    }
+  /* typing, or clearing the field, leaves a search by image, sketch or voice */
+  set_query (self, QUERY_TEXT, NULL, NULL, SEARCH_PLACEHOLDER);
   search (self);
 }
 
@@ -311,7 +355,7 @@ at_history_search_history_changed (AtHistorySearch *self)
 {
   g_return_if_fail (AT_IS_HISTORY_SEARCH (self));
   /* once for a whole batch of added or removed images */
-  if (self->again_id == 0 && (self->like != NULL || gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != '\0'))
+  if (self->again_id == 0 && (self->kind != QUERY_TEXT || gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != '\0'))
     self->again_id = g_idle_add (search_again, self);
 }
 
@@ -328,12 +372,33 @@ void
 at_history_search_more_like (AtHistorySearch *self, const AtHistoryItem *item)
 {
   g_return_if_fail (AT_IS_HISTORY_SEARCH (self) && item != NULL);
-  g_clear_pointer (&self->like, at_image_free);
-  self->like = at_image_copy (item->image);
-  g_signal_handlers_block_by_func (self->entry, text_changed, self);
-  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
-  g_signal_handlers_unblock_by_func (self->entry, text_changed, self);
-  g_object_set (self->entry, "placeholder-text", "Images like the one chosen (type to search by words)", NULL);
+  set_query (self, QUERY_IMAGE, at_image_copy (item->image), NULL, "Images like the one chosen (type to search by words)");
+  search (self);
+}
+
+void
+at_history_search_with_sketch (AtHistorySearch *self, AtImage *sketch)
+{
+  g_return_if_fail (AT_IS_HISTORY_SEARCH (self));
+  if (sketch == NULL)
+    {
+      gtk_label_set_text (self->status, "Draw on the canvas first, then search with the sketch");
+      return;
+    }
+  set_query (self, QUERY_SKETCH, sketch, NULL, "Images shaped like the sketch (type to search by words)");
+  search (self);
+}
+
+void
+at_history_search_with_voice (AtHistorySearch *self, AtAudio *voice)
+{
+  g_return_if_fail (AT_IS_HISTORY_SEARCH (self));
+  if (voice == NULL)
+    {
+      gtk_label_set_text (self->status, "Record or open a voice clip first, then search with it");
+      return;
+    }
+  set_query (self, QUERY_VOICE, NULL, voice, "Images that match the voice clip (type to search by words)");
   search (self);
 }
 
@@ -401,7 +466,8 @@ at_history_search_finalize (GObject *object)
 {
   AtHistorySearch *self = AT_HISTORY_SEARCH (object);
   g_clear_pointer (&self->index, at_search_index_free);
-  g_clear_pointer (&self->like, at_image_free);
+  g_clear_pointer (&self->picture, at_image_free);
+  g_clear_pointer (&self->voice, at_audio_free);
   g_ptr_array_unref (self->ranking);
   g_hash_table_unref (self->shown);
   G_OBJECT_CLASS (at_history_search_parent_class)->finalize (object);
@@ -420,6 +486,17 @@ at_history_search_class_init (AtHistorySearchClass *klass)
   gtk_widget_class_set_css_name (widget_class, "historysearch");
 }
 
+static GtkWidget *
+query_button (const char *icon, const char *label, const char *action)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
 static void
 at_history_search_init (AtHistorySearch *self)
 {
@@ -432,7 +509,13 @@ at_history_search_init (AtHistorySearch *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, "Search the History", -1);
   g_signal_connect (self->entry, "search-changed", G_CALLBACK (text_changed), self);
   g_signal_connect (self->entry, "stop-search", G_CALLBACK (stop_search), self);
-  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->entry));
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->entry), TRUE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->entry));
+  gtk_box_append (GTK_BOX (row), query_button ("document-edit-symbolic", "Search with the Sketch", "history-search.sketch"));
+  gtk_box_append (GTK_BOX (row), query_button ("audio-input-microphone-symbolic", "Search with the Voice Clip",
+                                               "history-search.voice"));
+  gtk_box_append (GTK_BOX (self->box), row);
   self->status = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_xalign (self->status, 0.0f);
   gtk_label_set_wrap (self->status, TRUE);

@@ -6,8 +6,8 @@
  * project's index up to date (only images it has not seen are embedded)
  * and embeds the words; then only the best matches stay in the gallery
  * (::results-changed, at_history_search_shows()), and the line under the
- * field says how many of how many. "More like this" does the same with an
- * image as the query. at_history_search_show_tags() captions an image on a
+ * field says how many of how many. The current sketch, the voice clip (its
+ * audio embedding) or "More like this" (an image) can be the query instead. at_history_search_show_tags() captions an image on a
  * worker (zero-shot colour, object and style words) for the tags label,
  * which the window places under the gallery.
  *
@@ -18,6 +18,7 @@
 
 #include <gtk/gtk.h>
 
+#include "audio/audio-file.h"
 #include "engine.h"
 #include "search/search-index.h"
 #include "ui/application.h"
@@ -41,6 +42,12 @@ void at_history_search_history_changed (AtHistorySearch *self);
 
 /* As if typed into the field. */
 void at_history_search_set_text (AtHistorySearch *self, const char *text);
+/* Ranks the History against a sketch (taken) or a voice clip (taken);
+ * NULL says under the field that there is none yet. The buttons beside
+ * the field activate "history-search.sketch" and "history-search.voice",
+ * which the window provides. */
+void at_history_search_with_sketch (AtHistorySearch *self, AtImage *sketch);
+void at_history_search_with_voice (AtHistorySearch *self, AtAudio *voice);
 /* Ranks the History against item's image. */
 void at_history_search_more_like (AtHistorySearch *self, const AtHistoryItem *item);
 /* Whether the gallery shows item: TRUE for all without a search. */

@@ -2,7 +2,8 @@
  * the real engine on lavapipe: typed words leave the best matches in the
  * gallery, in the order the engine's own embeddings give (computed here
  * one by one, apart from the widget's index and worker); "More Like This"
- * puts the chosen image first; restoring an image shows its tags; an empty
+ * puts the chosen image first; the sketch and voice buttons rank by the
+ * canvas's drawing and the voice clip; restoring an image shows its tags; an empty
  * field shows every image again; the index is saved with the project and
  * read back when it is opened. */
 #include <adwaita.h>
@@ -164,6 +165,46 @@ test_text_search (void)
   ui_test_close_window (window);
 }
 
+/* The buttons beside the field: the canvas's sketch, the voice clip. */
+static void
+test_sketch_and_voice (void)
+{
+  AtWindow *window = window_with_discs ();
+  AtHistorySearch *search = at_window_get_history_search (window);
+  /* nothing drawn, no clip: said, nothing ranked */
+  gtk_widget_activate_action (GTK_WIDGET (window), "history-search.sketch", NULL);
+  g_assert_nonnull (strstr (at_history_search_get_status (search), "Draw"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "history-search.voice", NULL);
+  g_assert_nonnull (strstr (at_history_search_get_status (search), "voice clip"));
+  g_assert_cmpuint (at_history_search_get_ranking (search)->len, ==, 0);
+
+  ui_test_draw_line (window, 0.3, 0.3, 0.7, 0.3);
+  ui_test_draw_line (window, 0.7, 0.3, 0.5, 0.7);
+  ui_test_draw_line (window, 0.5, 0.7, 0.3, 0.3);
+  gtk_widget_activate_action (GTK_WIDGET (window), "history-search.sketch", NULL);
+  wait_search (window);
+  g_autoptr (AtImage) sketch = at_sketch_canvas_render_for_request (window->canvas, 256);
+  g_autoptr (GError) error = NULL;
+  g_autofree float *qs = at_engine_search_embed_sketch (window->engine, sketch, &error);
+  g_assert_no_error (error);
+  g_autofree Expected *want_sketch = expected_ranking (window, qs);
+  assert_ranking (window, want_sketch);
+
+  /* a hummed clip: 1.5 s of a 220 Hz tone with harmonics */
+  g_autoptr (AtAudio) clip = at_audio_new (24000, 16000);
+  for (gsize i = 0; i < clip->n; i++)
+    for (int h = 1; h <= 4; h++)
+      clip->samples[i] += 0.2f / h * sinf (2.0f * G_PI * 220.0f * h * i / 16000.0f);
+  _at_window_set_voice (window, at_audio_new_from (clip->samples, clip->n, clip->rate), "hum");
+  gtk_widget_activate_action (GTK_WIDGET (window), "history-search.voice", NULL);
+  wait_search (window);
+  g_autofree float *qv = at_engine_search_embed_voice (window->engine, clip, &error);
+  g_assert_no_error (error);
+  g_autofree Expected *want_voice = expected_ranking (window, qv);
+  assert_ranking (window, want_voice);
+  ui_test_close_window (window);
+}
+
 static gboolean
 tags_shown (gpointer data)
 {
@@ -227,6 +268,7 @@ main (int argc, char **argv)
   ui_test_init (&argc, &argv);
   app = ui_test_application_new ();
   g_test_add_func ("/ui/history-search/text-and-more-like", test_text_search);
+  g_test_add_func ("/ui/history-search/sketch-and-voice", test_sketch_and_voice);
   g_test_add_func ("/ui/history-search/tags-and-project", test_tags_and_project);
   return ui_test_application_finish (app, g_test_run ());
 }
