@@ -4,7 +4,8 @@
  * one by one, apart from the widget's index and worker); "More Like This"
  * puts the chosen image first; the sketch and voice buttons rank by the
  * canvas's drawing and the voice clip; restoring an image shows its tags; an empty
- * field shows every image again; the index is saved with the project and
+ * field shows every image again; Export All… writes the tags into the
+ * PNGs; the index is saved with the project and
  * read back when it is opened. */
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -206,6 +207,48 @@ test_sketch_and_voice (void)
 }
 
 static gboolean
+export_over (gpointer data)
+{
+  return !at_window_is_exporting_history (data);
+}
+
+/* Export All… with the engine loaded: every PNG carries its caption as
+ * "Description" beside its "parameters". */
+static void
+test_export_tags (void)
+{
+  AtWindow *window = window_with_discs ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("history-tags-XXXXXX", &error);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  _at_window_export_history (window, folder, FALSE);
+  g_assert_true (ui_test_wait_until (export_over, window, 120));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  const char *name;
+  guint n = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (AtImage) img = at_image_load (path, &error);
+      g_assert_no_error (error);
+      g_autofree char *description = at_image_read_png_text (path, "Description", &error);
+      g_assert_no_error (error);
+      g_autofree char *params = at_image_read_png_text (path, "parameters", &error);
+      g_assert_no_error (error);
+      g_autoptr (AtCaption) c = at_engine_caption_image (window->engine, img, 3, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (description, ==, c->text);
+      g_assert_true (g_str_has_prefix (params, "disc "));
+      g_remove (path);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, N_ITEMS);
+  g_rmdir (dir);
+  ui_test_close_window (window);
+}
+
+static gboolean
 tags_shown (gpointer data)
 {
   AtHistorySearch *search = data;
@@ -270,5 +313,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/history-search/text-and-more-like", test_text_search);
   g_test_add_func ("/ui/history-search/sketch-and-voice", test_sketch_and_voice);
   g_test_add_func ("/ui/history-search/tags-and-project", test_tags_and_project);
+  g_test_add_func ("/ui/history-search/export-tags", test_export_tags);
   return ui_test_application_finish (app, g_test_run ());
 }
