@@ -13,13 +13,14 @@
 #include "engine.h"
 #include "search/caption.h"
 #include "search/search-query.h"
+#include "search/search-remix.h"
 #include "search/search-update.h"
 #include "ui/project.h"
 
 #define PROJECT_SUFFIX ".atelier"
 
 typedef struct {
-  char *text, *sketch, *voice, *image, *count_text, *device, *model_dir;
+  char *text, *sketch, *voice, *image, *plus, *minus, *count_text, *device, *model_dir;
   gboolean json;
   char **where;
 } SearchOptions;
@@ -31,6 +32,8 @@ search_options_clear (SearchOptions *o)
   g_free (o->sketch);
   g_free (o->voice);
   g_free (o->image);
+  g_free (o->plus);
+  g_free (o->minus);
   g_free (o->count_text);
   g_free (o->device);
   g_free (o->model_dir);
@@ -46,6 +49,8 @@ parse_search (int argc, char **argv, SearchOptions *o, gint64 *count, GError **e
     { "sketch", 's', 0, G_OPTION_ARG_FILENAME, &o->sketch, "Find images shaped like this drawing (PNG)", "FILE" },
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Find images that match this spoken clip", "FILE" },
     { "image", 'i', 0, G_OPTION_ARG_FILENAME, &o->image, "Find images like this one (PNG)", "FILE" },
+    { "plus", 0, 0, G_OPTION_ARG_STRING, &o->plus, "Add these words to the query (remix: --image F --minus red --plus blue)", "TEXT" },
+    { "minus", 0, 0, G_OPTION_ARG_STRING, &o->minus, "Take these words away from the query", "TEXT" },
     { "count", 'n', 0, G_OPTION_ARG_STRING, &o->count_text, "How many images to list (default 10)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print JSON on stdout", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
@@ -70,9 +75,21 @@ parse_search (int argc, char **argv, SearchOptions *o, gint64 *count, GError **e
   return at_cli_int_arg ("--count", o->count_text, 1, 1000, count, error);
 }
 
-/* The query as an embedding. */
+static float *embed_plain_query (AtEngine *engine, const SearchOptions *o, GError **error);
+
+/* The query as an embedding, with --plus and --minus applied. */
 static float *
 embed_query (AtEngine *engine, const SearchOptions *o, GError **error)
+{
+  g_autofree float *q = embed_plain_query (engine, o, error);
+  if (q == NULL || ((o->plus != NULL || o->minus != NULL)
+                    && !at_engine_search_remix_text (engine, q, o->plus, o->minus, error)))
+    return NULL;
+  return g_steal_pointer (&q);
+}
+
+static float *
+embed_plain_query (AtEngine *engine, const SearchOptions *o, GError **error)
 {
   if (o->text != NULL)
     return at_engine_search_embed_text (engine, o->text, error);

@@ -21,7 +21,7 @@ print_usage (FILE *out)
            "       atelier animate --replay PROJECT.atelier -o OUT\n"
            "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] [--burn-subtitles] -o OUT.webm\n"
            "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
-           "       atelier search DIR|PROJECT.atelier --text T | --sketch F | --voice F | --image F [--count N] [--json]\n"
+           "       atelier search DIR|PROJECT.atelier --text T | --sketch F | --voice F | --image F [--plus T] [--minus T] [--count N] [--json]\n"
            "       atelier caption IMAGE.png... [--objects N] [--json]\n"
            "\n"
            "Without arguments, opens the studio.\n"

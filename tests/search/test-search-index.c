@@ -1,13 +1,14 @@
 /* test-search-index.c — the search index without a model: ranking of fixed
  * embeddings against a brute-force reference, replacing and dropping
- * entries, and the JSON and file round trips (a damaged file is refused,
- * a failed save keeps the old file). */
+ * entries, the JSON and file round trips (a damaged file is refused,
+ * a failed save keeps the old file), and query arithmetic (remix). */
 #include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "search/search-index.h"
+#include "search/search-remix.h"
 
 #define DIM 16
 
@@ -203,6 +204,23 @@ test_damaged_index_refused (void)
   g_assert_cmpfloat (at_search_index_lookup (ok, "a", "s")->embedding[0], ==, 1.0f);
 }
 
+/* "a − minus + plus", renormalised; nothing left is refused. */
+static void
+test_remix (void)
+{
+  float q[DIM] = { 0.8f, 0.6f }, red[DIM] = { 0.8f }, blue[DIM] = { 0.0f, 0.0f, 1.0f };
+  g_assert_true (at_search_remix (q, DIM, blue, red));
+  /* (0, 0.6, 1) / |..| */
+  double n = sqrt (0.36 + 1.0);
+  g_assert_cmpfloat_with_epsilon (q[0], 0.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (q[1], 0.6 / n, 1e-6);
+  g_assert_cmpfloat_with_epsilon (q[2], 1.0 / n, 1e-6);
+  float only[DIM] = { 1.0f };
+  g_assert_true (at_search_remix (only, DIM, NULL, NULL));
+  g_assert_cmpfloat (only[0], ==, 1.0f);
+  g_assert_false (at_search_remix (only, DIM, NULL, only));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +230,6 @@ main (int argc, char **argv)
   g_test_add_func ("/search-index/lookup-set-retain", test_lookup_set_retain);
   g_test_add_func ("/search-index/round-trip", test_json_and_file_round_trip);
   g_test_add_func ("/search-index/damaged", test_damaged_index_refused);
+  g_test_add_func ("/search-index/remix", test_remix);
   return g_test_run ();
 }

@@ -90,12 +90,51 @@ def main():
         "voice -> image": retrieval(ea, ei, same[torch.from_numpy(ha)]),
         "image -> text": retrieval(ei, et, same),
     }}
+    res["remix"] = remix(model, tok, test)
     if args.atelier:
         res["captions"] = captions(args.atelier, b["x0"], names, asked)
     print(json.dumps(res, indent=1))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(res, f, indent=1)
+
+
+def remix(model, tok, test, source="red", target="blue"):
+    """Every held-out icon tinted red and blue (a gallery of 2N). From the red one, find the
+    blue one of the same icon: by the red image alone (itself left out), by image - "red" +
+    "blue", or by the text "blue NAME". Hit = the blue version of the same concept."""
+    icons = np.nonzero(test.kind > 0)[0]
+    n = len(icons)
+    red = test.make(icons, [source] * n)["x0"]
+    blue = test.make(icons, [target] * n)["x0"]
+    names = [test.name[i] for i in icons]
+
+    def text(ws):
+        ids = [tok.encode(w) for w in ws]
+        L = max(len(i) for i in ids)
+        pid = torch.tensor([i + [0] * (L - len(i)) for i in ids])
+        return F.normalize(model.text_head(masked_mean(model.text(pid, pid > 0), pid > 0)), dim=-1)
+
+    with torch.no_grad():
+        er = F.normalize(model.image(red), dim=-1)
+        eb = F.normalize(model.image(blue), dim=-1)
+        t = text([source, target])
+        mixed = F.normalize(er - t[0] + t[1], dim=-1)
+        prompts = text(["%s %s" % (target, nm) for nm in names])
+    gallery = torch.cat([er, eb])
+    same = torch.tensor([[names[i] == names[j % n] and j >= n for j in range(2 * n)] for i in range(n)])
+    self_mask = torch.zeros(n, 2 * n, dtype=torch.bool)
+    self_mask[torch.arange(n), torch.arange(n)] = True
+    out = {}
+    for label, q in (("red image alone", er), ("red image - 'red' + 'blue'", mixed), ("text 'blue NAME'", prompts)):
+        sim = (q @ gallery.t()).masked_fill(self_mask, -9)
+        order = sim.argsort(dim=1, descending=True)
+        hit = torch.gather(same, 1, order)
+        blue_first = (order[:, 0] >= n).float().mean().item()
+        out[label] = dict(n=n, top1=round(hit[:, 0].float().mean().item(), 3),
+                          top5=round(hit[:, :5].any(1).float().mean().item(), 3),
+                          first_is_blue=round(blue_first, 3))
+    return out
 
 
 def captions(atelier, x0, names, asked):
