@@ -196,6 +196,7 @@ search (AtHistorySearch *self)
     {
       gtk_label_set_text (self->status, self->engine == NULL ? "Search works once the model is loaded"
                                                              : "No images to search yet");
+      set_ranking (self, g_ptr_array_new ());
       return;
     }
   self->searching = g_cancellable_new ();
