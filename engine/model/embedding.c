@@ -135,37 +135,43 @@ at_model_embed_text (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, cons
 
 float *
 at_model_embed_words (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const guint32 *ids, guint n,
-                      GError **error)
+                      guint len, GError **error)
 {
   const AtModelConfig *c = model->config;
   int d = c->width;
-  /* at_model_text_forward() with a batch of n one-token texts */
-  g_autofree float *x0 = g_new (float, (gsize) MAX (n, 1) * d);
-  for (guint i = 0; i < n; i++)
+  g_return_val_if_fail (len >= 1 && len <= (guint) c->text_max_tokens, NULL);
+  /* at_model_text_forward() with a batch of n texts of len tokens */
+  gsize rows = (gsize) n * len;
+  g_autofree float *x0 = g_new (float, MAX (rows, 1) * d);
+  for (gsize r = 0; r < rows; r++)
     for (int k = 0; k < d; k++)
       {
-        guint32 id = ids[i] < (guint32) c->vocab_size ? ids[i] : 1;
-        x0[(gsize) i * d + k] = model->text_tok[(gsize) id * d + k] + model->text_pos[k];
+        guint32 id = ids[r] < (guint32) c->vocab_size ? ids[r] : 1;
+        x0[r * d + k] = model->text_tok[(gsize) id * d + k] + model->text_pos[(r % len) * d + k];
       }
   g_autoptr (AtGraph) g = at_graph_new (gpu, error);
   if (g == NULL)
     return NULL;
-  AtTensor *x = at_graph_constant (g, x0, AT_G_SHAPE (n, 1, d));
+  AtTensor *x = at_graph_constant (g, x0, AT_G_SHAPE (n, len, d));
   for (int i = 0; i < c->text_layers; i++)
     x = at_block_forward (g, &model->text_layers[i], x);
   x = at_g_layer_norm (g, x, model->text_ln.weight, model->text_ln.bias, c->ln_eps);
   if (!at_graph_run (g, error))
     return NULL;
-  g_autofree float *tokens = g_new (float, (gsize) n * d);
+  g_autofree float *tokens = g_new (float, rows * d);
   if (!at_tensor_download (x, tokens, error))
     return NULL;
   float *out = g_new (float, (gsize) n * heads->dim);
-  g_autofree double *row = g_new (double, d);
+  g_autofree double *mean = g_new (double, d);
   for (guint i = 0; i < n; i++)
     {
       for (int k = 0; k < d; k++)
-        row[k] = tokens[(gsize) i * d + k];
-      g_autofree float *e = project (row, d, heads->dim, heads->text_w, heads->text_b);
+        {
+          mean[k] = 0.0;
+          for (guint t = 0; t < len; t++)
+            mean[k] += tokens[((gsize) i * len + t) * d + k] / (double) len;
+        }
+      g_autofree float *e = project (mean, d, heads->dim, heads->text_w, heads->text_b);
       memcpy (out + (gsize) i * heads->dim, e, sizeof (float) * heads->dim);
     }
   return out;

@@ -34,10 +34,10 @@ void at_embed_heads_free (AtEmbedHeads *heads);
  * the model's vocabulary. */
 float *at_model_embed_text (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const char *text,
                             GError **error);
-/* n single words at once (the vocabulary's ids, each a one-token text):
- * [n, dim] floats, row i the embedding at_model_embed_text() gives word i. */
+/* n short texts of len tokens each at once (ids: n rows of len): [n, dim]
+ * floats, row i the embedding at_model_embed_text() gives text i. */
 float *at_model_embed_words (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const guint32 *ids, guint n,
-                             GError **error);
+                             guint len, GError **error);
 /* sketch: dark strokes on light, any size (at_sketch_to_model_input). */
 float *at_model_embed_sketch (AtModel *model, AtGpu *gpu, const AtEmbedHeads *heads, const AtImage *sketch,
                               GError **error);

@@ -9,7 +9,10 @@
 #include "search/search-query.h"
 
 #define VOCAB_KEY "atelier-caption-vocab"
-#define OBJECT_CACHE "caption-objects.json"
+#define OBJECT_CACHE "caption-objects-%s.json"
+/* Chosen on the validation split: the 2,000 most frequent scored objects
+ * better than all 7,331 (MODEL_CARD.md, Search and captions). */
+#define MAX_OBJECT_WORDS 2000
 #define MAX_OBJECTS 20
 #define LISTED 5     /* words of each kind kept beside the tags */
 
@@ -121,16 +124,16 @@ at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const
   return c;
 }
 
-/* n words embedded into a new index keyed by word; words the model does
- * not know are left out. */
+/* n words embedded into a new index keyed by word, each as "PREFIX WORD"
+ * when prefix is given; words the model does not know are left out. */
 static AtSearchIndex *
-embed_words (AtEngine *engine, const char *const *words, guint n, GError **error)
+embed_words (AtEngine *engine, const char *const *words, guint n, const char *prefix, GError **error)
 {
   g_autoptr (AtSearchIndex) index = at_engine_search_index_new (engine, error);
   if (index == NULL)
     return NULL;
   g_autoptr (GPtrArray) kept = g_ptr_array_new ();
-  g_autofree float *e = at_engine_search_embed_words (engine, words, n, kept, error);
+  g_autofree float *e = at_engine_search_embed_words (engine, words, n, prefix, kept, error);
   if (e == NULL)
     return NULL;
   int dim = at_search_index_get_dim (index);
@@ -139,33 +142,36 @@ embed_words (AtEngine *engine, const char *const *words, guint n, GError **error
   return g_steal_pointer (&index);
 }
 
-/* The object words of the tokenizer, in its order. */
+/* The first MAX_OBJECT_WORDS object words of the tokenizer: its order is
+ * the training captions' word frequency. */
 static GPtrArray *
 object_words (AtEngine *engine)
 {
   AtTokenizer *tok = engine->model->tokenizer;
   GPtrArray *words = g_ptr_array_new ();
-  for (guint id = 2; id < at_tokenizer_get_vocab_size (tok); id++)
+  for (guint id = 2; id < at_tokenizer_get_vocab_size (tok) && words->len < MAX_OBJECT_WORDS; id++)
     if (at_caption_is_object_word (at_tokenizer_get_word (tok, id)))
       g_ptr_array_add (words, (gpointer) at_tokenizer_get_word (tok, id));
   return words;
 }
 
-/* The object vocabulary from the cache when it is this model's and
- * complete, else embedded now (seconds) and cached. */
+/* The object words as "COLOUR WORD" (as the training captions begin),
+ * from the cache when it is this model's and complete, else embedded now
+ * (seconds) and cached. */
 static AtSearchIndex *
-object_vocab (AtEngine *engine, GError **error)
+object_vocab (AtEngine *engine, const char *colour, GError **error)
 {
   g_autoptr (GPtrArray) words = object_words (engine);
   const char *model = at_engine_search_get_model_id (engine, error);
   if (model == NULL)
     return NULL;
-  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "atelier", OBJECT_CACHE, NULL);
+  g_autofree char *name = g_strdup_printf (OBJECT_CACHE, colour);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "atelier", name, NULL);
   g_autoptr (AtSearchIndex) cached = at_search_index_load (path, NULL);
   if (cached != NULL && g_strcmp0 (at_search_index_get_model (cached), model) == 0
       && at_search_index_get_size (cached) == words->len)
     return g_steal_pointer (&cached);
-  AtSearchIndex *index = embed_words (engine, (const char *const *) words->pdata, words->len, error);
+  AtSearchIndex *index = embed_words (engine, (const char *const *) words->pdata, words->len, colour, error);
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr (GError) local = NULL;
   if (index != NULL && (g_mkdir_with_parents (dir, 0755) != 0 || !at_search_index_save (index, path, &local)))
@@ -175,33 +181,37 @@ object_vocab (AtEngine *engine, GError **error)
 }
 
 typedef struct {
-  AtSearchIndex *vocab[AT_CAPTION_N_KINDS];
+  AtSearchIndex *colours, *styles;
+  GHashTable *objects;   /* colour word -> AtSearchIndex*, made on first use */
 } CaptionVocab;
 
 static void
 caption_vocab_free (CaptionVocab *v)
 {
-  for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
-    at_search_index_free (v->vocab[k]);
+  at_search_index_free (v->colours);
+  at_search_index_free (v->styles);
+  g_hash_table_unref (v->objects);
   g_free (v);
 }
 
-/* The engine's vocabularies, made on first use. Not under the engine's
- * lock: each embedding takes it in turn. */
+/* Making the vocabularies: one at a time, not under the engine's lock
+ * (each embedding takes it in turn). */
+static GMutex making;
+
+/* The engine's colour and style vocabularies, made on first use. Call
+ * with making held. */
 static CaptionVocab *
 get_vocab (AtEngine *engine, GError **error)
 {
-  static GMutex making;
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&making);
   at_engine_lock_model (engine);
   CaptionVocab *v = at_engine_get_data (engine, VOCAB_KEY);
   at_engine_unlock_model (engine);
   if (v != NULL)
     return v;
   v = g_new0 (CaptionVocab, 1);
-  if ((v->vocab[AT_CAPTION_COLOUR] = embed_words (engine, colour_words, g_strv_length ((GStrv) colour_words), error)) == NULL
-      || (v->vocab[AT_CAPTION_STYLE] = embed_words (engine, style_words, g_strv_length ((GStrv) style_words), error)) == NULL
-      || (v->vocab[AT_CAPTION_OBJECT] = object_vocab (engine, error)) == NULL)
+  v->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) at_search_index_free);
+  if ((v->colours = embed_words (engine, colour_words, g_strv_length ((GStrv) colour_words), NULL, error)) == NULL
+      || (v->styles = embed_words (engine, style_words, g_strv_length ((GStrv) style_words), NULL, error)) == NULL)
     {
       caption_vocab_free (v);
       return NULL;
@@ -212,13 +222,33 @@ get_vocab (AtEngine *engine, GError **error)
   return v;
 }
 
+/* The object vocabulary for colour. Call with making held. */
+static AtSearchIndex *
+get_objects (AtEngine *engine, CaptionVocab *v, const char *colour, GError **error)
+{
+  AtSearchIndex *objects = g_hash_table_lookup (v->objects, colour);
+  if (objects == NULL && (objects = object_vocab (engine, colour, error)) != NULL)
+    g_hash_table_insert (v->objects, g_strdup (colour), objects);
+  return objects;
+}
+
 AtCaption *
 at_engine_caption_image (AtEngine *engine, const AtImage *image, guint n_objects, GError **error)
 {
   g_return_val_if_fail (engine != NULL && image != NULL, NULL);
+  g_autofree float *e = at_engine_search_embed_image (engine, image, error);
+  if (e == NULL)
+    return NULL;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&making);
   CaptionVocab *v = get_vocab (engine, error);
   if (v == NULL)
     return NULL;
-  g_autofree float *e = at_engine_search_embed_image (engine, image, error);
-  return e != NULL ? at_caption_from_embedding (v->vocab, e, n_objects) : NULL;
+  /* objects are scored as "COLOUR WORD" with the image's best colour */
+  g_autoptr (GArray) colour = at_search_index_rank (v->colours, e, 1);
+  const char *best = colour->len > 0 ? g_array_index (colour, AtSearchHit, 0).entry->key : NULL;
+  AtSearchIndex *objects = best != NULL ? get_objects (engine, v, best, error) : NULL;
+  if (objects == NULL)
+    return NULL;
+  AtSearchIndex *vocab[AT_CAPTION_N_KINDS] = { v->colours, objects, v->styles };
+  return at_caption_from_embedding (vocab, e, n_objects);
 }

@@ -4,10 +4,12 @@
  *
  * Colours are the eleven colour words the training captions use; styles
  * the words that told drawing styles apart in training ("outline" for line
- * icons, "filled", "shaded", "flat"); objects every other word of the
- * tokenizer's vocabulary except colour, style, size and function words.
- * The words' embeddings are computed once per model and cached in the
- * user's cache folder (an AtSearchIndex file, tied to the weights).
+ * icons, "filled", "shaded", "flat"); objects the 2,000 most frequent
+ * other words of the tokenizer's vocabulary (not colour, style, size or
+ * function words), each scored as "COLOUR WORD" with the image's best
+ * colour, as the training captions begin. The object words' embeddings
+ * are computed once per model and colour and cached in the user's cache
+ * folder (AtSearchIndex files, tied to the weights).
  */
 #pragma once
 

@@ -98,33 +98,46 @@ at_engine_search_embed_image (AtEngine *engine, const AtImage *image, GError **e
 
 #define WORDS_PER_RUN 256
 
+/* The id of text when it is one known word, else 0. */
+static guint32
+word_id (AtModel *model, const char *text)
+{
+  guint count = 0, unknown = 0;
+  g_autofree guint32 *id = at_tokenizer_encode (model->tokenizer, text, &count, &unknown);
+  return count == 1 && unknown == 0 ? id[0] : 0;
+}
+
 float *
-at_engine_search_embed_words (AtEngine *engine, const char *const *words, guint n, GPtrArray *kept, GError **error)
+at_engine_search_embed_words (AtEngine *engine, const char *const *words, guint n, const char *prefix,
+                              GPtrArray *kept, GError **error)
 {
   g_return_val_if_fail (engine != NULL && kept != NULL, NULL);
   AtModel *model = at_engine_lock_model (engine);
+  guint32 first = prefix != NULL ? word_id (model, prefix) : 0;
+  guint len = first != 0 ? 2 : 1;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < n; i++)
     {
-      guint count = 0, unknown = 0;
-      g_autofree guint32 *id = at_tokenizer_encode (model->tokenizer, words[i], &count, &unknown);
-      if (count == 1 && unknown == 0)
-        {
-          g_array_append_val (ids, id[0]);
-          g_ptr_array_add (kept, (gpointer) words[i]);
-        }
+      guint32 id = word_id (model, words[i]);
+      if (id == 0)
+        continue;
+      if (first != 0)
+        g_array_append_val (ids, first);
+      g_array_append_val (ids, id);
+      g_ptr_array_add (kept, (gpointer) words[i]);
     }
   AtEmbedHeads *heads = get_heads (engine, model, error);
-  float *out = heads != NULL ? g_new (float, (gsize) MAX (ids->len, 1) * heads->dim) : NULL;
-  for (guint at = 0; out != NULL && at < ids->len; at += WORDS_PER_RUN)
+  float *out = heads != NULL ? g_new (float, (gsize) MAX (kept->len, 1) * heads->dim) : NULL;
+  for (guint at = 0; out != NULL && at < kept->len; at += WORDS_PER_RUN)
     {
-      guint len = MIN (WORDS_PER_RUN, ids->len - at);
+      guint count = MIN (WORDS_PER_RUN, kept->len - at);
       g_autofree float *part = at_model_embed_words (model, at_engine_get_gpu (engine), heads,
-                                                     &g_array_index (ids, guint32, at), len, error);
+                                                     &g_array_index (ids, guint32, (gsize) at * len), count, len,
+                                                     error);
       if (part == NULL)
         g_clear_pointer (&out, g_free);
       else
-        memcpy (out + (gsize) at * heads->dim, part, sizeof (float) * len * heads->dim);
+        memcpy (out + (gsize) at * heads->dim, part, sizeof (float) * count * heads->dim);
     }
   at_engine_unlock_model (engine);
   return out;

@@ -27,11 +27,12 @@ float *at_engine_search_embed_sketch (AtEngine *engine, const AtImage *sketch, G
 float *at_engine_search_embed_voice (AtEngine *engine, const AtAudio *voice, GError **error);
 float *at_engine_search_embed_image (AtEngine *engine, const AtImage *image, GError **error);
 
-/* Words of the model's vocabulary, many per run of the text encoder:
+/* Words of the model's vocabulary, many per run of the text encoder,
+ * each as the text "PREFIX WORD" when prefix (one known word) is given:
  * [kept->len, dim] floats (caller frees), row i for the word kept[i];
  * words that are not one known word are left out. kept: borrows words. */
-float *at_engine_search_embed_words (AtEngine *engine, const char *const *words, guint n, GPtrArray *kept,
-                                     GError **error);
+float *at_engine_search_embed_words (AtEngine *engine, const char *const *words, guint n, const char *prefix,
+                                     GPtrArray *kept, GError **error);
 
 /* The embedding size, and the SHA-256 of the weights (what an index
  * records, so that embeddings of other weights are not mixed in). */

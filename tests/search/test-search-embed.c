@@ -116,7 +116,7 @@ test_words_batch_matches_single (void)
   const char *words[] = { "umbrella", "red", "qzxvw", "cat", "outline", "two words" };
   g_autoptr (GPtrArray) kept = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree float *batch = at_engine_search_embed_words (engine, words, G_N_ELEMENTS (words), kept, &error);
+  g_autofree float *batch = at_engine_search_embed_words (engine, words, G_N_ELEMENTS (words), NULL, kept, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kept->len, ==, 4);   /* not the unknown word, not two words */
   int dim = at_engine_search_get_dim (engine);
@@ -126,6 +126,19 @@ test_words_batch_matches_single (void)
       g_assert_no_error (error);
       for (int c = 0; c < dim; c++)
         g_assert_cmpfloat_with_epsilon (batch[i * dim + c], one[c], 1e-5);
+    }
+  /* with a first word: "blue umbrella", "blue cat" */
+  g_autoptr (GPtrArray) kept2 = g_ptr_array_new ();
+  g_autofree float *pairs = at_engine_search_embed_words (engine, words, G_N_ELEMENTS (words), "blue", kept2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept2->len, ==, 4);
+  for (guint i = 0; i < kept2->len; i++)
+    {
+      g_autofree char *text = g_strconcat ("blue ", kept2->pdata[i], NULL);
+      g_autofree float *one = at_engine_search_embed_text (engine, text, &error);
+      g_assert_no_error (error);
+      for (int c = 0; c < dim; c++)
+        g_assert_cmpfloat_with_epsilon (pairs[i * dim + c], one[c], 1e-5);
     }
 }
 

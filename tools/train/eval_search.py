@@ -163,10 +163,11 @@ def captions(atelier, x0, names, asked):
                 chance_colour=round(1 / len(COLOURS), 3), chance_object_top1=round(chance_object(names), 4))
 
 
-def chance_object(names):
-    """A random word of the vocabulary (3+ letters, not a colour: about the caption's object list)."""
+def chance_object(names, size=2000):
+    """A random word of the most frequent `size` vocabulary words of 3+ letters that are not
+    colours (about the caption's object list, engine/search/caption.c)."""
     tj = json.load(open(os.path.join(ROOT, "resources", "models", "tokenizer.json")))
-    vocab = {w for w in tj["vocab"] if len(w) >= 3 and w not in COLOURS and not w.isdigit()}
+    vocab = set([w for w in tj["vocab"][2:] if len(w) >= 3 and w not in COLOURS and not w.isdigit()][:size])
     return float(np.mean([len(name_words(n) & vocab) / len(vocab) for n in names]))
 
 
