@@ -17,6 +17,7 @@
 #include "media/clip.h"
 #include "media/subtitles.h"
 #include "media/video-writer.h"
+#include "search/search-index.h"
 #include "shapes/shape-library.h"
 #include "ui/project.h"
 
@@ -92,7 +93,7 @@ is_bad_input (const GError *e)
   GQuark d = e->domain;
   if (d == G_OPTION_ERROR || d == G_FILE_ERROR || d == G_CONVERT_ERROR || d == JSON_PARSER_ERROR ||
       d == AT_REQUEST_ERROR || d == AT_IMAGE_ERROR || d == AT_AUDIO_ERROR || d == AT_SUBTITLE_ERROR ||
-      d == AT_CLIP_ERROR || d == AT_PROJECT_ERROR)
+      d == AT_CLIP_ERROR || d == AT_PROJECT_ERROR || d == AT_SEARCH_ERROR)
     return TRUE;
   if (d == AT_VIDEO_ERROR)
     return e->code != AT_VIDEO_ERROR_ENCODER;

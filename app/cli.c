@@ -22,6 +22,8 @@ print_usage (FILE *out)
            "       atelier story \"TEXT\" | --text-file FILE [--voice NAME] [--burn-subtitles] -o OUT.webm\n"
            "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
            "       atelier models list | add FILE.safetensors [--link] | remove NAME\n"
+           "       atelier search DIR|PROJECT.atelier --text T | --sketch F | --voice F | --image F [--plus T] [--minus T] [--count N] [--json]\n"
+           "       atelier caption IMAGE.png... [--objects N] [--json]\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -36,7 +38,8 @@ static const struct {
 } verbs[] = {
   { "generate", at_cli_generate },   { "transcribe", at_cli_transcribe }, { "narrate", at_cli_narrate },
   { "batch", at_cli_batch },         { "animate", at_cli_animate },       { "story", at_cli_story },
-  { "suggest", at_cli_suggest },     { "models", at_cli_models },
+  { "suggest", at_cli_suggest },     { "models", at_cli_models },         { "search", at_cli_search },
+  { "caption", at_cli_caption },
 };
 
 gboolean

@@ -33,5 +33,9 @@ int at_cli_story (int argc, char **argv);
 int at_cli_suggest (int argc, char **argv);
 /* `atelier models list|add FILE|remove NAME` (cli-models.c). */
 int at_cli_models (int argc, char **argv);
+/* `atelier search DIR|PROJECT --text ...`: images ranked by a query;
+ * `atelier caption IMAGE...`: their zero-shot tags (cli-search.c). */
+int at_cli_search (int argc, char **argv);
+int at_cli_caption (int argc, char **argv);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "media/svg.h"
 #include "media/webp.h"
+#include "search/tagged-asset.h"
 #include "ui/settings.h"
 #include "ui/export-dialog.h"
 #include "ui/preview.h"
@@ -315,6 +316,7 @@ choice_changed (AtExportDialog *self)
 /* ---- writing ---- */
 
 typedef struct {
+  AtEngine *engine;   /* held by the dialog's window while the dialog lives */
   AtImage *asset;
   AtAssetFormat format;
   char *path;
@@ -335,7 +337,8 @@ write_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 {
   Write *w = task_data;
   GError *error = NULL;
-  if (at_asset_save (w->asset, w->format, w->path, w->parameters, NULL, cancellable, &error))
+  /* PNG and SVG carry their tags (search/tagged-asset.h) */
+  if (at_engine_save_tagged_asset (w->engine, w->asset, w->format, w->path, w->parameters, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -374,6 +377,7 @@ at_export_dialog_export (AtExportDialog *self, GFile *file)
   int size;
   AtBackground background;
   at_export_dialog_get_choice (self, &w->format, &size, &background);
+  w->engine = self->engine;
   w->asset = at_image_copy (self->asset);
   w->path = g_file_get_path (file);
   w->parameters = export_parameters (self, self->asset->width, background);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "atelier-config.h"
+#include "search/tagged-asset.h"
 #include "ui/history-export.h"
 
 /* Words of the prompt kept in a file name, at most. */
@@ -18,6 +19,7 @@ typedef struct {
 struct _AtHistoryExport {
   char *folder;
   GPtrArray *entries;   /* Entry* */
+  AtEngineHold *tagger; /* captions each PNG's tags when set (search/tagged-asset.h) */
 };
 
 static void
@@ -46,6 +48,7 @@ at_history_export_free (AtHistoryExport *job)
     return;
   g_free (job->folder);
   g_ptr_array_unref (job->entries);
+  g_clear_pointer (&job->tagger, at_engine_hold_free);
   g_free (job);
 }
 
@@ -112,6 +115,13 @@ at_history_export_get_folder (const AtHistoryExport *job)
   return job->folder;
 }
 
+void
+at_history_export_set_tagger (AtHistoryExport *job, AtEngineHold *hold)
+{
+  g_clear_pointer (&job->tagger, at_engine_hold_free);
+  job->tagger = hold;
+}
+
 /* stem.png, or stem-2.png, stem-3.png… : the first that names nothing in
  * the folder, so that no file there is replaced. */
 static char *
@@ -146,7 +156,9 @@ at_history_export_run (AtHistoryExport *job, GCancellable *cancellable, guint *n
       const Entry *entry = g_ptr_array_index (job->entries, i);
       g_autofree char *path = free_path (job->folder, entry->stem);
       const char *values[] = { entry->parameters, "Atelier " AT_VERSION, NULL };
-      if (!at_image_save_png (entry->image, path, keys, values, error))
+      if (job->tagger != NULL ? !at_engine_save_tagged_asset (job->tagger->engine, entry->image, AT_ASSET_PNG, path,
+                                                              entry->parameters, cancellable, error)
+                              : !at_image_save_png (entry->image, path, keys, values, error))
         return FALSE;
       (*n_written)++;
     }

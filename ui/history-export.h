@@ -2,7 +2,8 @@
  * with its "parameters" text (as the single Export writes it), under a
  * name that says where it stands in the History, what it shows and its
  * seed ("03-a-red-fox-11.png"), never the name of a file already there
- * ("03-a-red-fox-11-2.png" then), each atomically.
+ * ("03-a-red-fox-11-2.png" then), each atomically; with an engine, each
+ * with its tags too.
  *
  * An AtHistoryExport holds its own copies of the images and texts, so a
  * worker can write them while the History changes; nothing here touches
@@ -12,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "ui/engine-hold.h"
 #include "ui/history-item.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,9 @@ void at_history_export_free (AtHistoryExport *job);
 void at_history_export_add (AtHistoryExport *job, const AtHistoryItem *item, guint number, guint n_items);
 guint at_history_export_get_n_images (const AtHistoryExport *job);
 const char *at_history_export_get_folder (const AtHistoryExport *job);
+/* Takes hold: each PNG then also carries its tags (a Description chunk and
+ * XMP keywords, search/tagged-asset.h), captioned by the held engine. */
+void at_history_export_set_tagger (AtHistoryExport *job, AtEngineHold *hold);
 
 /* Writes the images in order. Stops at the first failure (or when
  * cancelled) with error set; *n_written says how many files were written

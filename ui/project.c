@@ -74,6 +74,7 @@ at_project_free (AtProject *p)
   at_voice_settings_clear (&p->voice_settings);
   g_free (p->autosave_of);
   at_clip_free (p->video);
+  g_clear_pointer (&p->search_index, at_search_index_free);
   g_free (p);
 }
 
@@ -346,6 +347,11 @@ project_to_json (const AtProject *p)
   json_builder_end_array (b);
   if (p->autosave_of != NULL)
     add_string (b, "autosave_of", p->autosave_of);
+  if (p->search_index != NULL)
+    {
+      json_builder_set_member_name (b, "search_index");
+      json_builder_add_value (b, at_search_index_to_json (p->search_index));
+    }
   json_builder_end_object (b);
 
   g_autoptr (JsonGenerator) gen = json_generator_new ();
@@ -739,6 +745,17 @@ read_header (JsonParser *parser, const char *data, gsize len, GError **error)
   return o;
 }
 
+/* The stored search index is a cache: a damaged one is dropped (the
+ * images are embedded again), never a reason to refuse the project. */
+static void
+read_search_index (JsonObject *o, AtProject *p)
+{
+  JsonNode *node = json_object_get_member (o, "search_index");
+  g_autoptr (GError) error = NULL;
+  if (node != NULL && (p->search_index = at_search_index_from_json (node, &error)) == NULL)
+    g_message ("The project's search index is ignored: %s", error->message);
+}
+
 static AtProject *
 project_from_json (const char *data, gsize len, GError **error)
 {
@@ -759,6 +776,7 @@ project_from_json (const char *data, gsize len, GError **error)
   if (!read_video (get_object (o, "video"), &p->video, error))
     return NULL;
   p->autosave_of = dup_nonempty (o, "autosave_of");
+  read_search_index (o, p);
   return g_steal_pointer (&p);
 }
 

@@ -19,6 +19,7 @@
 #include "audio/audio-file.h"
 #include "media/clip.h"
 #include "request.h"
+#include "search/search-index.h"
 #include "ui/history-item.h"
 #include "ui/stroke-list.h"
 
@@ -65,6 +66,7 @@ typedef struct {
   AtAudio *narration;      /* the last narration spoken, or NULL */
   GPtrArray *narration_cues;  /* its subtitle lines (AtCue), or NULL */
   AtClip *video;           /* the Video window's keyframes and settings, or NULL */
+  AtSearchIndex *search_index;  /* the history's image embeddings (engine/search), or NULL */
 } AtProject;
 
 AtProject *at_project_new (void);

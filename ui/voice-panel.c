@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "audio/transcribe.h"
+#include "audio/voice-tone.h"
 #include "ui/settings.h"
 #include "ui/text-util.h"
 #include "ui/widget-job.h"
@@ -160,8 +161,11 @@ measured (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_pointer (&self->cues, at_voice_cues_free);
       self->cues = g_steal_pointer (&cues);
       g_autofree char *described = self->cues != NULL ? at_voice_cues_describe (self->cues) : NULL;
-      g_autofree char *text = self->cues != NULL ? g_strconcat ("Measured: ", described, NULL)
-                                                 : g_strdup_printf ("No voice cues: %s", error->message);
+      /* the tone label's rule: docs/VOICE_CUES.md, "Tone" */
+      g_autofree char *text = self->cues != NULL
+                                ? g_strconcat ("Measured: ", described, " · Tone: ",
+                                               at_voice_tone_to_string (at_voice_tone_from_cues (self->cues)), NULL)
+                                : g_strdup_printf ("No voice cues: %s", error->message);
       show_cues (self, text);
     }
   at_widget_job_release (job);

@@ -82,6 +82,8 @@ _at_window_export_history (AtWindow *self, GFile *folder, gboolean favourites)
                                               : "History is empty: generate an image first");
       return;
     }
+  if (self->engine != NULL)
+    at_history_export_set_tagger (job, at_engine_hold_new (self->app, self->engine));
   ExportRun *run = g_new0 (ExportRun, 1);
   run->self = g_object_ref (self);
   run->cancellable = g_cancellable_new ();

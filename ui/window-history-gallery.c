@@ -139,6 +139,7 @@ insert_tile (AtWindow *self, AtHistoryItem *item, guint index)
   gtk_widget_set_tooltip_text (child, gtk_widget_get_tooltip_text (tile));
   gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gtk_widget_get_tooltip_text (tile), -1);
+  at_history_search_history_changed (self->history_search);
 }
 
 static void
@@ -155,6 +156,7 @@ steal_item (AtWindow *self, guint index)
   gtk_flow_box_remove (self->history_box, GTK_WIDGET (child_at (self, index)));
   AtHistoryItem *item = g_ptr_array_steal_index (self->history, index);
   g_ptr_array_remove (self->gallery.live_items, item);
+  at_history_search_history_changed (self->history_search);
   return item;
 }
 
@@ -486,6 +488,7 @@ _at_window_history_gallery_init (AtWindow *self)
   self->gallery.live_items = g_ptr_array_new ();
   add_actions (self);
   add_header_buttons (self);
+  _at_window_history_search_init (self);
   gtk_flow_box_set_selection_mode (self->history_box, GTK_SELECTION_MULTIPLE);
   gtk_flow_box_set_activate_on_single_click (self->history_box, FALSE);
   g_signal_connect (self->history_box, "child-activated", G_CALLBACK (child_activated), self);

@@ -72,6 +72,9 @@ show_item_menu (GtkWidget *button, AtWindow *self)
   g_autoptr (GMenuItem) regenerate = g_menu_item_new ("Regenerate Selection", NULL);
   g_menu_item_set_action_and_target_value (regenerate, "inpaint.regenerate-selection", g_variant_new_uint32 (index));
   g_menu_append_item (menu, regenerate);
+  g_autoptr (GMenuItem) like = g_menu_item_new ("More Like This", NULL);
+  g_menu_item_set_action_and_target_value (like, "history-search.more-like", g_variant_new_uint32 (index));
+  g_menu_append_item (menu, like);
   g_autoptr (GMenuItem) delete = g_menu_item_new ("Delete", NULL);
   g_menu_item_set_action_and_target_value (delete, "history.delete-item", g_variant_new_uint32 (index));
   g_menu_append_item (menu, delete);

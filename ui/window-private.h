@@ -10,6 +10,7 @@
 #include "audio/live-captions.h"
 #include "engine.h"
 #include "ui/clip-player.h"
+#include "ui/history-search.h"
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/shape-strip.h"
@@ -90,6 +91,7 @@ struct _AtWindow {
   AdwActionRow *init_row;
   GtkSpinButton *strength_spin;
   GtkFlowBox *history_box;
+  AtHistorySearch *history_search;  /* above history_box (window-history-search.c) */
   GtkScrolledWindow *side_panel;
   GtkPaned *work_paned;          /* the sheet | the preview */
   GMenu *recent_submenu;
@@ -290,6 +292,9 @@ void _at_window_set_video_clip (AtWindow *self, AtClip *clip);
 /* window-shapes.c */
 void _at_window_shapes_init (AtWindow *self);
 void _at_window_shapes_set_engine (AtWindow *self, AtEngine *engine);
+
+/* window-history-search.c */
+void _at_window_history_search_init (AtWindow *self);
 void _at_window_shapes_apply_to_request (AtWindow *self, AtRequest *r);
 void _at_window_shapes_report (AtWindow *self, const AtResult *res);
 
@@ -332,6 +337,8 @@ guint at_window_get_history_length (AtWindow *self);
 void at_window_activate_history (AtWindow *self, guint i);
 /* The gallery's tile of history entry i: its star is the toggle button in it. */
 GtkWidget *at_window_get_history_tile (AtWindow *self, guint i);
+/* The search field above the gallery. */
+AtHistorySearch *at_window_get_history_search (AtWindow *self);
 gboolean at_window_is_exporting_history (AtWindow *self);
 /* The parameters text of the image on show, or NULL. */
 const char *at_window_get_current_parameters (AtWindow *self);

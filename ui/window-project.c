@@ -52,6 +52,7 @@ _at_window_collect_project (AtWindow *self)
     }
   copy_history (self->history, p->history);
   p->video = self->video_clip != NULL ? at_clip_copy (self->video_clip) : NULL;
+  p->search_index = at_history_search_copy_index (self->history_search);
   return p;
 }
 
@@ -76,6 +77,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   _at_window_set_init_image (self, NULL);
   g_ptr_array_set_size (self->history, 0);
   copy_history (p->history, self->history);
+  at_history_search_take_index (self->history_search, g_steal_pointer (&p->search_index));
   _at_window_show_history (self);
   _at_window_set_video_clip (self, g_steal_pointer (&p->video));
   self->applying = FALSE;

@@ -134,6 +134,7 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   if (self->disposed)
     return;
   _at_window_shapes_set_engine (self, self->engine);
+  at_history_search_set_engine (self->history_search, self->app, self->engine);
   if (self->engine == NULL)
     {
       adw_window_title_set_subtitle (self->window_title, "Cannot generate");
@@ -177,6 +178,7 @@ on_engine_changed (AtWindow *self)
 {
   self->engine = NULL;
   _at_window_shapes_set_engine (self, NULL);
+  at_history_search_set_engine (self->history_search, NULL, NULL);
   _at_window_load_engine (self);
 }
 

@@ -96,18 +96,32 @@ append_outlines (GString *s, const potrace_path_t *plist)
   return n;
 }
 
+/* "<element>text</element>", text escaped. */
 static void
-append_metadata (GString *s, const char *parameters)
+append_element (GString *s, const char *element, const char *text)
 {
-  if (parameters == NULL)
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_string_append_printf (s, "<%s>%s</%s>", element, escaped, element);
+}
+
+static void
+append_metadata (GString *s, const char *parameters, const char *const *keywords)
+{
+  if (parameters == NULL && keywords == NULL)
     return;
-  g_autofree char *escaped = g_markup_escape_text (parameters, -1);
-  g_string_append_printf (s,
-                          "<metadata><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
-                          "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><rdf:Description>"
-                          "<dc:creator>Atelier</dc:creator><dc:description>%s</dc:description>"
-                          "</rdf:Description></rdf:RDF></metadata>\n",
-                          escaped);
+  g_string_append (s, "<metadata><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+                      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><rdf:Description>"
+                      "<dc:creator>Atelier</dc:creator>");
+  if (parameters != NULL)
+    append_element (s, "dc:description", parameters);
+  if (keywords != NULL)
+    {
+      g_string_append (s, "<dc:subject><rdf:Bag>");
+      for (guint i = 0; keywords[i] != NULL; i++)
+        append_element (s, "rdf:li", keywords[i]);
+      g_string_append (s, "</rdf:Bag></dc:subject>");
+    }
+  g_string_append (s, "</rdf:Description></rdf:RDF></metadata>\n");
 }
 
 /* Each opaque pixel takes the colour most of its 3 × 3 neighbourhood
@@ -219,7 +233,7 @@ at_svg_from_image (const AtImage *img, const AtSvgOptions *options, AtSvgStats *
                           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
                           "viewBox=\"0 0 %u %u\">\n",
                           img->width, img->height, img->width, img->height);
-  append_metadata (s, o.parameters);
+  append_metadata (s, o.parameters, o.keywords);
   g_string_append (s, "<g fill-rule=\"evenodd\">\n");
   guint n_outlines = 0, n_paths = 0;
   gboolean ok = TRUE;

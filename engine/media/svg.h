@@ -8,7 +8,8 @@
  * of the one above and no background shows through between colours.
  * Pixels with alpha under AT_PALETTE_ALPHA_CUT belong to no layer: they
  * stay transparent. The generation parameters go in a <metadata> element
- * (an RDF dc:description, which Inkscape shows as the description).
+ * (an RDF dc:description, which Inkscape shows as the description), and
+ * tags, if any, in a dc:subject bag (Inkscape's keywords).
  */
 #pragma once
 
@@ -24,6 +25,7 @@ typedef struct {
   guint max_colors;        /* 1..AT_PALETTE_MAX_COLORS; 0 = the default */
   double max_error;        /* <= 0: the default */
   const char *parameters;  /* text for <metadata>, or NULL */
+  const char *const *keywords;  /* words for its dc:subject (tags), or NULL */
 } AtSvgOptions;
 
 typedef struct {

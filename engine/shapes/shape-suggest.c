@@ -8,9 +8,9 @@
 #include "model/safetensors.h"
 #include "shapes/shape-raster.h"
 #include "shapes/shape-suggest.h"
+#include "weights-checksum.h"
 
 #define INDEX_KEY "atelier-shape-index"
-#define WEIGHTS_FILE "atelier-model.safetensors"
 
 /* What one engine keeps for matching: the heads, and the shapes' embeddings
  * when they fit the model and the library (else why not, in notice). */
@@ -30,17 +30,6 @@ shape_index_free (ShapeIndex *index)
   g_free (index);
 }
 
-static char *
-weights_checksum (AtEngine *engine, GError **error)
-{
-  g_autofree char *path = g_build_filename (at_engine_get_model_dir (engine), WEIGHTS_FILE, NULL);
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, error);
-  if (file == NULL)
-    return NULL;
-  g_autoptr (GBytes) bytes = g_mapped_file_get_bytes (file);
-  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-}
-
 /* The shapes' embeddings from the model folder, or NULL and why not. */
 static float *
 load_embeddings (AtEngine *engine, AtShapeLibrary *lib, int dim, char **notice)
@@ -48,7 +37,7 @@ load_embeddings (AtEngine *engine, AtShapeLibrary *lib, int dim, char **notice)
   g_autofree char *path = g_build_filename (at_engine_get_model_dir (engine), AT_SHAPE_EMBEDDINGS_FILE, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtSafetensors) st = at_safetensors_open (path, &error);
-  g_autofree char *weights = st != NULL ? weights_checksum (engine, &error) : NULL;
+  g_autofree char *weights = st != NULL ? at_engine_compute_weights_checksum (engine, &error) : NULL;
   if (weights == NULL)
     {
       *notice = g_strdup_printf ("no shape embeddings for this model (%s); run tools/shapes/embed.sh", error->message);
@@ -239,7 +228,7 @@ write_embeddings (AtEngine *engine, AtModel *model, ShapeIndex *index, const cha
         return FALSE;
       memcpy (all + (gsize) i * dim, e, sizeof (float) * dim);
     }
-  g_autofree char *weights = weights_checksum (engine, error);
+  g_autofree char *weights = at_engine_compute_weights_checksum (engine, error);
   if (weights == NULL)
     return FALSE;
   const char *keys[] = { "model_sha256", "library_sha256", "model", NULL };

@@ -172,6 +172,7 @@ test_cues (void)
   g_assert_true (g_str_has_prefix (text, "Measured: Pitch "));
   g_assert_nonnull (strstr (text, "LUFS"));
   g_assert_nonnull (strstr (text, "Rate unknown"));
+  g_assert_true (g_str_has_suffix (text, " · Tone: energetic"));   /* loud, wide range */
   g_assert_cmpfloat (cues->pitch_range_st, >, 14.0);
   g_assert_cmpfloat (cues->loudness_lufs, >, -13.0);
 
