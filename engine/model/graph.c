@@ -173,9 +173,15 @@ at_g_add (AtGraph *g, AtTensor *a, AtTensor *b)
 AtTensor *
 at_g_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads)
 {
+  return at_g_attention_counted (g, q, k, v, NULL, heads);
+}
+
+AtTensor *
+at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts, guint heads)
+{
   GUARD (q, k, v);
   AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
-  return RECORD (y, at_op_attention (g->cmd, q, k, v, heads, 0.0f, y, &g->error));
+  return RECORD (y, at_op_attention_counted (g->cmd, q, k, v, key_counts, heads, 0.0f, NULL, y, &g->error));
 }
 
 AtTensor *

@@ -47,6 +47,9 @@ AtTensor *at_g_silu (AtGraph *g, AtTensor *x);
 AtTensor *at_g_gelu (AtGraph *g, AtTensor *x);
 AtTensor *at_g_add (AtGraph *g, AtTensor *a, AtTensor *b);
 AtTensor *at_g_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads);
+/* Batch item b attends to its first key_counts[b] keys (NULL: all). */
+AtTensor *at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts,
+                                  guint heads);
 AtTensor *at_g_concat (AtGraph *g, AtTensor *a, AtTensor *b, int dim);
 AtTensor *at_g_transpose (AtGraph *g, AtTensor *x);          /* [B, R, C] -> [B, C, R] */
 AtTensor *at_g_avg_pool2x2 (AtGraph *g, AtTensor *x);

@@ -132,7 +132,7 @@ at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x)
 }
 
 AtTensor *
-at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx)
+at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts)
 {
   if (ctx == NULL)
     ctx = x;
@@ -141,15 +141,16 @@ at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor
   AtTensor *v = at_linear_forward (g, &attn->v, ctx);
   if (q == NULL || k == NULL || v == NULL)
     return NULL;
-  return at_linear_forward (g, &attn->o, at_g_attention (g, q, k, v, attn->heads));
+  return at_linear_forward (g, &attn->o, at_g_attention_counted (g, q, k, v, ctx_counts, attn->heads));
 }
 
 /* x + attn(ln(x), ctx): a pre-LN attention sublayer (ctx NULL: self). */
 static AtTensor *
-residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtAttention *attn, AtTensor *ctx)
+residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtAttention *attn, AtTensor *ctx,
+                    AtTensor *ctx_counts)
 {
   AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
-  return at_g_add (g, x, at_attention_forward (g, attn, h, ctx));
+  return at_g_add (g, x, at_attention_forward (g, attn, h, ctx, ctx_counts));
 }
 
 /* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer. */
@@ -163,7 +164,7 @@ residual_mlp (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtLin
 AtTensor *
 at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
 {
-  x = residual_attention (g, x, &b->ln1, b->eps, &b->attn, NULL);
+  x = residual_attention (g, x, &b->ln1, b->eps, &b->attn, NULL, NULL);
   return residual_mlp (g, x, &b->ln2, b->eps, &b->fc1, &b->fc2);
 }
 
@@ -183,15 +184,15 @@ at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *se
 }
 
 AtTensor *
-at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *ctx)
+at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts)
 {
   if (x == NULL)
     return NULL;
   gint64 batch = x->shape[0], channels = x->shape[1], height = x->shape[2], width = x->shape[3];
   /* (B, C, H, W) -> (B, H*W, C) tokens in row-major pixel order */
   AtTensor *t = at_g_transpose (g, at_graph_reshape (g, x, AT_G_SHAPE (batch, channels, height * width)));
-  t = residual_attention (g, t, &b->ln1, b->eps, &b->self_attn, NULL);
-  t = residual_attention (g, t, &b->ln2, b->eps, &b->cross_attn, ctx);
+  t = residual_attention (g, t, &b->ln1, b->eps, &b->self_attn, NULL, NULL);
+  t = residual_attention (g, t, &b->ln2, b->eps, &b->cross_attn, ctx, ctx_counts);
   t = residual_mlp (g, t, &b->ln3, b->eps, &b->fc1, &b->fc2);
   AtTensor *back = at_g_transpose (g, t);
   return back != NULL ? at_graph_reshape (g, back, AT_G_SHAPE (batch, channels, height, width)) : NULL;

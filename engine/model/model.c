@@ -260,6 +260,13 @@ AtTensor *
 at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
                        AtTensor *ctx, AtTensor *pooled)
 {
+  return at_model_unet_forward_counted (m, g, x, sketch, t, ctx, NULL, pooled);
+}
+
+AtTensor *
+at_model_unet_forward_counted (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
+                               AtTensor *ctx, AtTensor *ctx_counts, AtTensor *pooled)
+{
   const AtModelConfig *c = m->config;
   AtTensor *emb = at_g_timestep_embedding (g, t, c->time_freq_dim, c->time_multiplier);
   emb = at_linear_forward (g, &m->time2, at_g_silu (g, at_linear_forward (g, &m->time1, emb)));
@@ -273,11 +280,11 @@ at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, At
         h = at_g_avg_pool2x2 (g, h);
       h = at_res_block_forward (g, &m->down[i], h, se);
       if ((c->unet_attn_levels >> i) & 1)
-        h = at_attn_block_forward (g, &m->down_attn[i], h, ctx);
+        h = at_attn_block_forward (g, &m->down_attn[i], h, ctx, ctx_counts);
       skips[i] = h;
     }
   h = at_res_block_forward (g, &m->m1, h, se);
-  h = at_attn_block_forward (g, &m->m_attn, h, ctx);
+  h = at_attn_block_forward (g, &m->m_attn, h, ctx, ctx_counts);
   h = at_res_block_forward (g, &m->m2, h, se);
   for (int i = c->unet_levels - 1; i >= 0; i--)
     {
@@ -285,7 +292,7 @@ at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, At
         h = at_g_upsample2x (g, h);
       h = at_res_block_forward (g, &m->up[i], at_g_concat (g, h, skips[i], 1), se);
       if ((c->unet_attn_levels >> i) & 1)
-        h = at_attn_block_forward (g, &m->up_attn[i], h, ctx);
+        h = at_attn_block_forward (g, &m->up_attn[i], h, ctx, ctx_counts);
     }
   h = at_g_group_norm (g, h, c->gn_groups, m->gn_out.weight, m->gn_out.bias, c->gn_eps, TRUE);
   return at_conv_forward (g, &m->conv_out, h);

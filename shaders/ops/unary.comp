@@ -5,6 +5,8 @@
 // 3 log: (ln(max(x, alpha)) + beta) / gamma, the log-mel compression
 //   (a floor alpha > 0 keeps silence finite; divides, as the CPU reference
 //   does, rather than multiplying by a rounded 1/gamma)
+// 4 mix of halves: alpha*x[i] + beta*x[i + n], where src holds 2n values
+//   (classifier-free guidance over a batch of two)
 #include "common.glsl"
 
 layout(constant_id = 3) const uint MODE = 0;
@@ -33,6 +35,8 @@ void main() {
     y = x / (1.0 + exp(-x));
   else if (MODE == 3)
     y = (log(max(x, p.alpha)) + p.beta) / p.gamma;
+  else if (MODE == 4)
+    y = p.alpha * x + p.beta * src[i + p.n];
   else
     y = 0.5 * x * (1.0 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
   dst[i] = y;
