@@ -113,19 +113,36 @@ like_with_last (AtGraph *g, AtTensor *like, gint64 last)
 AtTensor *
 at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias)
 {
+  return at_g_linear_fused (g, x, weight, bias, AT_ACTIVATION_NONE, NULL);
+}
+
+AtTensor *
+at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
+                   AtTensor *residual)
+{
   GUARD (x, weight);
   AtTensor *y = like_with_last (g, x, weight->shape[0]);
-  return RECORD (y, at_op_linear (g->cmd, x, weight, bias, y, &g->error));
+  AtEpilogue epilogue = { activation, residual };
+  return RECORD (y, at_op_linear_full (g->cmd, x, weight, bias, &epilogue, y, NULL, &g->error));
 }
 
 AtTensor *
 at_g_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding)
 {
+  return at_g_conv2d_fused (g, x, weight, bias, stride, padding, AT_ACTIVATION_NONE, NULL);
+}
+
+AtTensor *
+at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding,
+                   AtActivation activation, AtTensor *residual)
+{
   GUARD (x, weight);
   gint64 h = at_conv2d_output_size (x->shape[2], weight->shape[2], stride, padding);
   gint64 w = at_conv2d_output_size (x->shape[3], weight->shape[3], stride, padding);
   AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (x->shape[0], weight->shape[0], h, w));
-  return RECORD (y, at_op_conv2d (g->cmd, x, weight, bias, y, stride, padding, &g->error));
+  AtConv2dParams params = { { stride, stride }, { padding, padding } };
+  AtEpilogue epilogue = { activation, residual };
+  return RECORD (y, at_op_conv2d_fused (g->cmd, x, weight, bias, &epilogue, y, &params, NULL, &g->error));
 }
 
 AtTensor *

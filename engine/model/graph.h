@@ -40,6 +40,12 @@ AtTensor *at_graph_reshape (AtGraph *g, AtTensor *x, guint ndim, const gint64 *s
 
 AtTensor *at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias);
 AtTensor *at_g_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding);
+/* The same with the epilogue fused in: activation (x · wᵀ + bias) + residual
+ * (ops/epilogue.h; residual NULL: none). The conv2d bias may be [N, Cout]. */
+AtTensor *at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
+                             AtTensor *residual);
+AtTensor *at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding,
+                             AtActivation activation, AtTensor *residual);
 AtTensor *at_g_group_norm (AtGraph *g, AtTensor *x, guint groups, AtTensor *weight, AtTensor *bias,
                            float eps, gboolean silu);
 AtTensor *at_g_layer_norm (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, float eps);

@@ -132,7 +132,8 @@ at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x)
 }
 
 AtTensor *
-at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts)
+at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts,
+                      AtTensor *residual)
 {
   if (ctx == NULL)
     ctx = x;
@@ -141,7 +142,8 @@ at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor
   AtTensor *v = at_linear_forward (g, &attn->v, ctx);
   if (q == NULL || k == NULL || v == NULL)
     return NULL;
-  return at_linear_forward (g, &attn->o, at_g_attention_counted (g, q, k, v, ctx_counts, attn->heads));
+  return at_g_linear_fused (g, at_g_attention_counted (g, q, k, v, ctx_counts, attn->heads), attn->o.weight,
+                            attn->o.bias, AT_ACTIVATION_NONE, residual);
 }
 
 /* x + attn(ln(x), ctx): a pre-LN attention sublayer (ctx NULL: self). */
@@ -150,15 +152,17 @@ residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const
                     AtTensor *ctx_counts)
 {
   AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
-  return at_g_add (g, x, at_attention_forward (g, attn, h, ctx, ctx_counts));
+  return at_attention_forward (g, attn, h, ctx, ctx_counts, x);
 }
 
-/* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer. */
+/* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer, the GELU and the
+ * residual add in the products' epilogues. */
 static AtTensor *
 residual_mlp (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtLinear *fc1, const AtLinear *fc2)
 {
   AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
-  return at_g_add (g, x, at_linear_forward (g, fc2, at_g_gelu (g, at_linear_forward (g, fc1, h))));
+  h = at_g_linear_fused (g, h, fc1->weight, fc1->bias, AT_ACTIVATION_GELU, NULL);
+  return at_g_linear_fused (g, h, fc2->weight, fc2->bias, AT_ACTIVATION_NONE, x);
 }
 
 AtTensor *
@@ -168,19 +172,19 @@ at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
   return residual_mlp (g, x, &b->ln2, b->eps, &b->fc1, &b->fc2);
 }
 
+/* conv2(silu(gn2(conv1(silu(gn1(x))) + emb(semb)))) + skip(x). The
+ * embedding joins conv1's bias (one row per image) and the skip is conv2's
+ * residual, so neither add is a pass over the feature map. */
 AtTensor *
 at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *semb)
 {
   AtTensor *h = at_g_group_norm (g, x, b->groups, b->gn1.weight, b->gn1.bias, b->eps, TRUE);
-  h = at_conv_forward (g, &b->conv1, h);
-  AtTensor *e = at_linear_forward (g, &b->emb, semb);            /* [B, Cout] */
-  if (e != NULL)
-    e = at_graph_reshape (g, e, AT_G_SHAPE (e->shape[0], e->shape[1], 1, 1));
-  h = at_g_add (g, h, e);
+  AtTensor *bias = at_g_add (g, at_linear_forward (g, &b->emb, semb), b->conv1.bias);   /* [B, Cout] */
+  h = at_g_conv2d_fused (g, h, b->conv1.weight, bias, b->conv1.stride, b->conv1.padding, AT_ACTIVATION_NONE, NULL);
   h = at_g_group_norm (g, h, b->groups, b->gn2.weight, b->gn2.bias, b->eps, TRUE);
-  h = at_conv_forward (g, &b->conv2, h);
   AtTensor *skip = b->skip.weight != NULL ? at_conv_forward (g, &b->skip, x) : x;
-  return at_g_add (g, skip, h);
+  return at_g_conv2d_fused (g, h, b->conv2.weight, b->conv2.bias, b->conv2.stride, b->conv2.padding,
+                            AT_ACTIVATION_NONE, skip);
 }
 
 AtTensor *

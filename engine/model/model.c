@@ -193,9 +193,10 @@ at_model_text_forward (AtModel *m, AtGraph *g, const guint32 *ids, guint n)
 AtTensor *
 at_model_sketch_forward (AtModel *m, AtGraph *g, AtTensor *sketch)
 {
-  AtTensor *x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[0], sketch));
-  x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[1], x));
-  x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[2], x));
+  AtTensor *x = sketch;
+  for (int i = 0; i < 3; i++)   /* silu(conv(x)), the SiLU in the epilogue */
+    x = at_g_conv2d_fused (g, x, m->sketch_conv[i].weight, m->sketch_conv[i].bias, m->sketch_conv[i].stride,
+                           m->sketch_conv[i].padding, AT_ACTIVATION_SILU, NULL);
   x = at_conv_forward (g, &m->sketch_conv[3], x);                     /* [1, D, 8, 8] */
   if (x == NULL)
     return NULL;
@@ -269,7 +270,8 @@ at_model_unet_forward_counted (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sk
 {
   const AtModelConfig *c = m->config;
   AtTensor *emb = at_g_timestep_embedding (g, t, c->time_freq_dim, c->time_multiplier);
-  emb = at_linear_forward (g, &m->time2, at_g_silu (g, at_linear_forward (g, &m->time1, emb)));
+  emb = at_g_linear_fused (g, emb, m->time1.weight, m->time1.bias, AT_ACTIVATION_SILU, NULL);
+  emb = at_linear_forward (g, &m->time2, emb);
   AtTensor *se = at_g_silu (g, at_g_add (g, emb, pooled));
   AtTensor *skips[AT_UNET_MAX_LEVELS];
 

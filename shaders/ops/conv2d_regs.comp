@@ -7,7 +7,8 @@
 // CPU devices (lavapipe), built like matmul_regs.comp (read its header for
 // why loads are what to minimise there).
 //
-// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]), where
+// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]), then the
+// epilogue of epilogue.glsl (an activation, a residual add), where
 // k = (ci, ky, kx) runs over the Cin·KH·KW taps and p over the output pixels;
 // X is the im2col matrix, read on the fly from the NCHW input with zero
 // padding and never stored. One workgroup computes TM output channels ×
@@ -16,6 +17,7 @@
 // load per lane and broadcasts them; each invocation gathers the input for
 // its own TN consecutive pixels and keeps TM × TN sums.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 32;  // output channels per workgroup
 layout(constant_id = 4) const uint TN = 8;   // output pixels per invocation
@@ -23,7 +25,7 @@ layout(constant_id = 5) const uint MAX_SHARE = 8;  // taps per broadcast round, 
 
 AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
 AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
-AT_BUFFER_RO(2, bias);    // [Cout]
+AT_BUFFER_RO(2, bias);    // [Cout], or [N, Cout] with FLAG_BIAS_BATCH
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 layout(std430, set = 0, binding = 3) writeonly buffer y4_block { vec4 y4[]; };
 
@@ -118,15 +120,17 @@ void main() {
       break;
     float b = 0.0;
     if ((p.flags & FLAG_BIAS) != 0)
-      b = bias[co];
+      b = bias[((p.flags & FLAG_BIAS_BATCH) != 0 ? n * p.cout : 0) + co];
+    uint at = y_base + co * npix + p0;
     if ((p.flags & FLAG_VEC_Y) != 0) {
       [[unroll]] for (uint j = 0; j < TN; j += 4)
         if (p0 + j < npix)
-          y4[(y_base + co * npix + p0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]) + b;
+          y4[(at + j) / 4] = at_epilogue4(vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]) + b,
+                                          p.flags, at + j);
     } else {
       [[unroll]] for (uint j = 0; j < TN; j++)
         if (p0 + j < npix)
-          y[y_base + co * npix + p0 + j] = acc[i][j] + b;
+          y[at + j] = at_epilogue(acc[i][j] + b, p.flags, at + j);
     }
   }
 }
