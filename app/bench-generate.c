@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "atelier-config.h"
 #include "engine.h"
 
@@ -69,7 +70,7 @@ measure_torch (const char *model_dir, Timings *t, char **version, GError **error
   if (o == NULL)
     return FALSE;
   t->unet_ms = json_object_get_double_member (o, "unet_ms");
-  t->step_ms = 2 * t->unet_ms;
+  t->step_ms = json_object_get_double_member (o, "step_ms");
   t->image_ms[0] = json_object_get_double_member (o, "image_ms_8");
   t->image_ms[1] = json_object_get_double_member (o, "image_ms_20");
   t->peak_mib = json_object_get_double_member (o, "peak_rss_mib");
@@ -79,9 +80,15 @@ measure_torch (const char *model_dir, Timings *t, char **version, GError **error
 }
 
 static void
-row (const char *what, double ours, double theirs, const char *unit)
+row (JsonBuilder *json, const char *what, double ours, double theirs, const char *unit)
 {
   printf ("| %-34s | %10.1f %-3s | %10.1f %-3s | %6.2f |\n", what, ours, unit, theirs, unit, theirs / ours);
+  at_bench_row_begin (json, what);
+  at_bench_set_double (json, "atelier", ours);
+  at_bench_set_double (json, "pytorch", theirs);
+  at_bench_set_string (json, "unit", unit);
+  at_bench_set_double (json, "ratio", theirs / ours);
+  json_builder_end_object (json);
 }
 
 int
@@ -96,24 +103,30 @@ at_bench_generate (int argc, char **argv)
     }
   Timings ours = { 0 }, theirs = { 0 };
   g_autofree char *torch = NULL;
+  const AtGpuDeviceInfo *info = at_gpu_get_device_info (at_engine_get_gpu (engine));
+  JsonBuilder *json = at_bench_table_begin ("generate", "model", info->name);
+  g_autofree char *load_start = at_bench_load_average ();
   if (!measure_engine (engine, &ours, &error) || !measure_torch (at_engine_get_model_dir (engine), &theirs, &torch, &error))
     {
       fprintf (stderr, "atelier-bench generate: %s\n", error->message);
+      g_object_unref (json);
       return 1;
     }
+  g_autofree char *load_end = at_bench_load_average ();
   printf ("\nBuilt-in model %s at %dx%d, guided (CFG 3, two UNet passes a step), Euler\n",
           at_engine_get_model_name (engine), at_engine_get_native_size (engine), at_engine_get_native_size (engine));
   printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Atelier", "PyTorch", "ratio");
   printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Vulkan", "CPU", "PT/At");
   printf ("|%s|%s|%s|%s|\n", "------------------------------------", "----------------", "----------------", "--------");
-  row ("UNet forward", ours.unet_ms, theirs.unet_ms, "ms");
-  row ("guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
-  row ("image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
-  row ("image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
-  row ("peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
-  printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n",
-          at_gpu_get_device_info (at_engine_get_gpu (engine))->name,
-          at_gpu_get_device_info (at_engine_get_gpu (engine))->driver, torch);
+  row (json, "UNet forward", ours.unet_ms, theirs.unet_ms, "ms");
+  row (json, "guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
+  row (json, "image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
+  row (json, "image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
+  row (json, "peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
+  at_bench_table_end (json);
+  printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n"
+          "Load average (1, 5, 15 min): %s at the start, %s at the end.\n",
+          info->name, info->driver, torch, load_start, load_end);
   g_autoptr (AtResult) image = run_request (engine, STEP_COUNTS[0], 3.0f, &error);
   if (image == NULL)
     {
