@@ -29,7 +29,7 @@ static const AtKernelInfo conv2d_shared_kernel = {
 };
 
 /* FLAG_BIAS_BATCH mirrors shaders/epilogue.glsl. */
-enum { FLAG_BIAS = 1, FLAG_VEC_Y = 2, FLAG_BIAS_BATCH = 64 };
+enum { FLAG_BIAS = 1, FLAG_VEC_Y = 2, FLAG_BIAS_BATCH = 64, FLAG_ROWS = 128 };
 
 gint64
 at_conv2d_output_size (gint64 in, gint64 kernel, guint stride, guint padding)
@@ -112,6 +112,10 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
       /* Whole vec4 stores when every image's pixel rows stay aligned. */
       if (npix % 4 == 0 && conf.tn % 4 == 0 && y->offset % 16 == 0 && at_epilogue_vec4 (epilogue))
         push.flags |= FLAG_VEC_Y;
+      /* Each invocation's pixels in one row, under 3-wide windows that
+       * overlap: the row of inputs is loaded once for three taps. */
+      if (kw == 3 && params->stride[1] == 1 && ow % conf.tn == 0)
+        push.flags |= FLAG_ROWS;
       guint32 spec[] = { conf.tm, conf.tn, conf.bk };
       guint64 pixels = (guint64) local[0] * conf.tn;
       return at_cmd_dispatch_full (cmd, &conv2d_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,

@@ -120,6 +120,12 @@ static const ConvCase cases[] = {
   { 1, 2, 3, 3, 2, 3, 3, { 1, 1 }, { 2, 2 } },          /* padding wider than the image edge */
   { 1, 32, 32, 32, 40, 3, 3, { 1, 1 }, { 1, 1 } },
   { 3, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },
+  /* rows a whole number of TN pixels wide: the register variant reuses
+   * each input row for the three taps of a 3-wide window */
+  { 2, 5, 16, 16, 7, 3, 3, { 1, 1 }, { 1, 1 } },
+  { 1, 4, 17, 10, 6, 3, 3, { 2, 1 }, { 0, 0 } },        /* 8 wide, y-stride 2, no padding */
+  { 1, 3, 9, 24, 5, 3, 3, { 1, 1 }, { 0, 1 } },
+  { 1, 3, 8, 16, 4, 5, 3, { 1, 1 }, { 2, 1 } },         /* 5 tall, 3 wide */
 };
 
 /* Every case with the device's default tiles for variant. */
@@ -166,6 +172,7 @@ test_epilogue (void)
   static const ConvCase some[] = {
     { 3, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },   /* 132 pixels */
     { 2, 5, 7, 9, 3, 1, 1, { 1, 1 }, { 0, 0 } },      /* 63 pixels */
+    { 2, 6, 8, 16, 9, 3, 3, { 1, 1 }, { 1, 1 } },     /* input rows reused */
   };
   static const AtGemmVariant variants[] = { AT_GEMM_REGISTERS, AT_GEMM_SHARED };
   for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
