@@ -132,6 +132,14 @@ at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x)
 }
 
 AtTensor *
+at_conv_forward_fused (AtGraph *g, const AtConv *layer, AtTensor *x, AtTensor *bias, AtActivation activation,
+                       AtTensor *residual)
+{
+  return at_g_conv2d_fused (g, x, layer->weight, bias != NULL ? bias : layer->bias, layer->stride, layer->padding,
+                            activation, residual);
+}
+
+AtTensor *
 at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts,
                       AtTensor *residual)
 {
@@ -180,11 +188,10 @@ at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *se
 {
   AtTensor *h = at_g_group_norm (g, x, b->groups, b->gn1.weight, b->gn1.bias, b->eps, TRUE);
   AtTensor *bias = at_g_add (g, at_linear_forward (g, &b->emb, semb), b->conv1.bias);   /* [B, Cout] */
-  h = at_g_conv2d_fused (g, h, b->conv1.weight, bias, b->conv1.stride, b->conv1.padding, AT_ACTIVATION_NONE, NULL);
+  h = at_conv_forward_fused (g, &b->conv1, h, bias, AT_ACTIVATION_NONE, NULL);
   h = at_g_group_norm (g, h, b->groups, b->gn2.weight, b->gn2.bias, b->eps, TRUE);
   AtTensor *skip = b->skip.weight != NULL ? at_conv_forward (g, &b->skip, x) : x;
-  return at_g_conv2d_fused (g, h, b->conv2.weight, b->conv2.bias, b->conv2.stride, b->conv2.padding,
-                            AT_ACTIVATION_NONE, skip);
+  return at_conv_forward_fused (g, &b->conv2, h, NULL, AT_ACTIVATION_NONE, skip);
 }
 
 AtTensor *

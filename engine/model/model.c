@@ -195,8 +195,7 @@ at_model_sketch_forward (AtModel *m, AtGraph *g, AtTensor *sketch)
 {
   AtTensor *x = sketch;
   for (int i = 0; i < 3; i++)   /* silu(conv(x)), the SiLU in the epilogue */
-    x = at_g_conv2d_fused (g, x, m->sketch_conv[i].weight, m->sketch_conv[i].bias, m->sketch_conv[i].stride,
-                           m->sketch_conv[i].padding, AT_ACTIVATION_SILU, NULL);
+    x = at_conv_forward_fused (g, &m->sketch_conv[i], x, NULL, AT_ACTIVATION_SILU, NULL);
   x = at_conv_forward (g, &m->sketch_conv[3], x);                     /* [1, D, 8, 8] */
   if (x == NULL)
     return NULL;
