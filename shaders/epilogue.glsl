@@ -1,26 +1,22 @@
-// What matmul and conv2d do to each sum before storing it, so that the bias,
-// an activation and a residual add cost no pass over memory of their own:
-//   out[i] = act(sum + bias) + residual[i]
-// The flags are bits of the kernels' push-constant flags (bits 0-2 are
-// their own); the residual (binding 4) is laid out as the output.
+// What matmul and conv2d do to each sum before storing it, so that a
+// residual add costs no pass over memory of its own:
+//   out[i] = sum + bias + residual[i]
+// The residual (binding 4, laid out as the output) is a specialization
+// constant: the kernels without it compile to exactly what they were.
+// FLAG_BIAS_BATCH is a bit of the kernels' push-constant flags.
+// Activations are not compiled in here: inlined at each of a register
+// block's 256 stores they made the whole kernel slower on lavapipe (the
+// wrappers run them as a pass of their own, ops/epilogue.h).
 #ifndef AT_EPILOGUE_GLSL
 #define AT_EPILOGUE_GLSL
 
-#include "activation.glsl"
-
-const uint FLAG_GELU = 8;         // GELU after the bias
-const uint FLAG_SILU = 16;        // SiLU after the bias
-const uint FLAG_RESIDUAL = 32;    // then add residual[i]
+layout(constant_id = 6) const uint RESIDUAL = 0;  // 1: add residual[i]
 const uint FLAG_BIAS_BATCH = 64;  // conv2d: the bias is [N, Cout], one row per image
 
-AT_BUFFER_RO(4, residual);  // a stand-in, never read, without FLAG_RESIDUAL
+AT_BUFFER_RO(4, residual);  // a stand-in, never read, without RESIDUAL
 
 float at_epilogue(float v, uint flags, uint index) {
-  if ((flags & FLAG_GELU) != 0)
-    v = at_gelu(v);
-  else if ((flags & FLAG_SILU) != 0)
-    v = at_silu(v);
-  if ((flags & FLAG_RESIDUAL) != 0)
+  if (RESIDUAL != 0)
     v += residual[index];
   return v;
 }

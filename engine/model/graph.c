@@ -116,14 +116,27 @@ at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias)
   return at_g_linear_fused (g, x, weight, bias, AT_ACTIVATION_NONE, NULL);
 }
 
+/* The epilogue to ask of a product: the residual only on GPUs. On CPU
+ * devices (lavapipe) the register-blocked kernels with the residual
+ * compiled in ran slower than they did without it plus the separate add
+ * (BENCHMARKS.md), so there *add_after is set and the add is recorded after. */
+static AtEpilogue
+epilogue_for (AtGraph *g, AtActivation activation, AtTensor *residual, AtTensor **add_after)
+{
+  gboolean cpu = at_gpu_get_device_info (g->gpu)->type == AT_GPU_DEVICE_CPU;
+  *add_after = cpu ? residual : NULL;
+  return (AtEpilogue) { activation, cpu ? NULL : residual };
+}
+
 AtTensor *
 at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
                    AtTensor *residual)
 {
   GUARD (x, weight);
-  AtTensor *y = like_with_last (g, x, weight->shape[0]);
-  AtEpilogue epilogue = { activation, residual };
-  return RECORD (y, at_op_linear_full (g->cmd, x, weight, bias, &epilogue, y, NULL, &g->error));
+  AtTensor *y = like_with_last (g, x, weight->shape[0]), *add_after;
+  AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
+  y = RECORD (y, at_op_linear_full (g->cmd, x, weight, bias, &epilogue, y, NULL, &g->error));
+  return add_after != NULL ? at_g_add (g, y, add_after) : y;
 }
 
 AtTensor *
@@ -141,8 +154,10 @@ at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, in
   gint64 w = at_conv2d_output_size (x->shape[3], weight->shape[3], stride, padding);
   AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (x->shape[0], weight->shape[0], h, w));
   AtConv2dParams params = { { stride, stride }, { padding, padding } };
-  AtEpilogue epilogue = { activation, residual };
-  return RECORD (y, at_op_conv2d_fused (g->cmd, x, weight, bias, &epilogue, y, &params, NULL, &g->error));
+  AtTensor *add_after;
+  AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
+  y = RECORD (y, at_op_conv2d_fused (g->cmd, x, weight, bias, &epilogue, y, &params, NULL, &g->error));
+  return add_after != NULL ? at_g_add (g, y, add_after) : y;
 }
 
 AtTensor *

@@ -99,7 +99,7 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
     .cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow, .kh = kh, .kw = kw,
     .stride_y = params->stride[0], .stride_x = params->stride[1],
     .pad_y = params->padding[0], .pad_x = params->padding[1],
-    .flags = (bias != NULL ? FLAG_BIAS : 0) | (bias_per_image ? FLAG_BIAS_BATCH : 0) | at_epilogue_flags (epilogue),
+    .flags = (bias != NULL ? FLAG_BIAS : 0) | (bias_per_image ? FLAG_BIAS_BATCH : 0),
   };
   AtBinding bindings[] = {
     at_tensor_binding (x), at_tensor_binding (weight), at_tensor_binding (bias != NULL ? bias : weight),
@@ -116,16 +116,18 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
        * overlap: the row of inputs is loaded once for three taps. */
       if (kw == 3 && params->stride[1] == 1 && ow % conf.tn == 0)
         push.flags |= FLAG_ROWS;
-      guint32 spec[] = { conf.tm, conf.tn, conf.bk };
+      guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue) };
       guint64 pixels = (guint64) local[0] * conf.tn;
       return at_cmd_dispatch_full (cmd, &conv2d_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
                                    (npix + pixels - 1) / pixels, (cout + conf.tm - 1) / conf.tm, batch,
-                                   "conv2d", error);
+                                   "conv2d", error) &&
+             at_epilogue_finish (cmd, epilogue, y, error);
     }
-  guint32 spec[] = { conf.tm, conf.tn, conf.bk };
+  guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue) };
   guint64 bm = (guint64) local[1] * conf.tm, bn = (guint64) local[0] * conf.tn;
   return at_cmd_dispatch_full (cmd, &conv2d_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
-                               (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error);
+                               (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error) &&
+         at_epilogue_finish (cmd, epilogue, y, error);
 }
 
 gboolean

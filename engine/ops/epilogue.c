@@ -1,22 +1,21 @@
 /* epilogue.c — flags and checks of the fused matmul/conv2d epilogue. */
 #define G_LOG_DOMAIN "atelier-ops"
 
+#include "ops/elementwise.h"
 #include "ops/epilogue.h"
 
-/* Mirrors shaders/epilogue.glsl. */
-enum { FLAG_GELU = 8, FLAG_SILU = 16, FLAG_RESIDUAL = 32 };
+/* Whether the kernel adds the residual itself: not when an activation
+ * must come first, which runs as a pass after the kernel. */
+static gboolean
+fuses_residual (const AtEpilogue *e)
+{
+  return e != NULL && e->residual != NULL && e->activation == AT_ACTIVATION_NONE;
+}
 
 guint32
-at_epilogue_flags (const AtEpilogue *e)
+at_epilogue_residual_spec (const AtEpilogue *e)
 {
-  if (e == NULL)
-    return 0;
-  guint32 flags = e->residual != NULL ? FLAG_RESIDUAL : 0;
-  if (e->activation == AT_ACTIVATION_GELU)
-    flags |= FLAG_GELU;
-  else if (e->activation == AT_ACTIVATION_SILU)
-    flags |= FLAG_SILU;
-  return flags;
+  return fuses_residual (e) ? 1 : 0;
 }
 
 gboolean
@@ -38,11 +37,21 @@ at_epilogue_check (const AtEpilogue *e, const AtTensor *out, const char *op, GEr
 AtBinding
 at_epilogue_binding (const AtEpilogue *e, const AtTensor *stand_in)
 {
-  return at_tensor_binding (e != NULL && e->residual != NULL ? e->residual : stand_in);
+  return at_tensor_binding (fuses_residual (e) ? e->residual : stand_in);
 }
 
 gboolean
 at_epilogue_vec4 (const AtEpilogue *e)
 {
-  return e == NULL || e->residual == NULL || e->residual->offset % 16 == 0;
+  return !fuses_residual (e) || e->residual->offset % 16 == 0;
+}
+
+gboolean
+at_epilogue_finish (AtCmd *cmd, const AtEpilogue *e, AtTensor *out, GError **error)
+{
+  if (e == NULL || e->activation == AT_ACTIVATION_NONE)
+    return TRUE;
+  gboolean ok = e->activation == AT_ACTIVATION_GELU ? at_op_gelu (cmd, out, out, error)
+                                                   : at_op_silu (cmd, out, out, error);
+  return ok && (e->residual == NULL || at_op_add (cmd, out, e->residual, out, error));
 }

@@ -107,7 +107,6 @@ record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor
     at_tensor_binding (a), at_tensor_binding (b), at_tensor_binding (bias != NULL ? bias : a),
     at_tensor_binding (c), at_epilogue_binding (epilogue, a),
   };
-  push->flags |= at_epilogue_flags (epilogue);
   guint32 local[3] = { config->local_size[0], config->local_size[1], 1 };
   if (config->variant == AT_GEMM_REGISTERS)
     {
@@ -115,13 +114,13 @@ record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor
         push->flags |= FLAG_VEC_B;
       if (rows_are_vec4 (c, push->n, config->tn) && at_epilogue_vec4 (epilogue))
         push->flags |= FLAG_VEC_C;
-      guint32 spec[] = { config->tm, config->tn, config->bk };
+      guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue) };
       guint32 cols = local[0] * config->tn;
       return at_cmd_dispatch_full (cmd, &matmul_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings,
                                    push, (push->n + cols - 1) / cols, (push->m + config->tm - 1) / config->tm,
                                    batch, label, error);
     }
-  guint32 spec[] = { config->tm, config->tn, config->bk };
+  guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue) };
   guint32 bm = local[1] * config->tm, bn = local[0] * config->tn;
   return at_cmd_dispatch_full (cmd, &matmul_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, push,
                                (push->n + bn - 1) / bn, (push->m + bm - 1) / bm, batch, label, error);
@@ -217,5 +216,6 @@ at_op_linear_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, co
   x2.shape[0] = y2.shape[0] = rows;
   x2.shape[1] = in;
   y2.shape[1] = out;
-  return matmul (cmd, "linear", &x2, weight, bias, epilogue, &y2, AT_MATMUL_TRANS_B, config, error);
+  return matmul (cmd, "linear", &x2, weight, bias, epilogue, &y2, AT_MATMUL_TRANS_B, config, error) &&
+         at_epilogue_finish (cmd, epilogue, y, error);
 }
