@@ -1,6 +1,5 @@
-// Activations shared by the element-wise kernel (unary.comp) and the
-// epilogue of matmul and conv2d (epilogue.glsl), so that a fused activation
-// computes exactly what the separate pass did.
+// The activations of the element-wise kernel (unary.comp), in a file of
+// their own so that any kernel that applies one computes exactly the same.
 #ifndef AT_ACTIVATION_GLSL
 #define AT_ACTIVATION_GLSL
 

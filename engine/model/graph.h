@@ -40,8 +40,10 @@ AtTensor *at_graph_reshape (AtGraph *g, AtTensor *x, guint ndim, const gint64 *s
 
 AtTensor *at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias);
 AtTensor *at_g_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding);
-/* The same with the epilogue fused in: activation (x · wᵀ + bias) + residual
- * (ops/epilogue.h; residual NULL: none). The conv2d bias may be [N, Cout]. */
+/* The same with an epilogue: activation (x · wᵀ + bias) + residual
+ * (ops/epilogue.h; residual NULL: none), the residual added in the kernel on
+ * GPUs and as an add of its own on CPU devices. The conv2d bias may be
+ * [N, Cout]. */
 AtTensor *at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
                              AtTensor *residual);
 AtTensor *at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding,

@@ -164,7 +164,7 @@ residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const
 }
 
 /* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer, the GELU and the
- * residual add in the products' epilogues. */
+ * residual add asked of the products' epilogues (ops/epilogue.h). */
 static AtTensor *
 residual_mlp (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtLinear *fc1, const AtLinear *fc2)
 {
@@ -181,8 +181,8 @@ at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
 }
 
 /* conv2(silu(gn2(conv1(silu(gn1(x))) + emb(semb)))) + skip(x). The
- * embedding joins conv1's bias (one row per image) and the skip is conv2's
- * residual, so neither add is a pass over the feature map. */
+ * embedding joins conv1's bias (one row per image), so its add is no pass
+ * over the feature map; the skip is conv2's residual. */
 AtTensor *
 at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *semb)
 {
