@@ -7,8 +7,8 @@
 // CPU devices (lavapipe), built like matmul_regs.comp (read its header for
 // why loads are what to minimise there).
 //
-// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]), then the
-// epilogue of epilogue.glsl (an activation, a residual add), where
+// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]) (+ a
+// residual, see epilogue.glsl), where
 // k = (ci, ky, kx) runs over the Cin·KH·KW taps and p over the output pixels;
 // X is the im2col matrix, read on the fly from the NCHW input with zero
 // padding and never stored. One workgroup computes TM output channels ×

@@ -3,9 +3,9 @@
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_ballot : require
-// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]), then the epilogue
-// (epilogue.glsl: an activation, a residual add), without shared memory:
-// the variant for CPU devices (lavapipe).
+// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) (+ a residual, see
+// epilogue.glsl) without shared memory: the variant for CPU devices
+// (lavapipe).
 //
 // Why this shape: lavapipe runs a workgroup on one CPU thread, eight
 // invocations (one subgroup) to a SIMD vector. A buffer load whose address

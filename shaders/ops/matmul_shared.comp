@@ -1,7 +1,7 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
-// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n], then the epilogue of
+// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) (+ a residual, see
 // epilogue.glsl) with shared-memory tiles:
 // the variant for GPUs, where a tile loaded once from global memory is read
 // by a whole workgroup.
