@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "engine.h"
 #include "media/svg.h"
 
@@ -54,19 +55,34 @@ time_svg (const AtImage *img, AtSvgStats *stats)
   return at_bench_median (ms, RUNS);
 }
 
+static void
+asset_row (JsonBuilder *json, const char *what, double ms, const char *output)
+{
+  at_bench_row_begin (json, what);
+  at_bench_set_double (json, "ms", ms);
+  if (output != NULL)
+    at_bench_set_string (json, "output", output);
+  json_builder_end_object (json);
+}
+
 void
 at_bench_print_assets (AtEngine *engine, const AtImage *base, const AtImage *sketch)
 {
   printf ("\nAsset stages on one 64 px image of the model, on the CPU (median of %d runs).\n"
           "Upscale: bicubic (no learned refiner yet); transparent adds the fallback alpha from the\n"
           "background colour. Vectorise: CIELAB palette + potrace layers of the transparent image.\n", RUNS);
+  g_autofree char *load = at_bench_load_average ();
+  printf ("Load average (1, 5, 15 min) at the start: %s\n", load);
   printf ("| %-28s | %10s | %-30s |\n", "stage", "time", "output");
+  JsonBuilder *json = at_bench_table_begin ("assets", "asset stages", "CPU");
   printf ("|%s|%s|%s|\n", "------------------------------", "------------", "--------------------------------");
   for (int size = 128; size <= 512; size *= 2)
     for (int bg = AT_BACKGROUND_WHITE; bg <= AT_BACKGROUND_TRANSPARENT; bg++)
       {
         g_autofree char *what = g_strdup_printf ("upscale to %d, %s", size, at_background_to_string (bg));
-        printf ("| %-28s | %7.1f ms | %-30s |\n", what, time_upscale (engine, base, sketch, size, bg), "");
+        double ms = time_upscale (engine, base, sketch, size, bg);
+        printf ("| %-28s | %7.1f ms | %-30s |\n", what, ms, "");
+        asset_row (json, what, ms, NULL);
       }
   for (int size = 256; size <= 512; size *= 2)
     {
@@ -77,7 +93,9 @@ at_bench_print_assets (AtEngine *engine, const AtImage *base, const AtImage *ske
       g_autofree char *out = g_strdup_printf ("%u colours, %u paths, %.1f KiB", st.n_colors, st.n_paths,
                                               st.bytes / 1024.0);
       printf ("| %-28s | %7.1f ms | %-30s |\n", what, ms, out);
+      asset_row (json, what, ms, out);
     }
+  at_bench_table_end (json);
 }
 
 int

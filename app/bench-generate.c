@@ -1,7 +1,8 @@
 /* bench-generate.c — `atelier-bench generate`: the built-in model end to
  * end on the engine beside Debian's PyTorch running the same model with the
  * same weights on the same machine, in the same run (tools/bench/
- * torch_generate.py), as a table with ratios. */
+ * torch_generate.py, once before and once after the engine, averaged), as a
+ * table with ratios. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -9,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "atelier-config.h"
 #include "engine.h"
 
@@ -69,7 +71,7 @@ measure_torch (const char *model_dir, Timings *t, char **version, GError **error
   if (o == NULL)
     return FALSE;
   t->unet_ms = json_object_get_double_member (o, "unet_ms");
-  t->step_ms = 2 * t->unet_ms;
+  t->step_ms = json_object_get_double_member (o, "step_ms");
   t->image_ms[0] = json_object_get_double_member (o, "image_ms_8");
   t->image_ms[1] = json_object_get_double_member (o, "image_ms_20");
   t->peak_mib = json_object_get_double_member (o, "peak_rss_mib");
@@ -78,10 +80,27 @@ measure_torch (const char *model_dir, Timings *t, char **version, GError **error
   return TRUE;
 }
 
+/* into = (into + other) / 2, field by field. */
 static void
-row (const char *what, double ours, double theirs, const char *unit)
+average_into (Timings *into, const Timings *other)
+{
+  into->unet_ms = 0.5 * (into->unet_ms + other->unet_ms);
+  into->step_ms = 0.5 * (into->step_ms + other->step_ms);
+  for (int i = 0; i < 2; i++)
+    into->image_ms[i] = 0.5 * (into->image_ms[i] + other->image_ms[i]);
+  into->peak_mib = MAX (into->peak_mib, other->peak_mib);
+}
+
+static void
+row (JsonBuilder *json, const char *what, double ours, double theirs, const char *unit)
 {
   printf ("| %-34s | %10.1f %-3s | %10.1f %-3s | %6.2f |\n", what, ours, unit, theirs, unit, theirs / ours);
+  at_bench_row_begin (json, what);
+  at_bench_set_double (json, "atelier", ours);
+  at_bench_set_double (json, "pytorch", theirs);
+  at_bench_set_string (json, "unit", unit);
+  at_bench_set_double (json, "ratio", theirs / ours);
+  json_builder_end_object (json);
 }
 
 int
@@ -96,24 +115,37 @@ at_bench_generate (int argc, char **argv)
     }
   Timings ours = { 0 }, theirs = { 0 };
   g_autofree char *torch = NULL;
-  if (!measure_engine (engine, &ours, &error) || !measure_torch (at_engine_get_model_dir (engine), &theirs, &torch, &error))
+  const AtGpuDeviceInfo *info = at_gpu_get_device_info (at_engine_get_gpu (engine));
+  JsonBuilder *json = at_bench_table_begin ("generate", "model", info->name);
+  g_autofree char *load_start = at_bench_load_average ();
+  /* PyTorch before and after the engine, averaged, so that a load that
+   * changes during the run weighs on both sides alike. */
+  Timings first = { 0 };
+  g_autofree char *torch_first = NULL;
+  const char *dir = at_engine_get_model_dir (engine);
+  if (!measure_torch (dir, &first, &torch_first, &error) || !measure_engine (engine, &ours, &error) ||
+      !measure_torch (dir, &theirs, &torch, &error))
     {
       fprintf (stderr, "atelier-bench generate: %s\n", error->message);
+      g_object_unref (json);
       return 1;
     }
+  g_autofree char *load_end = at_bench_load_average ();
+  average_into (&theirs, &first);
   printf ("\nBuilt-in model %s at %dx%d, guided (CFG 3, two UNet passes a step), Euler\n",
           at_engine_get_model_name (engine), at_engine_get_native_size (engine), at_engine_get_native_size (engine));
   printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Atelier", "PyTorch", "ratio");
   printf ("| %-34s | %-14s | %-14s | %-6s |\n", "", "Vulkan", "CPU", "PT/At");
   printf ("|%s|%s|%s|%s|\n", "------------------------------------", "----------------", "----------------", "--------");
-  row ("UNet forward", ours.unet_ms, theirs.unet_ms, "ms");
-  row ("guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
-  row ("image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
-  row ("image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
-  row ("peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
-  printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n",
-          at_gpu_get_device_info (at_engine_get_gpu (engine))->name,
-          at_gpu_get_device_info (at_engine_get_gpu (engine))->driver, torch);
+  row (json, "UNet forward", ours.unet_ms, theirs.unet_ms, "ms");
+  row (json, "guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
+  row (json, "image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
+  row (json, "image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
+  row (json, "peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
+  at_bench_table_end (json);
+  printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n"
+          "Load average (1, 5, 15 min): %s at the start, %s at the end.\n",
+          info->name, info->driver, torch, load_start, load_end);
   g_autoptr (AtResult) image = run_request (engine, STEP_COUNTS[0], 3.0f, &error);
   if (image == NULL)
     {

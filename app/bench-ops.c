@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "atelier-config.h"
 #include "audio/mel.h"
 #include "audio/mel-gpu.h"
@@ -343,17 +344,6 @@ cpu_model (void)
 }
 
 /* The machine may be shared: the load average says how much. */
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("unknown");
-  g_auto (GStrv) fields = g_strsplit (text, " ", 4);
-  return g_strv_length (fields) >= 3 ? g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2])
-                                     : g_strdup ("unknown");
-}
-
 static void
 print_header (AtGpu *gpu, const AtGemmConfig *config)
 {
@@ -377,7 +367,7 @@ print_header (AtGpu *gpu, const AtGemmConfig *config)
   printf ("BLAS:      not OpenBLAS (core and threads unknown); OPENBLAS_CORETYPE=%s\n",
           coretype != NULL ? coretype : "(unset)");
 #endif
-  g_autofree char *load = load_average ();
+  g_autofree char *load = at_bench_load_average ();
   printf ("Load:      %s (1, 5, 15 min) at start\n", load);
 }
 
@@ -420,10 +410,23 @@ print_rate (double flops, double seconds)
     printf (" %9s |", "-");
 }
 
-/* ratio = GPU speed ÷ CPU speed, which is CPU time ÷ GPU time. */
+/* ratio = GPU speed ÷ CPU speed, which is CPU time ÷ GPU time. The row
+ * goes into the table's JSON object too. */
 static void
-print_row (const OpsRow *row)
+print_row (const OpsRow *row, JsonBuilder *json)
 {
+  at_bench_row_begin (json, row->name);
+  at_bench_set_double (json, "gpu_ms", row->gpu_s * 1e3);
+  at_bench_set_double (json, "blas_ms", row->blas_s * 1e3);
+  if (row->flops > 0)
+    {
+      at_bench_set_double (json, "gpu_gflops", row->flops / row->gpu_s * 1e-9);
+      at_bench_set_double (json, "blas_gflops", row->flops / row->blas_s * 1e-9);
+    }
+  at_bench_set_double (json, "ratio", row->blas_s / row->gpu_s);
+  at_bench_set_double (json, "max_err", row->rel_err);
+  json_builder_end_object (json);
+
   printf ("| ");
   print_padded (row->name, 30);
   printf (" | %9.1f |", row->gpu_s * 1e3);
@@ -476,6 +479,7 @@ at_bench_ops (int argc, char **argv)
   printf ("|%s|%s|%s|%s|%s|%s|%s|\n", "--------------------------------", "-----------", "-----------",
           "-----------", "-----------", "--------", "----------");
   fflush (stdout);
+  JsonBuilder *json = at_bench_table_begin ("ops", "kernels", at_gpu_get_device_info (gpu)->name);
 
   static const int sizes[] = { 1024, 2048 };
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -486,27 +490,28 @@ at_bench_ops (int argc, char **argv)
       OpsRow row = { name };
       if (!bench_matmul (gpu, &config, sizes[i], options.runs, &row, &error))
         break;
-      print_row (&row);
+      print_row (&row, json);
     }
   if (error == NULL && (only == NULL || strstr ("conv2d 3×3 128→128 64×64 pad 1", only) != NULL))
     {
       OpsRow row = { "conv2d 3×3 128→128 64×64 pad 1" };
       if (bench_conv (gpu, &config, 128, 64, options.runs, &row, &error))
-        print_row (&row);
+        print_row (&row, json);
     }
   if (error == NULL && (only == NULL || strstr ("log-mel 2 s clip", only) != NULL))
     {
       OpsRow row = { "log-mel 2 s clip" };
       g_autoptr (AtModelConfig) model = load_model_config (&error);
       if (model != NULL && bench_mel (gpu, &model->mel, options.runs, &row, &error))
-        print_row (&row);
+        print_row (&row, json);
     }
+  at_bench_table_end (json);
   if (error != NULL)
     {
       fprintf (stderr, "atelier-bench: %s\n", error->message);
       return 1;
     }
-  g_autofree char *load = load_average ();
+  g_autofree char *load = at_bench_load_average ();
   printf ("\nratio = GPU GF/s ÷ BLAS GF/s (= BLAS ms ÷ GPU ms); max err = max |GPU − BLAS| ÷ max |BLAS|. "
           "BLAS conv = im2col + sgemm, im2col timed.\nlog-mel: the model's features of one clip, host to host; "
           "the BLAS column is the CPU's at_log_mel (double, direct DFT).\nLoad at end: %s\n", load);

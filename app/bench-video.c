@@ -11,6 +11,7 @@
 
 #include "animation.h"
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "media/video-writer.h"
 
 #define STEPS 8
@@ -84,9 +85,22 @@ at_bench_video (int argc, char **argv)
   printf ("| %-28s | %-16s | %-16s | %-16s |\n", "", "Atelier render", "WebM encode", "PyTorch render");
   printf ("|%s|%s|%s|%s|\n", "------------------------------", "------------------", "------------------",
           "------------------");
+  JsonBuilder *json = at_bench_table_begin ("video", "keyframe morph", at_gpu_get_device_info (at_engine_get_gpu (engine))->name);
   for (int i = 0; i < 2; i++)
-    printf ("| %3d px frames (model 64 px) | %9.2f frame/s | %9.1f frame/s | %9.2f frame/s |\n", sizes[i],
-            frames[i] * 1000.0 / render_ms[i], (FPS + 1) * 1000.0 / encode_ms[i], 1000.0 / torch_ms);
+    {
+      g_autofree char *what = g_strdup_printf ("%d px frames (model 64 px)", sizes[i]);
+      double render = frames[i] * 1000.0 / render_ms[i], encode = (FPS + 1) * 1000.0 / encode_ms[i];
+      printf ("| %-28s | %9.2f frame/s | %9.1f frame/s | %9.2f frame/s |\n", what, render, encode, 1000.0 / torch_ms);
+      at_bench_row_begin (json, what);
+      at_bench_set_double (json, "atelier_render_fps", render);
+      at_bench_set_double (json, "webm_encode_fps", encode);
+      at_bench_set_double (json, "pytorch_render_fps", 1000.0 / torch_ms);
+      at_bench_set_double (json, "ratio", render * torch_ms / 1000.0);
+      json_builder_end_object (json);
+    }
+  at_bench_table_end (json);
+  g_autofree char *load = at_bench_load_average ();
+  printf ("Load average (1, 5, 15 min) at the end: %s\n", load);
   printf ("\nAtelier on %s (%s); %s.\n", at_gpu_get_device_info (at_engine_get_gpu (engine))->name,
           at_gpu_get_device_info (at_engine_get_gpu (engine))->driver, torch);
   return 0;

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "app/bench.h"
+#include "app/bench-report.h"
 #include "atelier-config.h"
 
 typedef struct {
@@ -56,12 +57,14 @@ print_usage (FILE *out)
   fprintf (out, "Usage: atelier-bench [MODE] [OPTION…]\n\nModes:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
     fprintf (out, "  %-10s %s\n", modes[i].name, modes[i].summary);
-  fprintf (out, "\n'atelier-bench MODE --help' lists a mode's options.\n");
+  fprintf (out, "\n'atelier-bench MODE --help' lists a mode's options. --json (any mode): every table also as\n"
+                "one JSON object a line on stdout, the tables themselves on stderr.\n");
 }
 
 int
 main (int argc, char **argv)
 {
+  at_bench_report_init (&argc, argv);
   /* No mode, or an option first: the default mode gets every argument. */
   if (argc < 2 || argv[1][0] == '-')
     {

@@ -3,6 +3,39 @@
 
 #include "denoiser.h"
 
+/* ctx [1, L, D] padded with zero tokens to [1, len, D] (the padding is
+ * never attended to: the batch's key counts stop before it). */
+static AtTensor *
+pad_tokens (AtGraph *g, AtTensor *ctx, gint64 len)
+{
+  if (ctx == NULL || ctx->shape[1] == len)
+    return ctx;
+  gint64 missing = len - ctx->shape[1], width = ctx->shape[2];
+  g_autofree float *zeros = g_new0 (float, (gsize) (missing * width));
+  return at_g_concat (g, ctx, at_graph_constant (g, zeros, AT_G_SHAPE (1, missing, width)), 1);
+}
+
+/* Both branches of classifier-free guidance as one batch of two through the
+ * UNet: item 0 conditional, item 1 unconditional, their contexts padded to
+ * one length and counted, then v = g v_c + (1 - g) v_u in one pass. */
+static AtTensor *
+guided_forward (AtModel *model, AtGraph *g, AtTensor *x, AtTensor *t, float guidance, AtTensor *sketch,
+                AtTensor *ctx, AtTensor *pooled, AtTensor *zeros, AtTensor *ctx_u, AtTensor *pooled_u)
+{
+  if (g->error != NULL || ctx == NULL || ctx_u == NULL)
+    return NULL;
+  gint64 len = MAX (ctx->shape[1], ctx_u->shape[1]);
+  float counts[2] = { (float) ctx->shape[1], (float) ctx_u->shape[1] };
+  AtTensor *ctx2 = at_g_concat (g, pad_tokens (g, ctx, len), pad_tokens (g, ctx_u, len), 0);
+  AtTensor *v2 = at_model_unet_forward_counted (model, g, at_g_concat (g, x, x, 0), at_g_concat (g, sketch, zeros, 0),
+                                                t, ctx2, at_graph_constant (g, counts, AT_G_SHAPE (2)),
+                                                at_g_concat (g, pooled, pooled_u, 0));
+  AtTensor *v = at_graph_tensor (g, x->ndim, x->shape);
+  if (v2 == NULL || v == NULL || !at_op_mix_halves (g->cmd, v2, guidance, 1.0f - guidance, v, &g->error))
+    return NULL;
+  return v;
+}
+
 AtDenoiser *
 at_denoiser_new (AtModel *model, AtGpu *gpu, float guidance, AtTensor *sketch, AtTensor *ctx,
                  AtTensor *pooled, AtTensor *zeros, AtTensor *ctx_u, AtTensor *pooled_u,
@@ -17,16 +50,10 @@ at_denoiser_new (AtModel *model, AtGpu *gpu, float guidance, AtTensor *sketch, A
   d->n = (gsize) c->image_channels * c->image_size * c->image_size;
   d->x = at_graph_tensor (g, AT_G_SHAPE (1, c->image_channels, c->image_size, c->image_size));
   d->t = at_graph_tensor (g, AT_G_SHAPE (1));
-  AtTensor *v_c = at_model_unet_forward (model, g, d->x, sketch, d->t, ctx, pooled);
   if (guidance == 1.0f || ctx_u == NULL)
-    d->v = v_c;
+    d->v = at_model_unet_forward (model, g, d->x, sketch, d->t, ctx, pooled);
   else
-    {
-      AtTensor *v_u = at_model_unet_forward (model, g, d->x, zeros, d->t, ctx_u, pooled_u);
-      d->v = at_graph_tensor (g, AT_G_SHAPE (1, c->image_channels, c->image_size, c->image_size));
-      if (d->v != NULL && v_u != NULL && v_c != NULL)
-        at_op_axpby (g->cmd, guidance, v_c, 1.0f - guidance, v_u, d->v, &g->error);
-    }
+    d->v = guided_forward (model, g, d->x, d->t, guidance, sketch, ctx, pooled, zeros, ctx_u, pooled_u);
   if (!at_graph_finish (g, error))
     return NULL;
   return g_steal_pointer (&d);

@@ -1,8 +1,10 @@
 /* denoiser.h — the guided denoiser as one recorded command list.
  *
- * Records the UNet for the conditional and the unconditional branch and
- * their guidance mix v = v_u + g (v_c - v_u) once per request; every
- * sampler step uploads x and t and replays it. Private to the engine. */
+ * Records the UNet once per request for the conditional and the
+ * unconditional branch together (one batch of two, contexts padded to one
+ * length) and their guidance mix v = v_u + g (v_c - v_u); every sampler
+ * step uploads x and t and replays it in one submission. Private to the
+ * engine. */
 #pragma once
 
 #include "model/model.h"

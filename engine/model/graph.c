@@ -113,19 +113,51 @@ like_with_last (AtGraph *g, AtTensor *like, gint64 last)
 AtTensor *
 at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias)
 {
+  return at_g_linear_fused (g, x, weight, bias, AT_ACTIVATION_NONE, NULL);
+}
+
+/* The epilogue to ask of a product: the residual only on GPUs. On CPU
+ * devices (lavapipe) the register-blocked kernels with the residual
+ * compiled in ran slower than they did without it plus the separate add
+ * (BENCHMARKS.md), so there *add_after is set and the add is recorded after. */
+static AtEpilogue
+epilogue_for (AtGraph *g, AtActivation activation, AtTensor *residual, AtTensor **add_after)
+{
+  gboolean cpu = at_gpu_get_device_info (g->gpu)->type == AT_GPU_DEVICE_CPU;
+  *add_after = cpu ? residual : NULL;
+  return (AtEpilogue) { activation, cpu ? NULL : residual };
+}
+
+AtTensor *
+at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
+                   AtTensor *residual)
+{
   GUARD (x, weight);
-  AtTensor *y = like_with_last (g, x, weight->shape[0]);
-  return RECORD (y, at_op_linear (g->cmd, x, weight, bias, y, &g->error));
+  AtTensor *y = like_with_last (g, x, weight->shape[0]), *add_after;
+  AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
+  y = RECORD (y, at_op_linear_full (g->cmd, x, weight, bias, &epilogue, y, NULL, &g->error));
+  return add_after != NULL ? at_g_add (g, y, add_after) : y;
 }
 
 AtTensor *
 at_g_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding)
 {
+  return at_g_conv2d_fused (g, x, weight, bias, stride, padding, AT_ACTIVATION_NONE, NULL);
+}
+
+AtTensor *
+at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding,
+                   AtActivation activation, AtTensor *residual)
+{
   GUARD (x, weight);
   gint64 h = at_conv2d_output_size (x->shape[2], weight->shape[2], stride, padding);
   gint64 w = at_conv2d_output_size (x->shape[3], weight->shape[3], stride, padding);
   AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (x->shape[0], weight->shape[0], h, w));
-  return RECORD (y, at_op_conv2d (g->cmd, x, weight, bias, y, stride, padding, &g->error));
+  AtConv2dParams params = { { stride, stride }, { padding, padding } };
+  AtTensor *add_after;
+  AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
+  y = RECORD (y, at_op_conv2d_fused (g->cmd, x, weight, bias, &epilogue, y, &params, NULL, &g->error));
+  return add_after != NULL ? at_g_add (g, y, add_after) : y;
 }
 
 AtTensor *
@@ -173,9 +205,15 @@ at_g_add (AtGraph *g, AtTensor *a, AtTensor *b)
 AtTensor *
 at_g_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads)
 {
+  return at_g_attention_counted (g, q, k, v, NULL, heads);
+}
+
+AtTensor *
+at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts, guint heads)
+{
   GUARD (q, k, v);
   AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
-  return RECORD (y, at_op_attention (g->cmd, q, k, v, heads, 0.0f, y, &g->error));
+  return RECORD (y, at_op_attention_counted (g->cmd, q, k, v, key_counts, heads, 0.0f, NULL, y, &g->error));
 }
 
 AtTensor *

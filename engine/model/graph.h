@@ -40,6 +40,14 @@ AtTensor *at_graph_reshape (AtGraph *g, AtTensor *x, guint ndim, const gint64 *s
 
 AtTensor *at_g_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias);
 AtTensor *at_g_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding);
+/* The same with an epilogue: activation (x · wᵀ + bias) + residual
+ * (ops/epilogue.h; residual NULL: none), the residual added in the kernel on
+ * GPUs and as an add of its own on CPU devices. The conv2d bias may be
+ * [N, Cout]. */
+AtTensor *at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
+                             AtTensor *residual);
+AtTensor *at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, int stride, int padding,
+                             AtActivation activation, AtTensor *residual);
 AtTensor *at_g_group_norm (AtGraph *g, AtTensor *x, guint groups, AtTensor *weight, AtTensor *bias,
                            float eps, gboolean silu);
 AtTensor *at_g_layer_norm (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, float eps);
@@ -47,6 +55,9 @@ AtTensor *at_g_silu (AtGraph *g, AtTensor *x);
 AtTensor *at_g_gelu (AtGraph *g, AtTensor *x);
 AtTensor *at_g_add (AtGraph *g, AtTensor *a, AtTensor *b);
 AtTensor *at_g_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads);
+/* Batch item b attends to its first key_counts[b] keys (NULL: all). */
+AtTensor *at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts,
+                                  guint heads);
 AtTensor *at_g_concat (AtGraph *g, AtTensor *a, AtTensor *b, int dim);
 AtTensor *at_g_transpose (AtGraph *g, AtTensor *x);          /* [B, R, C] -> [B, C, R] */
 AtTensor *at_g_avg_pool2x2 (AtGraph *g, AtTensor *x);

@@ -132,7 +132,16 @@ at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x)
 }
 
 AtTensor *
-at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx)
+at_conv_forward_fused (AtGraph *g, const AtConv *layer, AtTensor *x, AtTensor *bias, AtActivation activation,
+                       AtTensor *residual)
+{
+  return at_g_conv2d_fused (g, x, layer->weight, bias != NULL ? bias : layer->bias, layer->stride, layer->padding,
+                            activation, residual);
+}
+
+AtTensor *
+at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts,
+                      AtTensor *residual)
 {
   if (ctx == NULL)
     ctx = x;
@@ -141,57 +150,60 @@ at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor
   AtTensor *v = at_linear_forward (g, &attn->v, ctx);
   if (q == NULL || k == NULL || v == NULL)
     return NULL;
-  return at_linear_forward (g, &attn->o, at_g_attention (g, q, k, v, attn->heads));
+  return at_g_linear_fused (g, at_g_attention_counted (g, q, k, v, ctx_counts, attn->heads), attn->o.weight,
+                            attn->o.bias, AT_ACTIVATION_NONE, residual);
 }
 
 /* x + attn(ln(x), ctx): a pre-LN attention sublayer (ctx NULL: self). */
 static AtTensor *
-residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtAttention *attn, AtTensor *ctx)
+residual_attention (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtAttention *attn, AtTensor *ctx,
+                    AtTensor *ctx_counts)
 {
   AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
-  return at_g_add (g, x, at_attention_forward (g, attn, h, ctx));
+  return at_attention_forward (g, attn, h, ctx, ctx_counts, x);
 }
 
-/* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer. */
+/* x + fc2(gelu(fc1(ln(x)))): a pre-LN MLP sublayer, the GELU and the
+ * residual add asked of the products' epilogues (ops/epilogue.h). */
 static AtTensor *
 residual_mlp (AtGraph *g, AtTensor *x, const AtNorm *ln, double eps, const AtLinear *fc1, const AtLinear *fc2)
 {
   AtTensor *h = at_g_layer_norm (g, x, ln->weight, ln->bias, eps);
-  return at_g_add (g, x, at_linear_forward (g, fc2, at_g_gelu (g, at_linear_forward (g, fc1, h))));
+  h = at_g_linear_fused (g, h, fc1->weight, fc1->bias, AT_ACTIVATION_GELU, NULL);
+  return at_g_linear_fused (g, h, fc2->weight, fc2->bias, AT_ACTIVATION_NONE, x);
 }
 
 AtTensor *
 at_block_forward (AtGraph *g, const AtBlock *b, AtTensor *x)
 {
-  x = residual_attention (g, x, &b->ln1, b->eps, &b->attn, NULL);
+  x = residual_attention (g, x, &b->ln1, b->eps, &b->attn, NULL, NULL);
   return residual_mlp (g, x, &b->ln2, b->eps, &b->fc1, &b->fc2);
 }
 
+/* conv2(silu(gn2(conv1(silu(gn1(x))) + emb(semb)))) + skip(x). The
+ * embedding joins conv1's bias (one row per image), so its add is no pass
+ * over the feature map; the skip is conv2's residual. */
 AtTensor *
 at_res_block_forward (AtGraph *g, const AtResBlock *b, AtTensor *x, AtTensor *semb)
 {
   AtTensor *h = at_g_group_norm (g, x, b->groups, b->gn1.weight, b->gn1.bias, b->eps, TRUE);
-  h = at_conv_forward (g, &b->conv1, h);
-  AtTensor *e = at_linear_forward (g, &b->emb, semb);            /* [B, Cout] */
-  if (e != NULL)
-    e = at_graph_reshape (g, e, AT_G_SHAPE (e->shape[0], e->shape[1], 1, 1));
-  h = at_g_add (g, h, e);
+  AtTensor *bias = at_g_add (g, at_linear_forward (g, &b->emb, semb), b->conv1.bias);   /* [B, Cout] */
+  h = at_conv_forward_fused (g, &b->conv1, h, bias, AT_ACTIVATION_NONE, NULL);
   h = at_g_group_norm (g, h, b->groups, b->gn2.weight, b->gn2.bias, b->eps, TRUE);
-  h = at_conv_forward (g, &b->conv2, h);
   AtTensor *skip = b->skip.weight != NULL ? at_conv_forward (g, &b->skip, x) : x;
-  return at_g_add (g, skip, h);
+  return at_conv_forward_fused (g, &b->conv2, h, NULL, AT_ACTIVATION_NONE, skip);
 }
 
 AtTensor *
-at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *ctx)
+at_attn_block_forward (AtGraph *g, const AtAttnBlock *b, AtTensor *x, AtTensor *ctx, AtTensor *ctx_counts)
 {
   if (x == NULL)
     return NULL;
   gint64 batch = x->shape[0], channels = x->shape[1], height = x->shape[2], width = x->shape[3];
   /* (B, C, H, W) -> (B, H*W, C) tokens in row-major pixel order */
   AtTensor *t = at_g_transpose (g, at_graph_reshape (g, x, AT_G_SHAPE (batch, channels, height * width)));
-  t = residual_attention (g, t, &b->ln1, b->eps, &b->self_attn, NULL);
-  t = residual_attention (g, t, &b->ln2, b->eps, &b->cross_attn, ctx);
+  t = residual_attention (g, t, &b->ln1, b->eps, &b->self_attn, NULL, NULL);
+  t = residual_attention (g, t, &b->ln2, b->eps, &b->cross_attn, ctx, ctx_counts);
   t = residual_mlp (g, t, &b->ln3, b->eps, &b->fc1, &b->fc2);
   AtTensor *back = at_g_transpose (g, t);
   return back != NULL ? at_graph_reshape (g, back, AT_G_SHAPE (batch, channels, height, width)) : NULL;

@@ -57,10 +57,19 @@ void at_attn_block_load (AtLoader *l, AtAttnBlock *block, int channels, const ch
 
 AtTensor *at_linear_forward (AtGraph *g, const AtLinear *layer, AtTensor *x);
 AtTensor *at_conv_forward (AtGraph *g, const AtConv *layer, AtTensor *x);
-AtTensor *at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx);
+/* activation (conv (x) + bias) + residual in one kernel (ops/epilogue.h);
+ * bias NULL: the layer's own, else one of [N, Cout] that replaces it. */
+AtTensor *at_conv_forward_fused (AtGraph *g, const AtConv *layer, AtTensor *x, AtTensor *bias,
+                                 AtActivation activation, AtTensor *residual);
+/* ctx NULL: self-attention. ctx_counts: keys per batch item (padded
+ * contexts, at_g_attention_counted), NULL: all. residual (NULL: none) is
+ * added to the output projection in its epilogue. */
+AtTensor *at_attention_forward (AtGraph *g, const AtAttention *attn, AtTensor *x, AtTensor *ctx,
+                                AtTensor *ctx_counts, AtTensor *residual);
 AtTensor *at_block_forward (AtGraph *g, const AtBlock *block, AtTensor *x);
 /* semb = silu(timestep embedding + pooled), computed once per call. */
 AtTensor *at_res_block_forward (AtGraph *g, const AtResBlock *block, AtTensor *x, AtTensor *semb);
-AtTensor *at_attn_block_forward (AtGraph *g, const AtAttnBlock *block, AtTensor *x, AtTensor *ctx);
+AtTensor *at_attn_block_forward (AtGraph *g, const AtAttnBlock *block, AtTensor *x, AtTensor *ctx,
+                                 AtTensor *ctx_counts);
 
 G_END_DECLS

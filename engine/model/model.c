@@ -193,9 +193,9 @@ at_model_text_forward (AtModel *m, AtGraph *g, const guint32 *ids, guint n)
 AtTensor *
 at_model_sketch_forward (AtModel *m, AtGraph *g, AtTensor *sketch)
 {
-  AtTensor *x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[0], sketch));
-  x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[1], x));
-  x = at_g_silu (g, at_conv_forward (g, &m->sketch_conv[2], x));
+  AtTensor *x = sketch;
+  for (int i = 0; i < 3; i++)   /* silu(conv(x)), the SiLU in the epilogue */
+    x = at_conv_forward_fused (g, &m->sketch_conv[i], x, NULL, AT_ACTIVATION_SILU, NULL);
   x = at_conv_forward (g, &m->sketch_conv[3], x);                     /* [1, D, 8, 8] */
   if (x == NULL)
     return NULL;
@@ -260,9 +260,17 @@ AtTensor *
 at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
                        AtTensor *ctx, AtTensor *pooled)
 {
+  return at_model_unet_forward_counted (m, g, x, sketch, t, ctx, NULL, pooled);
+}
+
+AtTensor *
+at_model_unet_forward_counted (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
+                               AtTensor *ctx, AtTensor *ctx_counts, AtTensor *pooled)
+{
   const AtModelConfig *c = m->config;
   AtTensor *emb = at_g_timestep_embedding (g, t, c->time_freq_dim, c->time_multiplier);
-  emb = at_linear_forward (g, &m->time2, at_g_silu (g, at_linear_forward (g, &m->time1, emb)));
+  emb = at_g_linear_fused (g, emb, m->time1.weight, m->time1.bias, AT_ACTIVATION_SILU, NULL);
+  emb = at_linear_forward (g, &m->time2, emb);
   AtTensor *se = at_g_silu (g, at_g_add (g, emb, pooled));
   AtTensor *skips[AT_UNET_MAX_LEVELS];
 
@@ -273,11 +281,11 @@ at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, At
         h = at_g_avg_pool2x2 (g, h);
       h = at_res_block_forward (g, &m->down[i], h, se);
       if ((c->unet_attn_levels >> i) & 1)
-        h = at_attn_block_forward (g, &m->down_attn[i], h, ctx);
+        h = at_attn_block_forward (g, &m->down_attn[i], h, ctx, ctx_counts);
       skips[i] = h;
     }
   h = at_res_block_forward (g, &m->m1, h, se);
-  h = at_attn_block_forward (g, &m->m_attn, h, ctx);
+  h = at_attn_block_forward (g, &m->m_attn, h, ctx, ctx_counts);
   h = at_res_block_forward (g, &m->m2, h, se);
   for (int i = c->unet_levels - 1; i >= 0; i--)
     {
@@ -285,7 +293,7 @@ at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, At
         h = at_g_upsample2x (g, h);
       h = at_res_block_forward (g, &m->up[i], at_g_concat (g, h, skips[i], 1), se);
       if ((c->unet_attn_levels >> i) & 1)
-        h = at_attn_block_forward (g, &m->up_attn[i], h, ctx);
+        h = at_attn_block_forward (g, &m->up_attn[i], h, ctx, ctx_counts);
     }
   h = at_g_group_norm (g, h, c->gn_groups, m->gn_out.weight, m->gn_out.bias, c->gn_eps, TRUE);
   return at_conv_forward (g, &m->conv_out, h);

@@ -79,6 +79,11 @@ AtTensor *at_model_fusion_forward (AtModel *m, AtGraph *g, AtTensor *text, AtTen
                                    AtTensor *audio, AtTensor **pooled);
 AtTensor *at_model_unet_forward (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
                                  AtTensor *context, AtTensor *pooled);
+/* The UNet over a batch whose contexts are padded to one length: item b
+ * attends to its first context_counts[b] tokens ([B] floats; NULL: all).
+ * t [1] is shared by the batch; x, sketch and pooled carry it. */
+AtTensor *at_model_unet_forward_counted (AtModel *m, AtGraph *g, AtTensor *x, AtTensor *sketch, AtTensor *t,
+                                         AtTensor *context, AtTensor *context_counts, AtTensor *pooled);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtModel, at_model_free)
 

@@ -156,15 +156,19 @@ static AtTensor *
 forward (AtRefiner *rf, AtGraph *g, AtTensor *x)
 {
   const RefinerConfig *c = &rf->config;
-  AtTensor *e1 = at_g_silu (g, at_conv_forward (g, &rf->enc1, x));
-  AtTensor *h = at_g_silu (g, at_conv_forward (g, &rf->enc2, e1));
+  /* silu (conv (..)) and h + conv (..) with the SiLU or the add in the
+   * convolution's epilogue */
+  AtTensor *e1 = at_conv_forward_fused (g, &rf->enc1, x, NULL, AT_ACTIVATION_SILU, NULL);
+  AtTensor *h = at_conv_forward_fused (g, &rf->enc2, e1, NULL, AT_ACTIVATION_SILU, NULL);
   for (int i = 0; i < 2 * c->mid_blocks; i += 2)
     {
       AtTensor *a = at_conv_forward (g, &rf->mid[i], at_g_silu (g, h));
-      h = at_g_add (g, h, at_conv_forward (g, &rf->mid[i + 1], at_g_silu (g, a)));
+      h = at_conv_forward_fused (g, &rf->mid[i + 1], at_g_silu (g, a), NULL, AT_ACTIVATION_NONE, h);
     }
-  h = at_g_silu (g, at_conv_forward (g, &rf->dec1, at_g_concat (g, at_g_upsample2x (g, h), e1, 1)));
-  h = at_g_silu (g, at_conv_forward (g, &rf->dec0, at_g_concat (g, at_g_upsample2x (g, h), x, 1)));
+  h = at_conv_forward_fused (g, &rf->dec1, at_g_concat (g, at_g_upsample2x (g, h), e1, 1), NULL,
+                             AT_ACTIVATION_SILU, NULL);
+  h = at_conv_forward_fused (g, &rf->dec0, at_g_concat (g, at_g_upsample2x (g, h), x, 1), NULL,
+                             AT_ACTIVATION_SILU, NULL);
   return at_conv_forward (g, &rf->out, h);
 }
 

@@ -22,7 +22,8 @@ typedef struct {
 } AttentionPush;
 G_STATIC_ASSERT (sizeof (AttentionPush) == 16);
 
-static const AtKernelInfo attention_kernel = { "attention", 4, 0x8, sizeof (AttentionPush), { 64, 1, 1 } };
+/* Bindings: q, k, v, out, key counts (a stand-in when there are none). */
+static const AtKernelInfo attention_kernel = { "attention", 5, 0x8, sizeof (AttentionPush), { 64, 1, 1 } };
 
 void
 at_attention_config_default (AtGpu *gpu, guint head_dim, AtAttentionConfig *config)
@@ -56,8 +57,8 @@ key_tile_for (guint32 head_dim, guint32 key_chunk)
 }
 
 gboolean
-at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
-                      const AtAttentionConfig *config, AtTensor *out, GError **error)
+at_op_attention_counted (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts, guint heads,
+                         float scale, const AtAttentionConfig *config, AtTensor *out, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && q != NULL && k != NULL && v != NULL && out != NULL, FALSE);
   gboolean batched = q->ndim == 3;
@@ -73,7 +74,9 @@ at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint h
                     "attention", "channels must split into heads of at most 128", error) ||
       !at_op_check (lk > 0, "attention", "needs at least one key", error) ||
       !at_op_check (at_tensor_numel (q) <= G_MAXUINT32 && at_tensor_numel (k) <= G_MAXUINT32, "attention",
-                    "tensor too large for 32-bit indices", error))
+                    "tensor too large for 32-bit indices", error) ||
+      !at_op_check (key_counts == NULL || at_tensor_numel (key_counts) == batch, "attention",
+                    "key counts must hold one value per batch item", error))
     return FALSE;
   guint32 head_dim = channels / heads;
   AtAttentionConfig chosen;
@@ -108,12 +111,19 @@ at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint h
     scale = 1.0f / sqrtf (head_dim);
   AttentionPush push = { lq, lk, heads, (float) (scale / G_LN2) };
   guint32 local_size[3] = { chosen.workgroup, 1, 1 };
-  guint32 spec[] = { head_dim, key_tile, chosen.queries, chosen.key_chunk };
+  guint32 spec[] = { head_dim, key_tile, chosen.queries, chosen.key_chunk, key_counts != NULL };
   guint32 per_group = chosen.workgroup * chosen.queries;
   AtBinding bindings[] = { at_tensor_binding (q), at_tensor_binding (k), at_tensor_binding (v),
-                           at_tensor_binding (out) };
+                           at_tensor_binding (out), at_tensor_binding (key_counts != NULL ? key_counts : q) };
   return at_cmd_dispatch_full (cmd, &attention_kernel, local_size, spec, G_N_ELEMENTS (spec), bindings, &push,
                                (lq + per_group - 1) / per_group, heads, batch, "attention", error);
+}
+
+gboolean
+at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, float scale,
+                      const AtAttentionConfig *config, AtTensor *out, GError **error)
+{
+  return at_op_attention_counted (cmd, q, k, v, NULL, heads, scale, config, out, error);
 }
 
 gboolean

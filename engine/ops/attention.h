@@ -2,7 +2,8 @@
  *
  * The inputs are the projected queries, keys and values laid out as
  * PyTorch's nn.MultiheadAttention holds them before splitting the heads:
- * channel h*D + d of a token is channel d of head h. No mask. The kernel
+ * channel h*D + d of a token is channel d of head h. No mask, but each
+ * batch item may use only its first keys (at_op_attention_counted). The kernel
  * streams keys and values (flash attention), so memory does not grow with
  * Lq x Lk. Records into an AtCmd; out must not overlap k or v. */
 #pragma once
@@ -34,5 +35,13 @@ gboolean at_op_attention (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, gui
 gboolean at_op_attention_full (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, guint heads,
                                float scale, const AtAttentionConfig *config, AtTensor *out,
                                GError **error);
+
+/* at_op_attention_full where batch item b attends to its first
+ * key_counts[b] keys only (key_counts: B floats holding whole numbers,
+ * clamped to 1..Lk on the device; NULL: all Lk). The rest of k and v is
+ * padding and never read: sequences of different lengths in one batch. */
+gboolean at_op_attention_counted (AtCmd *cmd, AtTensor *q, AtTensor *k, AtTensor *v, AtTensor *key_counts,
+                                  guint heads, float scale, const AtAttentionConfig *config, AtTensor *out,
+                                  GError **error);
 
 G_END_DECLS

@@ -19,15 +19,17 @@ typedef struct {
 } Conv2dPush;
 G_STATIC_ASSERT (sizeof (Conv2dPush) == 64);
 
-/* Bindings: x, weight, bias (a stand-in when there is none), y. */
+/* Bindings: x, weight, bias, y, the epilogue's residual (stand-ins when
+ * there are none). */
 static const AtKernelInfo conv2d_regs_kernel = {
-  "conv2d_regs", 4, 0x8, sizeof (Conv2dPush), { 16, 1, 1 },
+  "conv2d_regs", 5, 0x8, sizeof (Conv2dPush), { 16, 1, 1 },
 };
 static const AtKernelInfo conv2d_shared_kernel = {
-  "conv2d_shared", 4, 0x8, sizeof (Conv2dPush), { 16, 16, 1 },
+  "conv2d_shared", 5, 0x8, sizeof (Conv2dPush), { 16, 16, 1 },
 };
 
-enum { FLAG_BIAS = 1, FLAG_VEC_Y = 2 };
+/* FLAG_BIAS_BATCH mirrors shaders/epilogue.glsl. */
+enum { FLAG_BIAS = 1, FLAG_VEC_Y = 2, FLAG_BIAS_BATCH = 64, FLAG_ROWS = 128 };
 
 gint64
 at_conv2d_output_size (gint64 in, gint64 kernel, guint stride, guint padding)
@@ -56,6 +58,13 @@ gboolean
 at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y,
                    const AtConv2dParams *params, const AtGemmConfig *config, GError **error)
 {
+  return at_op_conv2d_fused (cmd, x, weight, bias, NULL, y, params, config, error);
+}
+
+gboolean
+at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, const AtEpilogue *epilogue,
+                    AtTensor *y, const AtConv2dParams *params, const AtGemmConfig *config, GError **error)
+{
   g_return_val_if_fail (cmd != NULL && x != NULL && weight != NULL && y != NULL && params != NULL, FALSE);
   if (x->ndim != 4 || weight->ndim != 4 || y->ndim != 4)
     return shape_error (x, weight, bias, y, params, "x, weight and y must be 4D", error);
@@ -71,8 +80,12 @@ at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, At
     return shape_error (x, weight, bias, y, params, "the kernel does not fit the padded input", error);
   if (y->shape[0] != batch || y->shape[1] != cout || y->shape[2] != oh || y->shape[3] != ow)
     return shape_error (x, weight, bias, y, params, "y is not [N, Cout, OH, OW]", error);
-  if (bias != NULL && (bias->ndim != 1 || bias->shape[0] != cout))
-    return shape_error (x, weight, bias, y, params, "the bias is not [Cout]", error);
+  gboolean bias_per_image = bias != NULL && bias->ndim == 2;
+  if (bias != NULL && !(bias->ndim == 1 && bias->shape[0] == cout) &&
+      !(bias_per_image && bias->shape[0] == batch && bias->shape[1] == cout))
+    return shape_error (x, weight, bias, y, params, "the bias is not [Cout] or [N, Cout]", error);
+  if (!at_epilogue_check (epilogue, y, "conv2d", error))
+    return FALSE;
 
   AtGemmConfig conf;
   if (!at_gemm_config_resolve (at_tensor_get_gpu (y), config, &conf, "conv2d", error))
@@ -86,29 +99,35 @@ at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, At
     .cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow, .kh = kh, .kw = kw,
     .stride_y = params->stride[0], .stride_x = params->stride[1],
     .pad_y = params->padding[0], .pad_x = params->padding[1],
-    .flags = bias != NULL ? FLAG_BIAS : 0,
+    .flags = (bias != NULL ? FLAG_BIAS : 0) | (bias_per_image ? FLAG_BIAS_BATCH : 0),
   };
   AtBinding bindings[] = {
     at_tensor_binding (x), at_tensor_binding (weight), at_tensor_binding (bias != NULL ? bias : weight),
-    at_tensor_binding (y),
+    at_tensor_binding (y), at_epilogue_binding (epilogue, x),
   };
   guint32 local[3] = { conf.local_size[0], conf.local_size[1], 1 };
   guint64 npix = (guint64) oh * ow;
   if (conf.variant == AT_GEMM_REGISTERS)
     {
       /* Whole vec4 stores when every image's pixel rows stay aligned. */
-      if (npix % 4 == 0 && conf.tn % 4 == 0 && y->offset % 16 == 0)
+      if (npix % 4 == 0 && conf.tn % 4 == 0 && y->offset % 16 == 0 && at_epilogue_vec4 (epilogue))
         push.flags |= FLAG_VEC_Y;
-      guint32 spec[] = { conf.tm, conf.tn, conf.bk };
+      /* Each invocation's pixels in one row, under 3-wide windows that
+       * overlap: the row of inputs is loaded once for three taps. */
+      if (kw == 3 && params->stride[1] == 1 && ow % conf.tn == 0)
+        push.flags |= FLAG_ROWS;
+      guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue) };
       guint64 pixels = (guint64) local[0] * conf.tn;
       return at_cmd_dispatch_full (cmd, &conv2d_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
                                    (npix + pixels - 1) / pixels, (cout + conf.tm - 1) / conf.tm, batch,
-                                   "conv2d", error);
+                                   "conv2d", error) &&
+             at_epilogue_finish (cmd, epilogue, y, error);
     }
-  guint32 spec[] = { conf.tm, conf.tn, conf.bk };
+  guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue) };
   guint64 bm = (guint64) local[1] * conf.tm, bn = (guint64) local[0] * conf.tn;
   return at_cmd_dispatch_full (cmd, &conv2d_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
-                               (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error);
+                               (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error) &&
+         at_epilogue_finish (cmd, epilogue, y, error);
 }
 
 gboolean

@@ -32,4 +32,12 @@ gboolean at_op_conv2d (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias
 gboolean at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y,
                             const AtConv2dParams *params, const AtGemmConfig *config, GError **error);
 
+/* at_op_conv2d_full then the epilogue (ops/epilogue.h: an activation, a
+ * residual of y's shape added; NULL: none). Here (and in _full) the bias may
+ * also be [N, Cout], one row per image: a per-image shift such as a
+ * timestep embedding costs no pass of its own. */
+gboolean at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, const AtEpilogue *epilogue,
+                             AtTensor *y, const AtConv2dParams *params, const AtGemmConfig *config,
+                             GError **error);
+
 G_END_DECLS

@@ -33,7 +33,7 @@ static const AtKernelInfo binary_kernel = { "binary", 3, 0x4, sizeof (BinaryPush
 static const AtKernelInfo unary_kernel = { "unary", 2, 0x2, sizeof (UnaryPush), { LOCAL_SIZE, 1, 1 } };
 
 enum { BINARY_AXPBY = 0, BINARY_MUL = 1 };
-enum { UNARY_SCALE = 0, UNARY_SILU = 1, UNARY_GELU = 2, UNARY_LOG = 3 };
+enum { UNARY_SCALE = 0, UNARY_SILU = 1, UNARY_GELU = 2, UNARY_LOG = 3, UNARY_MIX_HALVES = 4 };
 
 /* Records a 1D kernel over n elements with one mode constant. */
 static gboolean
@@ -140,4 +140,15 @@ at_op_log (AtCmd *cmd, AtTensor *x, float floor_value, float offset, float div, 
                     "log", "the floor must be positive, div non-zero and all three finite", error))
     return FALSE;
   return unary (cmd, UNARY_LOG, "log", x, floor_value, offset, div, out, error);
+}
+
+gboolean
+at_op_mix_halves (AtCmd *cmd, AtTensor *x, float alpha, float beta, AtTensor *out, GError **error)
+{
+  gint64 n = at_tensor_numel (out);
+  if (!at_op_check (at_tensor_numel (x) == 2 * n, "mix-halves", "x must hold twice out's elements", error))
+    return FALSE;
+  UnaryPush push = { .n = n, .alpha = alpha, .beta = beta };
+  AtBinding bindings[] = { at_tensor_binding (x), at_tensor_binding (out) };
+  return dispatch_1d (cmd, &unary_kernel, UNARY_MIX_HALVES, "mix-halves", bindings, &push, push.n, error);
 }

@@ -30,4 +30,9 @@ gboolean at_op_gelu (AtCmd *cmd, AtTensor *x, AtTensor *out, GError **error);
 gboolean at_op_log (AtCmd *cmd, AtTensor *x, float floor_value, float offset, float div, AtTensor *out,
                     GError **error);
 
+/* out = alpha*x[:n] + beta*x[n:] over x's 2n elements taken flat (n = out's
+ * count): classifier-free guidance over a batch [2, ...] of the conditional
+ * and the unconditional prediction. out must not overlap x. */
+gboolean at_op_mix_halves (AtCmd *cmd, AtTensor *x, float alpha, float beta, AtTensor *out, GError **error);
+
 G_END_DECLS

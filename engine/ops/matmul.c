@@ -19,12 +19,13 @@ typedef struct {
 } MatmulPush;
 G_STATIC_ASSERT (sizeof (MatmulPush) == 48);
 
-/* Bindings: a, b, bias (a stand-in when there is none), c. */
+/* Bindings: a, b, bias, c, the epilogue's residual (stand-ins when there
+ * are none). */
 static const AtKernelInfo matmul_regs_kernel = {
-  "matmul_regs", 4, 0x8, sizeof (MatmulPush), { 16, 1, 1 },
+  "matmul_regs", 5, 0x8, sizeof (MatmulPush), { 16, 1, 1 },
 };
 static const AtKernelInfo matmul_shared_kernel = {
-  "matmul_shared", 4, 0x8, sizeof (MatmulPush), { 16, 16, 1 },
+  "matmul_shared", 5, 0x8, sizeof (MatmulPush), { 16, 16, 1 },
 };
 
 enum { FLAG_BIAS = 1, FLAG_VEC_B = 2, FLAG_VEC_C = 4 };
@@ -99,34 +100,35 @@ rows_are_vec4 (const AtTensor *t, guint32 row_len, guint32 tile)
 /* Records one product; the shapes are already checked. */
 static gboolean
 record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor *a, AtTensor *b,
-             AtTensor *bias, AtTensor *c, MatmulPush *push, gboolean trans_b, guint32 batch, GError **error)
+             AtTensor *bias, const AtEpilogue *epilogue, AtTensor *c, MatmulPush *push, gboolean trans_b,
+             guint32 batch, GError **error)
 {
   AtBinding bindings[] = {
     at_tensor_binding (a), at_tensor_binding (b), at_tensor_binding (bias != NULL ? bias : a),
-    at_tensor_binding (c),
+    at_tensor_binding (c), at_epilogue_binding (epilogue, a),
   };
   guint32 local[3] = { config->local_size[0], config->local_size[1], 1 };
   if (config->variant == AT_GEMM_REGISTERS)
     {
       if (!trans_b && rows_are_vec4 (b, push->n, config->tn))
         push->flags |= FLAG_VEC_B;
-      if (rows_are_vec4 (c, push->n, config->tn))
+      if (rows_are_vec4 (c, push->n, config->tn) && at_epilogue_vec4 (epilogue))
         push->flags |= FLAG_VEC_C;
-      guint32 spec[] = { config->tm, config->tn, config->bk };
+      guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue) };
       guint32 cols = local[0] * config->tn;
       return at_cmd_dispatch_full (cmd, &matmul_regs_kernel, local, spec, G_N_ELEMENTS (spec), bindings,
                                    push, (push->n + cols - 1) / cols, (push->m + config->tm - 1) / config->tm,
                                    batch, label, error);
     }
-  guint32 spec[] = { config->tm, config->tn, config->bk };
+  guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue) };
   guint32 bm = local[1] * config->tm, bn = local[0] * config->tn;
   return at_cmd_dispatch_full (cmd, &matmul_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, push,
                                (push->n + bn - 1) / bn, (push->m + bm - 1) / bm, batch, label, error);
 }
 
 static gboolean
-matmul (AtCmd *cmd, const char *label, AtTensor *a, AtTensor *b, AtTensor *bias, AtTensor *c,
-        AtMatmulFlags flags, const AtGemmConfig *config, GError **error)
+matmul (AtCmd *cmd, const char *label, AtTensor *a, AtTensor *b, AtTensor *bias, const AtEpilogue *epilogue,
+        AtTensor *c, AtMatmulFlags flags, const AtGemmConfig *config, GError **error)
 {
   gboolean trans_a = (flags & AT_MATMUL_TRANS_A) != 0, trans_b = (flags & AT_MATMUL_TRANS_B) != 0;
   if (a->ndim < 2 || b->ndim < 2 || c->ndim < 2)
@@ -159,14 +161,14 @@ matmul (AtCmd *cmd, const char *label, AtTensor *a, AtTensor *b, AtTensor *bias,
     .a_stride_m = trans_a ? 1 : ka, .a_stride_k = trans_a ? m : 1,
     .b_stride_k = trans_b ? 1 : n, .b_stride_n = trans_b ? ka : 1,
   };
-  return record_gemm (cmd, &resolved, label, a, b, bias, c, &push, trans_b, batch, error);
+  return record_gemm (cmd, &resolved, label, a, b, bias, epilogue, c, &push, trans_b, batch, error);
 }
 
 gboolean
 at_op_matmul (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *c, AtMatmulFlags flags, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && a != NULL && b != NULL && c != NULL, FALSE);
-  return matmul (cmd, "matmul", a, b, NULL, c, flags, NULL, error);
+  return matmul (cmd, "matmul", a, b, NULL, NULL, c, flags, NULL, error);
 }
 
 gboolean
@@ -174,11 +176,18 @@ at_op_matmul_full (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *bias, AtTenso
                    const AtGemmConfig *config, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && a != NULL && b != NULL && c != NULL, FALSE);
-  return matmul (cmd, "matmul", a, b, bias, c, flags, config, error);
+  return matmul (cmd, "matmul", a, b, bias, NULL, c, flags, config, error);
 }
 
 gboolean
 at_op_linear (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y, GError **error)
+{
+  return at_op_linear_full (cmd, x, weight, bias, NULL, y, NULL, error);
+}
+
+gboolean
+at_op_linear_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, const AtEpilogue *epilogue,
+                   AtTensor *y, const AtGemmConfig *config, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && x != NULL && weight != NULL && y != NULL, FALSE);
   gint64 in = at_tensor_dim (x, -1), out = at_tensor_dim (y, -1);
@@ -198,6 +207,8 @@ at_op_linear (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTenso
                    "(want x [..., in], weight [out, in], bias [out], y [..., out])", sx, sw, sb, sy);
       return FALSE;
     }
+  if (!at_epilogue_check (epilogue, y, "linear", error))
+    return FALSE;
   /* The product sees x as one [rows, in] matrix; the tensors are not
    * reshaped, only their 2D views described. */
   AtTensor x2 = *x, y2 = *y;
@@ -205,5 +216,6 @@ at_op_linear (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTenso
   x2.shape[0] = y2.shape[0] = rows;
   x2.shape[1] = in;
   y2.shape[1] = out;
-  return matmul (cmd, "linear", &x2, weight, bias, &y2, AT_MATMUL_TRANS_B, NULL, error);
+  return matmul (cmd, "linear", &x2, weight, bias, epilogue, &y2, AT_MATMUL_TRANS_B, config, error) &&
+         at_epilogue_finish (cmd, epilogue, y, error);
 }

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "ops/epilogue.h"
 #include "ops/tensor.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,11 @@ gboolean at_op_matmul_full (AtCmd *cmd, AtTensor *a, AtTensor *b, AtTensor *bias
  * bias [out] or NULL, y [..., out]. */
 gboolean at_op_linear (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y,
                        GError **error);
+
+/* at_op_linear then the epilogue (ops/epilogue.h: an activation, a
+ * residual of y's shape added; NULL: none), with an explicit configuration
+ * (NULL = the device default). */
+gboolean at_op_linear_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, const AtEpilogue *epilogue,
+                            AtTensor *y, const AtGemmConfig *config, GError **error);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ops/tensor.h"
+#include "ops/epilogue.h"
 #include "ops/matmul.h"
 #include "ops/conv2d.h"
 #include "ops/concat.h"

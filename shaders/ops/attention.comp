@@ -16,12 +16,17 @@
 // Layout as PyTorch after the input projections: q [B, Lq, H*D], k and v
 // [B, Lk, H*D], out [B, Lq, H*D]; head h owns channels h*D .. h*D+D-1.
 // Grid: x = query blocks of WG*QUERIES, y = heads, z = batch.
+//
+// With KEY_COUNTS, batch item b attends to its first key_counts[b] keys
+// only (a count held as a float, clamped to 1..lk): the keys past it are
+// padding, so that contexts of different lengths share one batch.
 #include "common.glsl"
 
 layout(constant_id = 3) const uint HEAD_DIM = 64;  // D, at most 128
 layout(constant_id = 4) const uint KEY_TILE = 32;  // keys per shared tile, a multiple of KEY_CHUNK
 layout(constant_id = 5) const uint QUERIES = 1;    // queries per invocation
 layout(constant_id = 6) const uint KEY_CHUNK = 4;  // keys per online-softmax step
+layout(constant_id = 7) const uint KEY_COUNTS = 0; // 1: binding 4 holds the keys per batch item
 
 const uint WG = gl_WorkGroupSize.x;
 // Vectors of four channels; the padding beyond HEAD_DIM holds zeros.
@@ -33,6 +38,7 @@ AT_BUFFER_RO(0, q);
 AT_BUFFER_RO(1, k);
 AT_BUFFER_RO(2, v);
 AT_BUFFER_WO(3, dst);
+AT_BUFFER_RO(4, key_counts);  // [B] when KEY_COUNTS; else a stand-in, never read
 
 layout(push_constant) uniform Push {
   uint lq;
@@ -49,11 +55,11 @@ vec4 acc[QUERIES][D4];
 float m[QUERIES];   // running maximum of the scores (log2 units)
 float l[QUERIES];   // running sum of exp2(score - m)
 
-void load_tiles(uint kv_base, uint row_stride, uint j0) {
+void load_tiles(uint kv_base, uint row_stride, uint j0, uint lk) {
   for (uint e = gl_LocalInvocationID.x; e < KEY_TILE * D4; e += WG) {
     uint j = e / D4, d = (e % D4) * 4;
     vec4 kx = vec4(0.0), vx = vec4(0.0);
-    if (j0 + j < p.lk) {
+    if (j0 + j < lk) {
       uint off = kv_base + (j0 + j) * row_stride + d;
       [[unroll]] for (uint c = 0; c < 4; c++)
         if (d + c < HEAD_DIM) {
@@ -108,6 +114,9 @@ void main() {
   uint row_stride = p.heads * HEAD_DIM;
   uint first = gl_WorkGroupID.x * WG * QUERIES + t;
   uint kv_base = b * p.lk * row_stride + h * HEAD_DIM;
+  uint lk = p.lk;
+  if (KEY_COUNTS != 0)
+    lk = clamp(uint(key_counts[b]), 1u, p.lk);
 
   // Queries past the end compute on a copy of the last one (they still
   // load tiles and meet the barriers) and store nothing.
@@ -125,10 +134,10 @@ void main() {
     l[i] = 0.0;
   }
 
-  for (uint j0 = 0; j0 < p.lk; j0 += KEY_TILE) {
-    load_tiles(kv_base, row_stride, j0);
+  for (uint j0 = 0; j0 < lk; j0 += KEY_TILE) {
+    load_tiles(kv_base, row_stride, j0, lk);
     barrier();
-    uint valid = min(KEY_TILE, p.lk - j0);
+    uint valid = min(KEY_TILE, lk - j0);
     [[dont_unroll]] for (uint jc = 0; jc < valid; jc += KEY_CHUNK)
       attend_chunk(jc, valid);
     barrier(); // the tiles are overwritten next

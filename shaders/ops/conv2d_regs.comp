@@ -7,7 +7,8 @@
 // CPU devices (lavapipe), built like matmul_regs.comp (read its header for
 // why loads are what to minimise there).
 //
-// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]), where
+// Per image, out[co, p] = sum_k W[co, k] · X[k, p] (+ bias[co]) (+ a
+// residual, see epilogue.glsl), where
 // k = (ci, ky, kx) runs over the Cin·KH·KW taps and p over the output pixels;
 // X is the im2col matrix, read on the fly from the NCHW input with zero
 // padding and never stored. One workgroup computes TM output channels ×
@@ -15,7 +16,14 @@
 // subgroup loads the next MAX_SHARE taps of each channel's weights with one
 // load per lane and broadcasts them; each invocation gathers the input for
 // its own TN consecutive pixels and keeps TM × TN sums.
+//
+// Input-window reuse (FLAG_ROWS: 3-wide kernels at x-stride 1 whose TN
+// pixels per invocation lie in one output row): the three taps kx = 0, 1, 2
+// of one input row read the same TN + 2 consecutive inputs, shifted by kx.
+// They are loaded once when kx = 0 and reused for the other two taps, so a
+// row of taps costs TN + 2 loads instead of 3 TN.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 32;  // output channels per workgroup
 layout(constant_id = 4) const uint TN = 8;   // output pixels per invocation
@@ -23,7 +31,7 @@ layout(constant_id = 5) const uint MAX_SHARE = 8;  // taps per broadcast round, 
 
 AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
 AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
-AT_BUFFER_RO(2, bias);    // [Cout]
+AT_BUFFER_RO(2, bias);    // [Cout], or [N, Cout] with FLAG_BIAS_BATCH
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 layout(std430, set = 0, binding = 3) writeonly buffer y4_block { vec4 y4[]; };
 
@@ -39,10 +47,12 @@ layout(push_constant) uniform Push {
 
 const uint FLAG_BIAS = 1;   // add bias[co]
 const uint FLAG_VEC_Y = 2;  // OH·OW % 4 == 0, TN % 4 == 0, aligned: vec4 stores
+const uint FLAG_ROWS = 128; // KW == 3, stride_x == 1, OW % TN == 0: input-window reuse
 
 float acc[TM][TN];
 float w_lane[TM];  // W[co0 + i, k0 + this lane]
 float xv[TN];
+float xw[TN + 2];  // FLAG_ROWS: the input row under the current (ci, ky)
 int iy0[TN], ix0[TN];  // top-left input corner of each pixel's window
 
 // The current tap, advanced one step at a time (no divisions in the loop).
@@ -60,6 +70,24 @@ void load_x(uint x_base) {
   }
 }
 
+// FLAG_ROWS: X[taps (ci, ky, 0..2), pixels] into xv; the input row is
+// loaded at kx = 0 and shifted for kx = 1 and 2.
+void load_x_rows(uint x_base) {
+  if (tap_kx == 0) {
+    uint chan = x_base + tap_ci * p.h * p.w;
+    int iy = iy0[0] + int(tap_ky);
+    bool row_inside = uint(iy) < p.h;
+    [[unroll]] for (uint j = 0; j < TN + 2; j++) {
+      int ix = ix0[0] + int(j);
+      bool inside = row_inside && uint(ix) < p.w;
+      float v = x[inside ? chan + uint(iy) * p.w + uint(ix) : x_base];
+      xw[j] = inside ? v : 0.0;
+    }
+  }
+  [[unroll]] for (uint j = 0; j < TN; j++)
+    xv[j] = tap_kx == 0 ? xw[j] : tap_kx == 1 ? xw[j + 1] : xw[j + 2];
+}
+
 void next_tap() {
   tap_kx++;
   bool row_done = tap_kx == p.kw;
@@ -72,7 +100,10 @@ void next_tap() {
 
 #define STEP(kk)                                                    \
   if (kk < MAX_SHARE && kk < steps) {                               \
-    load_x(x_base);                                                 \
+    if ((p.flags & FLAG_ROWS) != 0)                                 \
+      load_x_rows(x_base);                                          \
+    else                                                            \
+      load_x(x_base);                                               \
     [[unroll]] for (uint i = 0; i < TM; i++) {                      \
       float wv = subgroupBroadcast(w_lane[i], kk);                  \
       [[unroll]] for (uint j = 0; j < TN; j++)                      \
@@ -118,15 +149,17 @@ void main() {
       break;
     float b = 0.0;
     if ((p.flags & FLAG_BIAS) != 0)
-      b = bias[co];
+      b = bias[((p.flags & FLAG_BIAS_BATCH) != 0 ? n * p.cout : 0) + co];
+    uint at = y_base + co * npix + p0;
     if ((p.flags & FLAG_VEC_Y) != 0) {
       [[unroll]] for (uint j = 0; j < TN; j += 4)
         if (p0 + j < npix)
-          y4[(y_base + co * npix + p0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]) + b;
+          y4[(at + j) / 4] = at_epilogue4(vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]) + b,
+                                          p.flags, at + j);
     } else {
       [[unroll]] for (uint j = 0; j < TN; j++)
         if (p0 + j < npix)
-          y[y_base + co * npix + p0 + j] = acc[i][j] + b;
+          y[at + j] = at_epilogue(acc[i][j] + b, p.flags, at + j);
     }
   }
 }

@@ -7,6 +7,7 @@
 // image, with X the im2col matrix gathered tile by tile from the NCHW input
 // (zero padding) straight into shared memory.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 4;
 layout(constant_id = 4) const uint TN = 4;
@@ -19,7 +20,7 @@ const uint BN = WX * TN;  // output pixels per tile
 
 AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
 AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
-AT_BUFFER_RO(2, bias);    // [Cout]
+AT_BUFFER_RO(2, bias);    // [Cout], or [N, Cout] with FLAG_BIAS_BATCH
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 
 // The kernel size is a push constant, not a specialization constant: one
@@ -99,12 +100,13 @@ void main() {
       break;
     float b = 0.0;
     if (has_bias)
-      b = bias[co];
+      b = bias[((p.flags & FLAG_BIAS_BATCH) != 0 ? n * p.cout : 0) + co];
     [[unroll]] for (uint j = 0; j < TN; j++) {
       uint pix = tile_n + tx + j * WX;
       if (pix >= npix)
         break;
-      y[y_base + co * npix + pix] = acc[i][j] + b;
+      uint at = y_base + co * npix + pix;
+      y[at] = at_epilogue(acc[i][j] + b, p.flags, at);
     }
   }
 }

@@ -3,8 +3,9 @@
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_ballot : require
-// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) without shared memory: the
-// variant for CPU devices (lavapipe).
+// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) (+ a residual, see
+// epilogue.glsl) without shared memory: the variant for CPU devices
+// (lavapipe).
 //
 // Why this shape: lavapipe runs a workgroup on one CPU thread, eight
 // invocations (one subgroup) to a SIMD vector. A buffer load whose address
@@ -29,6 +30,7 @@
 // skipped for storing, so every invocation stays active for the subgroup
 // operations.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 32;     // rows per workgroup
 layout(constant_id = 4) const uint TN = 8;      // columns per invocation
@@ -130,11 +132,12 @@ void main() {
     if ((p.flags & FLAG_VEC_C) != 0) {
       [[unroll]] for (uint j = 0; j < TN; j += 4)
         if (n0 + j < p.N)
-          c4[(c_base + m * p.N + n0 + j) / 4] = vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]);
+          c4[(c_base + m * p.N + n0 + j) / 4] = at_epilogue4(
+              vec4(acc[i][j], acc[i][j + 1], acc[i][j + 2], acc[i][j + 3]), p.flags, c_base + m * p.N + n0 + j);
     } else {
       [[unroll]] for (uint j = 0; j < TN; j++)
         if (n0 + j < p.N)
-          c[c_base + m * p.N + n0 + j] = acc[i][j];
+          c[c_base + m * p.N + n0 + j] = at_epilogue(acc[i][j], p.flags, c_base + m * p.N + n0 + j);
     }
   }
 }

@@ -1,7 +1,8 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
-// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) with shared-memory tiles:
+// Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) (+ a residual, see
+// epilogue.glsl) with shared-memory tiles:
 // the variant for GPUs, where a tile loaded once from global memory is read
 // by a whole workgroup.
 //
@@ -15,6 +16,7 @@
 // op(A) and op(B) are read through strides, so either may be stored
 // transposed. Elements outside the matrices load as zero and are not stored.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 4;
 layout(constant_id = 4) const uint TN = 4;
@@ -109,7 +111,7 @@ void main() {
       float sum = acc[i][j];
       if (has_bias)
         sum += bias[n];
-      c[c_base + m * p.N + n] = sum;
+      c[c_base + m * p.N + n] = at_epilogue(sum, p.flags, c_base + m * p.N + n);
     }
   }
 }

@@ -5,7 +5,10 @@
 // 3 log: (ln(max(x, alpha)) + beta) / gamma, the log-mel compression
 //   (a floor alpha > 0 keeps silence finite; divides, as the CPU reference
 //   does, rather than multiplying by a rounded 1/gamma)
+// 4 mix of halves: alpha*x[i] + beta*x[i + n], where src holds 2n values
+//   (classifier-free guidance over a batch of two)
 #include "common.glsl"
+#include "activation.glsl"
 
 layout(constant_id = 3) const uint MODE = 0;
 
@@ -19,8 +22,6 @@ layout(push_constant) uniform Push {
   float beta;
 } p;
 
-const float SQRT_2_OVER_PI = 0.7978845608028654;
-
 void main() {
   uint i = at_global_index();
   if (i >= p.n)
@@ -30,10 +31,12 @@ void main() {
   if (MODE == 0)
     y = p.alpha * x + p.beta;
   else if (MODE == 1)
-    y = x / (1.0 + exp(-x));
+    y = at_silu(x);
   else if (MODE == 3)
     y = (log(max(x, p.alpha)) + p.beta) / p.gamma;
+  else if (MODE == 4)
+    y = p.alpha * x + p.beta * src[i + p.n];
   else
-    y = 0.5 * x * (1.0 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    y = at_gelu(x);
   dst[i] = y;
 }

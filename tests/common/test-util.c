@@ -68,6 +68,20 @@ test_ravel (const gint64 *coord, guint ndim, const gint64 *shape)
   return index;
 }
 
+void
+test_ref_epilogue (float *want, gsize n, AtActivation activation, const float *residual)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = want[i];
+      if (activation == AT_ACTIVATION_GELU)
+        v = 0.5 * v * (1.0 + tanh (sqrt (2.0 / G_PI) * (v + 0.044715 * v * v * v)));
+      else if (activation == AT_ACTIVATION_SILU)
+        v = v / (1.0 + exp (-v));
+      want[i] = v + (residual != NULL ? residual[i] : 0.0);
+    }
+}
+
 float *
 test_random (gsize n, guint32 seed, float lo, float hi)
 {

@@ -24,6 +24,7 @@
 #include "audio/audio-file.h"
 #include "gpu/cmd.h"
 #include "gpu/gpu.h"
+#include "ops/epilogue.h"
 #include "ops/reduce.h"
 #include "ops/tensor.h"
 
@@ -42,6 +43,11 @@ gsize test_numel (const gint64 *shape, guint ndim);
  * in shape, and the flat index of coord in shape. */
 void test_unravel (gsize i, guint ndim, const gint64 *shape, gint64 *coord);
 gsize test_ravel (const gint64 *coord, guint ndim, const gint64 *shape);
+
+/* The reference of the fused matmul/conv2d epilogue (ops/epilogue.h), in
+ * place: want[i] = activation (want[i]) + residual[i] in double (residual
+ * NULL: none). */
+void test_ref_epilogue (float *want, gsize n, AtActivation activation, const float *residual);
 
 /* n floats uniform in [lo, hi) from a seeded generator. */
 float *test_random (gsize n, guint32 seed, float lo, float hi);

@@ -5,7 +5,9 @@
  * largest (128), 1..8 heads, B > 1, Lq != Lk in both directions, keys not a
  * multiple of the key tile, peaked softmaxes (large scores), an explicit
  * scale, and 64x64 self-attention (Lq = Lk = 4096), where the reference
- * checks every 61st query to stay fast.
+ * checks every 61st query to stay fast. Counted keys (a batch of contexts
+ * padded to one length) hold NaN in the padding, so a kernel that reads it
+ * fails.
  *
  * Tolerance: normalised squared error <= 1e-10, absolute error <= 1e-5 per
  * element (measured on lavapipe: at most 2e-12 and 3e-6, the latter in the
@@ -27,7 +29,15 @@ typedef struct {
   float scale;      /* 0: 1/sqrt(D) */
   gint64 row_step;  /* check every row_step-th query */
   const AtAttentionConfig *config;   /* NULL: the device default */
+  gint64 counts[3];                   /* keys per batch item; all 0: no counts */
 } AttentionCase;
+
+/* Keys batch item b attends to. */
+static gint64
+keys_of (const AttentionCase *c, gint64 b)
+{
+  return c->counts[0] > 0 ? c->counts[b] : c->lk;
+}
 
 /* One output row (all heads) for query i of batch item b. */
 static void
@@ -40,7 +50,8 @@ ref_attention_row (const AttentionCase *c, const float *q, const float *k, const
     {
       const float *qi = q + (b * c->lq + i) * channels + h * c->head_dim;
       double m = -INFINITY, sum = 0;
-      for (gint64 j = 0; j < c->lk; j++)
+      gint64 lk = keys_of (c, b);
+      for (gint64 j = 0; j < lk; j++)
         {
           const float *kj = k + (b * c->lk + j) * channels + h * c->head_dim;
           double s = 0;
@@ -49,7 +60,7 @@ ref_attention_row (const AttentionCase *c, const float *q, const float *k, const
           scores[j] = s * scale;
           m = MAX (m, scores[j]);
         }
-      for (gint64 j = 0; j < c->lk; j++)
+      for (gint64 j = 0; j < lk; j++)
         {
           scores[j] = exp (scores[j] - m);
           sum += scores[j];
@@ -57,7 +68,7 @@ ref_attention_row (const AttentionCase *c, const float *q, const float *k, const
       for (gint64 d = 0; d < c->head_dim; d++)
         {
           double acc = 0;
-          for (gint64 j = 0; j < c->lk; j++)
+          for (gint64 j = 0; j < lk; j++)
             acc += scores[j] * v[(b * c->lk + j) * channels + h * c->head_dim + d];
           out_row[h * c->head_dim + d] = acc / sum;
         }
@@ -72,14 +83,25 @@ check_attention (const AttentionCase *c)
   g_autofree float *q = test_random (nq, 51 + c->lq, -c->qk_range, c->qk_range);
   g_autofree float *k = test_random (nk, 52 + c->lk, -c->qk_range, c->qk_range);
   g_autofree float *v = test_random (nk, 53 + c->heads, -1, 1);
+  g_autofree float *counts = g_new (float, c->batch);
+  for (gint64 b = 0; b < c->batch; b++)
+    {
+      counts[b] = keys_of (c, b);
+      for (gsize i = (b * c->lk + keys_of (c, b)) * channels; i < (gsize) (b + 1) * c->lk * channels; i++)
+        k[i] = v[i] = NAN;   /* padding: must not be read */
+    }
 
   g_autoptr (AtTensor) tq = test_tensor_from_shape (q, c->batch, c->lq, channels);
   g_autoptr (AtTensor) tk = test_tensor_from_shape (k, c->batch, c->lk, channels);
   g_autoptr (AtTensor) tv = test_tensor_from_shape (v, c->batch, c->lk, channels);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (c->batch, c->lq, channels);
   g_autoptr (GError) error = NULL;
+  g_autoptr (AtTensor) tcounts = test_tensor_from_shape (counts, c->batch);
   g_autoptr (AtCmd) cmd = test_cmd_new ();
-  at_op_attention_full (cmd, tq, tk, tv, c->heads, c->scale, c->config, out, &error);
+  if (c->counts[0] > 0)
+    at_op_attention_counted (cmd, tq, tk, tv, tcounts, c->heads, c->scale, c->config, out, &error);
+  else
+    at_op_attention_full (cmd, tq, tk, tv, c->heads, c->scale, c->config, out, &error);
   g_assert_no_error (error);
   test_submit (cmd);
   g_autofree float *all = test_download (out);
@@ -158,6 +180,22 @@ test_attention_configs (void)
     check_attention (&cases[i]);
 }
 
+/* A batch of contexts padded to one length, as classifier-free guidance
+ * runs it: one short context, one that fills the padding, one of one key;
+ * with the device's configuration and the GPU one. */
+static void
+test_attention_counted (void)
+{
+  static const AtAttentionConfig gpu_like = { 64, 1, 4 };
+  const AttentionCase cases[] = {
+    { 2, 256, 12, 4, 32, 1, 0, 1, NULL, { 12, 1 } },
+    { 3, 70, 45, 2, 24, 3, 0, 1, NULL, { 7, 45, 33 } },
+    { 3, 70, 45, 2, 24, 3, 0, 1, &gpu_like, { 7, 45, 33 } },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_attention (&cases[i]);
+}
+
 static void
 test_attention_64x64 (void)
 {
@@ -211,6 +249,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/attention-self", test_self_attention);
   g_test_add_func ("/ops/attention-cross", test_cross_attention);
   g_test_add_func ("/ops/attention-configs", test_attention_configs);
+  g_test_add_func ("/ops/attention-counted", test_attention_counted);
   g_test_add_func ("/ops/attention-64x64", test_attention_64x64);
   g_test_add_func ("/ops/attention-shape-errors", test_attention_shape_errors);
   g_test_add_func ("/ops/attention-too-many-keys-on-cpu", test_attention_too_many_keys_on_cpu);

@@ -1,5 +1,6 @@
 /* test-elementwise.c — fill, add/mul/axpby with broadcasting, scale, SiLU,
- * GELU and the floored log against plain-C references on random data.
+ * GELU, the floored log and the guidance mix of a batch's halves against
+ * plain-C references on random data.
  *
  * Tolerance: these are single fp32 operations per element, so the GPU must
  * match the double-precision reference to 1e-8 in normalised squared error and 1e-5 absolute (exp/tanh/log on
@@ -197,6 +198,37 @@ test_log (void)
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
 }
 
+/* Classifier-free guidance over a batch of two: out = g a + (1 - g) b for
+ * x = [a; b], at odd sizes; and a refusal when x is not twice out. */
+static void
+test_mix_halves (void)
+{
+  static const gint64 sizes[] = { 1, 257, 12288 };
+  const float g = 3.0f;
+  for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gint64 n = sizes[s];
+      g_autofree float *x = test_random (2 * n, 40 + s, -4, 4);
+      g_autofree float *want = g_new (float, n);
+      for (gint64 i = 0; i < n; i++)
+        want[i] = g * (double) x[i] + (1.0 - g) * (double) x[n + i];
+      g_autoptr (AtTensor) tx = test_tensor_from_shape (x, 2, n);
+      g_autoptr (AtTensor) out = test_tensor_poisoned_shape (1, n);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtCmd) cmd = test_cmd_new ();
+      at_op_mix_halves (cmd, tx, g, 1.0f - g, out, &error);
+      g_assert_no_error (error);
+      test_submit (cmd);
+      test_assert_tensor_close (out, want, MAX_NSE, MAX_ABS, "mix-halves %" G_GINT64_FORMAT, n);
+    }
+  g_autoptr (AtTensor) x = test_tensor_poisoned_shape (2, 5);
+  g_autoptr (AtTensor) out = test_tensor_poisoned_shape (1, 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  test_assert_shape_error (at_op_mix_halves (cmd, x, g, 1.0f - g, out, &error), &error);
+  g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
+}
+
 static void
 test_fill (void)
 {
@@ -225,5 +257,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/silu", test_silu);
   g_test_add_func ("/ops/gelu", test_gelu);
   g_test_add_func ("/ops/log", test_log);
+  g_test_add_func ("/ops/mix-halves", test_mix_halves);
   return g_test_run ();
 }

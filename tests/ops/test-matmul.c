@@ -216,6 +216,55 @@ test_linear (void)
   check_linear (1, 256, 160, 40, FALSE);
 }
 
+/* Linear layers with the epilogue fused (GELU, SiLU, a residual add) on
+ * both kernel variants, with rows that are and are not whole vec4s. */
+static void
+test_linear_epilogue (void)
+{
+  static const struct { gint64 batch, seq, in, out; AtActivation act; gboolean residual; } fused[] = {
+    { 2, 5, 33, 17, AT_ACTIVATION_NONE, TRUE },
+    { 2, 5, 33, 17, AT_ACTIVATION_GELU, FALSE },
+    { 1, 77, 64, 128, AT_ACTIVATION_GELU, FALSE },
+    { 1, 77, 64, 128, AT_ACTIVATION_SILU, TRUE },
+    { 3, 19, 40, 96, AT_ACTIVATION_NONE, TRUE },
+  };
+  static const AtGemmVariant variants[] = { AT_GEMM_REGISTERS, AT_GEMM_SHARED };
+  for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
+    for (gsize i = 0; i < G_N_ELEMENTS (fused); i++)
+      {
+        /* small register blocks: a pipeline of the default size takes
+         * seconds of LLVM on lavapipe, and the epilogue is the same code */
+        AtGemmConfig config = { AT_GEMM_REGISTERS, { 8, 1 }, 4, 8, 4 };
+        if (variants[v] == AT_GEMM_SHARED)
+          at_gemm_config_default (test_gpu (), variants[v], &config);
+        gint64 rows = fused[i].batch * fused[i].seq, in = fused[i].in, out = fused[i].out;
+        g_autofree float *x = test_random (rows * in, 61 + i, -2, 2);
+        g_autofree float *w = test_random (out * in, 62 + i, -1, 1);
+        g_autofree float *bias = test_random (out, 63 + i, -1, 1);
+        g_autofree float *res = test_random (rows * out, 64 + i, -1, 1);
+        g_autofree float *want = g_new (float, rows * out);
+        MatmulCase c = { 1, 1, rows, in, out, AT_MATMUL_TRANS_B };
+        ref_matmul (&c, x, w, bias, want);
+        test_ref_epilogue (want, rows * out, fused[i].act, fused[i].residual ? res : NULL);
+
+        g_autoptr (AtTensor) tx = test_tensor_from_shape (x, fused[i].batch, fused[i].seq, in);
+        g_autoptr (AtTensor) tw = test_tensor_from_shape (w, out, in);
+        g_autoptr (AtTensor) tbias = test_tensor_from_shape (bias, out);
+        g_autoptr (AtTensor) tres = test_tensor_from_shape (res, fused[i].batch, fused[i].seq, out);
+        g_autoptr (AtTensor) y = test_tensor_poisoned_shape (fused[i].batch, fused[i].seq, out);
+        AtEpilogue epilogue = { fused[i].act, fused[i].residual ? tres : NULL };
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AtCmd) cmd = test_cmd_new ();
+        at_op_linear_full (cmd, tx, tw, tbias, &epilogue, y, &config, &error);
+        g_assert_no_error (error);
+        test_submit (cmd);
+        test_assert_tensor_close (y, want, MAX_NSE, MAX_ABS, "linear %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+                                  "] -> %" G_GINT64_FORMAT " activation %d%s",
+                                  variants[v] == AT_GEMM_SHARED ? "shared" : "registers", rows, in, out,
+                                  fused[i].act, fused[i].residual ? " +residual" : "");
+      }
+}
+
 static void
 test_shape_errors (void)
 {
@@ -235,6 +284,11 @@ test_shape_errors (void)
   test_assert_shape_error (at_op_matmul (cmd, a3, b3, c3, 0, &error), &error);  /* batch 2 vs 3 */
   test_assert_shape_error (at_op_matmul (cmd, v, b, c, 0, &error), &error);  /* 1D */
   test_assert_shape_error (at_op_linear (cmd, b, w, bias, c, &error), &error);  /* weight [7, 6] gives out 7, bias 6 */
+  g_autoptr (AtTensor) x6 = test_tensor_poisoned_shape (4, 6);
+  AtEpilogue wrong_shape = { AT_ACTIVATION_NONE, a };   /* [4, 5], not the output's [4, 7] */
+  test_assert_shape_error (at_op_linear_full (cmd, x6, w, NULL, &wrong_shape, c, NULL, &error), &error);
+  AtEpilogue aliased = { AT_ACTIVATION_NONE, c };
+  test_assert_shape_error (at_op_linear_full (cmd, x6, w, NULL, &aliased, c, NULL, &error), &error);
   /* A REGISTERS workgroup must be whole groups of eight lanes. */
   AtGemmConfig bad = { AT_GEMM_REGISTERS, { 12, 1 }, 4, 4, 4 };
   g_autoptr (AtTensor) b2 = test_tensor_poisoned_shape (5, 7);
@@ -252,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/matmul/default-variant", test_default_variant);
   g_test_add_func ("/ops/matmul/4d-batch", test_4d_batch);
   g_test_add_func ("/ops/linear", test_linear);
+  g_test_add_func ("/ops/linear-epilogue", test_linear_epilogue);
   g_test_add_func ("/ops/matmul/shape-errors", test_shape_errors);
   return g_test_run ();
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The PyTorch side of `atelier-bench generate`: the same model, the same
 weights (resources/models, fp16 read as fp32), the same guided Euler loop,
-timed on this machine's CPU. Prints one JSON object on stdout.
+timed on this machine's CPU, or on CUDA when ATELIER_TORCH_DEVICE=cuda
+(tools/bench/gpu-run.sh sets it). Prints one JSON object on stdout.
 
 Usage: torch_generate.py MODEL_DIR STEPS [STEPS ...]
 """
@@ -28,37 +29,55 @@ def load(models):
     return model.eval(), Tokenizer(tj["vocab"], tj["max_tokens"])
 
 
+def clock(dev):
+    """perf_counter once the device has finished its queued work."""
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter()
+
+
 def main():
     models, steps_list = sys.argv[1], [int(s) for s in sys.argv[2:]]
+    dev = torch.device(os.environ.get("ATELIER_TORCH_DEVICE", "cpu"))
     # Debian's PyTorch uses one thread unless told; lavapipe uses every core
     torch.set_num_threads(os.cpu_count())
     model, tok = load(models)
-    ids = torch.tensor([tok.encode("red apple")])
-    sketch = torch.zeros(1, 1, 64, 64)
+    model = model.to(dev)
+    ids = torch.tensor([tok.encode("red apple")], device=dev)
+    sketch = torch.zeros(1, 1, 64, 64, device=dev)
     sketch[0, 0, 16:48, 31:33] = 1.0
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(dev)}
+    if dev.type == "cuda":
+        out["device_name"] = torch.cuda.get_device_name(dev)
     with torch.no_grad():
-        ctx, _, pooled, _ = model.condition(1, ids, None, sketch, torch.ones(1, dtype=torch.bool))
+        ctx, _, pooled, _ = model.condition(1, ids, None, sketch, torch.ones(1, dtype=torch.bool, device=dev))
         uctx, _, upooled, _ = model.condition(1)
-        x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0))
-        t = torch.full((1,), 0.5)
+        x = torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0)).to(dev)
+        t = torch.full((1,), 0.5, device=dev)
         zs = torch.zeros_like(sketch)
         model.unet(x, sketch, t, ctx, None, pooled)   # warm-up
         calls = 5
-        start = time.perf_counter()
+        start = clock(dev)
         for _ in range(calls):
             model.unet(x, sketch, t, ctx, None, pooled)
-        out["unet_ms"] = (time.perf_counter() - start) * 1000 / calls
+        out["unet_ms"] = (clock(dev) - start) * 1000 / calls
+        # one guided denoiser call as the sampling loop below makes it
+        start = clock(dev)
+        for _ in range(calls):
+            vc = model.unet(x, sketch, t, ctx, None, pooled)
+            vu = model.unet(x, zs, t, uctx, None, upooled)
+            v = vu + 3.0 * (vc - vu)
+        out["step_ms"] = (clock(dev) - start) * 1000 / calls
         for steps in steps_list:
-            start = time.perf_counter()
+            start = clock(dev)
             ts = torch.linspace(1, 0, steps + 1)
             xs = x.clone()
             for i in range(steps):
-                tt = torch.full((1,), float(ts[i]))
+                tt = torch.full((1,), float(ts[i]), device=dev)
                 vc = model.unet(xs, sketch, tt, ctx, None, pooled)
                 vu = model.unet(xs, zs, tt, uctx, None, upooled)
                 xs = xs + float(ts[i + 1] - ts[i]) * (vu + 3.0 * (vc - vu))
-            out["image_ms_%d" % steps] = (time.perf_counter() - start) * 1000
+            out["image_ms_%d" % steps] = (clock(dev) - start) * 1000
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
