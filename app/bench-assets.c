@@ -1,5 +1,5 @@
 /* bench-assets.c — the asset stages after the model: the upscale stage
- * (bicubic today, the learned refiner's seam) at each size and
+ * (the learned refiner where the model has one) at each size and
  * background, and the vectoriser at 256 and 512 px, on an image the model
  * made. Printed by `atelier-bench generate` after its table, and alone by
  * `atelier-bench assets`. Medians of 5 runs. */
@@ -68,9 +68,11 @@ asset_row (JsonBuilder *json, const char *what, double ms, const char *output)
 void
 at_bench_print_assets (AtEngine *engine, const AtImage *base, const AtImage *sketch)
 {
-  printf ("\nAsset stages on one 64 px image of the model, on the CPU (median of %d runs).\n"
-          "Upscale: bicubic (no learned refiner yet); transparent adds the fallback alpha from the\n"
-          "background colour. Vectorise: CIELAB palette + potrace layers of the transparent image.\n", RUNS);
+  printf ("\nAsset stages on one 64 px image of the model (median of %d runs).\n"
+          "Upscale: %s on white, %s when transparent (128 px: area reduction of 256; 512 px:\n"
+          "bicubic doubling of 256). Vectorise: CIELAB palette + potrace layers of the transparent image, on the CPU.\n",
+          RUNS, at_engine_describe_upscale (engine, AT_BACKGROUND_WHITE),
+          at_engine_describe_upscale (engine, AT_BACKGROUND_TRANSPARENT));
   g_autofree char *load = at_bench_load_average ();
   printf ("Load average (1, 5, 15 min) at the start: %s\n", load);
   printf ("| %-28s | %10s | %-30s |\n", "stage", "time", "output");

@@ -16,15 +16,18 @@
 
 typedef struct {
   double unet_ms, step_ms, image_ms[2];
+  double refiner_ms;     /* 64 -> 256 px, the learned refiner alone; 0: none */
+  double image_256_ms;   /* the 8-step image at 256 px, refiner included (engine only) */
   double peak_mib;
 } Timings;
 
 static const int STEP_COUNTS[2] = { 8, 20 };
 
 static AtResult *
-run_request (AtEngine *engine, int steps, float guidance, GError **error)
+run_request_at (AtEngine *engine, int steps, float guidance, int size, GError **error)
 {
   g_autoptr (AtRequest) r = at_request_new ();
+  r->size = size;
   r->prompt = g_strdup ("red apple");
   r->sketch = at_image_new (64, 64, 1);
   memset (r->sketch->pixels, 255, 64 * 64);
@@ -34,6 +37,26 @@ run_request (AtEngine *engine, int steps, float guidance, GError **error)
   r->guidance = guidance;
   r->seed = 1;
   return at_engine_generate (engine, r, NULL, NULL, NULL, error);
+}
+
+static AtResult *
+run_request (AtEngine *engine, int steps, float guidance, GError **error)
+{
+  return run_request_at (engine, steps, guidance, at_engine_get_native_size (engine), error);
+}
+
+/* The upscale stage from 64 to 256 px on white, median of 5. */
+static double
+time_refiner (AtEngine *engine, const AtImage *base)
+{
+  double ms[5];
+  for (int i = 0; i < 5; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (AtImage) img = at_engine_upscale (engine, base, NULL, 256, AT_BACKGROUND_WHITE, NULL, NULL);
+      ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
+    }
+  return at_bench_median (ms, 5);
 }
 
 static gboolean
@@ -51,7 +74,13 @@ measure_engine (AtEngine *engine, Timings *t, GError **error)
         return FALSE;
       t->image_ms[i] = image->total_ms;
       t->step_ms = image->per_call_ms;
+      if (i == 0)
+        t->refiner_ms = time_refiner (engine, image->base_images->pdata[0]);
     }
+  g_autoptr (AtResult) big = run_request_at (engine, STEP_COUNTS[0], 3.0f, 256, error);
+  if (big == NULL)
+    return FALSE;
+  t->image_256_ms = big->total_ms;
   guint64 in_use, peak, reserved;
   at_gpu_get_memory_usage (at_engine_get_gpu (engine), &in_use, &peak, &reserved);
   struct rusage usage;
@@ -75,6 +104,7 @@ measure_torch (const char *model_dir, Timings *t, char **version, GError **error
   t->image_ms[0] = json_object_get_double_member (o, "image_ms_8");
   t->image_ms[1] = json_object_get_double_member (o, "image_ms_20");
   t->peak_mib = json_object_get_double_member (o, "peak_rss_mib");
+  t->refiner_ms = json_object_get_double_member_with_default (o, "refiner_ms", 0);
   *version = g_strdup_printf ("PyTorch %s, %" G_GINT64_FORMAT " threads", json_object_get_string_member (o, "torch"),
                               json_object_get_int_member (o, "threads"));
   return TRUE;
@@ -88,6 +118,7 @@ average_into (Timings *into, const Timings *other)
   into->step_ms = 0.5 * (into->step_ms + other->step_ms);
   for (int i = 0; i < 2; i++)
     into->image_ms[i] = 0.5 * (into->image_ms[i] + other->image_ms[i]);
+  into->refiner_ms = 0.5 * (into->refiner_ms + other->refiner_ms);
   into->peak_mib = MAX (into->peak_mib, other->peak_mib);
 }
 
@@ -141,8 +172,13 @@ at_bench_generate (int argc, char **argv)
   row (json, "guided denoiser call (2 UNets)", ours.step_ms, theirs.step_ms, "ms");
   row (json, "image, 8 steps (with encoders)", ours.image_ms[0] / 1000, theirs.image_ms[0] / 1000, "s");
   row (json, "image, 20 steps (with encoders)", ours.image_ms[1] / 1000, theirs.image_ms[1] / 1000, "s");
+  if (theirs.refiner_ms > 0)
+    row (json, "refiner 64 -> 256 px", ours.refiner_ms, theirs.refiner_ms, "ms");
   row (json, "peak process memory (RSS)", ours.peak_mib, theirs.peak_mib, "MiB");
   at_bench_table_end (json);
+  printf ("\nImage, 8 steps, at 256 px (refiner included) against at %d px: %.2f s / %.2f s = %.2fx\n",
+          at_engine_get_native_size (engine), ours.image_256_ms / 1000, ours.image_ms[0] / 1000,
+          ours.image_256_ms / ours.image_ms[0]);
   printf ("\nAtelier on %s (%s); %s.\nRatio > 1: Atelier is faster (or smaller).\n"
           "Load average (1, 5, 15 min): %s at the start, %s at the end.\n",
           info->name, info->driver, torch, load_start, load_end);

@@ -36,6 +36,22 @@ def clock(dev):
     return time.perf_counter()
 
 
+def time_refiner(models, x64, dev, calls):
+    """The learned refiner 64 -> 256 px (tools/train/refiner.py's net with the shipped
+    weights, its host-side bilinear enlargement included), or None without one."""
+    path = os.path.join(models, "atelier-refiner.safetensors")
+    if not os.path.exists(path):
+        return None
+    from refiner import enlarge, load_refiner
+    net = load_refiner(path).to(dev)
+    sketch = torch.zeros(1, 1, 256, 256, device=dev)
+    net(enlarge(x64), sketch)   # warm-up
+    start = clock(dev)
+    for _ in range(calls):
+        net(enlarge(x64), sketch)
+    return (clock(dev) - start) * 1000 / calls
+
+
 def main():
     models, steps_list = sys.argv[1], [int(s) for s in sys.argv[2:]]
     dev = torch.device(os.environ.get("ATELIER_TORCH_DEVICE", "cpu"))
@@ -78,6 +94,9 @@ def main():
                 vu = model.unet(xs, zs, tt, uctx, None, upooled)
                 xs = xs + float(ts[i + 1] - ts[i]) * (vu + 3.0 * (vc - vu))
             out["image_ms_%d" % steps] = (clock(dev) - start) * 1000
+        refiner_ms = time_refiner(models, x, dev, calls)
+        if refiner_ms is not None:
+            out["refiner_ms"] = refiner_ms
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
