@@ -309,3 +309,12 @@ at_g_scale (AtGraph *g, AtTensor *x, float alpha)
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
   return RECORD (y, at_op_scale (g->cmd, x, alpha, 0.0f, y, &g->error));
 }
+
+AtTensor *
+at_g_mul (AtGraph *g, AtTensor *a, AtTensor *b)
+{
+  GUARD (a, b);
+  AtTensor *big = at_tensor_numel (a) >= at_tensor_numel (b) ? a : b;
+  AtTensor *y = at_graph_tensor (g, big->ndim, big->shape);
+  return RECORD (y, at_op_mul (g->cmd, a, b, y, &g->error));
+}
