@@ -1,6 +1,10 @@
 /* unet-blocks.c — ResBlock and SpatialTransformer of SD's UNet (unet-blocks.h). */
 #include "sd/unet-blocks.h"
 
+#include <math.h>
+
+#include "ops/attention.h"
+
 #define GROUPS 32
 #define RES_NORM_EPS 1e-5f          /* openaimodel's GroupNorm32 */
 #define TRANSFORMER_NORM_EPS 1e-6f  /* attention.Normalize */
@@ -44,9 +48,10 @@ attn_load (AtSdWeights *w, const char *p, const char *what, gint64 dim, gint64 c
 
 void
 at_sd_unet_transformer_load (AtSdWeights *w, const char *p, gint64 c, gint64 context_dim, guint heads,
-                             AtSdUnetTransformer *t)
+                             guint fused_max, AtSdUnetTransformer *t)
 {
   t->heads = heads;
+  t->fused = c / heads <= (fused_max > 0 ? MIN (fused_max, AT_ATTENTION_MAX_HEAD_DIM) : AT_ATTENTION_MAX_HEAD_DIM);
   t->norm = at_sd_vae_norm_load (w, p, "norm", c);
   t->proj_in = at_sd_unet_linear_load (w, p, "proj_in", c, c, TRUE);
   t->proj_out = at_sd_unet_linear_load (w, p, "proj_out", c, c, TRUE);
@@ -91,13 +96,46 @@ at_sd_unet_res_forward (AtGraph *g, const AtSdUnetRes *r, AtTensor *x, AtTensor 
   return at_g_add (g, r->skip.w != NULL ? at_sd_vae_conv (g, x, &r->skip, 1) : x, h);
 }
 
+/* [B, L, H·D] -> [B·H, L, D] by two transposes, and back. */
 static AtTensor *
-attention (AtGraph *g, const AtSdUnetAttn *a, AtTensor *x, AtTensor *context, guint heads)
+split_heads (AtGraph *g, AtTensor *x, guint heads)
+{
+  if (x == NULL)
+    return NULL;
+  gint64 b = x->shape[0], l = x->shape[1], d = x->shape[2] / heads;
+  return at_g_transpose (g, at_graph_reshape (g, at_g_transpose (g, x), AT_G_SHAPE (b * heads, d, l)));
+}
+
+static AtTensor *
+merge_heads (AtGraph *g, AtTensor *x, guint heads)
+{
+  if (x == NULL)
+    return NULL;
+  gint64 bh = x->shape[0], l = x->shape[1], d = x->shape[2];
+  return at_g_transpose (g, at_graph_reshape (g, at_g_transpose (g, x), AT_G_SHAPE (bh / heads, heads * d, l)));
+}
+
+/* softmax(q kᵀ / √d) v per head as matmul, softmax, matmul: for heads
+ * larger than the fused kernel takes (SD 1.x's deepest level, 160). */
+static AtTensor *
+attention_unfused (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads)
+{
+  if (q == NULL)
+    return NULL;
+  float scale = 1.0f / sqrtf ((float) (q->shape[2] / heads));
+  AtTensor *s = at_g_matmul (g, split_heads (g, q, heads), split_heads (g, k, heads), AT_MATMUL_TRANS_B);
+  AtTensor *o = at_g_matmul (g, at_g_softmax (g, at_g_scale (g, s, scale)), split_heads (g, v, heads), 0);
+  return merge_heads (g, o, heads);
+}
+
+static AtTensor *
+attention (AtGraph *g, const AtSdUnetAttn *a, AtTensor *x, AtTensor *context, guint heads, gboolean fused)
 {
   AtTensor *q = linear (g, x, &a->q);
   AtTensor *k = linear (g, context, &a->k);
   AtTensor *v = linear (g, context, &a->v);
-  return linear (g, at_g_attention (g, q, k, v, heads), &a->out);
+  AtTensor *o = fused ? at_g_attention (g, q, k, v, heads) : attention_unfused (g, q, k, v, heads);
+  return linear (g, o, &a->out);
 }
 
 static AtTensor *
@@ -111,8 +149,8 @@ static AtTensor *
 block_forward (AtGraph *g, const AtSdUnetTransformer *t, AtTensor *x, AtTensor *context)
 {
   AtTensor *h = layer_norm (g, x, &t->norm1);
-  x = at_g_add (g, x, attention (g, &t->attn1, h, h, t->heads));
-  x = at_g_add (g, x, attention (g, &t->attn2, layer_norm (g, x, &t->norm2), context, t->heads));
+  x = at_g_add (g, x, attention (g, &t->attn1, h, h, t->heads, t->fused));
+  x = at_g_add (g, x, attention (g, &t->attn2, layer_norm (g, x, &t->norm2), context, t->heads, t->fused));
   h = layer_norm (g, x, &t->norm3);
   AtTensor *ff = at_g_mul (g, linear (g, h, &t->ff_a), at_g_gelu_erf (g, linear (g, h, &t->ff_gate)));
   return at_g_add (g, x, linear (g, ff, &t->ff_out));

@@ -11,7 +11,9 @@
  *            h = h + attn1(norm1 h);  h = h + attn2(norm2 h, context)
  *            h = h + ff.net.2(a · gelu(gate)),  [a | gate] = ff.net.0.proj(norm3 h)
  *            out = x + proj_out(h)
- *   attention: q/k/v without bias, softmax(q kᵀ / √d) v per head, to_out.0.
+ *   attention: q/k/v without bias, softmax(q kᵀ / √d) v per head, to_out.0;
+ *   the fused kernel (at_op_attention) up to its head size, matmul,
+ *   softmax and matmul beyond (SD 1.x's deepest level has heads of 160).
  * Weights come from an AtSdWeights (first error kept there).
  */
 #pragma once
@@ -33,6 +35,7 @@ typedef struct {
   AtSdParam norm1, norm2, norm3, ff_a, ff_gate, ff_out;
   AtSdUnetAttn attn1, attn2;
   guint heads;
+  gboolean fused;   /* at_op_attention; else matmul, softmax, matmul */
 } AtSdUnetTransformer;
 
 /* PREFIX WHAT.weight [out, in] (or [out, in, 1, 1]: the same map) and,
@@ -43,8 +46,10 @@ AtSdParam at_sd_unet_linear_load (AtSdWeights *w, const char *prefix, const char
  * time embedding's width. */
 void at_sd_unet_res_load (AtSdWeights *w, const char *prefix, gint64 in, gint64 out, gint64 emb,
                           AtSdUnetRes *r);
+/* Heads of more than fused_max channels (0: AT_ATTENTION_MAX_HEAD_DIM, the
+ * fused kernel's limit) run as matmul, softmax, matmul. */
 void at_sd_unet_transformer_load (AtSdWeights *w, const char *prefix, gint64 channels, gint64 context_dim,
-                                  guint heads, AtSdUnetTransformer *t);
+                                  guint heads, guint fused_max, AtSdUnetTransformer *t);
 
 /* x [B, C, H, W]; emb_act = silu(emb) [B, E]. */
 AtTensor *at_sd_unet_res_forward (AtGraph *g, const AtSdUnetRes *r, AtTensor *x, AtTensor *emb_act);

@@ -2,7 +2,6 @@
 #include "sd/unet.h"
 
 #include "model/graph.h"
-#include "ops/attention.h"
 #include "sd/sd-detect.h"
 #include "sd/unet-blocks.h"
 
@@ -41,7 +40,7 @@ at_sd_unet_shape_for (const AtSdUnetConfig *c, AtSdUnetShape *s)
 {
   *s = (AtSdUnetShape) { c->in_channels, c->out_channels, c->model_channels, 4, { 1, 2, 4, 4 }, 2, 0x7,
                          c->linear_projection ? 0 : SD1_HEADS, c->linear_projection ? SD2_HEAD_DIM : 0,
-                         c->context_dim };
+                         c->context_dim, 0 };
 }
 
 static guint
@@ -61,7 +60,7 @@ res_load (AtSdUnet *u, const char *p, gint64 in, gint64 out, gboolean attn, Bloc
   at_sd_unet_res_load (u->weights, r, in, out, (gint64) s->model_channels * TIME_EMBED_MULT, &b->res);
   b->has_attn = attn;
   if (attn)
-    at_sd_unet_transformer_load (u->weights, t, out, s->context_dim, heads_for (s, out), &b->attn);
+    at_sd_unet_transformer_load (u->weights, t, out, s->context_dim, heads_for (s, out), s->fused_head_max, &b->attn);
 }
 
 /* The input blocks; returns the channels after them, and each block's
@@ -118,7 +117,7 @@ load (AtSdUnet *u, const char *prefix)
   g_autofree char *m1 = g_strconcat (m, "1.", NULL);
   g_autofree char *m2 = g_strconcat (m, "2.", NULL);
   at_sd_unet_res_load (w, m0, ch, ch, emb, &u->mid_res1);
-  at_sd_unet_transformer_load (w, m1, ch, s->context_dim, heads_for (s, ch), &u->mid_attn);
+  at_sd_unet_transformer_load (w, m1, ch, s->context_dim, heads_for (s, ch), s->fused_head_max, &u->mid_attn);
   at_sd_unet_res_load (w, m2, ch, ch, emb, &u->mid_res2);
   guint n = 0, k = u->n_input;
   for (gint level = s->n_levels - 1; level >= 0; level--)
@@ -205,18 +204,6 @@ check_input (const AtSdUnet *u, guint batch, guint h, guint w, guint context_len
                    "the UNet needs latents with sides a multiple of %u and a context (got %u×%u, %u tokens)", f,
                    h, w, context_len);
       return FALSE;
-    }
-  for (guint level = 0; level < u->shape.n_levels; level++)
-    {
-      gint64 ch = (gint64) u->shape.model_channels * u->shape.channel_mult[level];
-      guint heads = heads_for (&u->shape, ch);
-      if (ch / heads > AT_ATTENTION_MAX_HEAD_DIM)
-        {
-          g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
-                       "attention heads of %" G_GINT64_FORMAT " channels are larger than the engine's %d",
-                       ch / heads, AT_ATTENTION_MAX_HEAD_DIM);
-          return FALSE;
-        }
     }
   return TRUE;
 }

@@ -34,6 +34,8 @@ typedef struct {
   guint heads;                                /* SD 1.x: 8 a transformer; 0: from head_dim */
   guint head_dim;                             /* SD 2.x: 64 (heads = channels / 64) */
   guint context_dim;                          /* SD 1.x 768, SD 2.x 1024 */
+  guint fused_head_max;                       /* 0; heads larger than this (or than the fused
+                                                 kernel's limit) run unfused (tests set it) */
 } AtSdUnetShape;
 
 /* The shape of a real SD UNet that at_sd_detect() found: SD 1.x (conv

@@ -27,8 +27,11 @@
 #define CONTEXT_LEN 77
 #define CONTEXT_DIM 32
 
-static const AtSdUnetShape sd1_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, CONTEXT_DIM };
-static const AtSdUnetShape sd2_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 0, 16, CONTEXT_DIM };
+static const AtSdUnetShape sd1_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, CONTEXT_DIM, 0 };
+static const AtSdUnetShape sd2_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 0, 16, CONTEXT_DIM, 0 };
+/* heads of 16 and 32 channels, the 32s past a fused limit of 16: the
+ * matmul path SD 1.x's heads of 160 take */
+static const AtSdUnetShape sd1_unfused = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, CONTEXT_DIM, 16 };
 
 static void
 run_golden (const char *golden_name, const AtSdUnetShape *shape)
@@ -82,11 +85,18 @@ test_sd2 (void)
   run_golden ("unet-sd2-golden.safetensors", &sd2_reduced);
 }
 
+static void
+test_sd1_unfused (void)
+{
+  run_golden ("unet-sd1-golden.safetensors", &sd1_unfused);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/unet/sd1", test_sd1);
+  g_test_add_func ("/sd/unet/sd1-unfused", test_sd1_unfused);
   g_test_add_func ("/sd/unet/sd2", test_sd2);
   return g_test_run ();
 }
