@@ -90,6 +90,24 @@ def openai_clip_module(ref, sub):
     return importlib.import_module("clip." + sub)
 
 
+def k_diffusion_module(ref, sub):
+    """k_diffusion.<sub> (sampling, external) from REF/crowsonkb+k-diffusion
+    without its __init__; the ODE/SDE solvers, progress bars and image
+    packages it imports for other samplers and training are stand-ins."""
+    install_stubs()
+    stubs = {"scipy": {}, "scipy.integrate": {}, "torchdiffeq": {"odeint": _unavailable}, "torchsde": {},
+             "tqdm": {}, "tqdm.auto": {"trange": lambda n, disable=None: range(n), "tqdm": _unavailable},
+             "safetensors": {}, "torchvision.transforms": {}, "torchvision.transforms.functional": {}}
+    stub_modules({k: v for k, v in stubs.items() if _missing(k.split(".")[0]) or k.startswith("torchvision.")
+                  or k.startswith("tqdm") or k.startswith("scipy")})
+    sys.modules["scipy"].integrate = sys.modules["scipy.integrate"]
+    if "k_diffusion" not in sys.modules:
+        pkg = types.ModuleType("k_diffusion")
+        pkg.__path__ = [os.path.join(ref, "crowsonkb+k-diffusion", "k_diffusion")]
+        sys.modules["k_diffusion"] = pkg
+    return importlib.import_module("k_diffusion." + sub)
+
+
 class meta_device:
     """Creates every new tensor on the meta device (torch < 2.0 has no
     `with torch.device("meta")`): parameters get shapes, no memory."""
