@@ -26,7 +26,6 @@ import importlib.util
 import os
 import sys
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -64,7 +63,6 @@ def main():
     reflib.use_ldm(ref, "CompVis+stable-diffusion")
     from ldm.modules.diffusionmodules.model import Decoder
     from ldm.modules.diffusionmodules.openaimodel import UNetModel
-    from ldm.modules.diffusionmodules.util import make_beta_schedule
     external = reflib.k_diffusion_module(ref, "external")
     sampling = reflib.k_diffusion_module(ref, "sampling")
 
@@ -76,8 +74,7 @@ def main():
     vae.post_quant_conv = torch.nn.Conv2d(vae_g.CONFIG["z_channels"], vae_g.CONFIG["z_channels"], 1)
     filled(vae)
 
-    betas = make_beta_schedule("linear", 1000, linear_start=0.00085, linear_end=0.012)
-    ac = torch.tensor(np.cumprod(1.0 - np.asarray(betas, dtype=np.float64)), dtype=torch.float32)
+    ac = reflib.sd_alphas_cumprod()
     model = external.DiscreteEpsDDPMDenoiser(lambda x, t: unet(x, timesteps=t, context=context), ac, False)
 
     def cfg(x, sigma):

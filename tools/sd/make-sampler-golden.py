@@ -58,12 +58,10 @@ def main():
     a = ap.parse_args()
     ref = reflib.ref_dir(a.ref)
     reflib.use_ldm(ref, "CompVis+stable-diffusion")
-    from ldm.modules.diffusionmodules.util import make_beta_schedule
     external = reflib.k_diffusion_module(ref, "external")
     sampling = reflib.k_diffusion_module(ref, "sampling")
 
-    betas = make_beta_schedule("linear", 1000, linear_start=0.00085, linear_end=0.012)
-    ac = torch.tensor(np.cumprod(1.0 - np.asarray(betas, dtype=np.float64)), dtype=torch.float32)
+    ac = reflib.sd_alphas_cumprod()
     eps_model = external.DiscreteEpsDDPMDenoiser(inner, ac, quantize=False)
     v_model = external.DiscreteVDDPMDenoiser(inner, ac, quantize=False)
     out = {"sigmas": eps_model.sigmas,

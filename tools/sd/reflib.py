@@ -90,6 +90,16 @@ def openai_clip_module(ref, sub):
     return importlib.import_module("clip." + sub)
 
 
+def sd_alphas_cumprod():
+    """alphas_cumprod of SD's scaled-linear schedule as ldm's DDPM keeps it
+    (make_beta_schedule in float64, cumprod, fp32); after use_ldm()."""
+    import numpy as np
+    import torch
+    from ldm.modules.diffusionmodules.util import make_beta_schedule
+    betas = make_beta_schedule("linear", 1000, linear_start=0.00085, linear_end=0.012)
+    return torch.tensor(np.cumprod(1.0 - np.asarray(betas, dtype=np.float64)), dtype=torch.float32)
+
+
 def k_diffusion_module(ref, sub):
     """k_diffusion.<sub> (sampling, external) from REF/crowsonkb+k-diffusion
     without its __init__; the ODE/SDE solvers, progress bars and image
