@@ -69,6 +69,7 @@ run_golden (const char *golden_name, const AtSdUnetShape *shape)
   at_sd_unet_shape_for (&(AtSdUnetConfig) { 4, 4, 320, 768, FALSE }, &real);
   g_assert_null (at_sd_unet_new (test_gpu (), weights, "", &real, &error));
   g_assert_nonnull (error);
+  g_clear_pointer (&u, at_sd_unet_free);   /* before the file it borrows */
   at_safetensors_free (weights);
   at_safetensors_free (golden);
 }
