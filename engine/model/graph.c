@@ -193,12 +193,19 @@ at_g_gelu (AtGraph *g, AtTensor *x)
   return RECORD (y, at_op_gelu (g->cmd, x, y, &g->error));
 }
 
+/* The output of a broadcasting binary operator: the larger input's shape. */
+static AtTensor *
+broadcast_result (AtGraph *g, AtTensor *a, AtTensor *b)
+{
+  AtTensor *big = at_tensor_numel (a) >= at_tensor_numel (b) ? a : b;
+  return at_graph_tensor (g, big->ndim, big->shape);
+}
+
 AtTensor *
 at_g_add (AtGraph *g, AtTensor *a, AtTensor *b)
 {
   GUARD (a, b);
-  AtTensor *big = at_tensor_numel (a) >= at_tensor_numel (b) ? a : b;
-  AtTensor *y = at_graph_tensor (g, big->ndim, big->shape);
+  AtTensor *y = broadcast_result (g, a, b);
   return RECORD (y, at_op_add (g->cmd, a, b, y, &g->error));
 }
 
@@ -346,4 +353,12 @@ at_g_scale (AtGraph *g, AtTensor *x, float alpha)
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
   return RECORD (y, at_op_scale (g->cmd, x, alpha, 0.0f, y, &g->error));
+}
+
+AtTensor *
+at_g_mul (AtGraph *g, AtTensor *a, AtTensor *b)
+{
+  GUARD (a, b);
+  AtTensor *y = broadcast_result (g, a, b);
+  return RECORD (y, at_op_mul (g->cmd, a, b, y, &g->error));
 }

@@ -78,6 +78,8 @@ AtTensor *at_g_causal_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor 
 AtTensor *at_g_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags);
 AtTensor *at_g_softmax (AtGraph *g, AtTensor *x);
 AtTensor *at_g_scale (AtGraph *g, AtTensor *x, float alpha);
+/* a * b with NumPy broadcasting (at_op_mul). */
+AtTensor *at_g_mul (AtGraph *g, AtTensor *a, AtTensor *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtGraph, at_graph_free)
 

@@ -40,9 +40,10 @@ def _missing(name):
 
 
 def install_stubs():
-    for name in ("einops",):
-        if _missing(name):
-            _stub(name, rearrange=_unavailable, repeat=_unavailable)
+    if _missing("einops"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import minieinops
+        sys.modules["einops"] = minieinops
     if _missing("pytorch_lightning"):
         import torch
         pl = _stub("pytorch_lightning", LightningModule=torch.nn.Module, seed_everything=_unavailable)
@@ -87,6 +88,34 @@ def openai_clip_module(ref, sub):
         pkg.__path__ = [os.path.join(ref, "openai+CLIP", "clip")]
         sys.modules["clip"] = pkg
     return importlib.import_module("clip." + sub)
+
+
+def sd_alphas_cumprod():
+    """alphas_cumprod of SD's scaled-linear schedule as ldm's DDPM keeps it
+    (make_beta_schedule in float64, cumprod, fp32); after use_ldm()."""
+    import numpy as np
+    import torch
+    from ldm.modules.diffusionmodules.util import make_beta_schedule
+    betas = make_beta_schedule("linear", 1000, linear_start=0.00085, linear_end=0.012)
+    return torch.tensor(np.cumprod(1.0 - np.asarray(betas, dtype=np.float64)), dtype=torch.float32)
+
+
+def k_diffusion_module(ref, sub):
+    """k_diffusion.<sub> (sampling, external) from REF/crowsonkb+k-diffusion
+    without its __init__; the ODE/SDE solvers, progress bars and image
+    packages it imports for other samplers and training are stand-ins."""
+    install_stubs()
+    stubs = {"scipy": {}, "scipy.integrate": {}, "torchdiffeq": {"odeint": _unavailable}, "torchsde": {},
+             "tqdm": {}, "tqdm.auto": {"trange": lambda n, disable=None: range(n), "tqdm": _unavailable},
+             "safetensors": {}, "torchvision.transforms": {}, "torchvision.transforms.functional": {}}
+    stub_modules({k: v for k, v in stubs.items() if _missing(k.split(".")[0]) or k.startswith("torchvision.")
+                  or k.startswith("tqdm") or k.startswith("scipy")})
+    sys.modules["scipy"].integrate = sys.modules["scipy.integrate"]
+    if "k_diffusion" not in sys.modules:
+        pkg = types.ModuleType("k_diffusion")
+        pkg.__path__ = [os.path.join(ref, "crowsonkb+k-diffusion", "k_diffusion")]
+        sys.modules["k_diffusion"] = pkg
+    return importlib.import_module("k_diffusion." + sub)
 
 
 class meta_device:

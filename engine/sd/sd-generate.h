@@ -1,0 +1,54 @@
+/* sd-generate.h — text to latent to image with an SD checkpoint's
+ * networks, as AUTOMATIC1111/ComfyUI run k-diffusion over ldm's models:
+ *
+ *   context  the text tower on two windows, negative prompt then prompt
+ *            (the prompt's alone when cfg_scale is 1)
+ *   sample   x = noise·σ_0; each step runs the UNet once on the batch
+ *            [x, x]·c_in at t(σ) with both contexts, turns its outputs into
+ *            denoised latents (epsilon or v), guides them (CFG) and steps
+ *            the sampler (sd-sampler.h)
+ *   image    the VAE decoder on latent / 0.18215 (ldm's scale_factor)
+ * The networks stay the caller's; this only drives them.
+ */
+#pragma once
+
+#include "sd/clip-text.h"
+#include "sd/sd-sampler.h"
+#include "sd/unet.h"
+#include "sd/vae-decoder.h"
+
+G_BEGIN_DECLS
+
+#define AT_SD_LATENT_SCALE 0.18215f
+
+typedef struct {
+  AtClipText *text;
+  guint context_len;           /* the tower's window: 77 */
+  AtSdUnet *unet;
+  gboolean v_prediction;
+  const AtSdSchedule *schedule;
+} AtSdModelParts;
+
+typedef struct {
+  const guint32 *prompt_ids;   /* one window of context_len ids */
+  const guint32 *negative_ids; /* one window; unused when cfg_scale is 1 */
+  float cfg_scale;
+  AtSdSamplerKind sampler;
+  AtSdSigmasKind sigmas;
+  guint steps;                 /* 1..1000 */
+  guint latent_h, latent_w;
+  const float *noise;          /* in_channels × h × w standard normal values, or NULL: */
+  guint32 seed;                /* at_sd_gaussian_noise (seed); Euler ancestral's
+                                  noise after step i from seed + 1 + i */
+} AtSdGenerateParams;
+
+/* The sampled latent, in_channels × latent_h × latent_w floats. */
+gboolean at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *params, float *latent,
+                                GCancellable *cancellable, GError **error);
+
+/* latent (4 × h × w) / AT_SD_LATENT_SCALE through the VAE decoder into
+ * image (3 × 8h × 8w for SD's VAE). */
+gboolean at_sd_decode_latent (AtSdVaeDecoder *vae, const float *latent, guint h, guint w, float *image,
+                              GError **error);
+
+G_END_DECLS
