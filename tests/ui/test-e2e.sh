@@ -32,13 +32,7 @@ cx=$((X + 234)); cy=$((Y + 450))
 preview="340x420+$((X + 520))+$((Y + 240))"
 import -window root -crop "$preview" "$work/before.png"
 
-xdotool mousemove "$((cx - 100))" "$((cy - 60))" mousedown 1
-i=0
-while [ $i -le 20 ]; do
-  xdotool mousemove "$((cx - 100 + i * 10))" "$((cy - 60 + (i % 5) * 25))"
-  i=$((i + 1))
-done
-xdotool mouseup 1
+zigzag "$((cx - 100))" "$((cy - 60))" 25
 sleep 0.5
 xdotool key --window "$wid" ctrl+Return
 

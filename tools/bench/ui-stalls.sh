@@ -24,13 +24,7 @@ eval "$(xdotool getwindowgeometry --shell "$wid")"
 cx=$((X + 234)); cy=$((Y + 450))
 
 stroke () {   # a zig-zag across the sheet, offset $1 px down
-  xdotool mousemove "$((cx - 100))" "$((cy - 60 + $1))" mousedown 1
-  i=0
-  while [ $i -le 20 ]; do
-    xdotool mousemove "$((cx - 100 + i * 10))" "$((cy - 60 + $1 + (i % 5) * 12))"
-    i=$((i + 1))
-  done
-  xdotool mouseup 1
+  zigzag "$((cx - 100))" "$((cy - 60 + $1))" 12
 }
 
 wait_for () {   # a line of the log matching $1, at most $2 s
