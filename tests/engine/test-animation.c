@@ -95,6 +95,7 @@ static AtImage *
 generate_alone (const AtKeyframe *k, const AtRequest *params)
 {
   g_autoptr (AtRequest) r = at_request_copy (params);
+  g_free (r->prompt);
   r->prompt = g_strdup (k->prompt);
   r->seed = k->seed;
   g_autoptr (GError) error = NULL;
