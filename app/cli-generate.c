@@ -314,9 +314,10 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
   json_builder_add_string_value (b, at_engine_get_model_name (engine));
   json_builder_set_member_name (b, "images");
   json_builder_begin_array (b);
+  /* every image has the first one's size */
+  const AtImage *img = result->images->pdata[0];
   for (guint i = 0; i < paths->len; i++)
     {
-      AtImage *img = result->images->pdata[i];
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "path");
       json_builder_add_string_value (b, paths->pdata[i]);
@@ -380,20 +381,24 @@ open_outputs (const Options *o, GError **error)
   return g_steal_pointer (&set);
 }
 
-/* Writes every image, then names them all: a failure leaves none. */
+/* Writes each image into its output as soon as it is done (so that many
+ * large images are never all held); the set is named only at the end. */
 static gboolean
-write_images (const Options *o, AtResult *result, AtOutputSet *outputs, GError **error)
+write_image (guint index, const AtImage *image, const char *parameters, gpointer data, GError **error)
 {
-  for (guint i = 0; i < result->images->len; i++)
-    {
-      const char *keys[] = { "parameters", "Software", NULL };
-      const char *values[] = { result->parameters->pdata[i], "Atelier", NULL };
-      if (!at_image_write_png (result->images->pdata[i], at_output_set_get (outputs, i), keys, values, error))
-        return FALSE;
-    }
+  AtOutputSet *outputs = data;
+  const char *keys[] = { "parameters", "Software", NULL };
+  const char *values[] = { parameters, "Atelier", NULL };
+  return at_image_write_png (image, at_output_set_get (outputs, index), keys, values, error);
+}
+
+/* Names every image written: a failure leaves none. */
+static gboolean
+commit_images (const Options *o, AtResult *result, AtOutputSet *outputs, GError **error)
+{
   if (!at_output_set_commit (outputs, error))
     return FALSE;
-  for (guint i = 0; i < result->images->len && !o->json && !o->quiet; i++)
+  for (guint i = 0; i < result->seeds->len && !o->json && !o->quiet; i++)
     fprintf (stderr, "wrote %s (seed %" G_GUINT64_FORMAT ")\n",
              at_atomic_file_get_path (at_output_set_get (outputs, i)), g_array_index (result->seeds, guint64, i));
   return TRUE;
@@ -421,18 +426,18 @@ at_cli_generate (int argc, char **argv)
   if (left_out != NULL)
     fprintf (stderr, "warning: %s\n", left_out);
   gboolean tty = isatty (STDERR_FILENO);
-  g_autoptr (AtResult) result = at_engine_generate (engine, request, o.quiet ? NULL : show_progress,
-                                                    GINT_TO_POINTER (tty), NULL, &error);
+  g_autoptr (AtResult) result = at_engine_generate_each (engine, request, o.quiet ? NULL : show_progress,
+                                                         GINT_TO_POINTER (tty), write_image, outputs, NULL, &error);
   if (result == NULL)
     return at_cli_fail ("generate", error);
   if (!o.json && !o.quiet && result->shape != NULL)
     fprintf (stderr, "shape: %s, as the sketch (%s); --shape none turns it off\n", result->shape, result->shape_note);
   else if (!o.json && !o.quiet && result->shape_note != NULL && o.sketch == NULL)
     fprintf (stderr, "shape: none (%s)\n", result->shape_note);
-  if (!write_images (&o, result, outputs, &error))
+  if (!commit_images (&o, result, outputs, &error))
     return at_cli_fail ("generate", error);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < result->images->len; i++)
+  for (guint i = 0; i < result->seeds->len; i++)
     g_ptr_array_add (paths, g_strdup (at_atomic_file_get_path (at_output_set_get (outputs, i))));
   if (!at_cli_assets_write (&o.assets, engine, request, result, o.output, o.json || o.quiet, &error))
     return at_cli_fail ("generate", error);

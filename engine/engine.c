@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conditioning.h"
+#include "context-call.h"
 #include "denoiser.h"
 #include "engine-private.h"
 #include "guides.h"
@@ -331,6 +332,26 @@ AtResult *
 at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progress,
                     gpointer progress_data, GCancellable *cancellable, GError **error)
 {
+  return at_engine_generate_each (engine, r, progress, progress_data, NULL, NULL, cancellable, error);
+}
+
+/* Hands a finished image to each (keeping only the first) or keeps it. */
+static gboolean
+deliver_image (AtResult *result, guint index, AtImage *image, const char *parameters, AtImageFunc each,
+               gpointer each_data, GError **error)
+{
+  gboolean ok = each == NULL || each (index, image, parameters, each_data, error);
+  if (ok && (each == NULL || index == 0))
+    g_ptr_array_add (result->images, image);
+  else
+    at_image_free (image);
+  return ok;
+}
+
+AtResult *
+at_engine_generate_each (AtEngine *engine, const AtRequest *r, AtProgressFunc progress, gpointer progress_data,
+                         AtImageFunc each, gpointer each_data, GCancellable *cancellable, GError **error)
+{
   g_return_val_if_fail (engine != NULL && r != NULL, NULL);
   if (!at_request_validate (r, error))
     return NULL;
@@ -401,10 +422,11 @@ at_engine_generate (AtEngine *engine, const AtRequest *r, AtProgressFunc progres
       ok = img != NULL;
       if (ok)
         {
-          g_ptr_array_add (result->images, at_guides_finish (guides, r, img));
+          char *parameters = parameters_for (engine, model, r, seed);
+          g_ptr_array_add (result->parameters, parameters);
           g_ptr_array_add (result->base_images, g_steal_pointer (&base));
           g_array_append_val (result->seeds, seed);
-          g_ptr_array_add (result->parameters, parameters_for (engine, model, r, seed));
+          ok = deliver_image (result, i, at_guides_finish (guides, r, img), parameters, each, each_data, error);
         }
     }
   at_denoiser_free (run.with_sketch);
@@ -434,8 +456,8 @@ static void
 async_data_free (AsyncData *data)
 {
   at_request_free (data->request);
-  if (data->progress_data_free != NULL)
-    data->progress_data_free (data->progress_data);
+  /* the task may end on the worker; progress_data is the caller's */
+  at_context_destroy (data->context, data->progress_data_free, data->progress_data);
   g_main_context_unref (data->context);
   g_free (data);
 }
@@ -483,8 +505,7 @@ post_progress (const AtProgress *progress, gpointer user_data)
   event->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   /* the task holds data until it completes, and completion is queued on
    * the same context after every progress event */
-  g_main_context_invoke_full (wp->data->context, G_PRIORITY_DEFAULT, deliver_progress, event,
-                              (GDestroyNotify) progress_event_free);
+  at_context_post (wp->data->context, deliver_progress, event, (GDestroyNotify) progress_event_free);
 }
 
 static void

@@ -68,6 +68,20 @@ AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               AtProgressFunc progress, gpointer progress_data,
                               GCancellable *cancellable, GError **error);
 
+/* Called with each finished image (borrowed) and its parameters text as
+ * soon as it is done; FALSE (error set) stops the run. */
+typedef gboolean (*AtImageFunc) (guint index, const AtImage *image, const char *parameters, gpointer data,
+                                 GError **error);
+
+/* at_engine_generate() for many images without holding them: each gets
+ * every image as it is done, and the result keeps only the first (for
+ * previews and assets); its seeds, parameters and base images are all
+ * there. */
+AtResult *at_engine_generate_each (AtEngine *engine, const AtRequest *request,
+                                   AtProgressFunc progress, gpointer progress_data,
+                                   AtImageFunc each, gpointer each_data,
+                                   GCancellable *cancellable, GError **error);
+
 /* The upscale stage (upscale.h) with the engine's refiner, for an image
  * the engine made (an AtResult's base_images) at another size or
  * background than it was generated with: RGB on white, RGBA when

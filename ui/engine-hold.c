@@ -1,6 +1,8 @@
 /* engine-hold.c — see engine-hold.h. */
 #include "ui/engine-hold.h"
 
+#include "context-call.h"
+
 AtEngineHold *
 at_engine_hold_new (AtApplication *app, AtEngine *engine)
 {
@@ -12,12 +14,19 @@ at_engine_hold_new (AtApplication *app, AtEngine *engine)
   return hold;
 }
 
-void
-at_engine_hold_free (AtEngineHold *hold)
+static void
+release (AtEngineHold *hold)
 {
-  if (hold == NULL)
-    return;
   at_application_release_engine (hold->app, hold->engine);
   g_object_unref (hold->app);
   g_free (hold);
+}
+
+/* Often called from a task's data on the worker that ran it: the
+ * application's books are kept on the main thread. */
+void
+at_engine_hold_free (AtEngineHold *hold)
+{
+  if (hold != NULL)
+    at_context_destroy (NULL, (GDestroyNotify) release, hold);
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "animation.h"
+#include "context-call.h"
 #include "media/video-writer.h"
 #include "ui/engine-hold.h"
 #include "ui/video-window.h"
@@ -234,6 +235,13 @@ render_job_free (RenderJob *job)
   g_free (job);
 }
 
+/* The task may end on the worker; the window is the main thread's. */
+static void
+render_job_free_later (RenderJob *job)
+{
+  at_context_destroy (NULL, (GDestroyNotify) render_job_free, job);
+}
+
 typedef struct {
   AtAnimationProgress p;
   AtVideoWindow *self;
@@ -272,7 +280,7 @@ post_progress (const AtAnimationProgress *p, gpointer data)
   e->p = *p;
   e->self = g_object_ref (job->self);
   e->cancellable = g_object_ref (job->cancellable);
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, show_progress, e, (GDestroyNotify) progress_event_free);
+  at_context_post (NULL, show_progress, e, (GDestroyNotify) progress_event_free);
 }
 
 static AtImage *
@@ -370,7 +378,7 @@ at_video_window_render (AtVideoWindow *self)
   job->cancellable = g_object_ref (self->cancellable);
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, render_done, NULL);
   g_task_set_source_tag (task, at_video_window_render);
-  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free_later);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, "Starting…");
   update_buttons (self);

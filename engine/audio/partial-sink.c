@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "atelier-transcribe"
 
 #include "audio/transcribe-private.h"
+#include "context-call.h"
 
 struct _AtPartialSink {
   AtPartialFunc func;
@@ -32,43 +33,11 @@ at_partial_sink_ref (AtPartialSink *sink)
   return g_atomic_rc_box_acquire (sink);
 }
 
-/* Runs func on context's thread. (g_main_context_invoke() would run it
- * on a worker that happens to find the default context unowned.) */
-static void
-post (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify)
-{
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, notify);
-  g_source_set_static_name (source, "atelier-transcribe");
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
-typedef struct {
-  GDestroyNotify destroy;
-  gpointer data;
-} DestroyCall;
-
-static gboolean
-run_destroy (gpointer data)
-{
-  DestroyCall *call = data;
-  call->destroy (call->data);
-  g_free (call);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 sink_clear (gpointer data)
 {
   AtPartialSink *sink = data;
-  if (sink->destroy != NULL)
-    {
-      DestroyCall *call = g_new (DestroyCall, 1);
-      *call = (DestroyCall) { sink->destroy, sink->data };
-      post (sink->context, run_destroy, call, NULL);
-    }
+  at_context_destroy (sink->context, sink->destroy, sink->data);
   g_main_context_unref (sink->context);
   g_free (sink->last);
 }
@@ -123,5 +92,5 @@ at_partial_sink_forward (const char *hypothesis, double seconds_done, gpointer d
   call->sink = at_partial_sink_ref (sink);
   call->hypothesis = g_strdup (hypothesis);
   call->seconds = seconds_done;
-  post (sink->context, deliver_partial, call, partial_call_free);
+  at_context_post (sink->context, deliver_partial, call, partial_call_free);
 }

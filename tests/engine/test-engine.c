@@ -51,6 +51,57 @@ test_same_seed_same_image (void)
   g_assert_cmpuint (a->denoiser_calls, ==, 4);
 }
 
+typedef struct {
+  GPtrArray *images;
+  guint fail_at;
+} Each;
+
+static gboolean
+collect (guint index, const AtImage *image, const char *parameters, gpointer data, GError **error)
+{
+  Each *each = data;
+  g_assert_cmpuint (index, ==, each->images->len);
+  g_assert_nonnull (strstr (parameters, "Seed: "));
+  if (index == each->fail_at)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "disk full at image %u", index + 1);
+      return FALSE;
+    }
+  g_ptr_array_add (each->images, at_image_copy (image));
+  return TRUE;
+}
+
+/* Images handed over one by one as they are done are the images a whole
+ * run returns; the result keeps only the first; a failing hand-over stops
+ * the run with its error. */
+static void
+test_each_image (void)
+{
+  g_autoptr (AtRequest) r = quick_request ("blue car", 77);
+  r->count = 3;
+  g_autoptr (AtResult) whole = generate (r);
+  Each each = { g_ptr_array_new_with_free_func ((GDestroyNotify) at_image_free), G_MAXUINT };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtResult) streamed = at_engine_generate_each (engine, r, NULL, NULL, collect, &each, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (each.images->len, ==, 3);
+  g_assert_cmpuint (streamed->images->len, ==, 1);
+  g_assert_cmpuint (streamed->seeds->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      AtImage *a = whole->images->pdata[i], *b = each.images->pdata[i];
+      g_assert_cmpmem (a->pixels, at_image_get_nbytes (a), b->pixels, at_image_get_nbytes (b));
+      g_assert_cmpstr (whole->parameters->pdata[i], ==, streamed->parameters->pdata[i]);
+    }
+  g_ptr_array_set_size (each.images, 0);
+  each.fail_at = 1;
+  g_autoptr (AtResult) failed = at_engine_generate_each (engine, r, NULL, NULL, collect, &each, NULL, &error);
+  g_assert_null (failed);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
+  g_assert_cmpuint (each.images->len, ==, 1);
+  g_ptr_array_unref (each.images);
+}
+
 static void
 test_empty_request_is_explained (void)
 {
@@ -94,7 +145,17 @@ typedef struct {
   AtResult *result;
   GError *error;
   GThread *main_thread;
+  GThread *freed_on;
 } AsyncRun;
+
+/* The progress data is the caller's: freed on its thread, whichever
+ * thread ends the task. */
+static void
+progress_data_freed (gpointer data)
+{
+  AsyncRun *run = data;
+  run->freed_on = g_thread_self ();
+}
 
 static void
 on_progress (const AtProgress *p, gpointer data)
@@ -121,9 +182,12 @@ run_async (AtRequest *r, AsyncRun *run)
 {
   run->loop = g_main_loop_new (NULL, FALSE);
   run->main_thread = g_thread_self ();
-  at_engine_generate_async (engine, r, on_progress, run, NULL, run->cancellable, on_done, run);
+  at_engine_generate_async (engine, r, on_progress, run, progress_data_freed, run->cancellable, on_done, run);
   g_main_loop_run (run->loop);
   g_main_loop_unref (run->loop);
+  while (run->freed_on == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (run->freed_on == run->main_thread);
 }
 
 static void
@@ -247,6 +311,7 @@ main (int argc, char **argv)
   engine = at_engine_new (NULL, NULL, &error);
   g_assert_no_error (error);
   g_test_add_func ("/engine/same-seed", test_same_seed_same_image);
+  g_test_add_func ("/engine/each-image", test_each_image);
   g_test_add_func ("/engine/empty-request", test_empty_request_is_explained);
   g_test_add_func ("/engine/sketch-and-init", test_sketch_and_init_paths);
   g_test_add_func ("/engine/async-progress", test_async_progress);

@@ -1,0 +1,25 @@
+/* context-call.h — calls carried from a worker thread to the thread that
+ * runs a GMainContext (the studio's widgets, and the objects that hold
+ * them, may only be touched there).
+ *
+ * g_main_context_invoke() is not enough: it runs the call on the calling
+ * thread whenever that thread finds the context unowned for a moment,
+ * which a worker does while the main thread is between iterations. And a
+ * GTask's task data is freed by whichever thread drops the last
+ * reference, often the worker's.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Queues func (data) on context's thread (NULL: the global default
+ * context); notify (data) follows it there. */
+void at_context_post (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify);
+
+/* destroy (data) on context's thread: now when the caller owns context,
+ * otherwise at its next iteration. */
+void at_context_destroy (GMainContext *context, GDestroyNotify destroy, gpointer data);
+
+G_END_DECLS
