@@ -110,16 +110,6 @@ is_bad_input (const GError *e)
   return FALSE;
 }
 
-gboolean
-at_cli_bad_value (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
-  return FALSE;
-}
 
 int
 at_cli_exit_code (const GError *error)

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "fail.h"
+
 G_BEGIN_DECLS
 
 /* The user's locale for messages and text arguments, with numbers kept in
@@ -34,7 +36,7 @@ gboolean at_cli_uint64_arg (const char *option, const char *text, guint64 *value
 int at_cli_exit_code (const GError *error);
 /* Sets a G_OPTION_ERROR_BAD_VALUE error from format and returns FALSE: the
  * one-line refusal of a bad option or job field. */
-gboolean at_cli_bad_value (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+#define at_cli_bad_value(error, ...) at_fail (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, __VA_ARGS__)
 
 /* Prints "atelier VERB: message" on one line on stderr, frees error and
  * returns code, or at_cli_exit_code (error) when code is negative. */

@@ -5,6 +5,7 @@
 
 #include "atelier-config.h"
 #include "colour-hint.h"
+#include "fail.h"
 #include "media/mask.h"
 #include "request.h"
 
@@ -134,19 +135,7 @@ at_request_has_input (const AtRequest *request)
          (request->voice != NULL && request->voice_len > 0);
 }
 
-static gboolean
-invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, AT_REQUEST_ERROR, AT_REQUEST_ERROR_INVALID, message);
-  return FALSE;
-}
+#define invalid(error, ...) at_fail (error, AT_REQUEST_ERROR, AT_REQUEST_ERROR_INVALID, __VA_ARGS__)
 
 static gboolean
 validate_mask (const AtRequest *r, GError **error)

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fail.h"
 #include "media/clip.h"
 
 G_DEFINE_QUARK (at-clip-error-quark, at_clip_error)
@@ -105,19 +106,7 @@ blank (const char *s)
   return TRUE;
 }
 
-static gboolean
-invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, AT_CLIP_ERROR, AT_CLIP_ERROR_INVALID, message);
-  return FALSE;
-}
+#define invalid(error, ...) at_fail (error, AT_CLIP_ERROR, AT_CLIP_ERROR_INVALID, __VA_ARGS__)
 
 gboolean
 at_clip_validate (const AtClip *clip, GError **error)

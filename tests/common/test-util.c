@@ -368,3 +368,18 @@ test_write_bytes (const char *path, const void *data, gsize len)
   g_assert_cmpuint (fwrite (data, 1, len, f), ==, len);
   g_assert_cmpint (fclose (f), ==, 0);
 }
+
+float *
+test_safetensors_f32 (AtSafetensors *st, const char *name, gsize *n)
+{
+  g_autoptr (GError) error = NULL;
+  const AtSafetensorsInfo *info = at_safetensors_require (st, name, &error);
+  g_assert_no_error (error);
+  float *data = NULL;
+  gsize count = 0;
+  g_assert_true (at_safetensors_get_f32 (st, name, info->ndim, NULL, &data, &count, &error));
+  g_assert_no_error (error);
+  if (n != NULL)
+    *n = count;
+  return data;
+}

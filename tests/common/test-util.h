@@ -24,6 +24,7 @@
 #include "audio/audio-file.h"
 #include "gpu/cmd.h"
 #include "gpu/gpu.h"
+#include "model/safetensors.h"
 #include "ops/epilogue.h"
 #include "ops/reduce.h"
 #include "ops/tensor.h"
@@ -103,6 +104,10 @@ void test_check_unary_op (TestUnaryOp op, AtTensor *x, AtTensor *out, const floa
  * wrong), having asserted that ok is FALSE with AT_GPU_ERROR_TOO_LARGE;
  * otherwise FALSE, having asserted that the call succeeded. */
 gboolean test_reduce_refused (AtReduceVariant variant, gsize row_len, gboolean ok, GError **error);
+
+/* Tensor name of st as floats (any stored dtype and shape); n, when not
+ * NULL, gets the count. Fails the test when it is missing. */
+float *test_safetensors_f32 (AtSafetensors *st, const char *name, gsize *n);
 
 /* A path in the source tree: its parts below the project's root
  * (MESON_SOURCE_ROOT, which meson sets for every test), NULL-ended. */

@@ -27,19 +27,7 @@ data_path (const char *name)
   return test_source_path ("tests", "data", name, NULL);
 }
 
-static float *
-golden_f32 (const char *name, gsize *n)
-{
-  g_autoptr (GError) error = NULL;
-  float *data = NULL;
-  gsize count = 0;
-  g_assert_true (at_safetensors_get_f32 (golden, name, at_safetensors_require (golden, name, &error)->ndim,
-                                         NULL, &data, &count, &error));
-  g_assert_no_error (error);
-  if (n != NULL)
-    *n = count;
-  return data;
-}
+#define golden_f32(name, n) test_safetensors_f32 (golden, name, n)
 
 /* A graph-owned tensor holding the golden tensor `name`. */
 static AtTensor *
