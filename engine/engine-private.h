@@ -17,7 +17,7 @@ struct _AtEngine {
   AtModelConfig *student_config;   /* its settings, read with the model; NULL: none */
   AtRefiner *refiner; /* the 64 -> 256 px stage; NULL when the folder has none (bicubic then) */
   char *model_dir;
-  GMutex lock;   /* one generation at a time */
+  GRecMutex lock;   /* one generation at a time (its own thread may re-enter) */
   GData *data;   /* other modules' per-engine data (below) */
 };
 

@@ -72,7 +72,7 @@ at_engine_new (const char *device, const char *model_dir, GError **error)
   engine->refiner = refiner;
   engine->student_config = load_student_config (dir);
   engine->model_dir = g_steal_pointer (&dir);
-  g_mutex_init (&engine->lock);
+  g_rec_mutex_init (&engine->lock);
   return engine;
 }
 
@@ -81,15 +81,15 @@ at_engine_free (AtEngine *engine)
 {
   if (engine == NULL)
     return;
-  g_mutex_lock (&engine->lock);   /* wait for a running generation */
+  g_rec_mutex_lock (&engine->lock);   /* wait for a running generation */
   g_datalist_clear (&engine->data);
   g_clear_pointer (&engine->model, at_model_free);
   g_clear_pointer (&engine->student, at_model_free);
   g_clear_pointer (&engine->student_config, at_model_config_free);
   g_clear_pointer (&engine->refiner, at_refiner_free);
   g_clear_pointer (&engine->gpu, at_gpu_free);
-  g_mutex_unlock (&engine->lock);
-  g_mutex_clear (&engine->lock);
+  g_rec_mutex_unlock (&engine->lock);
+  g_rec_mutex_clear (&engine->lock);
   g_free (engine->model_dir);
   g_free (engine);
 }
@@ -97,14 +97,14 @@ at_engine_free (AtEngine *engine)
 AtModel *
 at_engine_lock_model (AtEngine *engine)
 {
-  g_mutex_lock (&engine->lock);
+  g_rec_mutex_lock (&engine->lock);
   return engine->model;
 }
 
 void
 at_engine_unlock_model (AtEngine *engine)
 {
-  g_mutex_unlock (&engine->lock);
+  g_rec_mutex_unlock (&engine->lock);
 }
 
 gpointer
@@ -256,7 +256,7 @@ at_engine_upscale (AtEngine *engine, const AtImage *base, const AtImage *sketch,
                    AtBackground background, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (engine != NULL && base != NULL, NULL);
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  g_autoptr (GRecMutexLocker) locker = g_rec_mutex_locker_new (&engine->lock);
   return upscale (engine, base, sketch, size, background, cancellable, error);
 }
 
@@ -372,7 +372,7 @@ at_engine_generate_each (AtEngine *engine, const AtRequest *r, AtProgressFunc pr
     }
   if (with_shape != NULL)
     r = with_shape;
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  g_autoptr (GRecMutexLocker) locker = g_rec_mutex_locker_new (&engine->lock);
   /* a run cancelled while it waited for the engine, or while it prepared,
    * stops between the stages, not only at the sampler's steps */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

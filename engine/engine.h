@@ -69,7 +69,9 @@ AtResult *at_engine_generate (AtEngine *engine, const AtRequest *request,
                               GCancellable *cancellable, GError **error);
 
 /* Called with each finished image (borrowed) and its parameters text as
- * soon as it is done; FALSE (error set) stops the run. */
+ * soon as it is done, on the generating thread with the engine held (it
+ * may call the engine, e.g. to caption the image); FALSE (error set)
+ * stops the run. */
 typedef gboolean (*AtImageFunc) (guint index, const AtImage *image, const char *parameters, gpointer data,
                                  GError **error);
 

@@ -24,7 +24,7 @@ at_engine_embed (AtEngine *engine, const AtRequest *r, GError **error)
   g_return_val_if_fail (engine != NULL && r != NULL, NULL);
   if (!at_request_validate (r, error))
     return NULL;
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  g_autoptr (GRecMutexLocker) locker = g_rec_mutex_locker_new (&engine->lock);
   AtModel *model = at_engine_model_for (engine, r->fast, error);
   if (model == NULL)
     return NULL;
@@ -184,7 +184,7 @@ at_frame_renderer_run (AtFrameRenderer *fr, const AtRequest *r, const AtEmbeddin
   AtEngine *engine = fr->engine;
   const AtModelConfig *c = engine->model->config;
   g_return_val_if_fail (e->size == c->image_size, NULL);
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&engine->lock);
+  g_autoptr (GRecMutexLocker) locker = g_rec_mutex_locker_new (&engine->lock);
   if (!renderer_prepare (fr, e, r, error) || !at_tensor_upload (fr->ctx, e->ctx, error) ||
       !at_tensor_upload (fr->pooled, e->pooled, error) || !at_tensor_upload (fr->sketch, e->sketch, error) ||
       !at_tensor_upload (fr->ctx_u, e->ctx_uncond, error) ||

@@ -67,6 +67,12 @@ collect (guint index, const AtImage *image, const char *parameters, gpointer dat
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "disk full at image %u", index + 1);
       return FALSE;
     }
+  if (index == 0)
+    {
+      /* the engine is held by this thread: it may be called again */
+      g_autoptr (AtImage) bigger = at_engine_upscale (engine, image, NULL, 128, AT_BACKGROUND_WHITE, NULL, error);
+      g_assert_nonnull (bigger);
+    }
   g_ptr_array_add (each->images, at_image_copy (image));
   return TRUE;
 }
