@@ -2,11 +2,14 @@
 # Installs what is missing, builds Atelier with warnings as errors and runs
 # every test (engine on lavapipe with Vulkan validation on, UI under Xvfb);
 # then builds it again with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs the engine and voice suites there
-# (leaks checked), with each parser's fuzzer for a short time
-# (tests/fuzz/README.md). The command line and studio suites spawn and drive
-# the whole application; under the sanitizers they alone took over 25
-# minutes on two cores, so they run in the first build only.
+# UndefinedBehaviorSanitizer and runs every suite there: the engine and
+# voice suites with leaks checked, each parser's fuzzer for a short time
+# (tests/fuzz/README.md), then the command line and studio suites with
+# leak checks off. Those load GStreamer, whose plugins outgrow GLib's quark
+# table; GLib drops the old block on purpose, and LeakSanitizer, whose
+# stacks stop at g_malloc there, cannot tell it from a real leak
+# (tests/common/lsan-gstreamer.c). The same code's leaks are checked in the
+# engine and voice suites.
 #
 # Arguments go to the first `meson test` (e.g. a test's name) and skip the
 # sanitizer stage; ATELIER_SANITIZERS=0 skips it too.
@@ -45,3 +48,7 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:verify_asan_link_order=0
 export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so
 run_suite -C build-asan --timeout-multiplier 8 --suite engine --suite voice --suite fuzz
+# the studio's own waits stretched as much as meson's timeouts
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:verify_asan_link_order=0
+export ATELIER_TEST_TIME_SCALE=8
+run_suite -C build-asan --timeout-multiplier 8 --suite app --suite ui
