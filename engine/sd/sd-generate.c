@@ -24,8 +24,8 @@ denoise (const float *x, float sigma, float *denoised, gpointer user_data, GErro
   for (guint b = 0; b < r->batch; b++)
     for (gsize i = 0; i < r->n; i++)
       r->x_in[b * r->n + i] = x[i] * c_in;
-  if (!at_sd_unet_forward (r->parts->unet, r->x_in, r->batch, p->latent_h, p->latent_w, ts, r->context,
-                           r->parts->context_len, r->out, error))
+  if (!at_sd_unet_forward_controlled (r->parts->unet, r->x_in, r->batch, p->latent_h, p->latent_w, ts, r->context,
+                                      r->parts->context_len, p->control, r->out, error))
     return FALSE;
   /* the last of the batch is the prompt's */
   float *cond = r->out + (r->batch - 1) * r->n;
