@@ -8,8 +8,18 @@
  * amplifying the difference of two fp32 passes). Measured on lavapipe:
  * latent NSE 2e-11, max_abs 1e-4; image (scale ~0.4) NSE 2e-11, max_abs
  * 9e-6. Allowed: NSE 1e-9, max_abs 1e-3 (latent), 1e-4 (image).
+ *
+ * /sd/generate/controlnet: the same sample under a ControlNet as cldm's
+ * ControlLDM runs it (make-sample-golden.py --control): the reduced
+ * ControlNet of test-controlnet.c on the scribble hint of a 64×64 sketch
+ * (sd-hint.h against the reference front end's rule), strength 0.8, on
+ * both CFG halves; the latent with the same tolerance.
  */
+#include <math.h>
+
+#include "sd/controlnet.h"
 #include "sd/sd-generate.h"
+#include "sd/sd-hint.h"
 #include "sd-fill.h"
 #include "test-util.h"
 
@@ -78,10 +88,75 @@ test_sample (void)
   at_safetensors_free (golden);
 }
 
+/* The sketch make-sample-golden.py --control made its hint from. */
+static AtImage *
+golden_sketch (void)
+{
+  gsize n;
+  g_autofree float *v = sd_fill ("sketch", 3, (gint64[]) { 64, 64, 3 }, &n);
+  AtImage *img = at_image_new (64, 64, 3);
+  for (gsize i = 0; i < n; i++)
+    img->pixels[i] = (guint8) floor (((double) v[i] + 1.0) * 127.5);
+  return img;
+}
+
+static void
+test_controlnet (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "sample-controlnet-golden.safetensors", NULL);
+  AtSafetensors *golden = at_safetensors_open (gpath, &error);
+  g_assert_no_error (error);
+  g_autofree char *wpath = sd_fill_write_weights (golden, "sd1-tiny-controlnet.safetensors");
+  AtSafetensors *weights = at_safetensors_open (wpath, &error);
+  g_assert_no_error (error);
+  g_autofree float *ids_f = NULL, *want = NULL, *strength = NULL;
+  gsize n_ids, n_latent, n_strength;
+  g_assert_true (at_safetensors_get_f32 (golden, "ids", 2, (gint64[]) { 2, CTX }, &ids_f, &n_ids, &error));
+  g_assert_true (at_safetensors_get_f32 (golden, "latent", 4, (gint64[]) { 1, 4, 8, 8 }, &want, &n_latent,
+                                         &error));
+  g_assert_true (at_safetensors_get_f32 (golden, "strength", 1, (gint64[]) { 1 }, &strength, &n_strength, &error));
+  guint32 ids[2 * CTX];
+  for (guint i = 0; i < 2 * CTX; i++)
+    ids[i] = (guint32) ids_f[i];
+
+  AtSdTextConfig text_config = { 32, 2, 2, 256, CTX, 32 };
+  g_autoptr (AtClipText) text = at_clip_text_new (test_gpu (), weights, "sd1.transformer.text_model.",
+                                                  AT_SD_TEXT_CLIP_HF, &text_config, TRUE, FALSE, &error);
+  g_assert_no_error (error);
+  AtSdUnetShape shape = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, 32, 0 };
+  g_autoptr (AtSdUnet) unet = at_sd_unet_new (test_gpu (), weights, "", &shape, &error);
+  g_assert_no_error (error);
+  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), weights, "control_model.", &shape, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (AtImage) sketch = golden_sketch ();
+  g_autofree float *hint = at_sd_scribble_hint (sketch, 8, 8);
+  AtSdControl control = { cn, hint, strength[0] };
+  AtSdSchedule schedule;
+  at_sd_schedule_init (&schedule);
+  gsize n_noise;
+  g_autofree float *noise = sd_fill ("noise", 4, (gint64[]) { 1, 4, 8, 8 }, &n_noise);
+  AtSdModelParts parts = { text, CTX, unet, FALSE, &schedule };
+  AtSdGenerateParams params = { ids + CTX, ids, 6.0f, AT_SD_SAMPLER_DPMPP_2M, AT_SD_SIGMAS_KARRAS, 2, 8, 8,
+                                noise, 0, &control };
+  float latent[4 * 8 * 8];
+  g_assert_true (at_sd_generate_latent (&parts, &params, latent, NULL, &error));
+  g_assert_no_error (error);
+  test_assert_close ("controlled latent", latent, want, n_latent, MAX_NSE, LATENT_ABS);
+
+  g_clear_pointer (&text, at_clip_text_free);
+  g_clear_pointer (&unet, at_sd_unet_free);
+  g_clear_pointer (&cn, at_sd_controlnet_free);
+  at_safetensors_free (weights);
+  at_safetensors_free (golden);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/generate/sample", test_sample);
+  g_test_add_func ("/sd/generate/controlnet", test_controlnet);
   return g_test_run ();
 }
