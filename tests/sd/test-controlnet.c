@@ -12,7 +12,8 @@
  * (sd-fill.h) into one checkpoint (control_model.*,
  * model.diffusion_model.*) and loaded through the SD loaders.
  * Tolerance: as test-unet.c (fp32 through ~60 layers): NSE 1e-10,
- * max_abs 5e-5; measured on lavapipe: see the g_test_message output.
+ * max_abs 5e-5; measured on lavapipe: NSE 3e-12 at most (residuals and
+ * the controlled output).
  *
  * Manifest: every tensor of tests/data/sd/cn-scribble.manifest.gz
  * (the real ControlNet-scribble file as cldm builds it) is taken by the
@@ -20,11 +21,21 @@
  * and with the prefix stripped as extracted files have it; a missing or
  * misshapen tensor is refused naming it.
  *
+ * Real: tests/data/sd/controlnet-sd15-golden.safetensors
+ * (make-controlnet-golden.py --variant sd15) holds the 13 residuals of
+ * the real cldm_v15.yaml ControlNet (361 M parameters: heads of 40 to 160,
+ * context 768) for one 8×8 latent and 64×64 hint; its weights (1.4 GB)
+ * are generated into the scratch folder, so it runs only when asked
+ * (-m thorough). Tolerance as test-unet-real.c: NSE 1e-9, max_abs 2e-4;
+ * measured on lavapipe: NSE 2e-11 at most.
+ *
  * Hint: a sketch whose strokes' fate is known by construction (opaque,
  * light, coloured, half-transparent, on a transparent canvas, at the
  * hint's size and at twice it) against the reference front end's rule.
  */
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "sd-fill.h"
 #include "sd-manifest.h"
@@ -39,6 +50,8 @@
 #define CONTEXT_LEN 77
 #define CONTEXT_DIM 32
 #define HINT_SIDE (SIDE * AT_SD_CONTROL_HINT_FACTOR)
+#define REAL_NSE 1e-9
+#define REAL_ABS 2e-4
 
 static const AtSdUnetShape reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, CONTEXT_DIM, 0 };
 
@@ -64,6 +77,34 @@ golden_get (AtSafetensors *golden, const char *name, gsize *n)
   g_assert_true (at_safetensors_get_f32 (golden, name, info->ndim, info->shape, &v, n, &error));
   g_assert_no_error (error);
   return v;
+}
+
+/* The ControlNet's residuals against the golden's "control.I". */
+static void
+assert_residuals (AtSdControlNet *cn, AtSafetensors *golden, guint batch, const float *x, const float *t,
+                  const float *context, const float *hint, double max_nse, double max_abs)
+{
+  g_autoptr (GError) error = NULL;
+  guint nr = at_sd_controlnet_n_residuals (cn);
+  g_autofree float **res = g_new0 (float *, nr);
+  g_autofree float **want = g_new0 (float *, nr);
+  g_autofree gsize *n = g_new0 (gsize, nr);
+  for (guint i = 0; i < nr; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("control.%u", i);
+      want[i] = golden_get (golden, name, &n[i]);
+      res[i] = g_new (float, n[i]);
+    }
+  g_assert_true (at_sd_controlnet_forward (cn, x, batch, SIDE, SIDE, t, context, CONTEXT_LEN, hint, res, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < nr; i++)
+    {
+      g_autofree char *what = g_strdup_printf ("residual %u", i);
+      g_test_message ("%s: NSE %.3g", what, nse (res[i], want[i], n[i]));
+      test_assert_close (what, res[i], want[i], n[i], max_nse, max_abs);
+      g_free (res[i]);
+      g_free (want[i]);
+    }
 }
 
 static void
@@ -93,25 +134,7 @@ test_golden (void)
   /* the residuals: 9 input blocks and the middle block */
   guint nr = at_sd_controlnet_n_residuals (cn);
   g_assert_cmpuint (nr, ==, 10);
-  g_autofree float **res = g_new0 (float *, nr);
-  g_autofree float **res_want = g_new0 (float *, nr);
-  g_autofree gsize *res_n = g_new0 (gsize, nr);
-  for (guint i = 0; i < nr; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("control.%u", i);
-      res_want[i] = golden_get (golden, name, &res_n[i]);
-      res[i] = g_new (float, res_n[i]);
-    }
-  g_assert_true (at_sd_controlnet_forward (cn, x, BATCH, SIDE, SIDE, t, context, CONTEXT_LEN, hint, res, &error));
-  g_assert_no_error (error);
-  for (guint i = 0; i < nr; i++)
-    {
-      g_autofree char *what = g_strdup_printf ("residual %u", i);
-      g_test_message ("%s: NSE %.3g", what, nse (res[i], res_want[i], res_n[i]));
-      test_assert_close (what, res[i], res_want[i], res_n[i], MAX_NSE, MAX_ABS);
-      g_free (res[i]);
-      g_free (res_want[i]);
-    }
+  assert_residuals (cn, golden, BATCH, x, t, context, hint, MAX_NSE, MAX_ABS);
 
   /* the controlled UNet; without control it must differ */
   g_autofree float *got = g_new (float, n);
@@ -130,7 +153,8 @@ test_golden (void)
                                                  &error));
   g_assert_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (at_sd_controlnet_forward (cn, x, BATCH, 6, SIDE, t, context, CONTEXT_LEN, hint, res, &error));
+  float *none[1] = { NULL };   /* refused before anything is written */
+  g_assert_false (at_sd_controlnet_forward (cn, x, BATCH, 6, SIDE, t, context, CONTEXT_LEN, hint, none, &error));
   g_assert_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH);
   g_clear_error (&error);
 
@@ -146,6 +170,38 @@ test_golden (void)
   g_clear_pointer (&u, at_sd_unet_free);
   at_safetensors_free (weights);
   at_safetensors_free (golden);
+}
+
+static void
+test_real (void)
+{
+  if (!g_test_thorough ())
+    {
+      g_test_skip ("generates 1.4 GB of weights: run with -m thorough");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "controlnet-sd15-golden.safetensors", NULL);
+  AtSafetensors *golden = at_safetensors_open (gpath, &error);
+  g_assert_no_error (error);
+  g_autofree char *wpath = sd_fill_write_weights (golden, "controlnet-real.safetensors");
+  AtSafetensors *weights = at_safetensors_open (wpath, &error);
+  g_assert_no_error (error);
+  AtSdUnetShape shape;
+  at_sd_unet_shape_for (&(AtSdUnetConfig) { 4, 4, 320, 768, FALSE }, &shape);
+  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), weights, "control_model.", &shape, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (at_sd_controlnet_n_residuals (cn), ==, 13);
+  gsize n;
+  g_autofree float *t = golden_get (golden, "timesteps", &n);
+  g_autofree float *x = sd_fill ("x", 4, (gint64[]) { 1, 4, SIDE, SIDE }, &n);
+  g_autofree float *context = sd_fill ("context", 3, (gint64[]) { 1, CONTEXT_LEN, 768 }, &n);
+  g_autofree float *hint = sd_fill ("hint", 4, (gint64[]) { 1, 3, HINT_SIDE, HINT_SIDE }, &n);
+  assert_residuals (cn, golden, 1, x, t, context, hint, REAL_NSE, REAL_ABS);
+  g_clear_pointer (&cn, at_sd_controlnet_free);
+  at_safetensors_free (weights);
+  at_safetensors_free (golden);
+  g_unlink (wpath);
 }
 
 static void
@@ -267,6 +323,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/controlnet/golden", test_golden);
+  g_test_add_func ("/sd/controlnet/real", test_real);
   g_test_add_func ("/sd/controlnet/manifest", test_manifest);
   g_test_add_func ("/sd/controlnet/hint", test_hint);
   return g_test_run ();

@@ -22,7 +22,14 @@ output with every residual scaled by STRENGTH ("out", cldm's
 control_scales) and the list of weight names and shapes (metadata
 "tensors").
 
+Variant sd15 builds the real ControlNet of cldm_v15.yaml (SD 1.5's
+encoder: 320 channels, 8 heads, context 768; 361 M parameters) alone, for
+one 8×8 latent at timestep 981 and one 64×64 hint, and stores its 13
+residuals: tests/sd/test-controlnet.c's /sd/controlnet/real, run only on
+request (GLib's -m thorough: it generates 1.4 GB of weights).
+
 Run: /usr/bin/python3 tools/sd/make-controlnet-golden.py --ref REF --out tests/data/sd/controlnet-golden.safetensors
+     /usr/bin/python3 tools/sd/make-controlnet-golden.py --ref REF --variant sd15 --out tests/data/sd/controlnet-sd15-golden.safetensors
 """
 import argparse
 import os
@@ -39,6 +46,7 @@ COMMON = dict(image_size=8, in_channels=4, model_channels=32, num_res_blocks=2, 
               legacy=False, use_checkpoint=False, num_heads=2)
 X, CONTEXT, HINT, TIMESTEPS = (2, 4, 8, 8), (2, 77, 32), (1, 3, 64, 64), [981.0, 17.0]
 STRENGTH = 0.7
+CONTROL_PREFIX = "control_model."
 
 
 def filled(module, prefix):
@@ -47,21 +55,47 @@ def filled(module, prefix):
     return [(prefix + k, tuple(v.shape)) for k, v in module.state_dict().items()]
 
 
+def real(ref, out_path):
+    """cldm_v15.yaml's ControlNet alone: its 13 residuals for one latent."""
+    import yaml
+    from cldm.cldm import ControlNet
+    cfg = yaml.safe_load(open(os.path.join(ref, "lllyasviel+ControlNet/models/cldm_v15.yaml")))
+    p = dict(cfg["model"]["params"]["control_stage_config"]["params"], use_checkpoint=False)
+    control = ControlNet(**p).eval()
+    with torch.no_grad():
+        names = filled(control, CONTROL_PREFIX)
+        x = torch.from_numpy(fill("x", (1,) + X[1:]))
+        context = torch.from_numpy(fill("context", (1, CONTEXT[1], p["context_dim"])))
+        hint = torch.from_numpy(fill("hint", HINT))
+        t = torch.tensor(TIMESTEPS[:1], dtype=torch.float32)
+        residuals = control(x=x, hint=hint, timesteps=t, context=context)
+    print("residuals", [tuple(r.shape) for r in residuals])
+    tensors = {"timesteps": t.numpy()}
+    tensors.update({"control.%d" % i: r.numpy() for i, r in enumerate(residuals)})
+    write_safetensors(out_path, tensors, {"tensors": tensor_list(names)})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ref")
+    ap.add_argument("--variant", choices=["reduced", "sd15"], default="reduced")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    reflib.use_ldm(reflib.ref_dir(a.ref), "lllyasviel+ControlNet")
+    ref = reflib.ref_dir(a.ref)
+    reflib.use_ldm(ref, "lllyasviel+ControlNet")
     # cldm.py also defines the training wrapper (ControlLDM), whose base
     # classes pull in the training stack; stand-ins let the module import.
     reflib.stub_modules({"ldm.models.diffusion.ddpm": {"LatentDiffusion": torch.nn.Module},
                          "ldm.models.diffusion.ddim": {"DDIMSampler": object}})
+    if a.variant == "sd15":
+        real(ref, a.out)
+        print(a.out, os.path.getsize(a.out), "bytes")
+        return
     from cldm.cldm import ControlNet, ControlledUnetModel
     control = ControlNet(hint_channels=3, **COMMON).eval()
     unet = ControlledUnetModel(out_channels=4, **COMMON).eval()
     with torch.no_grad():
-        names = filled(control, "control_model.") + filled(unet, "model.diffusion_model.")
+        names = filled(control, CONTROL_PREFIX) + filled(unet, "model.diffusion_model.")
         x = torch.from_numpy(fill("x", X))
         context = torch.from_numpy(fill("context", CONTEXT))
         hint = torch.from_numpy(fill("hint", HINT))
