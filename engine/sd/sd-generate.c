@@ -72,6 +72,12 @@ at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *p,
                    p->steps);
       return FALSE;
     }
+  if (p->control != NULL && !(p->control->strength >= 0.0f && p->control->strength <= AT_SD_CONTROL_MAX_STRENGTH))
+    {
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "the ControlNet strength must be 0 to %g, not %g",
+                   AT_SD_CONTROL_MAX_STRENGTH, p->control->strength);
+      return FALSE;
+    }
   guint batch = p->cfg_scale == 1.0f ? 1 : 2;
   g_autofree float *context = encode_text (parts, p, batch, error);
   if (context == NULL)

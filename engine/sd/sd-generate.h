@@ -21,6 +21,8 @@
 G_BEGIN_DECLS
 
 #define AT_SD_LATENT_SCALE 0.18215f
+/* The ControlNet strength's range, as ControlNet's own demos offer it. */
+#define AT_SD_CONTROL_MAX_STRENGTH 2.0f
 
 typedef struct {
   AtClipText *text;

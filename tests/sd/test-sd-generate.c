@@ -16,6 +16,7 @@
  * both CFG halves; the latent with the same tolerance.
  */
 #include <math.h>
+#include <string.h>
 
 #include "sd/controlnet.h"
 #include "sd/sd-generate.h"
@@ -154,6 +155,16 @@ test_controlnet (void)
   g_assert_true (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
   g_assert_no_error (error);
   test_assert_close ("controlled latent", latent, want, n_latent, MAX_NSE, LATENT_ABS);
+  /* a strength out of range: refused, named */
+  const float bad[] = { -0.5f, AT_SD_CONTROL_MAX_STRENGTH * 2, NAN };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      control.strength = bad[i];
+      g_assert_false (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
+      g_assert_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH);
+      g_assert_nonnull (strstr (error->message, "strength"));
+      g_clear_error (&error);
+    }
   g_clear_pointer (&cn, at_sd_controlnet_free);
   tiny_close (&t);
 }
