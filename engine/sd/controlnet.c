@@ -156,11 +156,14 @@ at_sd_controlnet_check_input (const AtSdControlNet *cn, guint batch, guint h, gu
 {
   if (!at_sd_unet_check_input (&cn->shape, "ControlNet", batch, h, w, context_len, error))
     return FALSE;
-  if (hint == NULL || cn->gpu == NULL)
+  if (hint == NULL)
     {
-      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH,
-                   hint == NULL ? "the ControlNet needs a hint image" : "this ControlNet was only checked, not "
-                   "loaded onto a device");
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "the ControlNet needs a hint image");
+      return FALSE;
+    }
+  if (cn->gpu == NULL)
+    {
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "this ControlNet was only checked, not loaded");
       return FALSE;
     }
   return TRUE;

@@ -3,8 +3,9 @@
  * gradio_scribble2image.py with annotator/util.py's HWC3):
  *
  *   transparent pixels over white (HWC3; at_image_convert),
- *   the image resized to the hint's size (at_image_resize: a box filter
- *     when shrinking, as OpenCV's INTER_AREA; bilinear when enlarging),
+ *   the image resized to the hint's size, each axis on its own (the
+ *     caller picks a latent of the sketch's shape; at_image_resize: a box
+ *     filter when shrinking, as OpenCV's INTER_AREA; bilinear enlarging),
  *   every pixel whose darkest channel is below 127 a line: 1.0 in all
  *     three channels, the rest 0.0 (white lines on black: the sketch's
  *     dark strokes on white, inverted and binarised).

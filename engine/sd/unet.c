@@ -136,7 +136,7 @@ at_sd_unet_forward_controlled (AtSdUnet *u, const float *x, guint batch, guint h
   AtTensor *xt = at_graph_constant (g, x, AT_G_SHAPE (batch, s->in_channels, h, w));
   guint n_in = u->enc.n_input;
   g_autofree AtTensor **res = NULL;
-  if (control != NULL)
+  if (control != NULL && control->strength != 0.0f)   /* strength 0: the residuals would add nothing */
     {
       guint f = AT_SD_CONTROL_HINT_FACTOR;
       AtTensor *hint = at_graph_constant (g, control->hint, AT_G_SHAPE (1, AT_SD_CONTROL_HINT_CHANNELS, f * h,
