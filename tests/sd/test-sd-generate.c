@@ -69,7 +69,7 @@ tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
   t->noise = sd_fill ("noise", 4, (gint64[]) { 1, 4, 8, 8 }, &n_noise);
   t->parts = (AtSdModelParts) { t->text, CTX, t->unet, FALSE, &t->schedule };
   t->params = (AtSdGenerateParams) { t->ids + CTX, t->ids, 6.0f, AT_SD_SAMPLER_DPMPP_2M, AT_SD_SIGMAS_KARRAS, 2,
-                                     8, 8, t->noise, 0, NULL };
+                                     8, 8, t->noise, 0 };
 }
 
 /* The golden's tensor name of shape. */
