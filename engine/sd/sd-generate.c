@@ -24,8 +24,8 @@ denoise (const float *x, float sigma, float *denoised, gpointer user_data, GErro
   for (guint b = 0; b < r->batch; b++)
     for (gsize i = 0; i < r->n; i++)
       r->x_in[b * r->n + i] = x[i] * c_in;
-  if (!at_sd_unet_forward (r->parts->unet, r->x_in, r->batch, p->latent_h, p->latent_w, ts, r->context,
-                           r->parts->context_len, r->out, error))
+  if (!at_sd_unet_forward_controlled (r->parts->unet, r->x_in, r->batch, p->latent_h, p->latent_w, ts, r->context,
+                                      r->parts->context_len, p->control, r->out, error))
     return FALSE;
   /* the last of the batch is the prompt's */
   float *cond = r->out + (r->batch - 1) * r->n;
@@ -70,6 +70,12 @@ at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *p,
     {
       g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "steps must be 1 to %u, not %u", AT_SD_TRAIN_STEPS,
                    p->steps);
+      return FALSE;
+    }
+  if (p->control != NULL && !(p->control->strength >= 0.0f && p->control->strength <= AT_SD_CONTROL_MAX_STRENGTH))
+    {
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "the ControlNet strength must be 0 to %g, not %g",
+                   AT_SD_CONTROL_MAX_STRENGTH, p->control->strength);
       return FALSE;
     }
   guint batch = p->cfg_scale == 1.0f ? 1 : 2;

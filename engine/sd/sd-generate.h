@@ -7,6 +7,7 @@
  *            [x, x]·c_in at t(σ) with both contexts, turns its outputs into
  *            denoised latents (epsilon or v), guides them (CFG) and steps
  *            the sampler (sd-sampler.h)
+ *            (with a ControlNet: its residuals added to the UNet's, unet.h)
  *   image    the VAE decoder on latent / 0.18215 (ldm's scale_factor)
  * The networks stay the caller's; this only drives them.
  */
@@ -20,6 +21,8 @@
 G_BEGIN_DECLS
 
 #define AT_SD_LATENT_SCALE 0.18215f
+/* The ControlNet strength's range, as ControlNet's own demos offer it. */
+#define AT_SD_CONTROL_MAX_STRENGTH 2.0f
 
 typedef struct {
   AtClipText *text;
@@ -40,6 +43,9 @@ typedef struct {
   const float *noise;          /* in_channels × h × w standard normal values, or NULL: */
   guint32 seed;                /* at_sd_gaussian_noise (seed); Euler ancestral's
                                   noise after step i from seed + 1 + i */
+  const AtSdControl *control;  /* or NULL: a ControlNet, its hint (sd-hint.h) at
+                                  8·latent size and strength, on both CFG
+                                  halves as the original's sampler applies it */
 } AtSdGenerateParams;
 
 /* The sampled latent, in_channels × latent_h × latent_w floats. */

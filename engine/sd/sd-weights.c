@@ -7,6 +7,7 @@ struct _AtSdWeights {
   AtGpu *gpu;
   AtSafetensors *file;
   GPtrArray *tensors;   /* AtTensor*, owned */
+  GHashTable *taken;    /* names asked for and found, owned */
   GError *error;
 };
 
@@ -17,6 +18,7 @@ at_sd_weights_new (AtGpu *gpu, AtSafetensors *file)
   w->gpu = gpu;
   w->file = file;
   w->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) at_tensor_free);
+  w->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return w;
 }
 
@@ -26,8 +28,15 @@ at_sd_weights_free (AtSdWeights *w)
   if (w == NULL)
     return;
   g_ptr_array_unref (w->tensors);
+  g_hash_table_unref (w->taken);
   g_clear_error (&w->error);
   g_free (w);
+}
+
+guint
+at_sd_weights_n_taken (AtSdWeights *w)
+{
+  return g_hash_table_size (w->taken);
 }
 
 gboolean
@@ -59,6 +68,7 @@ slice_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, AtSafe
                    " were asked for", name, rows, row0, row0 + n_rows);
       return FALSE;
     }
+  g_hash_table_add (w->taken, g_strdup (name));
   gint64 row_len = rows > 0 ? info->numel / rows : 0;
   gsize elem = info->numel > 0 ? info->nbytes / info->numel : 0;
   *slice = *info;
@@ -84,6 +94,8 @@ upload (AtSdWeights *w, const AtSafetensorsInfo *slice, guint ndim, const gint64
                    slice->name, have, want);
       return NULL;
     }
+  if (w->gpu == NULL)
+    return NULL;   /* checking only */
   g_autofree float *data = g_new (float, MAX (numel, 1));
   if (!at_safetensors_info_to_f32 (slice, data, &w->error))
     return NULL;

@@ -20,8 +20,12 @@ G_BEGIN_DECLS
 
 typedef struct _AtSdWeights AtSdWeights;
 
+/* gpu NULL: names, shapes and ranges are checked but nothing is uploaded
+ * (every get returns NULL; at_sd_weights_finish() says whether all fit). */
 AtSdWeights *at_sd_weights_new (AtGpu *gpu, AtSafetensors *file);
 void at_sd_weights_free (AtSdWeights *w);
+/* How many distinct tensors were asked for and found so far. */
+guint at_sd_weights_n_taken (AtSdWeights *w);
 
 /* TRUE when every call so far succeeded; else moves the first error out. */
 gboolean at_sd_weights_finish (AtSdWeights *w, GError **error);

@@ -1,17 +1,15 @@
 /* unet.h — the UNet of a Stable Diffusion checkpoint on the engine
  * (ldm/modules/diffusionmodules/openaimodel.py, UNetModel):
  *
- *   emb = time_embed.2(silu(time_embed.0(timestep_embedding(t, mc))))
- *         (cos half first, then sin: ldm's order, max period 10000)
- *   input_blocks: conv_in, then per level num_res_blocks × [ResBlock
- *         (+ SpatialTransformer at attention levels)], and a stride-2
- *         3×3 conv (Downsample) between levels; every block's output kept
- *   middle_block: ResBlock, SpatialTransformer, ResBlock
+ *   time_embed, input_blocks, middle_block: unet-encoder.h (every input
+ *         block's output kept)
  *   output_blocks: per level, last first, num_res_blocks + 1 × [concat
  *         the last kept output along channels, ResBlock (+ transformer)],
  *         then nearest ×2 and a 3×3 conv (Upsample) but at level 0
  *   out: GroupNorm32, SiLU, 3×3 conv
- * (blocks: unet-blocks.h). The weights are uploaded once, when the UNet
+ * (blocks: unet-blocks.h). With a ControlNet (controlnet.h) its residuals
+ * are added to the kept outputs and the middle block's, as
+ * cldm.ControlledUnetModel does. The weights are uploaded once, when the UNet
  * is made.
  */
 #pragma once
@@ -43,6 +41,14 @@ typedef struct {
 void at_sd_unet_shape_for (const AtSdUnetConfig *config, AtSdUnetShape *shape);
 
 typedef struct _AtSdUnet AtSdUnet;
+typedef struct _AtSdControlNet AtSdControlNet;
+
+/* A ControlNet applied to a UNet pass. */
+typedef struct {
+  AtSdControlNet *net;
+  const float *hint;    /* one hint [3, 8h, 8w] for every image of the batch (sd-hint.h) */
+  float strength;       /* scales every residual; 1 as trained */
+} AtSdControl;
 
 /* The UNet under prefix ("model.diffusion_model." in a checkpoint). file
  * is borrowed and must outlive the UNet. */
@@ -56,6 +62,11 @@ const AtSdUnetShape *at_sd_unet_shape (const AtSdUnet *u);
  * out [batch, out, h, w]. h and w must be multiples of 2^(n_levels - 1). */
 gboolean at_sd_unet_forward (AtSdUnet *u, const float *x, guint batch, guint h, guint w, const float *t,
                              const float *context, guint context_len, float *out, GError **error);
+/* The same with control (NULL: none): the ControlNet runs on the same x,
+ * t and context, and must have this UNet's encoder shape. */
+gboolean at_sd_unet_forward_controlled (AtSdUnet *u, const float *x, guint batch, guint h, guint w,
+                                        const float *t, const float *context, guint context_len,
+                                        const AtSdControl *control, float *out, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtSdUnet, at_sd_unet_free)
 

@@ -8,8 +8,19 @@
  * amplifying the difference of two fp32 passes). Measured on lavapipe:
  * latent NSE 2e-11, max_abs 1e-4; image (scale ~0.4) NSE 2e-11, max_abs
  * 9e-6. Allowed: NSE 1e-9, max_abs 1e-3 (latent), 1e-4 (image).
+ *
+ * /sd/generate/controlnet: the same sample under a ControlNet as cldm's
+ * ControlLDM runs it (make-sample-golden.py --control): the reduced
+ * ControlNet of test-controlnet.c on the scribble hint of a 64×64 sketch
+ * (sd-hint.h against the reference front end's rule), strength 0.8, on
+ * both CFG halves; the latent with the same tolerance.
  */
+#include <math.h>
+#include <string.h>
+
+#include "sd/controlnet.h"
 #include "sd/sd-generate.h"
+#include "sd/sd-hint.h"
 #include "sd-fill.h"
 #include "test-util.h"
 
@@ -18,48 +29,86 @@
 #define LATENT_ABS 1e-3
 #define IMAGE_ABS 1e-4
 
+/* The reduced SD 1.x networks of a sample golden, its prompt windows
+ * and everything a 2-step DPM++ 2M sample with CFG 6 takes. */
+typedef struct {
+  AtSafetensors *golden, *weights;
+  guint32 ids[2 * CTX];        /* negative, prompt */
+  AtClipText *text;
+  AtSdUnet *unet;
+  AtSdUnetShape unet_shape;
+  AtSdSchedule schedule;
+  float *noise;
+  AtSdModelParts parts;
+  AtSdGenerateParams params;
+} Tiny;
+
+static void
+tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
+  t->golden = at_safetensors_open (gpath, &error);
+  g_assert_no_error (error);
+  g_autofree char *wpath = sd_fill_write_weights (t->golden, weights_name);
+  t->weights = at_safetensors_open (wpath, &error);
+  g_assert_no_error (error);
+  g_autofree float *ids_f = NULL;
+  gsize n_ids, n_noise;
+  g_assert_true (at_safetensors_get_f32 (t->golden, "ids", 2, (gint64[]) { 2, CTX }, &ids_f, &n_ids, &error));
+  for (guint i = 0; i < 2 * CTX; i++)
+    t->ids[i] = (guint32) ids_f[i];
+  AtSdTextConfig text_config = { 32, 2, 2, 256, CTX, 32 };
+  t->text = at_clip_text_new (test_gpu (), t->weights, "sd1.transformer.text_model.", AT_SD_TEXT_CLIP_HF,
+                              &text_config, TRUE, FALSE, &error);
+  g_assert_no_error (error);
+  t->unet_shape = (AtSdUnetShape) { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, 32, 0 };
+  t->unet = at_sd_unet_new (test_gpu (), t->weights, "", &t->unet_shape, &error);
+  g_assert_no_error (error);
+  at_sd_schedule_init (&t->schedule);
+  t->noise = sd_fill ("noise", 4, (gint64[]) { 1, 4, 8, 8 }, &n_noise);
+  t->parts = (AtSdModelParts) { t->text, CTX, t->unet, FALSE, &t->schedule };
+  t->params = (AtSdGenerateParams) { t->ids + CTX, t->ids, 6.0f, AT_SD_SAMPLER_DPMPP_2M, AT_SD_SIGMAS_KARRAS, 2,
+                                     8, 8, t->noise, 0 };
+}
+
+/* The golden's tensor name of shape. */
+static float *
+tiny_get (Tiny *t, const char *name, guint ndim, const gint64 *shape, gsize *n)
+{
+  g_autoptr (GError) error = NULL;
+  float *v = NULL;
+  g_assert_true (at_safetensors_get_f32 (t->golden, name, ndim, shape, &v, n, &error));
+  g_assert_no_error (error);
+  return v;
+}
+
+/* The networks before the file they borrow. */
+static void
+tiny_close (Tiny *t)
+{
+  g_clear_pointer (&t->text, at_clip_text_free);
+  g_clear_pointer (&t->unet, at_sd_unet_free);
+  g_clear_pointer (&t->noise, g_free);
+  at_safetensors_free (t->weights);
+  at_safetensors_free (t->golden);
+}
+
 static void
 test_sample (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "sample-golden.safetensors", NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "sd1-tiny.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
-
-  g_autofree float *ids_f = NULL, *want_latent = NULL, *want_image = NULL;
-  gsize n_ids, n_latent, n_image;
-  g_assert_true (at_safetensors_get_f32 (golden, "ids", 2, (gint64[]) { 2, CTX }, &ids_f, &n_ids, &error));
-  g_assert_true (at_safetensors_get_f32 (golden, "latent", 4, (gint64[]) { 1, 4, 8, 8 }, &want_latent,
-                                         &n_latent, &error));
-  g_assert_true (at_safetensors_get_f32 (golden, "image", 4, (gint64[]) { 1, 3, 32, 32 }, &want_image, &n_image,
-                                         &error));
-  guint32 ids[2 * CTX];
-  for (guint i = 0; i < 2 * CTX; i++)
-    ids[i] = (guint32) ids_f[i];
-
-  AtSdTextConfig text_config = { 32, 2, 2, 256, CTX, 32 };
-  g_autoptr (AtClipText) text = at_clip_text_new (test_gpu (), weights, "sd1.transformer.text_model.",
-                                                  AT_SD_TEXT_CLIP_HF, &text_config, TRUE, FALSE, &error);
-  g_assert_no_error (error);
-  AtSdUnetShape unet_shape = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, 32, 0 };
-  g_autoptr (AtSdUnet) unet = at_sd_unet_new (test_gpu (), weights, "", &unet_shape, &error);
-  g_assert_no_error (error);
+  Tiny t;
+  tiny_open (&t, "sample-golden.safetensors", "sd1-tiny.safetensors");
+  gsize n_latent, n_image;
+  g_autofree float *want_latent = tiny_get (&t, "latent", 4, (gint64[]) { 1, 4, 8, 8 }, &n_latent);
+  g_autofree float *want_image = tiny_get (&t, "image", 4, (gint64[]) { 1, 3, 32, 32 }, &n_image);
   AtSdVaeConfig vae_config = { 32, 3, { 1, 2, 2 }, 1, 4, 3 };
-  g_autoptr (AtSdVaeDecoder) vae = at_sd_vae_decoder_new (test_gpu (), weights, "", &vae_config, &error);
+  g_autoptr (AtSdVaeDecoder) vae = at_sd_vae_decoder_new (test_gpu (), t.weights, "", &vae_config, &error);
   g_assert_no_error (error);
 
-  AtSdSchedule schedule;
-  at_sd_schedule_init (&schedule);
-  gsize n_noise;
-  g_autofree float *noise = sd_fill ("noise", 4, (gint64[]) { 1, 4, 8, 8 }, &n_noise);
-  AtSdModelParts parts = { text, CTX, unet, FALSE, &schedule };
-  AtSdGenerateParams params = { ids + CTX, ids, 6.0f, AT_SD_SAMPLER_DPMPP_2M, AT_SD_SIGMAS_KARRAS, 2, 8, 8,
-                                noise, 0 };
   float latent[4 * 8 * 8], image[3 * 32 * 32];
-  g_assert_true (at_sd_generate_latent (&parts, &params, latent, NULL, &error));
+  g_assert_true (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
   g_assert_no_error (error);
   test_assert_close ("latent", latent, want_latent, n_latent, MAX_NSE, LATENT_ABS);
   g_assert_true (at_sd_decode_latent (vae, latent, 8, 8, image, &error));
@@ -67,15 +116,57 @@ test_sample (void)
   test_assert_close ("image", image, want_image, n_image, MAX_NSE, IMAGE_ABS);
 
   /* no steps: refused, named */
-  params.steps = 0;
-  g_assert_false (at_sd_generate_latent (&parts, &params, latent, NULL, &error));
+  t.params.steps = 0;
+  g_assert_false (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
   g_assert_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH);
-  /* the networks before the file they borrow */
-  g_clear_pointer (&text, at_clip_text_free);
-  g_clear_pointer (&unet, at_sd_unet_free);
   g_clear_pointer (&vae, at_sd_vae_decoder_free);
-  at_safetensors_free (weights);
-  at_safetensors_free (golden);
+  tiny_close (&t);
+}
+
+/* The sketch make-sample-golden.py --control made its hint from. */
+static AtImage *
+golden_sketch (void)
+{
+  gsize n;
+  g_autofree float *v = sd_fill ("sketch", 3, (gint64[]) { 64, 64, 3 }, &n);
+  AtImage *img = at_image_new (64, 64, 3);
+  for (gsize i = 0; i < n; i++)
+    img->pixels[i] = (guint8) floor (((double) v[i] + 1.0) * 127.5);
+  return img;
+}
+
+static void
+test_controlnet (void)
+{
+  g_autoptr (GError) error = NULL;
+  Tiny t;
+  tiny_open (&t, "sample-controlnet-golden.safetensors", "sd1-tiny-controlnet.safetensors");
+  gsize n_latent, n_strength;
+  g_autofree float *want = tiny_get (&t, "latent", 4, (gint64[]) { 1, 4, 8, 8 }, &n_latent);
+  g_autofree float *strength = tiny_get (&t, "strength", 1, (gint64[]) { 1 }, &n_strength);
+  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), t.weights, "control_model.", &t.unet_shape,
+                                                        &error);
+  g_assert_no_error (error);
+  g_autoptr (AtImage) sketch = golden_sketch ();
+  g_autofree float *hint = at_sd_scribble_hint (sketch, 8, 8);
+  AtSdControl control = { cn, hint, strength[0] };
+  t.params.control = &control;
+  float latent[4 * 8 * 8];
+  g_assert_true (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
+  g_assert_no_error (error);
+  test_assert_close ("controlled latent", latent, want, n_latent, MAX_NSE, LATENT_ABS);
+  /* a strength out of range: refused, named */
+  const float bad[] = { -0.5f, AT_SD_CONTROL_MAX_STRENGTH * 2, NAN };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      control.strength = bad[i];
+      g_assert_false (at_sd_generate_latent (&t.parts, &t.params, latent, NULL, &error));
+      g_assert_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH);
+      g_assert_nonnull (strstr (error->message, "strength"));
+      g_clear_error (&error);
+    }
+  g_clear_pointer (&cn, at_sd_controlnet_free);
+  tiny_close (&t);
 }
 
 int
@@ -83,5 +174,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/generate/sample", test_sample);
+  g_test_add_func ("/sd/generate/controlnet", test_controlnet);
   return g_test_run ();
 }
