@@ -8,10 +8,12 @@
 #include "app/cli-args.h"
 #include "app/cli-assets.h"
 #include "app/cli-json.h"
+#include "app/cli-tags.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/transcribe.h"
+#include "audio/voice-tone.h"
 #include "colour-hint.h"
 #include "engine.h"
 #include "media/mask.h"
@@ -26,18 +28,20 @@ typedef struct {
   gint64 steps, size;
   int count, preview_every;
   double guidance, strength, sketch_strength, feather, colour_hint;
-  gboolean json, quiet, voice_cues, fast;
+  gboolean json, quiet, voice_cues, fast, tone_hint, no_tags;
   AtCliAssets assets;   /* --background, --svg, --icon-set (cli-assets.c) */
 } Options;
 
 /* What --voice brought besides the sound: the words heard (when they
- * became the prompt) and, with --voice-cues, the cues and what they
- * changed. */
+ * became the prompt), the cues (and, with --voice-cues, what they
+ * changed) and the tone they read as (NULL when they could not be
+ * measured). */
 typedef struct {
   char *heard;
   AtVoiceCues *cues;
   AtVoiceCueParams *params;
   char *cues_error;
+  const char *tone;
 } VoiceUse;
 
 static void
@@ -95,6 +99,9 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
+    { "tone-hint", 0, 0, G_OPTION_ARG_NONE, &o->tone_hint,
+      "Append the voice's tone as style words to the prompt: calm \"soft pale\", energetic \"bright colorful\", "
+      "tense \"dark sharp\" (needs --voice)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask,
       "Repaint only where this PNG (the size of --init) is white; black keeps the init image", "MASK.png" },
@@ -109,6 +116,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "64 (the model's own image), 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
+    { "no-tags", 0, 0, G_OPTION_ARG_NONE, &o->no_tags,
+      "Do not write the zero-shot tags (atelier caption) into the PNG's Description and XMP", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
@@ -148,6 +157,8 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument \"%s\"", argv[1]);
       return FALSE;
     }
+  if (o->tone_hint && o->voice == NULL)
+    return at_cli_bad_value (error, "--tone-hint reads the tone of a voice: give --voice FILE");
   if (o->output == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
@@ -167,8 +178,9 @@ parse (int argc, char **argv, Options *o, GError **error)
   return TRUE;
 }
 
-/* With --voice-cues: measures the clip and adjusts r's guidance and steps.
- * A clip the cues cannot read (too short, unvoiced) leaves them alone. */
+/* Measures the clip's cues; with --voice-cues they adjust r's guidance
+ * and steps, with --tone-hint the tone's words join the prompt. A clip
+ * the cues cannot read (too short, unvoiced) leaves r alone. */
 static void
 apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcript, AtRequest *r,
             VoiceUse *use)
@@ -178,10 +190,22 @@ apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcri
   if (use->cues == NULL)
     {
       use->cues_error = g_strdup (error->message);
-      if (!o->quiet)
-        fprintf (stderr, "voice cues: %s; guidance and steps unchanged\n", error->message);
+      if (!o->quiet && (o->voice_cues || o->tone_hint))
+        fprintf (stderr, "voice cues: %s; guidance, steps and prompt unchanged\n", error->message);
       return;
     }
+  AtVoiceTone tone = at_voice_tone_from_cues (use->cues);
+  use->tone = at_voice_tone_to_string (tone);
+  if (o->tone_hint)
+    {
+      char *hinted = at_voice_tone_hint_prompt (r->prompt, tone);
+      g_free (r->prompt);
+      r->prompt = hinted;
+      if (!o->quiet)
+        fprintf (stderr, "tone: %s; prompt \"%s\"\n", use->tone, r->prompt != NULL ? r->prompt : "");
+    }
+  if (!o->voice_cues)
+    return;
   use->params = at_voice_cues_to_params (use->cues, r->guidance, r->steps);
   r->guidance = use->params->guidance;
   r->steps = use->params->steps;
@@ -204,7 +228,7 @@ add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
     return g_prefix_error (error, "Voice: "), FALSE;
   gboolean typed = o->prompt != NULL && *o->prompt != '\0';
   g_autoptr (AtTranscript) transcript = NULL;
-  if (!typed || o->voice_cues)
+  if (!typed || o->voice_cues || o->tone_hint)
     {
       transcript = at_transcribe (audio, NULL, NULL, NULL, error);
       if (transcript == NULL)
@@ -218,7 +242,8 @@ add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
       g_free (r->prompt);
       r->prompt = g_strdup (transcript->text);
     }
-  if (o->voice_cues)
+  /* the tone is also a tag of the written PNGs */
+  if (o->voice_cues || o->tone_hint || !o->no_tags)
     apply_cues (o, audio, transcript, r, use);
   r->voice = g_steal_pointer (&audio->samples);
   r->voice_len = audio->n;
@@ -303,8 +328,8 @@ output_path (const char *output, int index, int count)
 }
 
 static void
-print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, const VoiceUse *voice,
-            const AtCliAssets *assets)
+print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, GPtrArray *captions,
+            const VoiceUse *voice, const AtCliAssets *assets)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -328,6 +353,8 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
       json_builder_add_int_value (b, img->height);
       json_builder_set_member_name (b, "parameters");
       json_builder_add_string_value (b, result->parameters->pdata[i]);
+      if (captions != NULL)
+        at_cli_add_caption_tags (b, captions->pdata[i]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -359,6 +386,11 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
       json_builder_set_member_name (b, "heard");
       json_builder_add_string_value (b, voice->heard);
     }
+  if (voice->tone != NULL)
+    {
+      json_builder_set_member_name (b, "tone");
+      json_builder_add_string_value (b, voice->tone);
+    }
   if (voice->cues != NULL || voice->cues_error != NULL)
     at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
   at_cli_assets_add_json (b, assets, engine, request, result);
@@ -380,15 +412,15 @@ open_outputs (const Options *o, GError **error)
   return g_steal_pointer (&set);
 }
 
-/* Writes every image, then names them all: a failure leaves none. */
+/* Writes every image (with its tags when captions is given), then names
+ * them all: a failure leaves none. */
 static gboolean
-write_images (const Options *o, AtResult *result, AtOutputSet *outputs, GError **error)
+write_images (const Options *o, AtResult *result, GPtrArray *captions, AtOutputSet *outputs, GError **error)
 {
   for (guint i = 0; i < result->images->len; i++)
     {
-      const char *keys[] = { "parameters", "Software", NULL };
-      const char *values[] = { result->parameters->pdata[i], "Atelier", NULL };
-      if (!at_image_write_png (result->images->pdata[i], at_output_set_get (outputs, i), keys, values, error))
+      if (!at_cli_write_png (result->images->pdata[i], at_output_set_get (outputs, i), result->parameters->pdata[i],
+                             captions != NULL ? captions->pdata[i] : NULL, error))
         return FALSE;
     }
   if (!at_output_set_commit (outputs, error))
@@ -429,7 +461,10 @@ at_cli_generate (int argc, char **argv)
     fprintf (stderr, "shape: %s, as the sketch (%s); --shape none turns it off\n", result->shape, result->shape_note);
   else if (!o.json && !o.quiet && result->shape_note != NULL && o.sketch == NULL)
     fprintf (stderr, "shape: none (%s)\n", result->shape_note);
-  if (!write_images (&o, result, outputs, &error))
+  g_autoptr (GPtrArray) captions = NULL;
+  if (!o.no_tags && (captions = at_cli_caption_images (engine, result->images, voice.tone, &error)) == NULL)
+    return at_cli_fail ("generate", error);
+  if (!write_images (&o, result, captions, outputs, &error))
     return at_cli_fail ("generate", error);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < result->images->len; i++)
@@ -437,6 +472,6 @@ at_cli_generate (int argc, char **argv)
   if (!at_cli_assets_write (&o.assets, engine, request, result, o.output, o.json || o.quiet, &error))
     return at_cli_fail ("generate", error);
   if (o.json)
-    print_json (engine, request, result, paths, &voice, &o.assets);
+    print_json (engine, request, result, paths, captions, &voice, &o.assets);
   return AT_EXIT_OK;
 }
