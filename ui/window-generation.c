@@ -72,6 +72,7 @@ at_window_build_request (AtWindow *self)
   _at_window_shapes_apply_to_request (self, r);
   /* the transcript joins the prompt; voice cues may adjust guidance and steps */
   at_voice_panel_apply_to_request (self->voice_panel, r);
+  _at_window_apply_tone_hint (self, r);
   return r;
 }
 

@@ -299,6 +299,10 @@ void _at_window_shapes_set_engine (AtWindow *self, AtEngine *engine);
 
 /* window-history-search.c */
 void _at_window_history_search_init (AtWindow *self);
+/* window-tone.c: the voice's tone as a style hint (when the setting is
+ * on), and the tone of item's voice when it is the clip loaded now */
+void _at_window_apply_tone_hint (AtWindow *self, AtRequest *r);
+const char *_at_window_item_tone (AtWindow *self, const AtHistoryItem *item);
 /* window-remix.c: the Remix panel, and the image it remixes (NULL: none) */
 void _at_window_remix_init (AtWindow *self);
 void _at_window_remix_set_source (AtWindow *self, const AtHistoryItem *item);
