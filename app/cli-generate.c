@@ -461,9 +461,7 @@ at_cli_generate (int argc, char **argv)
     fprintf (stderr, "shape: %s, as the sketch (%s); --shape none turns it off\n", result->shape, result->shape_note);
   else if (!o.json && !o.quiet && result->shape_note != NULL && o.sketch == NULL)
     fprintf (stderr, "shape: none (%s)\n", result->shape_note);
-  g_autoptr (GPtrArray) captions = NULL;
-  if (!o.no_tags && (captions = at_cli_caption_images (engine, result->images, voice.tone, &error)) == NULL)
-    return at_cli_fail ("generate", error);
+  g_autoptr (GPtrArray) captions = o.no_tags ? NULL : at_cli_caption_images (engine, result->images, voice.tone);
   if (!write_images (&o, result, captions, outputs, &error))
     return at_cli_fail ("generate", error);
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);

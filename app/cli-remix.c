@@ -163,9 +163,7 @@ at_cli_remix (int argc, char **argv)
   g_autoptr (AtResult) result = at_engine_generate (engine, r, NULL, NULL, NULL, &error);
   if (result == NULL)
     return at_cli_fail ("remix", error);
-  g_autoptr (GPtrArray) tags = NULL;
-  if (!o.no_tags && (tags = at_cli_caption_images (engine, result->images, NULL, &error)) == NULL)
-    return at_cli_fail ("remix", error);
+  g_autoptr (GPtrArray) tags = o.no_tags ? NULL : at_cli_caption_images (engine, result->images, NULL);
   if (!at_cli_write_png (result->images->pdata[0], at_output_set_get (outputs, 0), result->parameters->pdata[0],
                          tags != NULL ? tags->pdata[0] : NULL, &error)
       || !at_output_set_commit (outputs, &error))

@@ -1,16 +1,22 @@
 /* cli-tags.c — captions for the images a command writes (cli-tags.h). */
+#include <stdio.h>
+
 #include "app/cli-tags.h"
 #include "search/tagged-asset.h"
 
 GPtrArray *
-at_cli_caption_images (AtEngine *engine, GPtrArray *images, const char *tone, GError **error)
+at_cli_caption_images (AtEngine *engine, GPtrArray *images, const char *tone)
 {
   g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func ((GDestroyNotify) at_caption_free);
   for (guint i = 0; i < images->len; i++)
     {
-      AtCaption *c = at_engine_caption_image (engine, images->pdata[i], AT_CAPTION_DEFAULT_OBJECTS, error);
+      g_autoptr (GError) error = NULL;
+      AtCaption *c = at_engine_caption_image (engine, images->pdata[i], AT_CAPTION_DEFAULT_OBJECTS, &error);
       if (c == NULL)
-        return g_prefix_error (error, "Tags (--no-tags leaves them out): "), NULL;
+        {
+          fprintf (stderr, "warning: the images are written without tags: %s\n", error->message);
+          return NULL;
+        }
       if (tone != NULL)
         at_caption_add_tone (c, tone);
       g_ptr_array_add (captions, c);

@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 
 /* An AtCaption for each AtImage of images (AT_CAPTION_DEFAULT_OBJECTS
  * objects, as `atelier caption` tags by default), with tone (NULL: none)
- * added to each; NULL and error when the model cannot caption. */
-GPtrArray *at_cli_caption_images (AtEngine *engine, GPtrArray *images, const char *tone, GError **error);
+ * added to each. When the model cannot caption, a warning on stderr and
+ * NULL: the images are written without tags rather than not at all. */
+GPtrArray *at_cli_caption_images (AtEngine *engine, GPtrArray *images, const char *tone);
 
 /* An image of a command into its open output file: the parameters and
  * Software text chunks, and with caption (NULL: none) the tags too. */
