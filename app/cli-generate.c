@@ -191,7 +191,8 @@ apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcri
     {
       use->cues_error = g_strdup (error->message);
       if (!o->quiet && (o->voice_cues || o->tone_hint))
-        fprintf (stderr, "voice cues: %s; guidance, steps and prompt unchanged\n", error->message);
+        fprintf (stderr, "voice cues: %s; %s%s%s\n", error->message, o->voice_cues ? "guidance and steps unchanged" : "",
+                 o->voice_cues && o->tone_hint ? ", " : "", o->tone_hint ? "no tone hint" : "");
       return;
     }
   AtVoiceTone tone = at_voice_tone_from_cues (use->cues);
