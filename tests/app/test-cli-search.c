@@ -6,7 +6,8 @@
  * Description and XMP keywords (read back by libpng) are what `atelier
  * caption` says of the same file; a quiet, slow voice adds "calm" to the
  * tags and, with --tone-hint only, its words to the prompt; a red disc
- * remixed − "red" + "blue" is prompted and captioned blue; bad input exits
+ * remixed − "red" + "blue" is prompted and captioned blue, a ring sketch
+ * with a blue or a red style image is prompted so; bad input exits
  * 2 with one line on stderr and writes nothing. */
 #include <math.h>
 #include <string.h>
@@ -321,6 +322,30 @@ test_remix (void)
   g_assert_true (g_str_has_prefix (said, "blue "));
   assert_tagged_as (out, json_node_get_object (caption));
 
+  /* "this sketch + that image's style": a black ring takes the colour of
+   * the style image, blue or red */
+  g_autofree char *ring = g_build_filename (dir, "ring.png", NULL);
+  g_autoptr (AtImage) ink = at_image_new (64, 64, 3);
+  for (int y = 0; y < 64; y++)
+    for (int x = 0; x < 64; x++)
+      memset (ink->pixels + (y * 64 + x) * 3, fabs (hypot (x - 31.5, y - 31.5) - 20) < 1.5 ? 0 : 255, 3);
+  g_assert_true (at_image_save_png (ink, ring, NULL, NULL, NULL));
+  save_disc (dir, "blue.png", 35, 95, 215, 12);
+  g_autofree char *blue = g_build_filename (dir, "blue.png", NULL);
+  const char *styles[] = { blue, red };
+  const char *want[] = { "blue ", "red " };
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    {
+      g_auto (Run) styled = { 0 };
+      run (&styled, "remix", ring, "--keep", "sketch", "--style", styles[i], "--size", "64", "--steps", "4",
+           "--json", "-o", out, NULL);
+      g_assert_cmpint (styled.status, ==, 0);
+      g_autoptr (JsonNode) got = parse (styled.out);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (json_node_get_object (got), "prompt"), want[i]));
+      g_autofree char *styled_params = png_text (out, "parameters");
+      g_assert_nonnull (strstr (styled_params, "Sketch strength"));
+    }
+
   g_auto (Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 };
   g_autofree char *other = g_build_filename (dir, "other.png", NULL);
   run (&r1, "remix", red, "-o", other, NULL);
@@ -337,6 +362,8 @@ test_remix (void)
   g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
   g_remove (out);
   g_remove (red);
+  g_remove (ring);
+  g_remove (blue);
   g_rmdir (dir);
 }
 
