@@ -229,10 +229,13 @@ add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
     return g_prefix_error (error, "Voice: "), FALSE;
   gboolean typed = o->prompt != NULL && *o->prompt != '\0';
   g_autoptr (AtTranscript) transcript = NULL;
-  if (!typed || o->voice_cues || o->tone_hint)
+  /* the words time the speaking rate, as in the studio and `atelier
+   * caption --voice`; for the tags alone a clip without words still goes */
+  gboolean need_words = !typed || o->voice_cues || o->tone_hint;
+  if (need_words || !o->no_tags)
     {
-      transcript = at_transcribe (audio, NULL, NULL, NULL, error);
-      if (transcript == NULL)
+      transcript = at_transcribe (audio, NULL, NULL, NULL, need_words ? error : NULL);
+      if (transcript == NULL && need_words)
         return g_prefix_error (error, "Voice: "), FALSE;
     }
   if (!typed)
