@@ -11,6 +11,7 @@
 #include "app/cli-args.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
+#include "audio/cues.h"
 #include "audio/narration.h"
 #include "audio/transcribe.h"
 #include "engine.h"
@@ -101,6 +102,8 @@ is_bad_input (const GError *e)
     return e->code == AT_SHAPE_ERROR_NOT_FOUND || e->code == AT_SHAPE_ERROR_EMPTY;
   if (d == AT_ENGINE_ERROR)   /* the model folder is unusable, or computes NaN */
     return TRUE;
+  if (d == AT_VOICE_CUES_ERROR)   /* a clip too short or silent to read a tone from */
+    return e->code != AT_VOICE_CUES_ERROR_FAILED;
   if (d == AT_NARRATION_ERROR)
     return e->code == AT_NARRATION_ERROR_EMPTY || e->code == AT_NARRATION_ERROR_UNKNOWN_VOICE ||
            e->code == AT_NARRATION_ERROR_INVALID;

@@ -8,10 +8,12 @@
 #include "app/cli-args.h"
 #include "app/cli-assets.h"
 #include "app/cli-json.h"
+#include "app/cli-tags.h"
 #include "app/cli.h"
 #include "audio/audio-file.h"
 #include "audio/cues.h"
 #include "audio/transcribe.h"
+#include "audio/voice-tone.h"
 #include "colour-hint.h"
 #include "engine.h"
 #include "media/mask.h"
@@ -26,18 +28,20 @@ typedef struct {
   gint64 steps, size;
   int count, preview_every;
   double guidance, strength, sketch_strength, feather, colour_hint;
-  gboolean json, quiet, voice_cues, fast;
+  gboolean json, quiet, voice_cues, fast, tone_hint, no_tags;
   AtCliAssets assets;   /* --background, --svg, --icon-set (cli-assets.c) */
 } Options;
 
 /* What --voice brought besides the sound: the words heard (when they
- * became the prompt) and, with --voice-cues, the cues and what they
- * changed. */
+ * became the prompt), the cues (and, with --voice-cues, what they
+ * changed) and the tone they read as (NULL when they could not be
+ * measured). */
 typedef struct {
   char *heard;
   AtVoiceCues *cues;
   AtVoiceCueParams *params;
   char *cues_error;
+  const char *tone;
 } VoiceUse;
 
 static void
@@ -95,6 +99,9 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice, "Spoken prompt (WAV, FLAC, OGG)", "FILE" },
     { "voice-cues", 0, 0, G_OPTION_ARG_NONE, &o->voice_cues,
       "Let the voice's loudness, pitch range and speaking rate adjust guidance and steps (docs/VOICE_CUES.md)", NULL },
+    { "tone-hint", 0, 0, G_OPTION_ARG_NONE, &o->tone_hint,
+      "Append the voice's tone as style words to the prompt: calm \"soft pale\", energetic \"bright colorful\", "
+      "tense \"dark sharp\" (needs --voice)", NULL },
     { "init", 0, 0, G_OPTION_ARG_FILENAME, &o->init, "Start from this image (PNG)", "FILE" },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &o->mask,
       "Repaint only where this PNG (the size of --init) is white; black keeps the init image", "MASK.png" },
@@ -109,6 +116,8 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, "Number of images; image i uses seed + i (default 1)", "N" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "64 (the model's own image), 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
+    { "no-tags", 0, 0, G_OPTION_ARG_NONE, &o->no_tags,
+      "Do not write the zero-shot tags (atelier caption) into the PNG's Description and XMP", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
@@ -148,6 +157,8 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument \"%s\"", argv[1]);
       return FALSE;
     }
+  if (o->tone_hint && o->voice == NULL)
+    return at_cli_bad_value (error, "--tone-hint reads the tone of a voice: give --voice FILE");
   if (o->output == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
@@ -167,8 +178,9 @@ parse (int argc, char **argv, Options *o, GError **error)
   return TRUE;
 }
 
-/* With --voice-cues: measures the clip and adjusts r's guidance and steps.
- * A clip the cues cannot read (too short, unvoiced) leaves them alone. */
+/* Measures the clip's cues; with --voice-cues they adjust r's guidance
+ * and steps, with --tone-hint the tone's words join the prompt. A clip
+ * the cues cannot read (too short, unvoiced) leaves r alone. */
 static void
 apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcript, AtRequest *r,
             VoiceUse *use)
@@ -178,10 +190,23 @@ apply_cues (const Options *o, const AtAudio *audio, const AtTranscript *transcri
   if (use->cues == NULL)
     {
       use->cues_error = g_strdup (error->message);
-      if (!o->quiet)
-        fprintf (stderr, "voice cues: %s; guidance and steps unchanged\n", error->message);
+      if (!o->quiet && (o->voice_cues || o->tone_hint))
+        fprintf (stderr, "voice cues: %s; %s%s%s\n", error->message, o->voice_cues ? "guidance and steps unchanged" : "",
+                 o->voice_cues && o->tone_hint ? ", " : "", o->tone_hint ? "no tone hint" : "");
       return;
     }
+  AtVoiceTone tone = at_voice_tone_from_cues (use->cues);
+  use->tone = at_voice_tone_to_string (tone);
+  if (o->tone_hint)
+    {
+      char *hinted = at_voice_tone_hint_prompt (r->prompt, tone);
+      g_free (r->prompt);
+      r->prompt = hinted;
+      if (!o->quiet)
+        fprintf (stderr, "tone: %s; prompt \"%s\"\n", use->tone, r->prompt != NULL ? r->prompt : "");
+    }
+  if (!o->voice_cues)
+    return;
   use->params = at_voice_cues_to_params (use->cues, r->guidance, r->steps);
   r->guidance = use->params->guidance;
   r->steps = use->params->steps;
@@ -204,10 +229,13 @@ add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
     return g_prefix_error (error, "Voice: "), FALSE;
   gboolean typed = o->prompt != NULL && *o->prompt != '\0';
   g_autoptr (AtTranscript) transcript = NULL;
-  if (!typed || o->voice_cues)
+  /* the words time the speaking rate, as in the studio and `atelier
+   * caption --voice`; for the tags alone a clip without words still goes */
+  gboolean need_words = !typed || o->voice_cues || o->tone_hint;
+  if (need_words || !o->no_tags)
     {
-      transcript = at_transcribe (audio, NULL, NULL, NULL, error);
-      if (transcript == NULL)
+      transcript = at_transcribe (audio, NULL, NULL, NULL, need_words ? error : NULL);
+      if (transcript == NULL && need_words)
         return g_prefix_error (error, "Voice: "), FALSE;
     }
   if (!typed)
@@ -218,7 +246,8 @@ add_voice (const Options *o, AtRequest *r, VoiceUse *use, GError **error)
       g_free (r->prompt);
       r->prompt = g_strdup (transcript->text);
     }
-  if (o->voice_cues)
+  /* the tone is also a tag of the written PNGs */
+  if (o->voice_cues || o->tone_hint || !o->no_tags)
     apply_cues (o, audio, transcript, r, use);
   r->voice = g_steal_pointer (&audio->samples);
   r->voice_len = audio->n;
@@ -303,8 +332,8 @@ output_path (const char *output, int index, int count)
 }
 
 static void
-print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, const VoiceUse *voice,
-            const AtCliAssets *assets)
+print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrArray *paths, GPtrArray *captions,
+            const VoiceUse *voice, const AtCliAssets *assets)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -329,6 +358,8 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
       json_builder_add_int_value (b, img->height);
       json_builder_set_member_name (b, "parameters");
       json_builder_add_string_value (b, result->parameters->pdata[i]);
+      if (captions->pdata[i] != NULL)
+        at_cli_add_caption_tags (b, captions->pdata[i]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -360,6 +391,11 @@ print_json (AtEngine *engine, const AtRequest *request, AtResult *result, GPtrAr
       json_builder_set_member_name (b, "heard");
       json_builder_add_string_value (b, voice->heard);
     }
+  if (voice->tone != NULL)
+    {
+      json_builder_set_member_name (b, "tone");
+      json_builder_add_string_value (b, voice->tone);
+    }
   if (voice->cues != NULL || voice->cues_error != NULL)
     at_cli_add_voice_cues (b, voice->cues, voice->params, voice->cues_error);
   at_cli_assets_add_json (b, assets, engine, request, result);
@@ -381,15 +417,24 @@ open_outputs (const Options *o, GError **error)
   return g_steal_pointer (&set);
 }
 
-/* Writes each image into its output as soon as it is done (so that many
- * large images are never all held); the set is named only at the end. */
+/* Where each image goes as soon as it is done (so that many large images
+ * are never all held), with its tags; the set is named only at the end. */
+typedef struct {
+  AtEngine *engine;
+  AtOutputSet *outputs;
+  gboolean tags;
+  const char *tone;
+  GPtrArray *captions;   /* AtCaption or NULL, one per image written */
+} Writer;
+
 static gboolean
 write_image (guint index, const AtImage *image, const char *parameters, gpointer data, GError **error)
 {
-  AtOutputSet *outputs = data;
-  const char *keys[] = { "parameters", "Software", NULL };
-  const char *values[] = { parameters, "Atelier", NULL };
-  return at_image_write_png (image, at_output_set_get (outputs, index), keys, values, error);
+  Writer *w = data;
+  AtCaption *caption = w->tags ? at_cli_caption_image (w->engine, image, w->tone) : NULL;
+  w->tags = w->tags && caption != NULL;   /* one warning, not one per image */
+  g_ptr_array_add (w->captions, caption);
+  return at_cli_write_png (image, at_output_set_get (w->outputs, index), parameters, caption, error);
 }
 
 /* Names every image written: a failure leaves none. */
@@ -426,8 +471,10 @@ at_cli_generate (int argc, char **argv)
   if (left_out != NULL)
     fprintf (stderr, "warning: %s\n", left_out);
   gboolean tty = isatty (STDERR_FILENO);
+  g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func ((GDestroyNotify) at_caption_free);
+  Writer writer = { engine, outputs, !o.no_tags, voice.tone, captions };
   g_autoptr (AtResult) result = at_engine_generate_each (engine, request, o.quiet ? NULL : show_progress,
-                                                         GINT_TO_POINTER (tty), write_image, outputs, NULL, &error);
+                                                         GINT_TO_POINTER (tty), write_image, &writer, NULL, &error);
   if (result == NULL)
     return at_cli_fail ("generate", error);
   if (!o.json && !o.quiet && result->shape != NULL)
@@ -442,6 +489,6 @@ at_cli_generate (int argc, char **argv)
   if (!at_cli_assets_write (&o.assets, engine, request, result, o.output, o.json || o.quiet, &error))
     return at_cli_fail ("generate", error);
   if (o.json)
-    print_json (engine, request, result, paths, &voice, &o.assets);
+    print_json (engine, request, result, paths, captions, &voice, &o.assets);
   return AT_EXIT_OK;
 }

@@ -9,7 +9,10 @@
 
 #include "app/cli-args.h"
 #include "app/cli-json.h"
+#include "app/cli-tags.h"
 #include "app/cli.h"
+#include "audio/cues.h"
+#include "audio/voice-tone.h"
 #include "engine.h"
 #include "search/caption.h"
 #include "search/search-query.h"
@@ -273,7 +276,7 @@ at_cli_search (int argc, char **argv)
 /* ------------------------------------------------------------ caption */
 
 typedef struct {
-  char *objects_text, *device, *model_dir;
+  char *objects_text, *voice, *device, *model_dir;
   gboolean json;
   char **images;
 } CaptionOptions;
@@ -282,6 +285,7 @@ static void
 caption_options_clear (CaptionOptions *o)
 {
   g_free (o->objects_text);
+  g_free (o->voice);
   g_free (o->device);
   g_free (o->model_dir);
   g_strfreev (o->images);
@@ -293,6 +297,8 @@ parse_caption (int argc, char **argv, CaptionOptions *o, gint64 *objects, GError
 {
   GOptionEntry entries[] = {
     { "objects", 0, 0, G_OPTION_ARG_STRING, &o->objects_text, "How many object words to tag (default 3)", "N" },
+    { "voice", 0, 0, G_OPTION_ARG_FILENAME, &o->voice,
+      "Add the tone of this voice prompt (calm, neutral, energetic, tense; docs/VOICE_CUES.md)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print JSON on stdout", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
     { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->model_dir, "Use the model in this folder", "DIR" },
@@ -305,7 +311,7 @@ parse_caption (int argc, char **argv, CaptionOptions *o, gint64 *objects, GError
     return FALSE;
   if (o->images == NULL || o->images[0] == NULL)
     return at_cli_bad_value (error, "Give one or more PNG images to caption");
-  *objects = 3;
+  *objects = AT_CAPTION_DEFAULT_OBJECTS;
   return at_cli_int_arg ("--objects", o->objects_text, 1, 20, objects, error);
 }
 
@@ -332,13 +338,7 @@ add_caption_json (JsonBuilder *b, const char *path, const AtCaption *c)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "image");
   json_builder_add_string_value (b, path);
-  json_builder_set_member_name (b, "caption");
-  json_builder_add_string_value (b, c->text);
-  json_builder_set_member_name (b, "tags");
-  json_builder_begin_array (b);
-  for (guint i = 0; c->tags[i] != NULL; i++)
-    json_builder_add_string_value (b, c->tags[i]);
-  json_builder_end_array (b);
+  at_cli_add_caption_tags (b, c);
   for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
     {
       g_autofree char *member = g_strconcat (at_caption_kind_to_string (k), "s", NULL);
@@ -364,6 +364,23 @@ print_caption_text (const char *path, const AtCaption *c)
     }
 }
 
+/* The tone of the voice clip at path, as voice-tone.h names it: the cues
+ * measured with the clip's transcript timing the speaking rate. */
+static const char *
+voice_tone (const char *path, GError **error)
+{
+  g_autoptr (AtAudio) audio = at_audio_load (path, error);
+  if (audio == NULL)
+    return g_prefix_error (error, "Voice: "), NULL;
+  g_autoptr (AtTranscript) transcript = at_transcribe (audio, NULL, NULL, NULL, error);
+  if (transcript == NULL)
+    return g_prefix_error (error, "Voice: "), NULL;
+  g_autoptr (AtVoiceCues) cues = at_voice_cues_measure (audio, transcript, error);
+  if (cues == NULL)
+    return g_prefix_error (error, "Voice %s: ", path), NULL;
+  return at_voice_tone_to_string (at_voice_tone_from_cues (cues));
+}
+
 int
 at_cli_caption (int argc, char **argv)
 {
@@ -384,6 +401,9 @@ at_cli_caption (int argc, char **argv)
         return at_cli_fail ("caption", error);
       g_ptr_array_add (images, img);
     }
+  const char *tone = NULL;
+  if (o.voice != NULL && (tone = voice_tone (o.voice, &error)) == NULL)
+    return at_cli_fail ("caption", error);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
@@ -391,6 +411,8 @@ at_cli_caption (int argc, char **argv)
       g_autoptr (AtCaption) c = at_engine_caption_image (engine, images->pdata[i], (guint) objects, &error);
       if (c == NULL)
         return at_cli_fail ("caption", error);
+      if (tone != NULL)
+        at_caption_add_tone (c, tone);
       if (o.json)
         add_caption_json (b, o.images[i], c);
       else

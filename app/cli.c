@@ -23,7 +23,8 @@ print_usage (FILE *out)
            "       atelier suggest \"TEXT\" | --sketch FILE [--count N] [--json] [-o SHAPE.png|SHAPE.svg]\n"
            "       atelier models list | add FILE.safetensors [--link] | remove NAME\n"
            "       atelier search DIR|PROJECT.atelier --text T | --sketch F | --voice F | --image F [--plus T] [--minus T] [--count N] [--json]\n"
-           "       atelier caption IMAGE.png... [--objects N] [--json]\n"
+           "       atelier caption IMAGE.png... [--objects N] [--voice FILE] [--json]\n"
+           "       atelier remix IMAGE.png [--minus T] [--plus T] [--style IMAGE] [--keep outlines|init|sketch] -o OUT.png\n"
            "\n"
            "Without arguments, opens the studio.\n"
            "  --version       print the version and exit\n"
@@ -39,7 +40,7 @@ static const struct {
   { "generate", at_cli_generate },   { "transcribe", at_cli_transcribe }, { "narrate", at_cli_narrate },
   { "batch", at_cli_batch },         { "animate", at_cli_animate },       { "story", at_cli_story },
   { "suggest", at_cli_suggest },     { "models", at_cli_models },         { "search", at_cli_search },
-  { "caption", at_cli_caption },
+  { "caption", at_cli_caption },     { "remix", at_cli_remix },
 };
 
 gboolean

@@ -37,5 +37,8 @@ int at_cli_models (int argc, char **argv);
  * `atelier caption IMAGE...`: their zero-shot tags (cli-search.c). */
 int at_cli_search (int argc, char **argv);
 int at_cli_caption (int argc, char **argv);
+/* `atelier remix IMAGE --minus T --plus T -o OUT.png`: a generation
+ * conditioned on the remixed query (cli-remix.c). */
+int at_cli_remix (int argc, char **argv);
 
 G_END_DECLS

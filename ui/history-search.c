@@ -263,6 +263,7 @@ stop_search (GtkSearchEntry *entry, AtHistorySearch *self)
 typedef struct {
   AtEngineHold *hold;
   AtImage *image;
+  const char *tone;   /* static (voice-tone.h), or NULL */
 } Tagging;
 
 static void
@@ -280,9 +281,13 @@ tag_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   GError *error = NULL;
   AtCaption *c = at_engine_caption_image (t->hold->engine, t->image, CAPTION_OBJECTS, &error);
   if (c == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, c, (GDestroyNotify) at_caption_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (t->tone != NULL)
+    at_caption_add_tone (c, t->tone);
+  g_task_return_pointer (task, c, (GDestroyNotify) at_caption_free);
 }
 
 static void
@@ -300,7 +305,7 @@ tagged (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item)
+at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item, const char *tone)
 {
   g_return_if_fail (AT_IS_HISTORY_SEARCH (self));
   g_cancellable_cancel (self->captioning);
@@ -312,6 +317,7 @@ at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item)
   Tagging *t = g_new0 (Tagging, 1);
   t->hold = at_engine_hold_new (self->app, self->engine);
   t->image = at_image_copy (item->image);
+  t->tone = tone;
   g_autoptr (GTask) task = g_task_new (NULL, self->captioning, tagged, g_object_ref (self));
   g_task_set_source_tag (task, at_history_search_show_tags);
   g_task_set_task_data (task, t, (GDestroyNotify) tagging_free);

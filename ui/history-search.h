@@ -59,8 +59,9 @@ gboolean at_history_search_is_busy (AtHistorySearch *self);
 /* The line under the field (counts, or what was wrong with the query). */
 const char *at_history_search_get_status (AtHistorySearch *self);
 
-/* Tags of item's image in the tags label (NULL clears it). */
-void at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item);
+/* Tags of item's image in the tags label (NULL clears it), with the tone
+ * of the voice that made it when tone is given ("calm"…). */
+void at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item, const char *tone);
 GtkWidget *at_history_search_get_tags_label (AtHistorySearch *self);
 
 /* The index, to save with the project (NULL when none was made). */

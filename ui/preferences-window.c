@@ -15,6 +15,7 @@ struct _AtPreferencesWindow {
   AdwComboRow *style_row;
   GtkSwitch *voice_cues_switch;
   GtkSwitch *fast_switch;
+  GtkSwitch *tone_hint_switch;
   GtkSpinButton *record_max_spin;
   AdwActionRow *folder_row;
   GtkButton *folder_button;
@@ -165,6 +166,7 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, voice_cues_switch);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, fast_switch);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, tone_hint_switch);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, record_max_spin);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, folder_button);
@@ -183,6 +185,7 @@ at_preferences_window_init (AtPreferencesWindow *self)
       g_settings_bind (self->settings, "default-steps", self->steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "voice-cues", self->voice_cues_switch, "active", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "fast-generate", self->fast_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "tone-hint", self->tone_hint_switch, "active", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "record-max-seconds", self->record_max_spin, "value",
                        G_SETTINGS_BIND_DEFAULT);
       g_autofree char *sampler = g_settings_get_string (self->settings, "default-sampler");

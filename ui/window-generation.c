@@ -72,6 +72,7 @@ at_window_build_request (AtWindow *self)
   _at_window_shapes_apply_to_request (self, r);
   /* the transcript joins the prompt; voice cues may adjust guidance and steps */
   at_voice_panel_apply_to_request (self->voice_panel, r);
+  _at_window_apply_tone_hint (self, r);
   return r;
 }
 
@@ -283,6 +284,12 @@ _at_window_start_generation (AtWindow *self, gboolean live)
         }
       return;
     }
+  _at_window_run_request (self, g_steal_pointer (&request), live);
+}
+
+void
+_at_window_run_request (AtWindow *self, AtRequest *request, gboolean live)
+{
   choose_model (self, request, live);
   /* a newer request makes the one in flight stale: it stops within a step */
   if (self->cancellable != NULL)
@@ -290,7 +297,7 @@ _at_window_start_generation (AtWindow *self, gboolean live)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->run_request, at_request_free);
-  self->run_request = g_steal_pointer (&request);
+  self->run_request = request;
   _at_window_take_run_inputs (self, live);
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0);

@@ -489,6 +489,7 @@ _at_window_history_gallery_init (AtWindow *self)
   add_actions (self);
   add_header_buttons (self);
   _at_window_history_search_init (self);
+  _at_window_remix_init (self);
   gtk_flow_box_set_selection_mode (self->history_box, GTK_SELECTION_MULTIPLE);
   gtk_flow_box_set_activate_on_single_click (self->history_box, FALSE);
   g_signal_connect (self->history_box, "child-activated", G_CALLBACK (child_activated), self);

@@ -112,7 +112,8 @@ _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item)
   self->applying = FALSE;
   _at_window_set_dirty (self, TRUE);
   _at_window_show_history_item (self, item);
-  at_history_search_show_tags (self->history_search, item);
+  at_history_search_show_tags (self->history_search, item, _at_window_item_tone (self, item));
+  _at_window_remix_set_source (self, item);
   g_autofree char *note = restore_note (self, item);
   _at_window_show_toast (self, note);
 }

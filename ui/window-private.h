@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "ui/clip-player.h"
 #include "ui/history-search.h"
+#include "ui/remix-panel.h"
 #include "ui/preview.h"
 #include "ui/project.h"
 #include "ui/shape-strip.h"
@@ -92,6 +93,7 @@ struct _AtWindow {
   GtkSpinButton *strength_spin;
   GtkFlowBox *history_box;
   AtHistorySearch *history_search;  /* above history_box (window-history-search.c) */
+  AtRemixPanel *remix_panel;        /* under the tags (window-remix.c) */
   GtkScrolledWindow *side_panel;
   GtkPaned *work_paned;          /* the sheet | the preview */
   GMenu *recent_submenu;
@@ -164,6 +166,8 @@ void _at_window_set_init_image (AtWindow *self, const AtImage *img);
 void _at_window_apply_model_defaults (AtWindow *self);
 /* live: started by live mode, not by Generate. */
 void _at_window_start_generation (AtWindow *self, gboolean live);
+/* Runs request (taken, validated) as Generate does, the engine loaded. */
+void _at_window_run_request (AtWindow *self, AtRequest *request, gboolean live);
 /* Cancel: the run stops at once as far as the window goes (its worker
  * stops within a step or a stage), and what is shown is what was before. */
 void _at_window_cancel_run (AtWindow *self);
@@ -295,6 +299,13 @@ void _at_window_shapes_set_engine (AtWindow *self, AtEngine *engine);
 
 /* window-history-search.c */
 void _at_window_history_search_init (AtWindow *self);
+/* window-tone.c: the voice's tone as a style hint (when the setting is
+ * on), and the tone of item's voice when it is the clip loaded now */
+void _at_window_apply_tone_hint (AtWindow *self, AtRequest *r);
+const char *_at_window_item_tone (AtWindow *self, const AtHistoryItem *item);
+/* window-remix.c: the Remix panel, and the image it remixes (NULL: none) */
+void _at_window_remix_init (AtWindow *self);
+void _at_window_remix_set_source (AtWindow *self, const AtHistoryItem *item);
 void _at_window_shapes_apply_to_request (AtWindow *self, AtRequest *r);
 void _at_window_shapes_report (AtWindow *self, const AtResult *res);
 
@@ -339,6 +350,8 @@ void at_window_activate_history (AtWindow *self, guint i);
 GtkWidget *at_window_get_history_tile (AtWindow *self, guint i);
 /* The search field above the gallery. */
 AtHistorySearch *at_window_get_history_search (AtWindow *self);
+/* The Remix panel under the History. */
+AtRemixPanel *at_window_get_remix_panel (AtWindow *self);
 gboolean at_window_is_exporting_history (AtWindow *self);
 /* The parameters text of the image on show, or NULL. */
 const char *at_window_get_current_parameters (AtWindow *self);

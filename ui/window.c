@@ -135,6 +135,7 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   _at_window_shapes_set_engine (self, self->engine);
   at_history_search_set_engine (self->history_search, self->app, self->engine);
+  at_remix_panel_set_engine (self->remix_panel, self->app, self->engine);
   if (self->engine == NULL)
     {
       adw_window_title_set_subtitle (self->window_title, "Cannot generate");
@@ -179,6 +180,7 @@ on_engine_changed (AtWindow *self)
   self->engine = NULL;
   _at_window_shapes_set_engine (self, NULL);
   at_history_search_set_engine (self->history_search, NULL, NULL);
+  at_remix_panel_set_engine (self->remix_panel, NULL, NULL);
   _at_window_load_engine (self);
 }
 

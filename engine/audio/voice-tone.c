@@ -43,3 +43,30 @@ at_voice_tone_to_string (AtVoiceTone tone)
       return "neutral";
     }
 }
+
+const char *
+at_voice_tone_style_words (AtVoiceTone tone)
+{
+  switch (tone)
+    {
+    case AT_VOICE_TONE_CALM:
+      return "soft pale";
+    case AT_VOICE_TONE_ENERGETIC:
+      return "bright colorful";
+    case AT_VOICE_TONE_TENSE:
+      return "dark sharp";
+    case AT_VOICE_TONE_NEUTRAL:
+    default:
+      return NULL;
+    }
+}
+
+char *
+at_voice_tone_hint_prompt (const char *prompt, AtVoiceTone tone)
+{
+  const char *words = at_voice_tone_style_words (tone);
+  gboolean typed = prompt != NULL && *prompt != '\0';
+  if (words == NULL)
+    return g_strdup (prompt);
+  return typed ? g_strconcat (prompt, ", ", words, NULL) : g_strdup (words);
+}

@@ -27,4 +27,14 @@ AtVoiceTone at_voice_tone_from_cues (const AtVoiceCues *cues);
 /* "calm", "neutral", "energetic", "tense". */
 const char *at_voice_tone_to_string (AtVoiceTone tone);
 
+/* The style hint (off by default; `atelier generate --tone-hint`, the
+ * studio's Preferences): words of the model's vocabulary appended to the
+ * text prompt — calm "soft pale", energetic "bright colorful", tense
+ * "dark sharp", neutral none (NULL). docs/VOICE_CUES.md, "Tone as a
+ * style hint". */
+const char *at_voice_tone_style_words (AtVoiceTone tone);
+/* prompt (NULL: none) with tone's style words appended; a copy of prompt
+ * for neutral. Newly allocated. */
+char *at_voice_tone_hint_prompt (const char *prompt, AtVoiceTone tone);
+
 G_END_DECLS

@@ -124,6 +124,19 @@ at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const
   return c;
 }
 
+void
+at_caption_add_tone (AtCaption *caption, const char *tone)
+{
+  g_return_if_fail (caption != NULL && tone != NULL);
+  char *text = g_strdup_printf ("%s, %s voice", caption->text, tone);
+  g_free (caption->text);
+  caption->text = text;
+  guint n = g_strv_length (caption->tags);
+  caption->tags = g_renew (char *, caption->tags, n + 2);
+  caption->tags[n] = g_strdup (tone);
+  caption->tags[n + 1] = NULL;
+}
+
 /* n words embedded into a new index keyed by word, each as "PREFIX WORD"
  * when prefix is given; words the model does not know are left out. */
 static AtSearchIndex *
@@ -237,8 +250,13 @@ at_engine_caption_image (AtEngine *engine, const AtImage *image, guint n_objects
 {
   g_return_val_if_fail (engine != NULL && image != NULL, NULL);
   g_autofree float *e = at_engine_search_embed_image (engine, image, error);
-  if (e == NULL)
-    return NULL;
+  return e != NULL ? at_engine_caption_embedding (engine, e, n_objects, error) : NULL;
+}
+
+AtCaption *
+at_engine_caption_embedding (AtEngine *engine, const float *e, guint n_objects, GError **error)
+{
+  g_return_val_if_fail (engine != NULL && e != NULL, NULL);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&making);
   CaptionVocab *v = get_vocab (engine, error);
   if (v == NULL)

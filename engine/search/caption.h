@@ -19,6 +19,9 @@
 
 G_BEGIN_DECLS
 
+/* Object words in the tags of written files (atelier caption's default). */
+#define AT_CAPTION_DEFAULT_OBJECTS 3
+
 typedef enum {
   AT_CAPTION_COLOUR,
   AT_CAPTION_OBJECT,
@@ -43,9 +46,16 @@ const char *at_caption_kind_to_string (AtCaptionKind kind);
 /* The words of each kind ranked for image: the best colour and style and
  * n_objects objects (1 to 20) are tags. Locks the model; call from a worker. */
 AtCaption *at_engine_caption_image (AtEngine *engine, const AtImage *image, guint n_objects, GError **error);
+/* The same for a point of the contrastive space (at_engine_search_get_dim()
+ * floats, normalised): an image's embedding, or a remixed query. */
+AtCaption *at_engine_caption_embedding (AtEngine *engine, const float *embedding, guint n_objects, GError **error);
 /* The same for an image embedding against vocabularies of each kind (for tests). */
 AtCaption *at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const float *embedding,
                                       guint n_objects);
+
+/* Adds the tone of the voice that made the image (voice-tone.h:
+ * "calm"…) as the last tag and as "…, calm voice" to the text. */
+void at_caption_add_tone (AtCaption *caption, const char *tone);
 
 /* Whether word is one of the object vocabulary (not a colour, style or
  * function word). */

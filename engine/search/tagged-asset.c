@@ -5,8 +5,6 @@
 #include "media/svg.h"
 #include "search/tagged-asset.h"
 
-#define CAPTION_OBJECTS 3
-
 static void
 append_element (GString *s, const char *element, const char *text)
 {
@@ -32,21 +30,41 @@ at_caption_to_xmp (const AtCaption *caption)
   return g_string_free (s, FALSE);
 }
 
-gboolean
-at_caption_save_png (const AtImage *img, const char *path, const char *parameters, const AtCaption *caption,
-                     GError **error)
+/* The text chunks of a tagged PNG: parameters (when given), Software,
+ * the caption as Description and the XMP packet *xmp (caller frees). */
+static void
+png_chunks (const char *parameters, const AtCaption *caption, const char *keys[5], const char *values[5], char **xmp)
 {
-  g_return_val_if_fail (img != NULL && path != NULL && caption != NULL, FALSE);
-  g_autofree char *xmp = at_caption_to_xmp (caption);
-  const char *keys[5], *values[5];
+  *xmp = at_caption_to_xmp (caption);
   guint n = 0;
   if (parameters != NULL)
     keys[n] = "parameters", values[n++] = parameters;
   keys[n] = "Software", values[n++] = "Atelier " AT_VERSION;
   keys[n] = "Description", values[n++] = caption->text;
-  keys[n] = AT_XMP_PNG_KEY, values[n++] = xmp;
+  keys[n] = AT_XMP_PNG_KEY, values[n++] = *xmp;
   keys[n] = values[n] = NULL;
+}
+
+gboolean
+at_caption_save_png (const AtImage *img, const char *path, const char *parameters, const AtCaption *caption,
+                     GError **error)
+{
+  g_return_val_if_fail (img != NULL && path != NULL && caption != NULL, FALSE);
+  g_autofree char *xmp = NULL;
+  const char *keys[5], *values[5];
+  png_chunks (parameters, caption, keys, values, &xmp);
   return at_image_save_png (img, path, keys, values, error);
+}
+
+gboolean
+at_caption_write_png (const AtImage *img, AtAtomicFile *file, const char *parameters, const AtCaption *caption,
+                      GError **error)
+{
+  g_return_val_if_fail (img != NULL && file != NULL && caption != NULL, FALSE);
+  g_autofree char *xmp = NULL;
+  const char *keys[5], *values[5];
+  png_chunks (parameters, caption, keys, values, &xmp);
+  return at_image_write_png (img, file, keys, values, error);
 }
 
 gboolean
@@ -67,7 +85,7 @@ at_engine_save_tagged_asset (AtEngine *engine, const AtImage *img, AtAssetFormat
   g_return_val_if_fail (engine != NULL && img != NULL && path != NULL, FALSE);
   if (format != AT_ASSET_PNG && format != AT_ASSET_SVG)
     return at_asset_save (img, format, path, parameters, NULL, cancellable, error);
-  g_autoptr (AtCaption) caption = at_engine_caption_image (engine, img, CAPTION_OBJECTS, error);
+  g_autoptr (AtCaption) caption = at_engine_caption_image (engine, img, AT_CAPTION_DEFAULT_OBJECTS, error);
   if (caption == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   return format == AT_ASSET_PNG ? at_caption_save_png (img, path, parameters, caption, error)

@@ -23,6 +23,9 @@ char *at_caption_to_xmp (const AtCaption *caption);
 
 gboolean at_caption_save_png (const AtImage *img, const char *path, const char *parameters,
                               const AtCaption *caption, GError **error);
+/* The same PNG into an open atomic file (committed by the caller). */
+gboolean at_caption_write_png (const AtImage *img, AtAtomicFile *file, const char *parameters,
+                               const AtCaption *caption, GError **error);
 gboolean at_caption_save_svg (const AtImage *img, const char *path, const char *parameters,
                               const AtCaption *caption, GError **error);
 

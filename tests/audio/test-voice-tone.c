@@ -92,11 +92,53 @@ test_measured (void)
   g_assert_cmpint (measured_tone (steady), ==, AT_VOICE_TONE_CALM);
 }
 
+/* The style hint follows the label at the rule's borders: the prompt
+ * changes only past a threshold, and by the words docs/VOICE_CUES.md
+ * states for that label. */
+static char *
+hinted (double lufs, double range_st, double wpm)
+{
+  return at_voice_tone_hint_prompt ("red apple", tone (lufs, range_st, wpm));
+}
+
+static void
+test_style_hint (void)
+{
+  const double L = AT_VOICE_NEUTRAL_LUFS, R = AT_VOICE_NEUTRAL_RANGE_ST, W = AT_VOICE_NEUTRAL_WPM;
+  const double t = AT_VOICE_TONE_THRESHOLD;
+  struct {
+    double lufs, range, wpm;
+    const char *prompt;
+  } cases[] = {
+    { L, R, W, "red apple" },                                      /* neutral: unchanged */
+    { L + 10 * t * 2 + 0.1, R, W, "red apple, bright colorful" },  /* energy just past 0.3 */
+    { L + 10 * t * 2 - 0.1, R, W, "red apple" },                   /* just short of it */
+    { L - 10 * t * 2 - 0.1, R, W, "red apple, soft pale" },        /* energy just under -0.3 */
+    { L - 10 * t * 2 + 0.1, R, W, "red apple" },
+    { L - 10 * t * 2 - 0.1, R, W + 1, "red apple" },               /* quiet but not slow */
+    { L, R - 0.5, W + 100 * t + 1, "red apple, dark sharp" },      /* rate just past 0.3, narrow */
+    { L, R - 0.5, W + 100 * t - 1, "red apple" },
+    { L, R + 0.5, W + 100 * t + 1, "red apple" },                  /* fast but not narrow */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *p = hinted (cases[i].lufs, cases[i].range, cases[i].wpm);
+      g_assert_cmpstr (p, ==, cases[i].prompt);
+    }
+  g_assert_null (at_voice_tone_style_words (AT_VOICE_TONE_NEUTRAL));
+  /* no prompt: the words alone; neutral and no prompt: still none */
+  g_autofree char *alone = at_voice_tone_hint_prompt (NULL, AT_VOICE_TONE_CALM);
+  g_assert_cmpstr (alone, ==, "soft pale");
+  g_autofree char *none = at_voice_tone_hint_prompt (NULL, AT_VOICE_TONE_NEUTRAL);
+  g_assert_null (none);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/voice-tone/rule", test_rule);
   g_test_add_func ("/voice-tone/measured", test_measured);
+  g_test_add_func ("/voice-tone/style-hint", test_style_hint);
   return g_test_run ();
 }
