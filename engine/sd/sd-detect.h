@@ -36,6 +36,7 @@ typedef enum {
   AT_SD_ERROR_UNSUPPORTED,   /* an SD variant Atelier cannot run yet */
   AT_SD_ERROR_INCOMPLETE,    /* tensors missing (pruned VAE, text encoder) */
   AT_SD_ERROR_MISMATCH,      /* a tensor with the wrong shape, dtype, or unexpected */
+  AT_SD_ERROR_INVALID,       /* a run's settings out of range (size, steps, strength) */
 } AtSdError;
 
 typedef enum {

@@ -3,7 +3,7 @@
  *
  *   context  the text tower on two windows, negative prompt then prompt
  *            (the prompt's alone when cfg_scale is 1)
- *   sample   x = noise·σ_0; each step runs the UNet once on the batch
+ *   sample   x = noise·σ_0 (img2img: init + noise·σ_first); each step runs the UNet once on the batch
  *            [x, x]·c_in at t(σ) with both contexts, turns its outputs into
  *            denoised latents (epsilon or v), guides them (CFG) and steps
  *            the sampler (sd-sampler.h)
@@ -20,6 +20,9 @@
 G_BEGIN_DECLS
 
 #define AT_SD_LATENT_SCALE 0.18215f
+
+/* After step (1-based) of n_steps. */
+typedef void (*AtSdStepFunc) (guint step, guint n_steps, gpointer user_data);
 
 typedef struct {
   AtClipText *text;
@@ -40,7 +43,17 @@ typedef struct {
   const float *noise;          /* in_channels × h × w standard normal values, or NULL: */
   guint32 seed;                /* at_sd_gaussian_noise (seed); Euler ancestral's
                                   noise after step i from seed + 1 + i */
+  guint n_windows;             /* windows in prompt_ids and in negative_ids (0 counts as 1);
+                                  their contexts are concatenated (AUTOMATIC1111's long prompts) */
+  const float *init_latent;    /* NULL, or img2img: the start, noised to sigmas[first_step] */
+  guint first_step;            /* with init_latent: the steps skipped (steps - first_step run) */
+  AtSdStepFunc progress;       /* NULL, or called after each step */
+  gpointer progress_data;
 } AtSdGenerateParams;
+
+/* AUTOMATIC1111's img2img: of steps, int(min (strength, 0.999) · steps) + 1
+ * run, the first skipped ones being the noisiest. */
+guint at_sd_img2img_first_step (guint steps, float strength);
 
 /* The sampled latent, in_channels × latent_h × latent_w floats. */
 gboolean at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *params, float *latent,
