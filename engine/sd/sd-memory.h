@@ -11,6 +11,8 @@
  *             VAE    image pixels × VAE channels × AT_SD_VAE_WORK_FACTOR
  *                    floats, plus the middle attention's score matrix
  *                    (latent pixels²)
+ *             plus AT_SD_WORK_FIXED bytes of scratch whatever the size
+ *             (measured at 64 px on the tests' reduced model)
  * The factors were measured against the device allocator's peak (gpu.h)
  * on lavapipe, rounded up (BENCHMARKS.md, tests/sd/test-sd-pipeline.c holds
  * the estimate above the measured peak).
@@ -24,6 +26,7 @@ G_BEGIN_DECLS
 
 #define AT_SD_UNET_WORK_FACTOR 24
 #define AT_SD_VAE_WORK_FACTOR 6
+#define AT_SD_WORK_FIXED (32u << 20)
 
 typedef struct {
   guint64 weights;
@@ -33,7 +36,10 @@ typedef struct {
 void at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMemory *out);
 
 /* Refuses (AT_GPU_ERROR_OUT_OF_MEMORY, the estimate and the device's
- * memory in the message) a run that cannot fit gpu's device memory. */
+ * memory in the message) a run that cannot fit device_memory bytes. */
+gboolean at_sd_memory_fits (const AtSdArch *arch, guint size, gboolean guided, guint64 device_memory,
+                            const char *device_name, GError **error);
+/* The same for gpu's device-local memory. */
 gboolean at_sd_memory_check (AtGpu *gpu, const AtSdArch *arch, guint size, gboolean guided, GError **error);
 
 G_END_DECLS
