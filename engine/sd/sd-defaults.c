@@ -10,27 +10,45 @@
 
 static const char *const names[] = { "euler", "euler_a", "dpmpp_2m" };
 
+static gboolean
+kind_is_turbo (const char *kind_name)
+{
+  return kind_name != NULL && strstr (kind_name, "SD-Turbo") != NULL;
+}
+
 gboolean
 at_sd_arch_is_turbo (const AtSdArch *arch)
 {
-  return arch->family == AT_SD_FAMILY_SD2 && g_str_has_prefix (arch->text_prefix, "conditioner.");
+  return kind_is_turbo (arch->kind_name);
 }
 
 void
-at_sd_defaults_for (const AtSdArch *arch, AtSdDefaults *out)
+at_sd_defaults_for_kind (const char *kind_name, AtSdDefaults *out)
 {
-  if (at_sd_arch_is_turbo (arch))
+  if (kind_is_turbo (kind_name))
     *out = (AtSdDefaults) { SD_SIZE, TURBO_STEPS, AT_SD_SAMPLER_EULER_ANCESTRAL, 1.0f };
   else
     *out = (AtSdDefaults) { SD_SIZE, SD_STEPS, AT_SD_SAMPLER_DPMPP_2M, SD_GUIDANCE };
 }
 
 AtSdSigmasKind
-at_sd_sigmas_for (const AtSdArch *arch, AtSdSamplerKind sampler)
+at_sd_sigmas_for_kind (const char *kind_name, AtSdSamplerKind sampler)
 {
-  if (at_sd_arch_is_turbo (arch))
+  if (kind_is_turbo (kind_name))
     return AT_SD_SIGMAS_TRAILING;
   return sampler == AT_SD_SAMPLER_DPMPP_2M ? AT_SD_SIGMAS_KARRAS : AT_SD_SIGMAS_DEFAULT;
+}
+
+void
+at_sd_defaults_for (const AtSdArch *arch, AtSdDefaults *out)
+{
+  at_sd_defaults_for_kind (arch->kind_name, out);
+}
+
+AtSdSigmasKind
+at_sd_sigmas_for (const AtSdArch *arch, AtSdSamplerKind sampler)
+{
+  return at_sd_sigmas_for_kind (arch->kind_name, sampler);
 }
 
 gboolean

@@ -23,10 +23,14 @@ typedef struct {
 } AtSdDefaults;
 
 /* SD-Turbo's distilled UNet is recognised by its file layout (sgm's
- * conditioner names, which SD 2.x files of the original code lack). */
+ * conditioner names, which SD 2.x files of the original code lack; the
+ * kind name says "SD-Turbo layout"). */
 gboolean at_sd_arch_is_turbo (const AtSdArch *arch);
 void at_sd_defaults_for (const AtSdArch *arch, AtSdDefaults *out);
 AtSdSigmasKind at_sd_sigmas_for (const AtSdArch *arch, AtSdSamplerKind sampler);
+/* The same from AtSdArch's kind_name alone (as the library lists it). */
+void at_sd_defaults_for_kind (const char *kind_name, AtSdDefaults *out);
+AtSdSigmasKind at_sd_sigmas_for_kind (const char *kind_name, AtSdSamplerKind sampler);
 
 /* "euler", "euler_a", "dpmpp_2m" ('-' for '_' accepted). */
 gboolean at_sd_sampler_from_name (const char *name, AtSdSamplerKind *out);
