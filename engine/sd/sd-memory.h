@@ -13,9 +13,12 @@
  *                    (latent pixels²)
  *             plus AT_SD_WORK_FIXED bytes of scratch whatever the size
  *             (measured at 64 px on the tests' reduced model)
- * The factors were measured against the device allocator's peak (gpu.h)
- * on lavapipe, rounded up (BENCHMARKS.md, tests/sd/test-sd-pipeline.c holds
- * the estimate above the measured peak).
+ * The factors come from the device allocator's peak (gpu.h) for SD 1.5
+ * at 256 px on lavapipe (tools/bench/sd-bench.sh, BENCHMARKS.md): 447
+ * (UNet, guided) and 39 (VAE decoder), rounded up; the fixed part from the
+ * tests' reduced model at 64 px. One measured size: at other sizes the
+ * attention's quadratic part may differ. tests/app/test-cli-sd-generate.c
+ * holds the estimate above the measured peak.
  */
 #pragma once
 
@@ -24,8 +27,8 @@
 
 G_BEGIN_DECLS
 
-#define AT_SD_UNET_WORK_FACTOR 24
-#define AT_SD_VAE_WORK_FACTOR 6
+#define AT_SD_UNET_WORK_FACTOR 512
+#define AT_SD_VAE_WORK_FACTOR 48
 #define AT_SD_WORK_FIXED (32u << 20)
 
 typedef struct {
