@@ -5,8 +5,9 @@
  * Checks: the PNG the command writes, decoded, is the library's result on
  * the same seed — the text tower, at_sd_generate_latent() and the VAE
  * decoder driven here from the file's networks (sd-generate.h), within the
- * PNG's 8-bit rounding; the same through a library name (`atelier models
- * add`) and for img2img (--init through the VAE encoder); the memory
+ * PNG's 8-bit rounding; the same for a prompt of three 75-token windows
+ * (the negative padded with empty ones), through a library name
+ * (`atelier models add`) and for img2img (--init through the VAE encoder); the memory
  * estimate is above the device allocator's measured peak and refuses a
  * device too small; bad input exits 2 with one line and leaves an
  * existing output as it was.
@@ -103,20 +104,29 @@ library_close (Library *lib)
   at_sd_checkpoint_free (lib->ckpt);
 }
 
-/* The library's image: params' latent decoded, into image (3 × SIZE²). */
+/* The library's image: params' latent decoded, into image (3 × SIZE²).
+ * The prompt may take n_windows windows; the negative prompt one, then
+ * empty windows (AUTOMATIC1111 pads the shorter with empty chunks). */
 static void
-library_image (Library *lib, const char *prompt, const char *negative, AtSdGenerateParams *params, float *image)
+library_image (Library *lib, const char *prompt, const char *negative, guint n_windows, AtSdGenerateParams *params,
+               float *image)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (AtClipTokenizer) tok = at_clip_tokenizer_new_default (&error);
   g_assert_no_error (error);
   guint n;
   g_autofree guint32 *ids = at_clip_tokenizer_windows (tok, prompt, AT_CLIP_PAD_EOS, &n);
-  g_assert_cmpuint (n, ==, 1);
-  g_autofree guint32 *neg = at_clip_tokenizer_windows (tok, negative, AT_CLIP_PAD_EOS, &n);
-  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (n, ==, n_windows);
+  g_autofree guint32 *neg = g_new (guint32, n_windows * AT_CLIP_WINDOW);
+  for (guint w = 0; w < n_windows; w++)
+    {
+      g_autofree guint32 *one = at_clip_tokenizer_windows (tok, w == 0 ? negative : "", AT_CLIP_PAD_EOS, &n);
+      g_assert_cmpuint (n, ==, 1);
+      memcpy (neg + w * AT_CLIP_WINDOW, one, AT_CLIP_WINDOW * sizeof (guint32));
+    }
   params->prompt_ids = ids;
   params->negative_ids = neg;
+  params->n_windows = n_windows;
   params->latent_h = params->latent_w = L;
   AtSdModelParts parts = { lib->text, AT_CLIP_WINDOW, lib->unet, FALSE, &lib->schedule };
   float latent[4 * L * L];
@@ -168,8 +178,29 @@ test_text_to_image (void)
   AtSdGenerateParams params = { .cfg_scale = 5, .sampler = AT_SD_SAMPLER_DPMPP_2M, .sigmas = AT_SD_SIGMAS_KARRAS,
                                 .steps = 2, .seed = 7 };
   float image[3 * SIZE * SIZE];
-  library_image (&lib, "a red fox in the snow", "blurry", &params, image);
+  library_image (&lib, "a red fox in the snow", "blurry", 1, &params, image);
   assert_png_is (out, image, "Steps: 2, Sampler: DPM++ 2M Karras, CFG scale: 5, Seed: 7, Size: 64x64, Model: tiny");
+  library_close (&lib);
+}
+
+/* A prompt of more than 75 tokens: two windows, their contexts joined. */
+static void
+test_long_prompt (void)
+{
+  GString *long_prompt = g_string_new ("a lighthouse");
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (long_prompt, ", wave %u", i);   /* about 4 tokens each */
+  g_autofree char *prompt = g_string_free (long_prompt, FALSE);
+  g_autofree char *out = test_tmp_path ("long.png");
+  generate (0, NULL, "generate", "--model", model, "-p", prompt, "--negative", "fog", "--size", "64", "--steps", "1",
+            "--sampler", "euler", "--guidance", "3", "--seed", "11", "-o", out, NULL);
+  Library lib = { 0 };
+  library_open (&lib);
+  AtSdGenerateParams params = { .cfg_scale = 3, .sampler = AT_SD_SAMPLER_EULER, .sigmas = AT_SD_SIGMAS_DEFAULT,
+                                .steps = 1, .seed = 11 };
+  float image[3 * SIZE * SIZE];
+  library_image (&lib, prompt, "fog", 3, &params, image);
+  assert_png_is (out, image, "Steps: 1, Sampler: Euler, CFG scale: 3, Seed: 11");
   library_close (&lib);
 }
 
@@ -204,7 +235,7 @@ test_image_to_image (void)
                                 .steps = 4, .seed = 3, .init_latent = start, .first_step = 1 };
   g_assert_cmpuint (at_sd_img2img_first_step (4, 0.5f), ==, 1);
   float image[3 * SIZE * SIZE];
-  library_image (&lib, "a boat", "", &params, image);
+  library_image (&lib, "a boat", "", 1, &params, image);
   assert_png_is (out, image, "Sampler: Euler, CFG scale: 1, Seed: 3, Size: 64x64, Model: tiny, Denoising strength: 0.5");
   g_clear_pointer (&enc, at_sd_vae_encoder_free);
   library_close (&lib);
@@ -220,7 +251,7 @@ test_memory (void)
   library_open (&lib);
   AtSdGenerateParams params = { .cfg_scale = 7, .sampler = AT_SD_SAMPLER_EULER, .steps = 1, .seed = 1 };
   float image[3 * SIZE * SIZE];
-  library_image (&lib, "a house", "", &params, image);
+  library_image (&lib, "a house", "", 1, &params, image);
   guint64 now;
   at_gpu_get_memory_usage (test_gpu (), &now, &peak, &reserved);
   AtSdMemory m;
@@ -303,6 +334,7 @@ main (int argc, char **argv)
   sd_tiny_write (model);
   g_test_add_func ("/cli/sd-generate/memory", test_memory);
   g_test_add_func ("/cli/sd-generate/text-to-image", test_text_to_image);
+  g_test_add_func ("/cli/sd-generate/long-prompt", test_long_prompt);
   g_test_add_func ("/cli/sd-generate/image-to-image", test_image_to_image);
   g_test_add_func ("/cli/sd-generate/bad-input", test_bad_input);
   int status = g_test_run ();
