@@ -3,7 +3,8 @@
  * picker (as "Add Model…" does after the file chooser), chosen, its
  * defaults put into the controls, a run at 64 px through the window's
  * Generate, and the image in the History — the same image the pipeline
- * (engine/sd/sd-pipeline.h) makes from the same settings in this process.
+ * (engine/sd/sd-pipeline.h) makes from the same settings in this process;
+ * a run cancelled at once adds nothing.
  * The library is a folder of the test's own (XDG_DATA_HOME). */
 #include <adwaita.h>
 #include <string.h>
@@ -20,6 +21,12 @@ static gboolean
 picker_idle (gpointer picker)
 {
   return !at_model_picker_is_busy (picker);
+}
+
+static gboolean
+window_idle (gpointer window)
+{
+  return !at_window_is_generating (window);
 }
 
 static void
@@ -72,6 +79,14 @@ test_add_pick_generate (void)
   g_assert_cmpmem (shown->pixels, at_image_get_nbytes (shown), want->pixels, at_image_get_nbytes (want));
   at_sd_pipeline_free (p);
   at_gpu_free (gpu);
+
+  /* cancelled at once: the worker stops between steps, nothing is added */
+  at_window_set_params (window, 20, 6, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (at_window_is_generating (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  g_assert_true (ui_test_wait_until (window_idle, window, 60));
+  g_assert_cmpuint (at_window_get_history_length (window), ==, before + 1);
   ui_test_close_window (window);
   ui_test_remove_temp (file);
 }
