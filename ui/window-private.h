@@ -107,6 +107,7 @@ struct _AtWindow {
 
   struct _AtModelPicker *model_picker;  /* built-in or a user's SD checkpoint (window-sd.c) */
   struct _AtSdJobs *sd_jobs;
+  const char *sd_run_model;      /* while its results are added: the checkpoint's name */
 
   GCancellable *cancellable;     /* the run on show; NULL when idle */
   guint runs_in_flight;

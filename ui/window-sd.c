@@ -79,6 +79,7 @@ typedef struct {
   AtWindow *self;            /* a reference */
   GCancellable *cancellable; /* a reference */
   guint32 seed;
+  char *model;               /* the checkpoint's name */
 } SdRunData;
 
 static void
@@ -114,7 +115,9 @@ sd_done (GObject *source, GAsyncResult *result, gpointer user_data)
           g_ptr_array_add (res->parameters, g_steal_pointer (&parameters));
           g_clear_object (&self->cancellable);
           gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+          self->sd_run_model = run->model;
           _at_window_add_results (self, res, self->run_request);
+          self->sd_run_model = NULL;
           _at_window_set_dirty (self, TRUE);
           _at_window_autosave_now (self);
         }
@@ -128,6 +131,7 @@ sd_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_object_unref (run->cancellable);
   g_object_unref (run->self);
+  g_free (run->model);
   g_free (run);
 }
 
@@ -194,6 +198,7 @@ _at_window_sd_start (AtWindow *self, AtRequest **request, gboolean live)
   data->self = g_object_ref (self);
   data->cancellable = g_object_ref (self->cancellable);
   data->seed = run.seed;
+  data->model = g_strdup (e->name);
   self->runs_in_flight++;
   /* data outlives every step: the steps are queued before the result */
   at_sd_jobs_generate_async (self->sd_jobs, e->path, &run, on_sd_step, data, NULL, self->cancellable, sd_done, data);

@@ -65,6 +65,9 @@ test_add_pick_generate (void)
   const AtImage *shown = at_preview_get_image (at_window_get_preview (window));
   g_assert_nonnull (shown);
   g_assert_cmpuint (shown->width, ==, 64);
+  const AtHistoryItem *item = g_ptr_array_index (window->history, window->history->len - 1);
+  g_assert_cmpstr (item->model, ==, "tiny-sd");
+  g_assert_nonnull (strstr (item->parameters, "Model: tiny-sd"));
 
   /* the same run through the library */
   AtSdCheckpoint *ckpt = at_sd_checkpoint_open (e->path, AT_SD_PREDICTION_AUTO, &error);
