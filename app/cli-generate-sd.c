@@ -223,8 +223,9 @@ at_cli_generate_sd (const AtCliSdOptions *o, AtOutputSet *outputs)
   g_autofree char *model_name = model_name_of (path);
   g_autoptr (GPtrArray) parameters = g_ptr_array_new_with_free_func (g_free);
   if (!o->quiet && !o->json)
-    fprintf (stderr, "%s (%s): %u px, %u steps, %s, guidance %g, seed %u\n", model_name, arch->kind_name, run.size,
-             run.steps, at_sd_sampler_label (run.sampler, run.sigmas), run.guidance, run.seed);
+    fprintf (stderr, "%s (%s): %u px, %u step%s, %s, guidance %g, seed %u\n", model_name, arch->kind_name, run.size,
+             run.steps, run.steps == 1 ? "" : "s", at_sd_sampler_label (run.sampler, run.sigmas), run.guidance,
+             run.seed);
   if (!generate_all (o, pipeline, &run, model_name, outputs, parameters, &error))
     return fail (error);
   for (guint i = 0; i < parameters->len && !o->json && !o->quiet; i++)
