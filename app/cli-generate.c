@@ -7,6 +7,7 @@
 
 #include "app/cli-args.h"
 #include "app/cli-assets.h"
+#include "app/cli-generate-sd.h"
 #include "app/cli-json.h"
 #include "app/cli-tags.h"
 #include "app/cli.h"
@@ -22,6 +23,7 @@
 
 typedef struct {
   char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir, *shape;
+  char *model, *prediction;   /* a user's SD checkpoint (cli-generate-sd.c) */
   /* numbers as typed (NULL: not given), read by parse() */
   char *seed_text, *steps_text, *guidance_text, *size_text, *strength_text, *sketch_strength_text;
   guint64 seed;
@@ -68,6 +70,8 @@ options_clear (Options *o)
   g_free (o->device);
   g_free (o->model_dir);
   g_free (o->shape);
+  g_free (o->model);
+  g_free (o->prediction);
   g_free (o->seed_text);
   g_free (o->steps_text);
   g_free (o->guidance_text);
@@ -122,6 +126,10 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },
     { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->model_dir, "Use the model in this folder", "DIR" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model,
+      "Use a Stable Diffusion checkpoint: a name from `atelier models list` or a .safetensors file", "NAME|FILE" },
+    { "prediction", 0, 0, G_OPTION_ARG_STRING, &o->prediction,
+      "With --model: force eps or v prediction (default: decided from the file)", "eps|v" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
@@ -164,6 +172,8 @@ parse (int argc, char **argv, Options *o, GError **error)
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Say where to write the image with -o FILE.png");
       return FALSE;
     }
+  if (o->model != NULL)   /* its sizes and defaults are the checkpoint's */
+    return TRUE;
   /* -1 means "not given" to the assets check, so a typed -1 is refused here */
   if (o->size_text != NULL && o->size == -1)
     {
@@ -449,6 +459,37 @@ commit_images (const Options *o, AtResult *result, AtOutputSet *outputs, GError 
   return TRUE;
 }
 
+/* The first option given that --model does not take. */
+static const char *
+unused_with_model (const Options *o)
+{
+  const struct {
+    gboolean given;
+    const char *name;
+  } checks[] = {
+    { o->voice != NULL, "--voice" }, { o->voice_cues, "--voice-cues" }, { o->mask != NULL, "--mask" },
+    { o->fast, "--fast" }, { o->shape != NULL, "--shape" }, { o->model_dir != NULL, "--model-dir" },
+    { o->sketch_strength_text != NULL, "--sketch-strength" }, { o->colour_hint != AT_COLOUR_HINT_DEFAULT, "--colour-hint" },
+    { o->assets.background_name != NULL, "--background" }, { o->assets.svg != NULL, "--svg" },
+    { o->assets.icon_set != NULL, "--icon-set" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (checks) && o->model != NULL; i++)
+    if (checks[i].given)
+      return checks[i].name;
+  return NULL;
+}
+
+static int
+generate_with_model (const Options *o, AtOutputSet *outputs)
+{
+  AtCliSdOptions sd = {
+    o->model, o->prediction, o->prompt, o->negative, o->init, o->sketch, o->sampler, o->device,
+    o->seed_text, o->steps_text, o->guidance_text, o->size_text, o->strength_text,
+    o->seed, o->steps, o->size, o->guidance, o->strength, o->count, o->json, o->quiet, unused_with_model (o),
+  };
+  return at_cli_generate_sd (&sd, outputs);
+}
+
 int
 at_cli_generate (int argc, char **argv)
 {
@@ -459,6 +500,11 @@ at_cli_generate (int argc, char **argv)
   g_autoptr (AtOutputSet) outputs = open_outputs (&o, &error);
   if (outputs == NULL)
     return at_cli_fail ("generate", error);
+  if (o.prediction != NULL && o.model == NULL)
+    return at_cli_fail_with ("generate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                                             "--prediction is for --model"), AT_EXIT_BAD_INPUT);
+  if (o.model != NULL)
+    return generate_with_model (&o, outputs);
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);
   if (engine == NULL)
     return at_cli_fail ("generate", error);

@@ -177,8 +177,8 @@ on_progress (const AtProgress *progress, gpointer user_data)
 
 /* The run on show has ended without an image: the seed box shows the seed
  * of the image on show again (the one before Generate drew a new one). */
-static void
-end_run_without_image (AtWindow *self)
+void
+_at_window_end_run_without_image (AtWindow *self)
 {
   g_clear_object (&self->cancellable);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
@@ -219,7 +219,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (current)
     {
       /* an interrupted or failed run leaves the last finished image on show */
-      end_run_without_image (self);
+      _at_window_end_run_without_image (self);
       if (at_application_engine_failed (self->app, run->engine, error))
         _at_window_show_toast (self, "The graphics device stopped; the engine is restarting. Nothing was lost");
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -237,7 +237,7 @@ _at_window_cancel_run (AtWindow *self)
     return;
   /* the worker finishes as a stale run: it only gives the engine back */
   g_cancellable_cancel (self->cancellable);
-  end_run_without_image (self);
+  _at_window_end_run_without_image (self);
   _at_window_show_toast (self, "Cancelled");
   _at_window_update_actions (self);
 }
@@ -269,6 +269,8 @@ _at_window_start_generation (AtWindow *self, gboolean live)
       _at_window_show_toast (self, error->message);
       return;
     }
+  if (_at_window_sd_start (self, &request, live))   /* a user's own model (window-sd.c) */
+    return;
   if (self->engine == NULL)
     {
       if (self->engine_loading)

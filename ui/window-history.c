@@ -47,7 +47,10 @@ _at_window_history_item_new (AtWindow *self, const AtResult *res, guint i, const
     at_history_item_set_sketch (item, in->strokes, in->sketch_image, in->underlay);
   item->voice_name = g_strdup (in->voice_name);
   item->voice_digest = g_strdup (in->voice_digest);
-  item->model = self->engine != NULL ? g_strdup (at_engine_get_model_name (self->engine)) : NULL;
+  if (self->sd_run_model != NULL)   /* a user's checkpoint (window-sd.c) */
+    item->model = g_strdup (self->sd_run_model);
+  else
+    item->model = self->engine != NULL ? g_strdup (at_engine_get_model_name (self->engine)) : NULL;
   item->live = in->live;
   return item;
 }

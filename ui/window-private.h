@@ -107,6 +107,10 @@ struct _AtWindow {
   gboolean generate_when_ready;
   gboolean model_defaults_pending;  /* a new project waits for the model's steps and guidance */
 
+  struct _AtModelPicker *model_picker;  /* built-in or a user's SD checkpoint (window-sd.c) */
+  struct _AtSdJobs *sd_jobs;
+  const char *sd_run_model;      /* while its results are added: the checkpoint's name */
+
   GCancellable *cancellable;     /* the run on show; NULL when idle */
   guint runs_in_flight;
   AtRequest *run_request;        /* what the run on show was asked */
@@ -174,6 +178,12 @@ void _at_window_cancel_run (AtWindow *self);
 /* In live mode, a run shortly after the last of a burst of edits. */
 void _at_window_schedule_live (AtWindow *self);
 void _at_window_generation_init (AtWindow *self);
+void _at_window_end_run_without_image (AtWindow *self);
+/* window-sd.c: the model picker; a run with a user's checkpoint when one
+ * is chosen (TRUE: handled, *request taken when it started) */
+void _at_window_sd_init (AtWindow *self);
+void _at_window_sd_dispose (AtWindow *self);
+gboolean _at_window_sd_start (AtWindow *self, AtRequest **request, gboolean live);
 
 /* window-results.c */
 /* img (NULL: the empty state) and the parameters text that made it. */
@@ -321,6 +331,7 @@ gboolean _at_window_video_action (AtWindow *self, const char *name, GVariant *pa
 AtSketchCanvas *at_window_get_canvas (AtWindow *self);
 AtPreview *at_window_get_preview (AtWindow *self);
 GtkProgressBar *at_window_get_progress_bar (AtWindow *self);
+struct _AtModelPicker *at_window_get_model_picker (AtWindow *self);
 void at_window_set_prompt (AtWindow *self, const char *prompt);
 void at_window_set_negative (AtWindow *self, const char *negative);
 /* Steps, seed (and locks it), variants. */

@@ -293,6 +293,7 @@ at_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   _at_window_recording_dispose (self);
   _at_window_autosave_dispose (self);
+  _at_window_sd_dispose (self);
   _at_window_history_gallery_dispose (self);
   _at_window_voice_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
@@ -433,6 +434,7 @@ at_window_init (AtWindow *self)
   g_signal_connect_swapped (self->color_button, "color-set", G_CALLBACK (on_color_set), self);
   g_signal_connect_swapped (self->eraser_button, "toggled", G_CALLBACK (on_tool_toggled), self);
   _at_window_generation_init (self);
+  _at_window_sd_init (self);
   _at_window_prompt_init (self);
   _at_window_actions_init (self);
   _at_window_voice_init (self);

@@ -15,6 +15,8 @@ G_DEFINE_QUARK (at-sd-error-quark, at_sd_error)
 #define CLIP_VOCAB 49408
 #define CLIP_CONTEXT 77
 #define CLIP_HEAD_WIDTH 64
+#define GROUP_NORM_GROUPS 32
+#define SD_VAE_CHANNELS 128
 
 static const AtSdTextConfig clip_vit_l = { 768, 12, 12, CLIP_VOCAB, CLIP_CONTEXT, 768 };
 static const AtSdTextConfig open_clip_vit_h = { 1024, 24, 16, CLIP_VOCAB, CLIP_CONTEXT, 1024 };
@@ -119,11 +121,13 @@ read_unet_config (GHashTable *t, const char *prefix, const char *what, AtSdUnetC
   c->out_channels = dim_or (out, 0, SD_LATENT_CHANNELS);
   c->context_dim = k->shape[1];
   c->linear_projection = pin != NULL && pin->ndim == 2;
-  if (c->model_channels != SD_MODEL_CHANNELS)
+  /* GroupNorm's 32 groups and SD 2.x's heads of 64 need these */
+  guint multiple = c->linear_projection ? CLIP_HEAD_WIDTH : GROUP_NORM_GROUPS;
+  if (c->model_channels == 0 || c->model_channels % multiple != 0)
     {
       g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
-                   "the %s has %u base channels; SD 1.x and 2.x have %d", what, c->model_channels,
-                   SD_MODEL_CHANNELS);
+                   "the %s has %u base channels; SD 1.x and 2.x have %d (a multiple of %u is needed)", what,
+                   c->model_channels, SD_MODEL_CHANNELS, multiple);
       return FALSE;
     }
   if (c->in_channels != SD_LATENT_CHANNELS)
@@ -155,27 +159,125 @@ detect_controlnet (GHashTable *t, AtSdArch *arch, GError **error)
   return TRUE;
 }
 
-/* Which text-encoder layout of the family the file uses. */
-static gboolean
-detect_text (GHashTable *t, AtSdArch *arch, GError **error)
+static const char *const sd1_text[] = { "cond_stage_model.transformer.text_model.", "cond_stage_model.transformer." };
+static const char *const sd2_text[] = { "cond_stage_model.model.", "conditioner.embedders.0.model." };
+#define SD1_TEXT_PROBE "embeddings.token_embedding.weight"
+#define SD2_TEXT_PROBE "token_embedding.weight"
+
+/* The prefix (of prefixes' two) under which probe is, or NULL. */
+static const char *
+text_prefix (GHashTable *t, const char *const *prefixes, const char *probe)
 {
-  static const char *const sd1[] = { "cond_stage_model.transformer.text_model.", "cond_stage_model.transformer." };
-  static const char *const sd2[] = { "cond_stage_model.model.", "conditioner.embedders.0.model." };
-  gboolean one = arch->family == AT_SD_FAMILY_SD1;
-  const char *const *prefixes = one ? sd1 : sd2;
-  const char *probe = one ? "embeddings.token_embedding.weight" : "token_embedding.weight";
   for (guint i = 0; i < 2; i++)
     if (find (t, prefixes[i], probe) != NULL)
-      {
-        arch->text_prefix = prefixes[i];
-        if (!one && i == 1)
-          arch->kind_name = "SD 2.x (SD-Turbo layout)";
-        return TRUE;
-      }
-  g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_INCOMPLETE,
-               "this %s checkpoint has no text encoder (no '%s%s'): files holding only the UNet are not "
-               "supported; use the full single-file checkpoint", arch->kind_name, prefixes[0], probe);
-  return FALSE;
+      return prefixes[i];
+  return NULL;
+}
+
+static void
+set_sd1 (AtSdArch *arch)
+{
+  arch->family = AT_SD_FAMILY_SD1;
+  arch->kind_name = "SD 1.x";
+  arch->text_kind = AT_SD_TEXT_CLIP_HF;
+  arch->text = clip_vit_l;
+  arch->quick_gelu = TRUE;
+}
+
+static void
+set_sd2 (AtSdArch *arch)
+{
+  arch->family = AT_SD_FAMILY_SD2;
+  arch->kind_name = "SD 2.x";
+  arch->text_kind = AT_SD_TEXT_OPEN_CLIP;
+  arch->text = open_clip_vit_h;
+  arch->penultimate = TRUE;
+}
+
+/* The family from the text encoder's layout (Hugging Face CLIP names: SD
+ * 1.x, open_clip's: SD 2.x), or without one from the context width, to
+ * name what is missing. */
+static gboolean
+detect_family (GHashTable *t, AtSdArch *arch, GError **error)
+{
+  if ((arch->text_prefix = text_prefix (t, sd1_text, SD1_TEXT_PROBE)) != NULL)
+    set_sd1 (arch);
+  else if ((arch->text_prefix = text_prefix (t, sd2_text, SD2_TEXT_PROBE)) != NULL)
+    {
+      set_sd2 (arch);
+      if (arch->text_prefix == sd2_text[1])
+        arch->kind_name = "SD 2.x (SD-Turbo layout)";
+    }
+  else
+    {
+      gboolean two = arch->unet.context_dim == SD2_CONTEXT;
+      if (two)
+        set_sd2 (arch);
+      else
+        set_sd1 (arch);
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_INCOMPLETE,
+                   "this %s checkpoint has no text encoder (no '%s%s'): files holding only the UNet are not "
+                   "supported; use the full single-file checkpoint", arch->kind_name, (two ? sd2_text : sd1_text)[0],
+                   two ? SD2_TEXT_PROBE : SD1_TEXT_PROBE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* How many layers prefix stem N. leaf exist for N from 0 on. */
+static guint
+count_layers (GHashTable *t, const char *prefix, const char *stem, const char *leaf)
+{
+  guint n = 0;
+  for (;; n++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s%s%u.%s", prefix, stem, n, leaf);
+      if (!g_hash_table_contains (t, key))
+        return n;
+    }
+}
+
+/* The text tower's sizes: ViT-L/14 (SD 1.x) or ViT-H/14 (SD 2.x) at their
+ * widths, else read from the tensors (CLIP's heads are 64 wide). */
+static gboolean
+read_text_config (GHashTable *t, AtSdArch *arch, GError **error)
+{
+  gboolean hf = arch->text_kind == AT_SD_TEXT_CLIP_HF;
+  const char *p = arch->text_prefix;
+  const AtSafetensorsInfo *tok = find (t, p, hf ? SD1_TEXT_PROBE : SD2_TEXT_PROBE);
+  const AtSafetensorsInfo *pos = find (t, p, hf ? "embeddings.position_embedding.weight" : "positional_embedding");
+  AtSdTextConfig *c = &arch->text;
+  if (tok->ndim != 2 || tok->shape[0] != CLIP_VOCAB)
+    {
+      g_autofree char *shape = at_safetensors_shape_string (tok->ndim, tok->shape);
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
+                   "the text encoder's token embedding is %s; CLIP's vocabulary has %d tokens", shape, CLIP_VOCAB);
+      return FALSE;
+    }
+  /* at the real width, the real tower (so a missing layer is named) */
+  if (c->width != (guint) tok->shape[1])
+    {
+      c->width = tok->shape[1];
+      c->heads = c->width / CLIP_HEAD_WIDTH;
+      c->embed_dim = dim_or (find (t, p, "text_projection"), 1, c->width);
+      c->layers = hf ? count_layers (t, p, "encoder.layers.", "layer_norm1.weight")
+                     : count_layers (t, p, "transformer.resblocks.", "ln_1.weight");
+    }
+  if (c->width != arch->unet.context_dim || c->width % CLIP_HEAD_WIDTH != 0)
+    {
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH,
+                   "the text encoder is %u wide but the UNet's cross-attention reads %u (both a multiple of %d)",
+                   c->width, arch->unet.context_dim, CLIP_HEAD_WIDTH);
+      return FALSE;
+    }
+  if (dim_or (pos, 0, CLIP_CONTEXT) != CLIP_CONTEXT || c->layers < (arch->penultimate ? 2u : 1u))
+    {
+      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
+                   "the text encoder has %u layers and a window of %" G_GINT64_FORMAT " tokens; CLIP's window is %d",
+                   c->layers, dim_or (pos, 0, 0), CLIP_CONTEXT);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -183,32 +285,10 @@ detect_sd (GHashTable *t, AtSdArch *arch, GError **error)
 {
   arch->unet_prefix = UNET_PREFIX;
   arch->vae_prefix = VAE_PREFIX;
-  if (!read_unet_config (t, UNET_PREFIX, "UNet", &arch->unet, error))
+  arch->vae_channels = dim_or (find (t, VAE_PREFIX, "encoder.conv_in.weight"), 0, SD_VAE_CHANNELS);
+  if (!read_unet_config (t, UNET_PREFIX, "UNet", &arch->unet, error) || !detect_family (t, arch, error))
     return FALSE;
-  if (arch->unet.context_dim == SD1_CONTEXT)
-    {
-      arch->family = AT_SD_FAMILY_SD1;
-      arch->kind_name = "SD 1.x";
-      arch->text_kind = AT_SD_TEXT_CLIP_HF;
-      arch->text = clip_vit_l;
-      arch->quick_gelu = TRUE;
-    }
-  else if (arch->unet.context_dim == SD2_CONTEXT)
-    {
-      arch->family = AT_SD_FAMILY_SD2;
-      arch->kind_name = "SD 2.x";
-      arch->text_kind = AT_SD_TEXT_OPEN_CLIP;
-      arch->text = open_clip_vit_h;
-      arch->penultimate = TRUE;
-    }
-  else
-    {
-      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
-                   "the UNet's cross-attention is %u wide; SD 1.x has %d and SD 2.x %d",
-                   arch->unet.context_dim, SD1_CONTEXT, SD2_CONTEXT);
-      return FALSE;
-    }
-  return detect_text (t, arch, error);
+  return read_text_config (t, arch, error);
 }
 
 GPtrArray *
@@ -221,7 +301,7 @@ at_sd_arch_names (const AtSdArch *arch)
       return names;
     }
   at_sd_names_unet (names, arch->unet_prefix, &arch->unet);
-  at_sd_names_vae (names, arch->vae_prefix);
+  at_sd_names_vae (names, arch->vae_prefix, arch->vae_channels);
   if (arch->text_kind == AT_SD_TEXT_CLIP_HF)
     at_sd_names_clip_hf (names, arch->text_prefix, &arch->text);
   else

@@ -10,6 +10,9 @@
  *   SD 2.x, SD-Turbo layout  the same networks with the text encoder under
  *                 conditioner.embedders.0.model.* (sgm's naming)
  *   ControlNet    control_model.* or bare cldm names, SD 1.x (context 768)
+ * The family comes from the text encoder's layout; the widths (UNet base
+ * channels, text width and depth, VAE channels) from the tensors' shapes,
+ * so the same layouts at reduced widths load too (the tests' models).
  * Refused with a message naming what was found: LoRA, SDXL, SD3, Flux,
  * Diffusers folders' files, inpainting UNets, files without a VAE or text
  * encoder, and any tensor missing, misshapen or unexpected under the
@@ -33,6 +36,7 @@ typedef enum {
   AT_SD_ERROR_UNSUPPORTED,   /* an SD variant Atelier cannot run yet */
   AT_SD_ERROR_INCOMPLETE,    /* tensors missing (pruned VAE, text encoder) */
   AT_SD_ERROR_MISMATCH,      /* a tensor with the wrong shape, dtype, or unexpected */
+  AT_SD_ERROR_INVALID,       /* a run's settings out of range (size, steps, strength) */
 } AtSdError;
 
 typedef enum {
@@ -56,6 +60,7 @@ typedef struct {
   AtSdUnetConfig unet;
   AtSdTextKind text_kind;
   AtSdTextConfig text;
+  guint vae_channels;        /* the VAE's base channels: 128 in real files */
   gboolean quick_gelu;       /* CLIP's x·σ(1.702x) rather than erf GELU */
   gboolean penultimate;      /* context = hidden states before the last layer, then ln_final */
   guint n_tensors;           /* in the file */

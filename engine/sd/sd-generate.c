@@ -12,6 +12,7 @@ typedef struct {
   guint batch;            /* 2 with CFG: uncond, cond */
   gsize n;                /* one latent's floats */
   float *x_in, *out;      /* batch latents each */
+  guint step, n_steps;    /* for progress: one UNet call a step */
 } Run;
 
 static gboolean
@@ -25,7 +26,7 @@ denoise (const float *x, float sigma, float *denoised, gpointer user_data, GErro
     for (gsize i = 0; i < r->n; i++)
       r->x_in[b * r->n + i] = x[i] * c_in;
   if (!at_sd_unet_forward_controlled (r->parts->unet, r->x_in, r->batch, p->latent_h, p->latent_w, ts, r->context,
-                                      r->parts->context_len, p->control, r->out, error))
+                                      r->parts->context_len * MAX (p->n_windows, 1), p->control, r->out, error))
     return FALSE;
   /* the last of the batch is the prompt's */
   float *cond = r->out + (r->batch - 1) * r->n;
@@ -35,6 +36,8 @@ denoise (const float *x, float sigma, float *denoised, gpointer user_data, GErro
       at_sd_denoised (r->parts->v_prediction, x, r->out, sigma, r->n, r->out);
       at_sd_cfg (denoised, r->out, p->cfg_scale, r->n);
     }
+  if (p->progress != NULL)
+    p->progress (++r->step, r->n_steps, p->progress_data);
   return TRUE;
 }
 
@@ -49,13 +52,13 @@ ancestral_noise (guint step, float *noise, gsize n, gpointer user_data)
 static float *
 encode_text (const AtSdModelParts *parts, const AtSdGenerateParams *p, guint batch, GError **error)
 {
-  gsize len = parts->context_len;
+  gsize len = (gsize) parts->context_len * MAX (p->n_windows, 1);
   g_autofree guint32 *ids = g_new (guint32, batch * len);
   if (batch == 2)
     memcpy (ids, p->negative_ids, len * sizeof (guint32));
   memcpy (ids + (batch - 1) * len, p->prompt_ids, len * sizeof (guint32));
   g_autofree float *context = g_new (float, batch * len * at_sd_unet_shape (parts->unet)->context_dim);
-  if (!at_clip_text_encode (parts->text, ids, batch, context, error))
+  if (!at_clip_text_encode (parts->text, ids, batch * MAX (p->n_windows, 1), context, error))
     return NULL;
   return g_steal_pointer (&context);
 }
@@ -85,16 +88,25 @@ at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *p,
   gsize n = (gsize) at_sd_unet_shape (parts->unet)->in_channels * p->latent_h * p->latent_w;
   g_autofree float *sigmas = g_new (float, p->steps + 1);
   at_sd_sigmas (parts->schedule, p->sigmas, p->steps, sigmas);
+  guint first = p->init_latent != NULL ? MIN (p->first_step, p->steps - 1) : 0;
   if (p->noise != NULL)
     memcpy (latent, p->noise, n * sizeof (float));
   else
     at_sd_gaussian_noise (p->seed, latent, n);
   for (gsize i = 0; i < n; i++)
-    latent[i] *= sigmas[0];
+    latent[i] = latent[i] * sigmas[first] + (p->init_latent != NULL ? p->init_latent[i] : 0.0f);
   g_autofree float *x_in = g_new (float, batch * n);
   g_autofree float *out = g_new (float, batch * n);
-  Run r = { parts, p, context, batch, n, x_in, out };
-  return at_sd_sample (p->sampler, sigmas, p->steps, latent, n, denoise, ancestral_noise, &r, cancellable, error);
+  Run r = { parts, p, context, batch, n, x_in, out, 0, p->steps - first };
+  return at_sd_sample (p->sampler, sigmas + first, p->steps - first, latent, n, denoise, ancestral_noise, &r,
+                       cancellable, error);
+}
+
+guint
+at_sd_img2img_first_step (guint steps, float strength)
+{
+  guint t_enc = (guint) (MIN (MAX (strength, 0.0f), 0.999f) * steps);
+  return steps - MIN (t_enc + 1, steps);
 }
 
 gboolean

@@ -3,7 +3,7 @@
  *
  *   context  the text tower on two windows, negative prompt then prompt
  *            (the prompt's alone when cfg_scale is 1)
- *   sample   x = noise·σ_0; each step runs the UNet once on the batch
+ *   sample   x = noise·σ_0 (img2img: init + noise·σ_first); each step runs the UNet once on the batch
  *            [x, x]·c_in at t(σ) with both contexts, turns its outputs into
  *            denoised latents (epsilon or v), guides them (CFG) and steps
  *            the sampler (sd-sampler.h)
@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 #define AT_SD_LATENT_SCALE 0.18215f
 /* The ControlNet strength's range, as ControlNet's own demos offer it. */
 #define AT_SD_CONTROL_MAX_STRENGTH 2.0f
+
+/* After step (1-based) of n_steps. */
+typedef void (*AtSdStepFunc) (guint step, guint n_steps, gpointer user_data);
 
 typedef struct {
   AtClipText *text;
@@ -46,7 +49,17 @@ typedef struct {
   const AtSdControl *control;  /* or NULL: a ControlNet, its hint (sd-hint.h) at
                                   8·latent size and strength, on both CFG
                                   halves as the original's sampler applies it */
+  guint n_windows;             /* windows in prompt_ids and in negative_ids (0 counts as 1);
+                                  their contexts are concatenated (AUTOMATIC1111's long prompts) */
+  const float *init_latent;    /* NULL, or img2img: the start, noised to sigmas[first_step] */
+  guint first_step;            /* with init_latent: the steps skipped (steps - first_step run) */
+  AtSdStepFunc progress;       /* NULL, or called after each step */
+  gpointer progress_data;
 } AtSdGenerateParams;
+
+/* AUTOMATIC1111's img2img: of steps, int(min (strength, 0.999) · steps) + 1
+ * run, the first skipped ones being the noisiest. */
+guint at_sd_img2img_first_step (guint steps, float strength);
 
 /* The sampled latent, in_channels × latent_h × latent_w floats. */
 gboolean at_sd_generate_latent (const AtSdModelParts *parts, const AtSdGenerateParams *params, float *latent,

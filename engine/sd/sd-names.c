@@ -276,21 +276,21 @@ vae_mid (GPtrArray *names, const char *p, gint64 ch)
   vae_res_block (names, b2, ch, ch);
 }
 
-#define VAE_CH 128
 #define VAE_Z 4
 
 /* AutoencoderKL at SD's ddconfig (ch 128, ch_mult 1,2,4,4, two ResnetBlocks
- * a level, attention only in the middle, z 4, double_z). */
+ * a level, attention only in the middle, z 4, double_z); base channels
+ * vae_ch. */
 void
-at_sd_names_vae (GPtrArray *names, const char *prefix)
+at_sd_names_vae (GPtrArray *names, const char *prefix, guint vae_ch)
 {
   g_autofree char *enc = g_strdup_printf ("%sencoder.", prefix);
   g_autofree char *dec = g_strdup_printf ("%sdecoder.", prefix);
-  conv (names, enc, "conv_in", VAE_CH, 3, 3);
-  gint64 ch = VAE_CH;
+  conv (names, enc, "conv_in", (gint64) vae_ch, 3, 3);
+  gint64 ch = (gint64) vae_ch;
   for (guint level = 0; level < N_LEVELS; level++)
     {
-      gint64 out = VAE_CH * channel_mult[level];
+      gint64 out = (gint64) vae_ch * channel_mult[level];
       for (guint r = 0; r < RES_BLOCKS; r++)
         {
           g_autofree char *p = g_strdup_printf ("%sdown.%u.block.%u.", enc, level, r);
@@ -307,12 +307,12 @@ at_sd_names_vae (GPtrArray *names, const char *prefix)
   norm (names, enc, "norm_out", ch);
   conv (names, enc, "conv_out", 2 * VAE_Z, ch, 3);
 
-  ch = VAE_CH * channel_mult[N_LEVELS - 1];
+  ch = (gint64) vae_ch * channel_mult[N_LEVELS - 1];
   conv (names, dec, "conv_in", ch, VAE_Z, 3);
   vae_mid (names, dec, ch);
   for (gint level = N_LEVELS - 1; level >= 0; level--)
     {
-      gint64 out = VAE_CH * channel_mult[level];
+      gint64 out = (gint64) vae_ch * channel_mult[level];
       for (guint r = 0; r <= RES_BLOCKS; r++)
         {
           g_autofree char *p = g_strdup_printf ("%sup.%d.block.%u.", dec, level, r);

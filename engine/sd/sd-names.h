@@ -29,7 +29,9 @@ typedef struct {
 
 /* The UNet of ldm's openaimodel.py at SD's settings (channel_mult 1,2,4,4,
  * two ResBlocks a level, attention at the first three levels, transformer
- * depth 1); context_dim 768 (SD 1.x) or 1024 (SD 2.x, linear proj_in/out). */
+ * depth 1); context_dim 768 (SD 1.x) or 1024 (SD 2.x, linear proj_in/out).
+ * model_channels is SD's 320 in real files; the widths are read from the
+ * file, so models of the same layout at other widths load too. */
 typedef struct {
   guint in_channels;
   guint out_channels;
@@ -57,7 +59,8 @@ void at_sd_names_add (GPtrArray *names, guint flags, guint ndim, const gint64 *s
 void at_sd_names_unet (GPtrArray *names, const char *prefix, const AtSdUnetConfig *config);
 void at_sd_names_controlnet (GPtrArray *names, const char *prefix, const AtSdUnetConfig *config,
                              guint hint_channels);
-void at_sd_names_vae (GPtrArray *names, const char *prefix);
+/* vae_ch: the base channels, SD 128 */
+void at_sd_names_vae (GPtrArray *names, const char *prefix, guint vae_ch);
 void at_sd_names_clip_hf (GPtrArray *names, const char *prefix, const AtSdTextConfig *config);
 void at_sd_names_open_clip (GPtrArray *names, const char *prefix, const AtSdTextConfig *config);
 

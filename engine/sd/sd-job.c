@@ -1,0 +1,179 @@
+/* sd-job.c — a user's SD checkpoint run on workers (sd-job.h). */
+#include "sd/sd-job.h"
+
+#include "sd/sd-memory.h"
+
+struct _AtSdJobs {
+  char *device;
+  GMutex lock;             /* held for a whole run: runs are serialised */
+  AtGpu *gpu;
+  char *path;              /* of the loaded pipeline */
+  AtSdPipeline *pipeline;
+};
+
+typedef struct {
+  AtSdJobs *jobs;
+  char *path;
+  AtSdRun run;
+  char *prompt, *negative;
+  AtImage *init;
+  AtSdStepFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+  GMainContext *context;
+  char *parameters;
+} Job;
+
+typedef struct {
+  Job *job;
+  guint step, n_steps;
+} Step;
+
+static void
+jobs_clear (AtSdJobs *jobs)
+{
+  g_clear_pointer (&jobs->pipeline, at_sd_pipeline_free);
+  g_clear_pointer (&jobs->gpu, at_gpu_free);
+  g_free (jobs->path);
+  g_free (jobs->device);
+  g_mutex_clear (&jobs->lock);
+}
+
+AtSdJobs *
+at_sd_jobs_new (const char *device)
+{
+  AtSdJobs *jobs = g_atomic_rc_box_new0 (AtSdJobs);
+  jobs->device = g_strdup (device);
+  g_mutex_init (&jobs->lock);
+  return jobs;
+}
+
+AtSdJobs *
+at_sd_jobs_ref (AtSdJobs *jobs)
+{
+  return g_atomic_rc_box_acquire (jobs);
+}
+
+void
+at_sd_jobs_unref (AtSdJobs *jobs)
+{
+  g_atomic_rc_box_release_full (jobs, (GDestroyNotify) jobs_clear);
+}
+
+static void
+job_free (Job *job)
+{
+  at_sd_jobs_unref (job->jobs);
+  g_free (job->path);
+  g_free (job->prompt);
+  g_free (job->negative);
+  g_clear_pointer (&job->init, at_image_free);
+  if (job->progress_destroy != NULL)
+    job->progress_destroy (job->progress_data);
+  g_main_context_unref (job->context);
+  g_free (job->parameters);
+  g_free (job);
+}
+
+static gboolean
+report_step (gpointer data)
+{
+  Step *s = data;
+  s->job->progress (s->step, s->n_steps, s->job->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_step (guint step, guint n_steps, gpointer user_data)
+{
+  Job *job = user_data;
+  Step *s = g_new (Step, 1);
+  *s = (Step) { job, step, n_steps };
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_step, s, g_free);
+}
+
+/* The pipeline of path, loading it (and the device) when another or none
+ * is loaded; jobs->lock held. */
+static AtSdPipeline *
+pipeline_for (AtSdJobs *jobs, const char *path, const AtSdRun *run, GError **error)
+{
+  if (jobs->gpu == NULL && (jobs->gpu = at_gpu_new (jobs->device, error)) == NULL)
+    return NULL;
+  if (jobs->pipeline != NULL && g_strcmp0 (jobs->path, path) == 0)
+    {
+      const AtSdArch *arch = at_sd_checkpoint_get_arch (at_sd_pipeline_get_checkpoint (jobs->pipeline));
+      return at_sd_memory_check (jobs->gpu, arch, run->size, run->guidance != 1.0f, error) ? jobs->pipeline : NULL;
+    }
+  g_clear_pointer (&jobs->pipeline, at_sd_pipeline_free);
+  g_clear_pointer (&jobs->path, g_free);
+  AtSdCheckpoint *ckpt = at_sd_checkpoint_open (path, AT_SD_PREDICTION_AUTO, error);
+  if (ckpt == NULL)
+    return NULL;
+  if (!at_sd_memory_check (jobs->gpu, at_sd_checkpoint_get_arch (ckpt), run->size, run->guidance != 1.0f, error))
+    {
+      at_sd_checkpoint_free (ckpt);
+      return NULL;
+    }
+  if ((jobs->pipeline = at_sd_pipeline_new (jobs->gpu, ckpt, error)) != NULL)
+    jobs->path = g_strdup (path);
+  return jobs->pipeline;
+}
+
+static void
+run_job (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GError *error = NULL;
+  g_mutex_lock (&job->jobs->lock);
+  AtImage *img = NULL;
+  AtSdPipeline *p = NULL;
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+    p = pipeline_for (job->jobs, job->path, &job->run, &error);
+  if (p != NULL)
+    img = at_sd_pipeline_generate (p, &job->run, job->progress != NULL ? on_step : NULL, job, cancellable, &error);
+  if (img != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (job->path);
+      char *dot = g_strrstr (base, ".safetensors");
+      if (dot != NULL)
+        *dot = '\0';
+      job->parameters = at_sd_run_describe (&job->run, base);
+    }
+  g_mutex_unlock (&job->jobs->lock);
+  if (img != NULL)
+    g_task_return_pointer (task, img, (GDestroyNotify) at_image_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const AtSdRun *run, AtSdStepFunc progress,
+                           gpointer progress_data, GDestroyNotify progress_destroy, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+  job->jobs = at_sd_jobs_ref (jobs);
+  job->path = g_strdup (path);
+  job->run = *run;
+  job->run.prompt = job->prompt = g_strdup (run->prompt);
+  job->run.negative = job->negative = g_strdup (run->negative);
+  job->run.init = job->init = run->init != NULL ? at_image_copy (run->init) : NULL;
+  job->progress = progress;
+  job->progress_data = progress_data;
+  job->progress_destroy = progress_destroy;
+  job->context = g_main_context_ref_thread_default ();
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, at_sd_jobs_generate_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, run_job);
+}
+
+AtImage *
+at_sd_jobs_generate_finish (AtSdJobs *jobs, GAsyncResult *result, char **parameters, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  AtImage *img = g_task_propagate_pointer (G_TASK (result), error);
+  if (img != NULL && parameters != NULL)
+    *parameters = g_strdup (((Job *) g_task_get_task_data (G_TASK (result)))->parameters);
+  return img;
+}

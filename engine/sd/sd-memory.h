@@ -1,0 +1,48 @@
+/* sd-memory.h — how much device memory a run of an SD checkpoint needs,
+ * estimated before anything is loaded, so that a run that cannot fit is
+ * refused with the numbers rather than failing half way:
+ *
+ *   weights   every tensor the networks use, as fp32 (sd-weights.h
+ *             converts F16/BF16), but the token embedding (read on the host)
+ *   working   the largest of the stages, which run one after another:
+ *             UNet   batch (2 with guidance) × latent pixels × base channels
+ *                    × AT_SD_UNET_WORK_FACTOR floats (the skip connections,
+ *                    the transformers' feed-forward, attention blocks)
+ *             VAE    image pixels × VAE channels × AT_SD_VAE_WORK_FACTOR
+ *                    floats, plus the middle attention's score matrix
+ *                    (latent pixels²)
+ *             plus AT_SD_WORK_FIXED bytes of scratch whatever the size
+ *             (measured at 64 px on the tests' reduced model)
+ * The factors come from the device allocator's peak (gpu.h) for SD 1.5
+ * at 256 px on lavapipe (tools/bench/sd-bench.sh, BENCHMARKS.md): 447
+ * (UNet, guided) and 39 (VAE decoder), rounded up; the fixed part from the
+ * tests' reduced model at 64 px. One measured size: at other sizes the
+ * attention's quadratic part may differ. tests/app/test-cli-sd-generate.c
+ * holds the estimate above the measured peak.
+ */
+#pragma once
+
+#include "gpu/gpu.h"
+#include "sd/sd-detect.h"
+
+G_BEGIN_DECLS
+
+#define AT_SD_UNET_WORK_FACTOR 512
+#define AT_SD_VAE_WORK_FACTOR 48
+#define AT_SD_WORK_FIXED (32u << 20)
+
+typedef struct {
+  guint64 weights;
+  guint64 working;
+} AtSdMemory;
+
+void at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMemory *out);
+
+/* Refuses (AT_GPU_ERROR_OUT_OF_MEMORY, the estimate and the device's
+ * memory in the message) a run that cannot fit device_memory bytes. */
+gboolean at_sd_memory_fits (const AtSdArch *arch, guint size, gboolean guided, guint64 device_memory,
+                            const char *device_name, GError **error);
+/* The same for gpu's device-local memory. */
+gboolean at_sd_memory_check (AtGpu *gpu, const AtSdArch *arch, guint size, gboolean guided, GError **error);
+
+G_END_DECLS
