@@ -1,6 +1,7 @@
 /* sd-job.c — a user's SD checkpoint run on workers (sd-job.h). */
 #include "sd/sd-job.h"
 
+#include "context-call.h"
 #include "sd/sd-memory.h"
 
 struct _AtSdJobs {
@@ -68,8 +69,8 @@ job_free (Job *job)
   g_free (job->prompt);
   g_free (job->negative);
   g_clear_pointer (&job->init, at_image_free);
-  if (job->progress_destroy != NULL)
-    job->progress_destroy (job->progress_data);
+  /* the task may end on the worker; progress_data is the caller's */
+  at_context_destroy (job->context, job->progress_destroy, job->progress_data);
   g_main_context_unref (job->context);
   g_free (job->parameters);
   g_free (job);
@@ -89,7 +90,7 @@ on_step (guint step, guint n_steps, gpointer user_data)
   Job *job = user_data;
   Step *s = g_new (Step, 1);
   *s = (Step) { job, step, n_steps };
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, report_step, s, g_free);
+  at_context_post (job->context, report_step, s, g_free);
 }
 
 /* The pipeline of path, loading it (and the device) when another or none

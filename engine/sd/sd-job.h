@@ -24,9 +24,8 @@ void at_sd_jobs_unref (AtSdJobs *jobs);
 
 /* One image of the checkpoint at path for run (copied, the init image
  * too); progress (may be NULL) is called on the thread-default main
- * context of the caller after each step, always before callback.
- * progress_destroy may run on the worker's thread: a widget's reference
- * belongs with user_data, released in callback. */
+ * context of the caller after each step, always before callback;
+ * progress_destroy runs on that context too (context-call.h). */
 void at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const AtSdRun *run, AtSdStepFunc progress,
                                 gpointer progress_data, GDestroyNotify progress_destroy, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
