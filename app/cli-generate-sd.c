@@ -18,19 +18,7 @@
 #define MAX_INPUT_SIDE 4096
 #define DEFAULT_STRENGTH 0.75
 
-static gboolean
-bad (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad (GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, AT_SD_ERROR, AT_SD_ERROR_INVALID, message);
-  return FALSE;
-}
+#define bad(error, ...) at_fail (error, AT_SD_ERROR, AT_SD_ERROR_INVALID, __VA_ARGS__)
 
 /* A path when it names a file (or looks like one), else a model of the
  * library by name. */
