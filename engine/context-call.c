@@ -39,3 +39,34 @@ at_context_destroy (GMainContext *context, GDestroyNotify destroy, gpointer data
   *call = (DestroyCall) { destroy, data };
   at_context_post (context, run_destroy, call, g_free);
 }
+
+typedef struct {
+  GTask *task;   /* a reference, dropped on its context */
+  GTaskThreadFunc func;
+} Work;
+
+static gboolean
+drop_task (gpointer task)
+{
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+work (gpointer data)
+{
+  Work *w = data;
+  GTask *task = w->task;
+  w->func (task, g_task_get_source_object (task), g_task_get_task_data (task), g_task_get_cancellable (task));
+  at_context_post (g_task_get_context (task), drop_task, task, NULL);
+  g_free (w);
+  return NULL;
+}
+
+void
+at_task_run_in_thread (GTask *task, GTaskThreadFunc func)
+{
+  Work *w = g_new (Work, 1);
+  *w = (Work) { g_object_ref (task), func };
+  g_thread_unref (g_thread_new ("atelier-task", work, w));
+}

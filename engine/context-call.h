@@ -5,12 +5,12 @@
  * g_main_context_invoke() is not enough: it runs the call on the calling
  * thread whenever that thread finds the context unowned for a moment,
  * which a worker does while the main thread is between iterations. And a
- * GTask's task data is freed by whichever thread drops the last
- * reference, often the worker's.
+ * GTask's task data and source object are freed by whichever thread
+ * drops the last reference, often g_task_run_in_thread()'s worker.
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -21,5 +21,10 @@ void at_context_post (GMainContext *context, GSourceFunc func, gpointer data, GD
 /* destroy (data) on context's thread: now when the caller owns context,
  * otherwise at its next iteration. */
 void at_context_destroy (GMainContext *context, GDestroyNotify destroy, gpointer data);
+
+/* g_task_run_in_thread(), but the worker's reference to task is dropped
+ * on task's context: its source object (a widget, say) and its data are
+ * never finalized on the worker. Each call has a thread of its own. */
+void at_task_run_in_thread (GTask *task, GTaskThreadFunc func);
 
 G_END_DECLS

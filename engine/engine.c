@@ -541,7 +541,7 @@ at_engine_generate_async (AtEngine *engine, const AtRequest *request, AtProgress
   g_task_set_source_tag (task, at_engine_generate_async);
   g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
   g_object_set_data (G_OBJECT (task), "at-engine", engine);
-  g_task_run_in_thread (task, generate_thread);
+  at_task_run_in_thread (task, generate_thread);
 }
 
 AtResult *

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "context-call.h"
 #include "engine.h"
 #include "ui/application.h"
 #include "ui/autosave.h"
@@ -75,6 +76,7 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   AtApplication *self = AT_APPLICATION (object);
   self->engine_loading = FALSE;
+  g_application_release (G_APPLICATION (self));
   if (self->device_changed_while_loading)
     {
       /* made for the old device: load again for the waiters */
@@ -124,11 +126,12 @@ static void
 start_engine_load (AtApplication *self)
 {
   self->engine_loading = TRUE;
+  g_application_hold (G_APPLICATION (self));
   g_autofree char *device = self->settings != NULL ? g_settings_get_string (self->settings, "device") : NULL;
   g_autoptr (GTask) load = g_task_new (self, NULL, engine_loaded, NULL);
   g_task_set_source_tag (load, engine_loaded);
   g_task_set_task_data (load, g_steal_pointer (&device), g_free);
-  g_task_run_in_thread (load, load_engine_thread);
+  at_task_run_in_thread (load, load_engine_thread);
 }
 
 AtEngine *
@@ -175,7 +178,7 @@ gboolean
 at_application_is_engine_held (AtApplication *self)
 {
   g_return_val_if_fail (AT_IS_APPLICATION (self), FALSE);
-  return g_hash_table_size (self->engine_holds) > 0;
+  return g_hash_table_size (self->engine_holds) > 0 || self->engine_loading;
 }
 
 /* A new device: the current engine retires (freed now, or when its last

@@ -26,7 +26,9 @@ void at_application_release_engine (AtApplication *self, AtEngine *engine);
 /* A run on engine failed with error: when the device was lost, the engine
  * retires and every window gets a new one (the studio stays up); TRUE then. */
 gboolean at_application_engine_failed (AtApplication *self, AtEngine *engine, const GError *error);
-/* Whether a run or another worker holds an engine now. */
+/* Whether a run or another worker holds an engine now, or one is being
+ * loaded (quitting waits for both: a worker still in the Vulkan driver
+ * must not meet the process's exit). */
 gboolean at_application_is_engine_held (AtApplication *self);
 
 G_END_DECLS

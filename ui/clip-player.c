@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-clip-player"
 
 #include "ui/clip-player.h"
+#include "context-call.h"
 
 #include "media/scratch-dir.h"
 
@@ -135,7 +136,7 @@ at_clip_player_set_audio (AtClipPlayer *self, const AtAudio *audio)
   GTask *task = g_task_new (self, self->writing, written, NULL);
   g_task_set_source_tag (task, at_clip_player_set_audio);
   g_task_set_task_data (task, at_audio_new_from (audio->samples, audio->n, audio->rate), (GDestroyNotify) at_audio_free);
-  g_task_run_in_thread (task, write_thread);
+  at_task_run_in_thread (task, write_thread);
   g_object_unref (task);
 }
 

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "media/svg.h"
+#include "context-call.h"
 #include "media/webp.h"
 #include "search/tagged-asset.h"
 #include "ui/settings.h"
@@ -251,7 +252,7 @@ start_render (AtExportDialog *self)
   g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, rendered, job);
   g_task_set_source_tag (task, start_render);
   g_task_set_task_data (task, r, (GDestroyNotify) render_free);
-  g_task_run_in_thread (task, render_thread);
+  at_task_run_in_thread (task, render_thread);
 }
 
 /* ---- settings ---- */
@@ -393,7 +394,7 @@ at_export_dialog_export (AtExportDialog *self, GFile *file)
   g_autoptr (GTask) task = g_task_new (NULL, NULL, written, job);
   g_task_set_source_tag (task, at_export_dialog_export);
   g_task_set_task_data (task, w, (GDestroyNotify) write_free);
-  g_task_run_in_thread (task, write_thread);
+  at_task_run_in_thread (task, write_thread);
 }
 
 static void

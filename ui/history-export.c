@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "atelier-config.h"
+#include "context-call.h"
 #include "search/tagged-asset.h"
 #include "ui/history-export.h"
 
@@ -198,7 +199,7 @@ at_history_export_async (AtHistoryExport *job, GCancellable *cancellable, GAsync
   g_task_set_task_data (task, job, (GDestroyNotify) at_history_export_free);
   /* the count of files written matters even when cancelled */
   g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, export_thread);
+  at_task_run_in_thread (task, export_thread);
 }
 
 gboolean

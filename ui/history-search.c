@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "search/caption.h"
+#include "context-call.h"
 #include "search/search-query.h"
 #include "search/search-update.h"
 #include "ui/engine-hold.h"
@@ -219,7 +220,7 @@ search (AtHistorySearch *self)
   g_autoptr (GTask) task = g_task_new (NULL, self->searching, searched, g_object_ref (self));
   g_task_set_source_tag (task, search);
   g_task_set_task_data (task, s, (GDestroyNotify) search_free);
-  g_task_run_in_thread (task, search_thread);
+  at_task_run_in_thread (task, search_thread);
 }
 
 static void text_changed (GtkSearchEntry *entry, AtHistorySearch *self);
@@ -321,7 +322,7 @@ at_history_search_show_tags (AtHistorySearch *self, const AtHistoryItem *item, c
   g_autoptr (GTask) task = g_task_new (NULL, self->captioning, tagged, g_object_ref (self));
   g_task_set_source_tag (task, at_history_search_show_tags);
   g_task_set_task_data (task, t, (GDestroyNotify) tagging_free);
-  g_task_run_in_thread (task, tag_thread);
+  at_task_run_in_thread (task, tag_thread);
 }
 
 /* --- the rest of the API ------------------------------------------------- */

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/model-picker.h"
+#include "context-call.h"
 
 #include "sd/sd-pipeline.h"
 
@@ -137,7 +138,7 @@ list_async (AtModelPicker *p, GFile *add, GTask *outer)
   g_autoptr (GTask) task = g_task_new (NULL, outer != NULL ? g_task_get_cancellable (outer) : NULL, list_done, job);
   if (add != NULL)
     g_task_set_task_data (task, g_object_ref (add), g_object_unref);
-  g_task_run_in_thread (task, list_in_thread);
+  at_task_run_in_thread (task, list_in_thread);
 }
 
 static void

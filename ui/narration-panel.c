@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "atelier-narration-panel"
 
 #include "ui/narration-panel.h"
+#include "context-call.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -352,7 +353,7 @@ at_narration_panel_export_async (AtNarrationPanel *self, GFile *file, AtAudioEnc
   /* the worker writes copies: the panel may speak again meanwhile */
   g_task_set_task_data (task, at_narration_files_new (self->narration, self->subtitles, path, encoding),
                         (GDestroyNotify) at_narration_files_free);
-  g_task_run_in_thread (task, export_thread);
+  at_task_run_in_thread (task, export_thread);
 }
 
 gboolean

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "gpu/gpu.h"
+#include "context-call.h"
 #include "request.h"
 #include "ui/preferences-window.h"
 #include "ui/settings.h"
@@ -208,7 +209,7 @@ at_preferences_window_init (AtPreferencesWindow *self)
   /* listing devices starts a Vulkan instance: not on the main thread */
   g_autoptr (GTask) task = g_task_new (self, NULL, devices_listed, NULL);
   g_task_set_source_tag (task, at_preferences_window_init);
-  g_task_run_in_thread (task, list_devices_thread);
+  at_task_run_in_thread (task, list_devices_thread);
 }
 
 GtkWidget *

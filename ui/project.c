@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "audio/narration.h"
+#include "context-call.h"
 #include "media/atomic-file.h"
 #include "ui/image-util.h"
 #include "ui/project-private.h"
@@ -823,7 +824,7 @@ at_project_save_async (AtProject *project, GFile *file, GCancellable *cancellabl
   g_task_set_task_data (task, project, (GDestroyNotify) at_project_free);
   /* the result tells what became of the file, even if cancelled too late */
   g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, save_thread);
+  at_task_run_in_thread (task, save_thread);
 }
 
 gboolean
@@ -850,7 +851,7 @@ at_project_load_async (GFile *file, GCancellable *cancellable, GAsyncReadyCallba
   g_return_if_fail (G_IS_FILE (file));
   g_autoptr (GTask) task = g_task_new (file, cancellable, callback, user_data);
   g_task_set_source_tag (task, at_project_load_async);
-  g_task_run_in_thread (task, load_thread);
+  at_task_run_in_thread (task, load_thread);
 }
 
 AtProject *

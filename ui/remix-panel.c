@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "search/remix-request.h"
+#include "context-call.h"
 #include "ui/engine-hold.h"
 #include "ui/remix-panel.h"
 
@@ -112,7 +113,7 @@ at_remix_panel_activate (AtRemixPanel *self)
   g_autoptr (GTask) task = g_task_new (NULL, self->running, remixed, g_object_ref (self));
   g_task_set_source_tag (task, at_remix_panel_activate);
   g_task_set_task_data (task, job, (GDestroyNotify) remix_job_free);
-  g_task_run_in_thread (task, remix_thread);
+  at_task_run_in_thread (task, remix_thread);
   set_status (self, "Remixing…");
   update_sensitive (self);
 }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/engine-hold.h"
+#include "context-call.h"
 #include "ui/image-util.h"
 #include "ui/shape-strip.h"
 #include "shapes/shape-raster.h"
@@ -159,7 +160,7 @@ ask (gpointer user_data)
   g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, answered, g_object_ref (self));
   g_task_set_source_tag (task, ask);
   g_task_set_task_data (task, q, (GDestroyNotify) question_free);
-  g_task_run_in_thread (task, ask_thread);
+  at_task_run_in_thread (task, ask_thread);
   return G_SOURCE_REMOVE;
 }
 

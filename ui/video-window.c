@@ -382,7 +382,7 @@ at_video_window_render (AtVideoWindow *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, "Starting…");
   update_buttons (self);
-  g_task_run_in_thread (task, render_thread);
+  at_task_run_in_thread (task, render_thread);
 }
 
 void
@@ -444,7 +444,7 @@ at_video_window_export_async (AtVideoWindow *self, GFile *file, GAsyncReadyCallb
    * are insensitive meanwhile */
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->render_button), FALSE);
-  g_task_run_in_thread (task, export_thread);
+  at_task_run_in_thread (task, export_thread);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "atelier-voice-panel"
 
 #include "ui/voice-panel.h"
+#include "context-call.h"
 
 #include <math.h>
 
@@ -198,7 +199,7 @@ start_measuring (AtVoicePanel *self, AtTranscript *transcript)
                             at_widget_job_new (self, &self->disposed, self->cues_cancellable));
   g_task_set_source_tag (task, start_measuring);
   g_task_set_task_data (task, d, (GDestroyNotify) measure_data_free);
-  g_task_run_in_thread (task, measure_thread);
+  at_task_run_in_thread (task, measure_thread);
   g_object_unref (task);
 }
 

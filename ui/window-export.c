@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "atelier-config.h"
+#include "context-call.h"
 #include "ui/engine-hold.h"
 #include "ui/export-dialog.h"
 #include "ui/window-private.h"
@@ -114,7 +115,7 @@ _at_window_export_async (AtWindow *self, GFile *file, int scale)
   g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
   g_task_set_source_tag (task, _at_window_export_async);
   g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  at_task_run_in_thread (task, export_thread);
 }
 
 static void

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "atelier-ui"
 
 #include "ui/engine-hold.h"
+#include "context-call.h"
 #include "ui/widget-job.h"
 #include "ui/window-private.h"
 
@@ -86,5 +87,5 @@ _at_window_refine_preview (AtWindow *self)
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, refined, job);
   g_task_set_source_tag (task, _at_window_refine_preview);
   g_task_set_task_data (task, r, (GDestroyNotify) refine_free);
-  g_task_run_in_thread (task, refine_thread);
+  at_task_run_in_thread (task, refine_thread);
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "ui/window-private.h"
+#include "context-call.h"
 
 /* The waveform and the line under it show the voice clip, or invite one. */
 void
@@ -85,7 +86,7 @@ at_window_load_voice (AtWindow *self, GFile *file)
   g_autoptr (GTask) task = g_task_new (self, NULL, voice_loaded, NULL);
   g_task_set_source_tag (task, at_window_load_voice);
   g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  g_task_run_in_thread (task, voice_thread);
+  at_task_run_in_thread (task, voice_thread);
 }
 
 static gboolean

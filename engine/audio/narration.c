@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "audio/narration-flite.h"
+#include "context-call.h"
 #include "audio/narration.h"
 
 G_DEFINE_QUARK (at-narration-error-quark, at_narration_error)
@@ -457,7 +458,7 @@ at_narrate_async (const char *text, const AtNarrationOptions *options, GCancella
   d->pitch = o->pitch;
   g_task_set_task_data (task, d, (GDestroyNotify) narrate_data_free);
   g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, narrate_thread);
+  at_task_run_in_thread (task, narrate_thread);
 }
 
 AtAudio *

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-recorder"
 
 #include "audio/recorder.h"
+#include "context-call.h"
 
 #include <math.h>
 #include <string.h>
@@ -194,7 +195,7 @@ watch_devices (AtRecorder *self)
 {
   g_autoptr (GTask) task = g_task_new (self, NULL, probe_done, NULL);
   g_task_set_source_tag (task, watch_devices);
-  g_task_run_in_thread (task, probe_thread);
+  at_task_run_in_thread (task, probe_thread);
 }
 
 /* --- the streaming thread ---------------------------------------------------- */

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "atelier-transcribe"
 
 #include "audio/transcribe-private.h"
+#include "context-call.h"
 
 typedef struct {
   AtTranscriber *transcriber;
@@ -50,7 +51,7 @@ at_transcriber_run_async (AtTranscriber *t, const AtAudio *audio, AtPartialFunc 
   g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
   /* its own error on cancellation, not GIO's */
   g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, run_thread);
+  at_task_run_in_thread (task, run_thread);
 }
 
 AtTranscript *
@@ -79,7 +80,7 @@ at_transcriber_new_async (const AtTranscribeOptions *options, GCancellable *canc
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, at_transcriber_new_async);
   g_task_set_task_data (task, at_transcribe_options_copy (options), (GDestroyNotify) at_transcribe_options_free);
-  g_task_run_in_thread (task, new_thread);
+  at_task_run_in_thread (task, new_thread);
 }
 
 AtTranscriber *

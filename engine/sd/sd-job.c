@@ -166,7 +166,7 @@ at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const AtSdRun *run,
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, at_sd_jobs_generate_async);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, run_job);
+  at_task_run_in_thread (task, run_job);
 }
 
 AtImage *

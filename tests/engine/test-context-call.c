@@ -1,7 +1,7 @@
 /* test-context-call.c — calls from a worker reach the thread that runs
  * the main context, even while that thread is between iterations (when
  * g_main_context_invoke() would run them on the worker). */
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "context-call.h"
 
@@ -84,6 +84,49 @@ test_destroy_on_owner_runs_now (void)
   g_assert_true (r.ran_on == g_thread_self ());
 }
 
+/* A source object that notes the thread it is finalized on. */
+static GThread *finalized_on;
+
+static void
+note_finalized (gpointer data, GObject *gone)
+{
+  finalized_on = g_thread_self ();
+}
+
+static void
+returns_then_lingers (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_task_return_boolean (task, TRUE);
+  g_usleep (300 * 1000);   /* the caller is done with it long before this thread */
+}
+
+static void
+done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(gboolean *) data = g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* The caller drops the task and its source object first; the worker's
+ * reference is the last, and the source is still finalized on the
+ * caller's thread. */
+static void
+test_task_ends_on_its_context (void)
+{
+  GObject *source = g_object_new (G_TYPE_OBJECT, NULL);
+  g_object_weak_ref (source, note_finalized, NULL);
+  finalized_on = NULL;
+  gboolean ok = FALSE;
+  GTask *task = g_task_new (source, NULL, done, &ok);
+  g_object_unref (source);
+  at_task_run_in_thread (task, returns_then_lingers);
+  g_object_unref (task);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (finalized_on == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (ok);
+  g_assert_true (finalized_on == g_thread_self ());
+}
+
 int
 main (int argc, char **argv)
 {
@@ -91,5 +134,6 @@ main (int argc, char **argv)
   g_test_add_func ("/context-call/post-from-worker", test_post_from_worker);
   g_test_add_func ("/context-call/destroy-from-worker", test_destroy_from_worker);
   g_test_add_func ("/context-call/destroy-on-owner-runs-now", test_destroy_on_owner_runs_now);
+  g_test_add_func ("/context-call/task-ends-on-its-context", test_task_ends_on_its_context);
   return g_test_run ();
 }

@@ -23,12 +23,14 @@ xdotool (const char *args)
     g_error ("“%s” failed: %s", command, err);
 }
 
-/* Lets GTK take in what the X server sent: a short spin of the main loop,
- * long enough for the round trip. */
+/* Lets GTK take in what the X server sent: a round trip (so that the
+ * server has made the events of xdotool's requests), then a short spin of
+ * the main loop, longer on a slow run (ATELIER_TEST_TIME_SCALE). */
 static void
 settle (void)
 {
-  gint64 end = g_get_monotonic_time () + 150 * 1000;
+  gdk_display_sync (gdk_display_get_default ());
+  gint64 end = g_get_monotonic_time () + (gint64) (150 * 1000 * ui_test_time_scale ());
   while (g_get_monotonic_time () < end)
     {
       while (g_main_context_pending (NULL))

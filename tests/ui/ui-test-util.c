@@ -11,8 +11,8 @@ wake (gpointer data)
 
 /* ATELIER_TEST_TIME_SCALE stretches every wait (the sanitizer stage runs
  * several times slower). */
-static double
-time_scale (void)
+double
+ui_test_time_scale (void)
 {
   const char *text = g_getenv ("ATELIER_TEST_TIME_SCALE");
   double scale = text != NULL ? g_ascii_strtod (text, NULL) : 1.0;
@@ -22,7 +22,7 @@ time_scale (void)
 gboolean
 ui_test_wait_until (UiTestCondition cond, gpointer data, double timeout_s)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * time_scale () * G_USEC_PER_SEC);
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * ui_test_time_scale () * G_USEC_PER_SEC);
   /* a timer, so that the loop wakes to look again when nothing else happens */
   guint timer = g_timeout_add (20, wake, NULL);
   gboolean ok;

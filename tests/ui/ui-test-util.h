@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 
 typedef gboolean (*UiTestCondition) (gpointer data);
 
+/* ATELIER_TEST_TIME_SCALE (at least 1): how much slower this run may be
+ * (the sanitizer stage sets it). */
+double ui_test_time_scale (void);
+
 /* Runs the main loop until cond(data) holds or timeout_s pass; returns
  * whether it held. */
 gboolean ui_test_wait_until (UiTestCondition cond, gpointer data, double timeout_s);
