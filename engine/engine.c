@@ -456,8 +456,9 @@ static void
 async_data_free (AsyncData *data)
 {
   at_request_free (data->request);
-  /* the task may end on the worker; progress_data is the caller's */
-  at_context_destroy (data->context, data->progress_data_free, data->progress_data);
+  /* on the caller's context: the task ends there (at_task_run_in_thread) */
+  if (data->progress_data_free != NULL)
+    data->progress_data_free (data->progress_data);
   g_main_context_unref (data->context);
   g_free (data);
 }

@@ -1,8 +1,6 @@
 /* engine-hold.c — see engine-hold.h. */
 #include "ui/engine-hold.h"
 
-#include "context-call.h"
-
 AtEngineHold *
 at_engine_hold_new (AtApplication *app, AtEngine *engine)
 {
@@ -14,19 +12,14 @@ at_engine_hold_new (AtApplication *app, AtEngine *engine)
   return hold;
 }
 
-static void
-release (AtEngineHold *hold)
-{
-  at_application_release_engine (hold->app, hold->engine);
-  g_object_unref (hold->app);
-  g_free (hold);
-}
-
-/* Often called from a task's data on the worker that ran it: the
- * application's books are kept on the main thread. */
+/* Main thread only (the application's books): task data holding one is
+ * freed there, as every task ends on its context (at_task_run_in_thread). */
 void
 at_engine_hold_free (AtEngineHold *hold)
 {
-  if (hold != NULL)
-    at_context_destroy (NULL, (GDestroyNotify) release, hold);
+  if (hold == NULL)
+    return;
+  at_application_release_engine (hold->app, hold->engine);
+  g_object_unref (hold->app);
+  g_free (hold);
 }

@@ -235,13 +235,6 @@ render_job_free (RenderJob *job)
   g_free (job);
 }
 
-/* The task may end on the worker; the window is the main thread's. */
-static void
-render_job_free_later (RenderJob *job)
-{
-  at_context_destroy (NULL, (GDestroyNotify) render_job_free, job);
-}
-
 typedef struct {
   AtAnimationProgress p;
   AtVideoWindow *self;
@@ -378,7 +371,7 @@ at_video_window_render (AtVideoWindow *self)
   job->cancellable = g_object_ref (self->cancellable);
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, render_done, NULL);
   g_task_set_source_tag (task, at_video_window_render);
-  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free_later);
+  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, "Starting…");
   update_buttons (self);

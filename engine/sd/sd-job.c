@@ -69,8 +69,9 @@ job_free (Job *job)
   g_free (job->prompt);
   g_free (job->negative);
   g_clear_pointer (&job->init, at_image_free);
-  /* the task may end on the worker; progress_data is the caller's */
-  at_context_destroy (job->context, job->progress_destroy, job->progress_data);
+  /* on the caller's context: the task ends there (at_task_run_in_thread) */
+  if (job->progress_destroy != NULL)
+    job->progress_destroy (job->progress_data);
   g_main_context_unref (job->context);
   g_free (job->parameters);
   g_free (job);
