@@ -200,7 +200,7 @@ check_bindings (AtCmd *cmd, const AtKernelInfo *kernel, const AtBinding *binding
       gsize range = bindings[i].range != 0 ? bindings[i].range : size - bindings[i].offset;
       g_assert (bindings[i].offset + range <= size);
       g_assert (bindings[i].offset % align == 0);
-      if (range > max_range)
+      if (range > max_range && at_kernel_descriptor_type (kernel, i) == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
         {
           g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,
                        "%s: a binding of %zu MiB exceeds this device's storage-buffer range "
