@@ -39,9 +39,7 @@ at_gemm_config_default (AtGpu *gpu, AtGemmVariant variant, AtGemmConfig *config)
     variant = at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU ? AT_GEMM_REGISTERS : AT_GEMM_SHARED;
   if (variant == AT_GEMM_REGISTERS)
     /* Measured on lavapipe (BENCHMARKS.md): what costs there is the
-     * number of loads, so each invocation computes a large block. Sharing
-     * 8 K values per round instead of 4 is ~10% faster but the pipeline
-     * takes ~12 s instead of ~7 s of CPU to compile. */
+     * fetches, so each invocation computes a large block. */
     *config = (AtGemmConfig) { AT_GEMM_REGISTERS, { 16, 1 }, 32, 8, 4 };
   else
     /* 64 × 64 tiles of 256 invocations, 4 × 4 outputs each: 8 KiB of
@@ -58,14 +56,9 @@ at_gemm_config_resolve (AtGpu *gpu, const AtGemmConfig *config, AtGemmConfig *ou
   else
     *out = *config;
   gboolean ok = out->local_size[0] > 0 && out->local_size[1] > 0 && out->tm > 0 && out->tn > 0 && out->bk > 0;
-  /* REGISTERS: one row of invocations that share their rows, in whole
-   * groups of eight so that the lanes 0-7 its broadcasts read exist in
-   * every subgroup; at most eight K values per broadcast round. */
+  /* REGISTERS: one row of invocations that share their rows. */
   if (out->variant == AT_GEMM_REGISTERS)
-    {
-      out->local_size[1] = 1;
-      ok = ok && out->local_size[0] % 8 == 0 && out->bk <= 8;
-    }
+    out->local_size[1] = 1;
   return at_op_check (ok, op, "unusable tiling (see AtGemmConfig)", error);
 }
 

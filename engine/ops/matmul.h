@@ -22,8 +22,8 @@ typedef enum {
 typedef enum {
   AT_GEMM_AUTO,       /* by device type: CPU devices -> REGISTERS, else SHARED */
   AT_GEMM_REGISTERS,  /* no shared memory: a workgroup's invocations share tm
-                       * rows through subgroup broadcasts (needs subgroup
-                       * ballot operations, which every CPU driver has) */
+                       * rows, each fetched once per k from the same texel
+                       * address by every lane */
   AT_GEMM_SHARED,     /* shared-memory tiles of (y·tm) × (x·tn), K sliced by bk */
 } AtGemmVariant;
 
@@ -31,10 +31,10 @@ typedef enum {
  * pipeline per configuration serves every shape and transposition. */
 typedef struct {
   AtGemmVariant variant;
-  guint32 local_size[2];  /* workgroup x, y; REGISTERS: x a multiple of 8, y = 1 */
+  guint32 local_size[2];  /* workgroup x, y; REGISTERS: y = 1 */
   guint32 tm, tn;         /* outputs per invocation: rows × columns */
-  guint32 bk;             /* K slice: per shared tile (SHARED), or per
-                           * subgroup broadcast round (REGISTERS, 1-8) */
+  guint32 bk;             /* K slice per shared tile (SHARED); REGISTERS:
+                           * unused (K advances four steps a round) */
 } AtGemmConfig;
 
 /* The configuration the engine uses on gpu for variant (AUTO: the device's

@@ -1,8 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_ballot : require
 // 2D convolution as an implicit GEMM without shared memory: the variant for
 // CPU devices (lavapipe), built like matmul_regs.comp (read its header for
 // why loads are what to minimise there).
@@ -12,10 +10,10 @@
 // k = (ci, ky, kx) runs over the Cin·KH·KW taps and p over the output pixels;
 // X is the im2col matrix, read on the fly from the NCHW input with zero
 // padding and never stored. One workgroup computes TM output channels ×
-// (local_size_x · TN) pixels. Its invocations share the channels: a
-// subgroup loads the next MAX_SHARE taps of each channel's weights with one
-// load per lane and broadcasts them; each invocation gathers the input for
-// its own TN consecutive pixels and keeps TM × TN sums.
+// (local_size_x · TN) pixels; every invocation fetches the channels'
+// weight of the current tap from the same address, gathers the input for
+// its own TN consecutive pixels and keeps TM × TN sums. Taps advance four
+// a round with no condition inside, the rest one by one.
 //
 // Input-window reuse (FLAG_ROWS: 3-wide kernels at x-stride 1 whose TN
 // pixels per invocation lie in one output row): the three taps kx = 0, 1, 2
@@ -27,7 +25,6 @@
 
 layout(constant_id = 3) const uint TM = 32;  // output channels per workgroup
 layout(constant_id = 4) const uint TN = 8;   // output pixels per invocation
-layout(constant_id = 5) const uint MAX_SHARE = 8;  // taps per broadcast round, <= 8
 
 // x and weight are R32F texel buffers: a texelFetch is one vectorised
 // gather on lavapipe, a storage-buffer load a loop over the lanes.
@@ -52,7 +49,7 @@ const uint FLAG_VEC_Y = 2;  // OH·OW % 4 == 0, TN % 4 == 0, aligned: vec4 store
 const uint FLAG_ROWS = 128; // KW == 3, stride_x == 1, OW % TN == 0: input-window reuse
 
 float acc[TM][TN];
-float w_lane[TM];  // W[co0 + i, k0 + this lane]
+uint w_row[TM];  // where channel co0 + i's weights begin
 float xv[TN];
 float xw[TN + 2];  // FLAG_ROWS: the input row under the current (ci, ky)
 int iy0[TN], ix0[TN];  // top-left input corner of each pixel's window
@@ -100,14 +97,16 @@ void next_tap() {
   tap_ci += chan_done ? 1 : 0;
 }
 
-#define STEP(kk)                                                    \
-  if (kk < MAX_SHARE && kk < steps) {                               \
+// One tap: the pixels' inputs times each channel's weight, fetched by
+// every lane from the same address (no broadcast needed).
+#define TAP(k)                                                      \
+  {                                                                 \
     if ((p.flags & FLAG_ROWS) != 0)                                 \
       load_x_rows(x_base);                                          \
     else                                                            \
       load_x(x_base);                                               \
     [[unroll]] for (uint i = 0; i < TM; i++) {                      \
-      float wv = subgroupBroadcast(w_lane[i], kk);                  \
+      float wv = texelFetch(weight_tex, int(w_row[i] + (k))).x;     \
       [[unroll]] for (uint j = 0; j < TN; j++)                      \
         acc[i][j] = fma(wv, xv[j], acc[i][j]);                      \
     }                                                               \
@@ -121,8 +120,6 @@ void main() {
   uint npix = p.oh * p.ow;
   uint taps = p.cin * p.kh * p.kw;
   uint x_base = n * p.cin * p.h * p.w;
-  uint share = min(gl_SubgroupSize, MAX_SHARE);
-  uint lane = gl_SubgroupInvocationID;
 
   [[unroll]] for (uint j = 0; j < TN; j++) {
     uint pix = min(p0 + j, npix - 1);  // past the end: computed, not stored
@@ -136,13 +133,16 @@ void main() {
   tap_ky = 0;
   tap_kx = 0;
 
-  for (uint k0 = 0; k0 < taps; k0 += share) {
-    uint k = min(k0 + lane, taps - 1);
-    [[unroll]] for (uint i = 0; i < TM; i++)
-      w_lane[i] = texelFetch(weight_tex, int(min(co0 + i, p.cout - 1) * taps + k)).x;
-    uint steps = min(share, taps - k0);
-    STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    w_row[i] = min(co0 + i, p.cout - 1) * taps;
+  // Four taps a round, then the rest one by one: no condition inside a
+  // round (lavapipe would mask every multiply-add with it).
+  uint k = 0;
+  for (; k + 4 <= taps; k += 4) {
+    TAP(k) TAP(k + 1) TAP(k + 2) TAP(k + 3)
   }
+  for (; k < taps; k++)
+    TAP(k)
 
   uint y_base = n * p.cout * npix;
   [[unroll]] for (uint i = 0; i < TM; i++) {

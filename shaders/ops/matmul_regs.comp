@@ -1,8 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_ballot : require
 // Batched C[b] = op(A[b]) · op(B[b]) (+ bias[n]) (+ a residual, see
 // epilogue.glsl) without shared memory: the variant for CPU devices
 // (lavapipe).
@@ -12,34 +10,29 @@
 // address is not provably the same for all eight becomes a loop over the
 // lanes, one scalar load and a vector insert each; a texelFetch from a
 // texel buffer becomes one vectorised gather, so a and b are texel buffers
-// here (a of R32F texels, b of RGBA32F: four columns a fetch). Register
-// moves between lanes (subgroupBroadcast with a constant lane) cost almost
-// nothing. So the loads, not the FMAs, are what to minimise:
-// - one workgroup computes TM rows × (local_size_x · TN) columns, and every
-//   invocation of it shares the TM rows: the subgroup loads a row's next S
-//   K values (S = MAX_SHARE, at most the subgroup size) with one fetch per
-//   lane (lane l takes k0 + l) and broadcasts them, instead of every lane
-//   fetching all S;
+// here (a of R32F texels, b of RGBA32F: four columns a fetch). A condition
+// inside a loop masks every store under it (a blend per multiply-add), and
+// a subgroup broadcast first looks for an active lane (a loop over the
+// eight), so neither is used in the inner loop:
+// - one workgroup computes TM rows × (local_size_x · TN) columns; every
+//   invocation fetches the TM rows' value of the current k from the same
+//   address (a gather of one address);
 // - each invocation owns TN consecutive columns of B, fetched per k (four
-//   at a time when FLAG_VEC_B), and keeps a TM × TN block of sums.
-// Per round of S K steps a lane loads TM + S·TN floats for S·TM·TN FMAs.
-// (Measured at 512³: 8 × 8 sums per lane, every lane loading all its own
-// operands as vec4s, ran at a fifth of the speed of this.)
+//   at a time when FLAG_VEC_B), and keeps a TM × TN block of sums;
+// - k advances four steps a round with no condition inside, the last
+//   K % 4 steps one by one.
+// Per k a lane fetches TM + TN (or TN / 4) values for TM·TN multiply-adds.
+// (Measured on lavapipe, BENCHMARKS.md: sharing the rows through subgroup
+// broadcasts and conditional steps instead ran about 1.3× slower.)
 //
 // op(A) and op(B) are read through strides, so either may be stored
 // transposed. Rows and columns past the edge are clamped for loading and
-// skipped for storing, so every invocation stays active for the subgroup
-// operations.
+// skipped for storing.
 #include "common.glsl"
 #include "epilogue.glsl"
 
 layout(constant_id = 3) const uint TM = 32;     // rows per workgroup
 layout(constant_id = 4) const uint TN = 8;      // columns per invocation
-
-// K values shared per broadcast round, at most 8 (the STEP list below) and
-// never more than the subgroup size. Fewer rounds of more steps mean fewer
-// loads but more code for LLVM to compile.
-layout(constant_id = 5) const uint MAX_SHARE = 8;
 
 layout(set = 0, binding = 0) uniform samplerBuffer a_tex;  // R32F
 layout(set = 0, binding = 1) uniform samplerBuffer b_tex;  // RGBA32F
@@ -67,7 +60,7 @@ const uint FLAG_VEC_B = 2;  // b_stride_n == 1, N % 4 == 0, TN % 4 == 0, aligned
 const uint FLAG_VEC_C = 4;  // N % 4 == 0, TN % 4 == 0, aligned: vec4 stores
 
 float acc[TM][TN];
-float a_lane[TM];  // op(A)[m0 + i, k0 + this lane]
+uint a_row[TM];  // where row m0 + i of op(A) begins
 float bv[TN];
 
 // op(B)[k, n0 .. n0 + TN - 1] into bv.
@@ -86,12 +79,13 @@ void load_b(uint base, uint n0, uint k) {
   }
 }
 
-// One K step: row values from lane kk (a constant after expansion).
-#define STEP(kk)                                                    \
-  if (kk < MAX_SHARE && kk < steps) {                                                 \
-    load_b(b_base, n0, k0 + kk);                                    \
+// One K step: every lane fetches the rows' values from the same address
+// (no broadcast needed) and multiplies them with its own columns.
+#define STEP(k)                                                     \
+  {                                                                 \
+    load_b(b_base, n0, k);                                          \
     [[unroll]] for (uint i = 0; i < TM; i++) {                      \
-      float av = subgroupBroadcast(a_lane[i], kk);                  \
+      float av = texelFetch(a_tex, int(a_row[i] + (k) * p.a_stride_k)).x; \
       [[unroll]] for (uint j = 0; j < TN; j++)                      \
         acc[i][j] = fma(av, bv[j], acc[i][j]);                      \
     }                                                               \
@@ -104,20 +98,21 @@ void main() {
   uint a_base = batch * p.a_batch_stride;
   uint b_base = batch * p.b_batch_stride;
   uint c_base = batch * p.c_batch_stride;
-  uint share = min(gl_SubgroupSize, MAX_SHARE);
-  uint lane = gl_SubgroupInvocationID;
 
   [[unroll]] for (uint i = 0; i < TM; i++)
     [[unroll]] for (uint j = 0; j < TN; j++)
       acc[i][j] = 0.0;
 
-  for (uint k0 = 0; k0 < p.K; k0 += share) {
-    uint k = min(k0 + lane, p.K - 1);
-    [[unroll]] for (uint i = 0; i < TM; i++)
-      a_lane[i] = texelFetch(a_tex, int(a_base + min(m0 + i, p.M - 1) * p.a_stride_m + k * p.a_stride_k)).x;
-    uint steps = min(share, p.K - k0);
-    STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
+  [[unroll]] for (uint i = 0; i < TM; i++)
+    a_row[i] = a_base + min(m0 + i, p.M - 1) * p.a_stride_m;
+  // Four steps a round, then the rest one by one: no condition inside a
+  // round (lavapipe would mask every multiply-add with it).
+  uint k = 0;
+  for (; k + 4 <= p.K; k += 4) {
+    STEP(k) STEP(k + 1) STEP(k + 2) STEP(k + 3)
   }
+  for (; k < p.K; k++)
+    STEP(k)
 
   if ((p.flags & FLAG_BIAS) != 0) {
     [[unroll]] for (uint j = 0; j < TN; j++) {

@@ -289,8 +289,8 @@ test_shape_errors (void)
   test_assert_shape_error (at_op_linear_full (cmd, x6, w, NULL, &wrong_shape, c, NULL, &error), &error);
   AtEpilogue aliased = { AT_ACTIVATION_NONE, c };
   test_assert_shape_error (at_op_linear_full (cmd, x6, w, NULL, &aliased, c, NULL, &error), &error);
-  /* A REGISTERS workgroup must be whole groups of eight lanes. */
-  AtGemmConfig bad = { AT_GEMM_REGISTERS, { 12, 1 }, 4, 4, 4 };
+  /* A tiling without rows is refused. */
+  AtGemmConfig bad = { AT_GEMM_REGISTERS, { 16, 1 }, 0, 4, 4 };
   g_autoptr (AtTensor) b2 = test_tensor_poisoned_shape (5, 7);
   test_assert_shape_error (at_op_matmul_full (cmd, a, b2, NULL, c, 0, &bad, &error), &error);
   g_assert_cmpuint (at_cmd_get_n_dispatches (cmd), ==, 0);
