@@ -18,6 +18,7 @@
 #include "search/search-query.h"
 #include "search/search-remix.h"
 #include "search/search-update.h"
+#include "search/search-voice.h"
 #include "ui/project.h"
 
 #define PROJECT_SUFFIX ".atelier"
@@ -91,16 +92,28 @@ embed_query (AtEngine *engine, const SearchOptions *o, GError **error)
   return g_steal_pointer (&q);
 }
 
+/* The clip's transcript and sound; what was heard goes to stderr. */
+static float *
+embed_voice_query (AtEngine *engine, const char *path, gboolean json, GError **error)
+{
+  g_autoptr (AtAudio) voice = at_audio_load (path, error);
+  g_autoptr (AtVoiceQuery) q = voice != NULL ? at_engine_search_embed_spoken (engine, voice, NULL, NULL, error) : NULL;
+  if (q == NULL)
+    return NULL;
+  if (q->transcript != NULL && !json)
+    fprintf (stderr, "Heard: “%s”%s\n", q->transcript, q->from_text ? "" : " (no word the model knows)");
+  if (q->notice != NULL)
+    fprintf (stderr, "Note: %s\n", q->notice);
+  return g_steal_pointer (&q->embedding);
+}
+
 static float *
 embed_plain_query (AtEngine *engine, const SearchOptions *o, GError **error)
 {
   if (o->text != NULL)
     return at_engine_search_embed_text (engine, o->text, error);
   if (o->voice != NULL)
-    {
-      g_autoptr (AtAudio) voice = at_audio_load (o->voice, error);
-      return voice != NULL ? at_engine_search_embed_voice (engine, voice, error) : NULL;
-    }
+    return embed_voice_query (engine, o->voice, o->json, error);
   g_autoptr (AtImage) img = at_image_load (o->sketch != NULL ? o->sketch : o->image, error);
   if (img == NULL)
     return NULL;
