@@ -162,14 +162,14 @@ word_clear (AtCaptionWord *w)
   g_free (w->word);
 }
 
-GArray *
-at_caption_bank_rank (const AtCaptionBank *bank, const float *embedding, guint count)
+/* Every word's share of the votes of embedding's k nearest items (n_vocab floats). */
+static float *
+votes_of (const AtCaptionBank *bank, const float *embedding)
 {
-  g_return_val_if_fail (bank != NULL && embedding != NULL, NULL);
   g_autofree Near *near = g_new (Near, bank->k);
   guint kept = nearest (bank, embedding, near);
   /* softmax of cosine / T over the neighbours, each share split among its words */
-  g_autofree float *votes = g_new0 (float, bank->n_vocab);
+  float *votes = g_new0 (float, bank->n_vocab);
   double total = 0.0;
   for (guint j = 0; j < kept; j++)
     total += exp ((near[j].score - near[0].score) / bank->temperature);
@@ -183,6 +183,26 @@ at_caption_bank_rank (const AtCaptionBank *bank, const float *embedding, guint c
       for (guint i = 0; i < n_words; i++)
         votes[w[i]] += share / n_words;
     }
+  return votes;
+}
+
+float
+at_caption_bank_vote (const AtCaptionBank *bank, const float *embedding, const char *const *words)
+{
+  g_return_val_if_fail (bank != NULL && embedding != NULL && words != NULL, 0.0f);
+  g_autofree float *votes = votes_of (bank, embedding);
+  float sum = 0.0f;
+  for (guint i = 0; i < bank->n_vocab; i++)
+    if (g_strv_contains (words, bank->vocab[i]))
+      sum += votes[i];
+  return sum;
+}
+
+GArray *
+at_caption_bank_rank (const AtCaptionBank *bank, const float *embedding, guint count)
+{
+  g_return_val_if_fail (bank != NULL && embedding != NULL, NULL);
+  g_autofree float *votes = votes_of (bank, embedding);
   g_autoptr (GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Near));
   for (guint i = 0; i < bank->n_vocab; i++)
     if (votes[i] > 0.0f)

@@ -31,6 +31,9 @@ void at_caption_bank_free (AtCaptionBank *bank);
  * share of the neighbours' votes (0..1). */
 GArray *at_caption_bank_rank (const AtCaptionBank *bank, const float *embedding, guint count);
 
+/* The sum of the votes for words (any of the bank's vocabulary) in embedding's neighbours, 0..1. */
+float at_caption_bank_vote (const AtCaptionBank *bank, const float *embedding, const char *const *words);
+
 /* The engine's bank from its model folder, loaded on first use; NULL with
  * a notice (why not) when there is none for this model. */
 const AtCaptionBank *at_engine_get_caption_bank (AtEngine *engine, const char **notice);
