@@ -23,22 +23,28 @@ by_score (gconstpointer a, gconstpointer b)
   return (x < y) - (x > y);
 }
 
+float
+at_engine_search_word_bonus (AtEngine *engine, const char *const *words, const float *embedding)
+{
+  g_return_val_if_fail (engine != NULL && words != NULL && embedding != NULL, 0.0f);
+  const char *notice = NULL;
+  const AtCaptionBank *bank = words[0] != NULL ? at_engine_get_caption_bank (engine, &notice) : NULL;
+  return bank != NULL ? AT_SEARCH_WORD_WEIGHT * at_caption_bank_vote (bank, embedding, words) : 0.0f;
+}
+
 GArray *
 at_engine_search_rank_text (AtEngine *engine, const AtSearchIndex *index, const char *text, const float *query,
                             guint count)
 {
   g_return_val_if_fail (engine != NULL && index != NULL && query != NULL, NULL);
   g_auto (GStrv) words = at_search_object_words (text);
-  const char *notice = NULL;
-  const AtCaptionBank *bank = words[0] != NULL ? at_engine_get_caption_bank (engine, &notice) : NULL;
-  if (bank == NULL)
+  if (words[0] == NULL)
     return at_search_index_rank (index, query, count);
   GArray *hits = at_search_index_rank (index, query, at_search_index_get_size (index));
   for (guint i = 0; i < hits->len; i++)
     {
       AtSearchHit *h = &g_array_index (hits, AtSearchHit, i);
-      h->score += AT_SEARCH_WORD_WEIGHT
-                  * at_caption_bank_vote (bank, h->entry->embedding, (const char *const *) words);
+      h->score += at_engine_search_word_bonus (engine, (const char *const *) words, h->entry->embedding);
     }
   g_array_sort (hits, by_score);
   g_array_set_size (hits, MIN (hits->len, count));

@@ -22,6 +22,10 @@ G_BEGIN_DECLS
 GArray *at_engine_search_rank_text (AtEngine *engine, const AtSearchIndex *index, const char *text,
                                     const float *query, guint count);
 
+/* AT_SEARCH_WORD_WEIGHT × the bank's votes for words (from
+ * at_search_object_words()) in an image's embedding; 0 without a bank. */
+float at_engine_search_word_bonus (AtEngine *engine, const char *const *words, const float *embedding);
+
 /* The object words of text the way captions choose them (caption.h), NULL-ended. */
 GStrv at_search_object_words (const char *text);
 
