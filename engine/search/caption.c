@@ -1,4 +1,4 @@
-/* caption.c — zero-shot tags from the model's vocabulary (caption.h). */
+/* caption.c — tags from the model's vocabulary and the caption bank (caption.h). */
 #define G_LOG_DOMAIN "atelier-engine"
 
 #include <errno.h>
