@@ -106,10 +106,11 @@ embed_voice_query (AtEngine *engine, const char *path, gboolean json, char **wor
   if (q == NULL)
     return NULL;
   if (q->transcript != NULL && !json)
-    fprintf (stderr, "Heard: “%s”%s\n", q->transcript, q->from_text ? "" : " (no word the model knows)");
+    fprintf (stderr, "Heard: “%s”%s\n", q->transcript,
+             q->has_words ? "" : " (no object word: searching by the sound)");
   if (q->notice != NULL)
     fprintf (stderr, "Note: %s\n", q->notice);
-  if (q->from_text)
+  if (q->has_words)
     *words = g_steal_pointer (&q->transcript);
   return g_steal_pointer (&q->embedding);
 }

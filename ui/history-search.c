@@ -87,7 +87,7 @@ embed_query (const Search *s, GCancellable *cancellable, char **words, GError **
     case QUERY_VOICE:
       if ((spoken = at_engine_search_embed_spoken (engine, s->voice, NULL, cancellable, error)) == NULL)
         return NULL;
-      if (spoken->from_text)
+      if (spoken->has_words)
         *words = g_steal_pointer (&spoken->transcript);
       return g_steal_pointer (&spoken->embedding);
     case QUERY_TEXT:

@@ -1,10 +1,9 @@
-/* search-voice.c — a spoken query by its transcript and its sound (search-voice.h). */
+/* search-voice.c — a spoken query by its sound and its words (search-voice.h). */
 #define G_LOG_DOMAIN "atelier-engine"
-
-#include <math.h>
 
 #include "search/search-query.h"
 #include "search/search-voice.h"
+#include "search/search-words.h"
 
 void
 at_voice_query_free (AtVoiceQuery *query)
@@ -15,20 +14,6 @@ at_voice_query_free (AtVoiceQuery *query)
   g_free (query->transcript);
   g_free (query->notice);
   g_free (query);
-}
-
-void
-at_search_voice_fuse (const float *text, const float *audio, int dim, float w, float *out)
-{
-  double norm = 0.0;
-  for (int c = 0; c < dim; c++)
-    {
-      out[c] = w * text[c] + (1.0f - w) * audio[c];
-      norm += (double) out[c] * out[c];
-    }
-  float scale = norm > 0.0 ? (float) (1.0 / sqrt (norm)) : 0.0f;
-  for (int c = 0; c < dim; c++)
-    out[c] *= scale;
 }
 
 /* What voice says, or NULL and why not in *notice. */
@@ -64,17 +49,7 @@ at_engine_search_embed_spoken (AtEngine *engine, const AtAudio *voice, AtTranscr
       g_propagate_error (error, local);
       return NULL;
     }
-  if (q->transcript == NULL)
-    return g_steal_pointer (&q);
-  g_autoptr (GError) words = NULL;
-  g_autofree float *text = at_engine_search_embed_text (engine, q->transcript, &words);
-  if (text == NULL)
-    {
-      q->notice = g_strdup_printf ("searching by the sound alone: %s", words->message);
-      return g_steal_pointer (&q);
-    }
-  at_search_voice_fuse (text, q->embedding, at_engine_search_get_dim (engine), AT_SEARCH_VOICE_TEXT_WEIGHT,
-                        q->embedding);
-  q->from_text = TRUE;
+  g_auto (GStrv) words = at_search_object_words (q->transcript);
+  q->has_words = words[0] != NULL;
   return g_steal_pointer (&q);
 }

@@ -207,7 +207,7 @@ test_sketch_and_voice (void)
   g_autoptr (AtVoiceQuery) qv = at_engine_search_embed_spoken (window->engine, clip, NULL, NULL, &error);
   g_assert_no_error (error);
   g_test_message ("the hum heard as “%s”", qv->transcript != NULL ? qv->transcript : "(no recogniser)");
-  g_autofree Expected *want_voice = expected_ranking (window, qv->embedding, qv->from_text ? qv->transcript : NULL);
+  g_autofree Expected *want_voice = expected_ranking (window, qv->embedding, qv->has_words ? qv->transcript : NULL);
   assert_ranking (window, want_voice);
   ui_test_close_window (window);
 }

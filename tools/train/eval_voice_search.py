@@ -10,8 +10,12 @@ transcribe --json`, pocketsphinx with the prompt language model); the text
 query is the transcript embedded by the text head (as `atelier search
 --text`), and where nothing was heard the audio embedding stands in, as
 engine/search/search-voice.c does. Fused = normalise(w * text + (1 - w) * audio).
+"+ words": the fused query plus the caption bank's votes for the
+transcript's object words (search-words.c, weight 1.0), as `atelier
+search --voice` ranks. Transcripts are cached in --transcripts.
 
   /usr/bin/python3 tools/train/eval_voice_search.py --atelier build/app/atelier [--data data/dataset.npz]
+      [--transcripts FILE.json]
 """
 import argparse
 import json
@@ -27,7 +31,9 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from caption_bank import object_words, vote  # noqa: E402
 from eval_search import retrieval  # noqa: E402
+from eval_word_search import load_bank, retrieval_of  # noqa: E402
 from evaluate import load_model, ROOT  # noqa: E402
 from model import CFG, masked_mean  # noqa: E402
 from train import PALETTE, Data  # noqa: E402
@@ -53,7 +59,7 @@ def transcribe(atelier, clips):
     return out
 
 
-def split_results(model, tok, args, split, seed):
+def split_results(model, tok, bank, args, split, seed, cache):
     data = Data(args.data, split, tok, model, seed=seed)
     n = len(data)
     b = data.make(np.arange(n), [list(PALETTE)[i % 8] for i in range(n)])
@@ -61,7 +67,10 @@ def split_results(model, tok, args, split, seed):
     raw = dataset_io.load(args.data)
     sel = np.nonzero(raw["split"] == split)[0][ha]
     clips = [raw["audio"][raw["aud_off"][i]:raw["aud_off"][i] + raw["aud_len"][i]] for i in sel]
-    heard = transcribe(args.atelier, clips)
+    key = "split%d" % split
+    if key not in cache:
+        cache[key] = transcribe(args.atelier, clips)
+    heard = cache[key]
     same = torch.tensor([[data.name[i] == data.name[j] for j in range(n)] for i in ha])
     with torch.no_grad():
         ei = F.normalize(model.image(b["x0"]), dim=-1)
@@ -80,9 +89,18 @@ def split_results(model, tok, args, split, seed):
            "name_word_heard": round(float(np.mean([any(w in t.split() for w in data.name[i].split())
                                                    for i, t in zip(ha, heard)])), 3),
            "examples": [[data.name[i], t] for i, t in list(zip(ha, heard))[:8]]}
+    e, labels, vocab, k, T = bank
+    index = {w: i for i, w in enumerate(vocab)}
+    votes = vote(e, labels, len(vocab), ei, k, T)
+    want = torch.zeros(len(ha), len(vocab))
+    for j, text in enumerate(heard):
+        for w in object_words(text):
+            if w in index and known[j]:
+                want[j, index[w]] = 1
     for w in WEIGHTS:
         q = torch.where(kn, F.normalize(w * et + (1 - w) * ea, dim=-1), ea)
         res["w=%g" % w] = retrieval(q, ei, same)
+        res["w=%g + words" % w] = retrieval_of(q @ ei.t() + want @ votes.t(), same)
     return res
 
 
@@ -90,10 +108,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.path.join(ROOT, "data", "dataset.npz"))
     ap.add_argument("--atelier", required=True, help="the atelier binary (its recogniser)")
+    ap.add_argument("--transcripts", default=None, help="cache of the transcripts (JSON), read and written")
     args = ap.parse_args()
     torch.manual_seed(0)
     model, tok, conf = load_model()
-    res = {"validation": split_results(model, tok, args, 1, 98), "held_out": split_results(model, tok, args, 2, 99)}
+    bank = load_bank()
+    cache = {}
+    if args.transcripts and os.path.exists(args.transcripts):
+        cache = json.load(open(args.transcripts))
+    res = {"validation": split_results(model, tok, bank, args, 1, 98, cache),
+           "held_out": split_results(model, tok, bank, args, 2, 99, cache)}
+    if args.transcripts:
+        with open(args.transcripts + ".tmp", "w") as f:
+            json.dump(cache, f)
+        os.replace(args.transcripts + ".tmp", args.transcripts)
     print(json.dumps(res, indent=1))
 
 

@@ -55,6 +55,15 @@ def split_results(model, tok, bank, args, split, seed):
     return res
 
 
+def load_bank():
+    """The shipped bank: (embeddings, word ids, vocabulary, k, T)."""
+    path = os.path.join(MODELS, "caption-bank.safetensors")
+    t = st.load_file(path)
+    with open(path, "rb") as f:
+        meta = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))["__metadata__"]
+    return t["image"].float(), t["words"].long(), meta["vocab"].split(" "), int(meta["k"]), float(meta["temperature"])
+
+
 def retrieval_of(sim, same):
     order = sim.argsort(dim=1, descending=True)
     hit = torch.gather(same, 1, order)
@@ -67,11 +76,7 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(0)
     model, tok, conf = load_model()
-    path = os.path.join(MODELS, "caption-bank.safetensors")
-    t = st.load_file(path)
-    with open(path, "rb") as f:
-        meta = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))["__metadata__"]
-    bank = (t["image"].float(), t["words"].long(), meta["vocab"].split(" "), int(meta["k"]), float(meta["temperature"]))
+    bank = load_bank()
     res = {"validation": split_results(model, tok, bank, args, 1, 98), "held_out": split_results(model, tok, bank, args, 2, 99)}
     print(json.dumps(res, indent=1))
 
