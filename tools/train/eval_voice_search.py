@@ -8,11 +8,12 @@ image, icons tinted palette[i % 8]; a hit is an image of the same concept).
 Each spoken clip is transcribed by the engine's recogniser (`atelier
 transcribe --json`, pocketsphinx with the prompt language model); the text
 query is the transcript embedded by the text head (as `atelier search
---text`), and where nothing was heard the audio embedding stands in, as
-engine/search/search-voice.c does. Fused = normalise(w * text + (1 - w) * audio).
-"+ words": the fused query plus the caption bank's votes for the
-transcript's object words (search-words.c, weight 1.0), as `atelier
-search --voice` ranks. Transcripts are cached in --transcripts.
+--text`; where no known word was heard, the audio embedding stands in).
+Fused = normalise(w * text + (1 - w) * audio), w = 0 being the audio alone.
+"+ words": plus the caption bank's votes for the transcript's object words
+(search-words.c, weight 1.0); `atelier search --voice` ranks as "w=0 +
+words", the choice on the validation split. Transcripts are cached in
+--transcripts.
 
   /usr/bin/python3 tools/train/eval_voice_search.py --atelier build/app/atelier [--data data/dataset.npz]
       [--transcripts FILE.json]
