@@ -1,8 +1,9 @@
 /* test-caption-bank.c — object words voted by the nearest bank items,
  * against a reference written here the plain way (every item scored in
- * double precision, sorted, the first k softmaxed), on random banks; and
- * the bank file: loaded as written, refused for other weights or word ids
- * outside its vocabulary. */
+ * double precision, sorted, the first k softmaxed), on random banks; a
+ * caption with the bank's objects, on vectors whose answer is known by
+ * construction; and the bank file: loaded as written, refused for other
+ * weights or word ids outside its vocabulary. */
 #include <math.h>
 #include <string.h>
 
@@ -198,6 +199,42 @@ test_file (void)
   g_rmdir (dir);
 }
 
+static AtSearchIndex *
+axes (const char *const *words, int first_axis)
+{
+  AtSearchIndex *index = at_search_index_new ("m", DIM);
+  for (int i = 0; words[i] != NULL; i++)
+    {
+      float v[DIM] = { 0 };
+      v[first_axis + i] = 1.0f;
+      at_search_index_set (index, words[i], "w", v);
+    }
+  return index;
+}
+
+/* Colour and style zero-shot, objects from the bank: "red flag (car), filled". */
+static void
+test_caption (void)
+{
+  static const char *const colour_words[] = { "blue", "red", NULL };       /* axes 0, 1 */
+  static const char *const style_words[] = { "outline", "filled", NULL };  /* 2, 3 */
+  g_autoptr (AtSearchIndex) colours = axes (colour_words, 0), styles = axes (style_words, 2);
+  float e[3 * DIM] = { 0 };
+  gint32 words[3 * WORDS] = { 5, -1, -1, -1, 2, -1, -1, -1, 1, -1, -1, -1 };   /* umbrella; flag; car */
+  for (int i = 0; i < 3; i++)
+    e[i * DIM + 4 + i] = 1.0f;                                               /* axes 4, 5, 6 */
+  g_autoptr (AtCaptionBank) bank = at_caption_bank_new (DIM, 3, e, words, vocab, 2, 0.05f);
+  float q[DIM] = { 0.1f, 0.6f, 0.05f, 0.3f, 0.1f, 0.7f, 0.2f };
+  g_autoptr (AtCaption) c = at_caption_from_bank (colours, styles, bank, q, 2);
+  g_assert_cmpstr (c->text, ==, "red flag (car), filled");
+  const char *want[] = { "red", "flag", "car", "filled", NULL };
+  g_assert_cmpstrv (c->tags, want);
+  GArray *objects = c->words[AT_CAPTION_OBJECT];
+  g_assert_cmpuint (objects->len, ==, 2);   /* umbrella is not among the two nearest */
+  double flag = exp (0.7 / 0.05) / (exp (0.7 / 0.05) + exp (0.2 / 0.05));
+  g_assert_cmpfloat_with_epsilon (g_array_index (objects, AtCaptionWord, 0).score, flag, 1e-5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +242,6 @@ main (int argc, char **argv)
   g_test_add_func ("/caption-bank/votes", test_votes);
   g_test_add_func ("/caption-bank/own-words", test_own_words);
   g_test_add_func ("/caption-bank/file", test_file);
+  g_test_add_func ("/caption-bank/caption", test_caption);
   return g_test_run ();
 }
