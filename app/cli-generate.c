@@ -121,7 +121,7 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "64 (the model's own image), 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG (with --count, NAME-1.png, NAME-2.png, …)", "FILE" },
     { "no-tags", 0, 0, G_OPTION_ARG_NONE, &o->no_tags,
-      "Do not write the zero-shot tags (atelier caption) into the PNG's Description and XMP", NULL },
+      "Do not write the tags (atelier caption) into the PNG's Description and XMP", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress on stderr", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },

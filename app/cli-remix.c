@@ -62,7 +62,7 @@ parse_remix (int argc, char **argv, RemixOptions *o, RemixNumbers *n, GError **e
     { "steps", 0, 0, G_OPTION_ARG_STRING, &o->steps_text, "Sampler steps (default: the model's)", "N" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &o->size_text, "64, 128, 256 or 512 (default 256)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, "Output PNG", "FILE" },
-    { "no-tags", 0, 0, G_OPTION_ARG_NONE, &o->no_tags, "Do not write the zero-shot tags into the PNG", NULL },
+    { "no-tags", 0, 0, G_OPTION_ARG_NONE, &o->no_tags, "Do not write the tags (atelier caption) into the PNG", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print a JSON summary on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Nothing on stderr but errors", NULL },
     { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, "Vulkan device (index or part of its name)", "DEVICE" },

@@ -1,6 +1,6 @@
 /* cli-search.c — `atelier search`: a folder of PNGs or a project's history
  * ranked against a text, a sketch, a voice clip or another image; and
- * `atelier caption`: zero-shot tags of images. The work is in
+ * `atelier caption`: colour, object and style tags of images. The work is in
  * engine/search/; this file parses, calls and prints. */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +18,8 @@
 #include "search/search-query.h"
 #include "search/search-remix.h"
 #include "search/search-update.h"
+#include "search/search-voice.h"
+#include "search/search-words.h"
 #include "ui/project.h"
 
 #define PROJECT_SUFFIX ".atelier"
@@ -78,29 +80,51 @@ parse_search (int argc, char **argv, SearchOptions *o, gint64 *count, GError **e
   return at_cli_int_arg ("--count", o->count_text, 1, 1000, count, error);
 }
 
-static float *embed_plain_query (AtEngine *engine, const SearchOptions *o, GError **error);
+static float *embed_plain_query (AtEngine *engine, const SearchOptions *o, char **words, GError **error);
 
-/* The query as an embedding, with --plus and --minus applied. */
+/* The query as an embedding, with --plus and --minus applied; *words: the
+ * typed or heard words the images' object words are matched with (none
+ * for a remix). */
 static float *
-embed_query (AtEngine *engine, const SearchOptions *o, GError **error)
+embed_query (AtEngine *engine, const SearchOptions *o, char **words, GError **error)
 {
-  g_autofree float *q = embed_plain_query (engine, o, error);
+  g_autofree float *q = embed_plain_query (engine, o, words, error);
   if (q == NULL || ((o->plus != NULL || o->minus != NULL)
                     && !at_engine_search_remix_text (engine, q, o->plus, o->minus, error)))
     return NULL;
+  if (o->plus != NULL || o->minus != NULL)
+    g_clear_pointer (words, g_free);
   return g_steal_pointer (&q);
 }
 
+/* The clip's transcript and sound; what was heard goes to stderr. */
 static float *
-embed_plain_query (AtEngine *engine, const SearchOptions *o, GError **error)
+embed_voice_query (AtEngine *engine, const char *path, gboolean json, char **words, GError **error)
+{
+  g_autoptr (AtAudio) voice = at_audio_load (path, error);
+  g_autoptr (AtVoiceQuery) q = voice != NULL ? at_engine_search_embed_spoken (engine, voice, NULL, NULL, error) : NULL;
+  if (q == NULL)
+    return NULL;
+  if (q->transcript != NULL && !json)
+    fprintf (stderr, "Heard: “%s”%s\n", q->transcript,
+             q->has_words ? "" : " (no object word: searching by the sound)");
+  if (q->notice != NULL)
+    fprintf (stderr, "Note: %s\n", q->notice);
+  if (q->has_words)
+    *words = g_steal_pointer (&q->transcript);
+  return g_steal_pointer (&q->embedding);
+}
+
+static float *
+embed_plain_query (AtEngine *engine, const SearchOptions *o, char **words, GError **error)
 {
   if (o->text != NULL)
-    return at_engine_search_embed_text (engine, o->text, error);
-  if (o->voice != NULL)
     {
-      g_autoptr (AtAudio) voice = at_audio_load (o->voice, error);
-      return voice != NULL ? at_engine_search_embed_voice (engine, voice, error) : NULL;
+      *words = g_strdup (o->text);
+      return at_engine_search_embed_text (engine, o->text, error);
     }
+  if (o->voice != NULL)
+    return embed_voice_query (engine, o->voice, o->json, words, error);
   g_autoptr (AtImage) img = at_image_load (o->sketch != NULL ? o->sketch : o->image, error);
   if (img == NULL)
     return NULL;
@@ -258,14 +282,17 @@ at_cli_search (int argc, char **argv)
   gint64 count = 0;
   g_autoptr (AtEngine) engine = NULL;
   g_autofree float *query = NULL;
+  g_autofree char *words = NULL;
   if (!parse_search (argc, argv, &o, &count, &error)
       || (engine = at_engine_new (o.device, o.model_dir, &error)) == NULL
-      || (query = embed_query (engine, &o, &error)) == NULL || !index_where (engine, o.where[0], &s, &error))
+      || (query = embed_query (engine, &o, &words, &error)) == NULL || !index_where (engine, o.where[0], &s, &error))
     return at_cli_fail ("search", error);
   if (at_search_index_get_size (s.index) == 0)
     return at_cli_fail ("search", g_error_new (AT_SEARCH_ERROR, AT_SEARCH_ERROR_NOT_FOUND,
                                                "%s has no PNG images that could be read", o.where[0]));
-  g_autoptr (GArray) hits = at_search_index_rank (s.index, query, (guint) count);
+  /* typed or heard words also count through the images' object words */
+  g_autoptr (GArray) hits = words != NULL ? at_engine_search_rank_text (engine, s.index, words, query, (guint) count)
+                                          : at_search_index_rank (s.index, query, (guint) count);
   if (o.json)
     print_search_json (o.where[0], &s, hits);
   else

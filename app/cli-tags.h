@@ -1,4 +1,4 @@
-/* cli-tags.h — the zero-shot tags `atelier generate` writes into its PNGs
+/* cli-tags.h — the tags `atelier generate` writes into its PNGs
  * (search/tagged-asset.h), and how commands print a caption in JSON. */
 #pragma once
 

@@ -34,7 +34,7 @@ int at_cli_suggest (int argc, char **argv);
 /* `atelier models list|add FILE|remove NAME` (cli-models.c). */
 int at_cli_models (int argc, char **argv);
 /* `atelier search DIR|PROJECT --text ...`: images ranked by a query;
- * `atelier caption IMAGE...`: their zero-shot tags (cli-search.c). */
+ * `atelier caption IMAGE...`: their colour, object and style tags (cli-search.c). */
 int at_cli_search (int argc, char **argv);
 int at_cli_caption (int argc, char **argv);
 /* `atelier remix IMAGE --minus T --plus T -o OUT.png`: a generation

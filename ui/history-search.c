@@ -5,6 +5,8 @@
 #include "context-call.h"
 #include "search/search-query.h"
 #include "search/search-update.h"
+#include "search/search-voice.h"
+#include "search/search-words.h"
 #include "ui/engine-hold.h"
 #include "ui/history-search.h"
 
@@ -69,10 +71,13 @@ search_free (Search *s)
   g_free (s);
 }
 
+/* The query's embedding; *words: the typed or heard words that the
+ * images' object words are matched with (search-words.h). */
 static float *
-embed_query (const Search *s, GError **error)
+embed_query (const Search *s, GCancellable *cancellable, char **words, GError **error)
 {
   AtEngine *engine = s->hold->engine;
+  g_autoptr (AtVoiceQuery) spoken = NULL;
   switch (s->kind)
     {
     case QUERY_IMAGE:
@@ -80,9 +85,14 @@ embed_query (const Search *s, GError **error)
     case QUERY_SKETCH:
       return at_engine_search_embed_sketch (engine, s->picture, error);
     case QUERY_VOICE:
-      return at_engine_search_embed_voice (engine, s->voice, error);
+      if ((spoken = at_engine_search_embed_spoken (engine, s->voice, NULL, cancellable, error)) == NULL)
+        return NULL;
+      if (spoken->has_words)
+        *words = g_steal_pointer (&spoken->transcript);
+      return g_steal_pointer (&spoken->embedding);
     case QUERY_TEXT:
     default:
+      *words = g_strdup (s->text);
       return at_engine_search_embed_text (engine, s->text, error);
     }
 }
@@ -94,7 +104,9 @@ search_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   AtEngine *engine = s->hold->engine;
   GError *error = NULL;
   g_auto (AtSearchUpdate) update = { 0 };
-  g_autofree float *q = embed_query (s, &error);
+  g_autofree char *said = NULL;
+  g_autofree float *q = embed_query (s, cancellable, &said, &error);
+  g_auto (GStrv) words = at_search_object_words (said);
   if (q == NULL || !at_engine_search_index_images (engine, &s->index, (AtImage *const *) s->images->pdata,
                                                    s->images->len, cancellable, &update, &error))
     {
@@ -110,7 +122,9 @@ search_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       double dot = 0.0;
       for (int c = 0; e != NULL && c < dim; c++)
         dot += (double) e->embedding[c] * q[c];
-      s->scores[i] = e != NULL ? (float) dot : -2.0f;
+      s->scores[i] = e != NULL ? (float) dot + at_engine_search_word_bonus (engine, (const char *const *) words,
+                                                                            e->embedding)
+                               : -2.0f;
     }
   g_task_return_boolean (task, TRUE);
 }

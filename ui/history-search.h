@@ -8,7 +8,7 @@
  * (::results-changed, at_history_search_shows()), and the line under the
  * field says how many of how many. The current sketch, the voice clip (its
  * audio embedding) or "More like this" (an image) can be the query instead. at_history_search_show_tags() captions an image on a
- * worker (zero-shot colour, object and style words) for the tags label,
+ * worker (colour, object and style words, caption.h) for the tags label,
  * which the window places under the gallery.
  *
  * The window lends the history (its array of AtHistoryItem*) and says when

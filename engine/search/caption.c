@@ -1,4 +1,4 @@
-/* caption.c — zero-shot tags from the model's vocabulary (caption.h). */
+/* caption.c — tags from the model's vocabulary and the caption bank (caption.h). */
 #define G_LOG_DOMAIN "atelier-engine"
 
 #include <errno.h>
@@ -90,14 +90,13 @@ best (const AtCaption *c, AtCaptionKind kind)
   return w->len > 0 ? g_array_index (w, AtCaptionWord, 0).word : NULL;
 }
 
-AtCaption *
-at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const float *embedding,
-                           guint n_objects)
+/* The caption of ranked words of each kind (taken). */
+static AtCaption *
+caption_new (GArray *words[AT_CAPTION_N_KINDS], guint n_objects)
 {
-  n_objects = CLAMP (n_objects, 1, MAX_OBJECTS);
   AtCaption *c = g_new0 (AtCaption, 1);
   for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
-    c->words[k] = ranked_words (vocab[k], embedding, k == AT_CAPTION_OBJECT ? MAX (n_objects, LISTED) : LISTED);
+    c->words[k] = words[k];
   g_autoptr (GStrvBuilder) tags = g_strv_builder_new ();
   g_autoptr (GString) text = g_string_new (NULL);
   if (best (c, AT_CAPTION_COLOUR) != NULL)
@@ -122,6 +121,36 @@ at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const
   c->text = g_strstrip (g_string_free (g_steal_pointer (&text), FALSE));
   c->tags = g_strv_builder_end (tags);
   return c;
+}
+
+static guint
+listed (AtCaptionKind kind, guint n_objects)
+{
+  return kind == AT_CAPTION_OBJECT ? MAX (n_objects, LISTED) : LISTED;
+}
+
+AtCaption *
+at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const float *embedding,
+                           guint n_objects)
+{
+  n_objects = CLAMP (n_objects, 1, MAX_OBJECTS);
+  GArray *words[AT_CAPTION_N_KINDS];
+  for (int k = 0; k < AT_CAPTION_N_KINDS; k++)
+    words[k] = ranked_words (vocab[k], embedding, listed (k, n_objects));
+  return caption_new (words, n_objects);
+}
+
+AtCaption *
+at_caption_from_bank (AtSearchIndex *colours, AtSearchIndex *styles, const AtCaptionBank *bank,
+                      const float *embedding, guint n_objects)
+{
+  n_objects = CLAMP (n_objects, 1, MAX_OBJECTS);
+  GArray *words[AT_CAPTION_N_KINDS] = {
+    [AT_CAPTION_COLOUR] = ranked_words (colours, embedding, LISTED),
+    [AT_CAPTION_OBJECT] = at_caption_bank_rank (bank, embedding, listed (AT_CAPTION_OBJECT, n_objects)),
+    [AT_CAPTION_STYLE] = ranked_words (styles, embedding, LISTED),
+  };
+  return caption_new (words, n_objects);
 }
 
 void
@@ -261,6 +290,11 @@ at_engine_caption_embedding (AtEngine *engine, const float *e, guint n_objects, 
   CaptionVocab *v = get_vocab (engine, error);
   if (v == NULL)
     return NULL;
+  /* objects from the nearest training images when the model has its bank */
+  const char *notice = NULL;
+  const AtCaptionBank *bank = at_engine_get_caption_bank (engine, &notice);
+  if (bank != NULL)
+    return at_caption_from_bank (v->colours, v->styles, bank, e, n_objects);
   /* objects are scored as "COLOUR WORD" with the image's best colour */
   g_autoptr (GArray) colour = at_search_index_rank (v->colours, e, 1);
   const char *best = colour->len > 0 ? g_array_index (colour, AtSearchHit, 0).entry->key : NULL;

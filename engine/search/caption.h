@@ -1,7 +1,12 @@
-/* caption.h — zero-shot tags for an image: the colour, object and style
- * words of the model's vocabulary whose text embeddings are nearest the
- * image's embedding (cosine in the contrastive space).
+/* caption.h — tags for an image: colour, object and style words.
  *
+ * Object words come from the caption bank (caption-bank.h: the words of
+ * the names of the nearest training images), right about five times as
+ * often as zero-shot ones on the held-out split (MODEL_CARD.md); without
+ * a bank for the model they are zero-shot as below.
+ *
+ * Zero-shot: the words of the model's vocabulary whose text embeddings are
+ * nearest the image's embedding (cosine in the contrastive space).
  * Colours are the eleven colour words the training captions use; styles
  * the words that told drawing styles apart in training ("outline" for line
  * icons, "filled", "shaded", "flat"); objects the 2,000 most frequent
@@ -15,6 +20,7 @@
 
 #include "engine.h"
 #include "media/image.h"
+#include "search/caption-bank.h"
 #include "search/search-index.h"
 
 G_BEGIN_DECLS
@@ -31,7 +37,7 @@ typedef enum {
 
 typedef struct {
   char *word;
-  float score;   /* cosine with the image */
+  float score;   /* cosine with the image; for bank objects, the share of the neighbours' votes */
 } AtCaptionWord;
 
 typedef struct {
@@ -52,6 +58,9 @@ AtCaption *at_engine_caption_embedding (AtEngine *engine, const float *embedding
 /* The same for an image embedding against vocabularies of each kind (for tests). */
 AtCaption *at_caption_from_embedding (AtSearchIndex *const vocab[AT_CAPTION_N_KINDS], const float *embedding,
                                       guint n_objects);
+/* The same with the object words from a caption bank (for tests). */
+AtCaption *at_caption_from_bank (AtSearchIndex *colours, AtSearchIndex *styles, const AtCaptionBank *bank,
+                                 const float *embedding, guint n_objects);
 
 /* Adds the tone of the voice that made the image (voice-tone.h:
  * "calm"…) as the last tag and as "…, calm voice" to the text. */

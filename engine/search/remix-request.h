@@ -6,7 +6,7 @@
  * sketch) + the image embedding of a style image − the text embedding of
  * minus + that of plus, normalised. The denoiser does not read that space
  * (its fusion takes encoder tokens), so the query conditions through
- * words: its zero-shot caption (caption.h; colour, one object, style)
+ * words: its caption (caption.h; colour, one object, style)
  * becomes the prompt, and the source keeps the shape: a sketch as the
  * sketch; an image either as the init image of an image-to-image run or
  * through its outlines (media/line-art.h) as the sketch. How well each

@@ -15,6 +15,8 @@
 #include "search/caption.h"
 #include "search/search-query.h"
 #include "search/search-update.h"
+#include "search/search-voice.h"
+#include "search/search-words.h"
 #include "ui/window-private.h"
 #include "ui-test-util.h"
 
@@ -88,10 +90,12 @@ compare_expected (gconstpointer pa, gconstpointer pb)
   return a->order > b->order ? -1 : 1;
 }
 
-/* The History by cosine with query, best first, each image embedded here. */
+/* The History by cosine with query (plus the object words' bonus of the
+ * words typed or heard, search-words.h), best first, each image embedded here. */
 static Expected *
-expected_ranking (AtWindow *window, const float *query)
+expected_ranking (AtWindow *window, const float *query, const char *said)
 {
+  g_auto (GStrv) words = at_search_object_words (said);
   Expected *all = g_new (Expected, N_ITEMS);
   int dim = at_engine_search_get_dim (window->engine);
   for (guint i = 0; i < N_ITEMS; i++)
@@ -103,6 +107,7 @@ expected_ranking (AtWindow *window, const float *query)
       double dot = 0.0;
       for (int c = 0; c < dim; c++)
         dot += (double) e[c] * query[c];
+      dot += at_engine_search_word_bonus (window->engine, (const char *const *) words, e);
       all[i] = (Expected) { item, (float) dot, i };
     }
   qsort (all, N_ITEMS, sizeof *all, compare_expected);
@@ -137,7 +142,7 @@ test_text_search (void)
   g_autoptr (GError) error = NULL;
   g_autofree float *q = at_engine_search_embed_text (window->engine, "blue circle", &error);
   g_assert_no_error (error);
-  g_autofree Expected *want = expected_ranking (window, q);
+  g_autofree Expected *want = expected_ranking (window, q, "blue circle");
   assert_ranking (window, want);
   g_assert_nonnull (strstr (at_history_search_get_status (search), "8 best matches of 11"));
 
@@ -153,7 +158,7 @@ test_text_search (void)
   wait_search (window);
   AtHistoryItem *chosen = g_ptr_array_index (window->history, 4);
   g_autofree float *like = at_engine_search_embed_image (window->engine, chosen->image, &error);
-  g_autofree Expected *want_like = expected_ranking (window, like);
+  g_autofree Expected *want_like = expected_ranking (window, like, NULL);
   g_assert_true (want_like[0].item == chosen);
   assert_ranking (window, want_like);
 
@@ -188,7 +193,7 @@ test_sketch_and_voice (void)
   g_autoptr (GError) error = NULL;
   g_autofree float *qs = at_engine_search_embed_sketch (window->engine, sketch, &error);
   g_assert_no_error (error);
-  g_autofree Expected *want_sketch = expected_ranking (window, qs);
+  g_autofree Expected *want_sketch = expected_ranking (window, qs, NULL);
   assert_ranking (window, want_sketch);
 
   /* a hummed clip: 1.5 s of a 220 Hz tone with harmonics */
@@ -199,9 +204,10 @@ test_sketch_and_voice (void)
   _at_window_set_voice (window, at_audio_new_from (clip->samples, clip->n, clip->rate), "hum");
   gtk_widget_activate_action (GTK_WIDGET (window), "history-search.voice", NULL);
   wait_search (window);
-  g_autofree float *qv = at_engine_search_embed_voice (window->engine, clip, &error);
+  g_autoptr (AtVoiceQuery) qv = at_engine_search_embed_spoken (window->engine, clip, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_autofree Expected *want_voice = expected_ranking (window, qv);
+  g_test_message ("the hum heard as “%s”", qv->transcript != NULL ? qv->transcript : "(no recogniser)");
+  g_autofree Expected *want_voice = expected_ranking (window, qv->embedding, qv->has_words ? qv->transcript : NULL);
   assert_ranking (window, want_voice);
   ui_test_close_window (window);
 }
