@@ -201,7 +201,7 @@ _at_window_sd_start (AtWindow *self, AtRequest **request, gboolean live)
   data->model = g_strdup (e->name);
   self->runs_in_flight++;
   /* data outlives every step: the steps are queued before the result */
-  at_sd_jobs_generate_async (self->sd_jobs, e->path, &run, on_sd_step, data, NULL, self->cancellable, sd_done, data);
+  at_sd_jobs_generate_async (self->sd_jobs, e->path, NULL, &run, on_sd_step, data, NULL, self->cancellable, sd_done, data);
   _at_window_update_actions (self);
   return TRUE;
 }

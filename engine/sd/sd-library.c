@@ -50,7 +50,8 @@ describe (const char *dir, const char *file_name)
       e->problem = g_strdup (error->message);
       return e;
     }
-  e->kind = g_strdup (at_sd_checkpoint_get_arch (ckpt)->kind_name);
+  e->arch = *at_sd_checkpoint_get_arch (ckpt);
+  e->kind = g_strdup (e->arch.kind_name);
   e->prediction = at_sd_checkpoint_get_prediction (ckpt, NULL);
   return e;
 }

@@ -21,6 +21,7 @@ typedef struct {
   char *path;          /* in the library folder */
   char *target;        /* what a link points to; NULL for a copy */
   char *kind;          /* AtSdArch's kind_name; NULL when unreadable */
+  AtSdArch arch;       /* with kind: what was recognised (a ControlNet's fit, sd-control.h) */
   AtSdPrediction prediction;
   guint64 size;        /* bytes of the checkpoint */
   char *problem;       /* why it cannot be opened now (a moved link target, ...) or NULL */
