@@ -80,6 +80,15 @@ at_sd_library_list (GError **error)
   return out;
 }
 
+gint
+at_sd_library_find (GPtrArray *entries, const char *name)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (((AtSdLibraryEntry *) entries->pdata[i])->name, name) == 0)
+      return (gint) i;
+  return -1;
+}
+
 static gboolean
 set_errno_error (GError **error, int err, const char *what, const char *path)
 {

@@ -36,6 +36,10 @@ char *at_sd_library_dir (void);
  * when the folder does not exist. */
 GPtrArray *at_sd_library_list (GError **error);
 
+/* The index of the entry called name in entries (AtSdLibraryEntry*), or
+ * -1. */
+gint at_sd_library_find (GPtrArray *entries, const char *name);
+
 /* Checks file, then copies it (or, with link, symlinks it by absolute
  * path) into the library under its base name. Refuses a name already
  * there (G_IO_ERROR_EXISTS). */

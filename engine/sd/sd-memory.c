@@ -49,8 +49,8 @@ at_sd_memory_fits_controlled (const AtSdArch *arch, const AtSdArch *control, gui
   g_autofree char *have = g_format_size (device_memory);
   g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY,
                "this %s model%s at %u px needs about %s of device memory (weights %s, working %s) but %s has %s; "
-               "try a smaller size%s", arch->kind_name, control != NULL ? " with its ControlNet" : "", size, need, weights, working, device_name, have,
-               guided ? " or guidance 1" : "");
+               "try a smaller size%s", arch->kind_name, control != NULL ? " with its ControlNet" : "", size, need,
+               weights, working, device_name, have, guided ? " or guidance 1" : "");
   return FALSE;
 }
 

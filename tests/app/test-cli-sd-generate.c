@@ -15,9 +15,10 @@
  * --controlnet: a model with SD 1.x's 768-wide text attention and a
  * ControlNet that fits it (sd-tiny.h); the PNG is the library's image
  * with the ControlNet's residuals on the sketch's scribble hint
- * (sd-hint.h), which differs from the image without them; the memory
- * estimate with the ControlNet holds the measured peak (in a subprocess,
- * so that the peak is this run's); a ControlNet that is a checkpoint,
+ * (sd-hint.h), which differs from the image without them; what the
+ * memory estimate adds for the ControlNet holds what a controlled run
+ * takes beyond a plain one (in a subprocess, so that the peaks are these
+ * runs'); a ControlNet that is a checkpoint,
  * one of another width, one for another context width, a run without a
  * sketch and strengths out of range are refused with exit 2.
  */
@@ -365,24 +366,33 @@ write_sketch (void)
 }
 
 /* The library's image of "a cat" (2 Euler steps, guidance 2, seed 5) on
- * model_768 with the ControlNet at strength on sketch's hint, and
- * without it into plain. */
+ * model_768 with the ControlNet at cn_path (NULL: none, and nothing of
+ * it loaded) at strength on sketch's hint, and without it into plain
+ * (NULL: not made). */
 static void
-library_controlled (const char *sketch_path, float strength, float *image, float *plain)
+library_controlled (const char *cn_path, const char *sketch_path, float strength, float *image, float *plain)
 {
   g_autoptr (GError) error = NULL;
   Library lib = { 0 };
   library_open_path (&lib, model_768);
-  g_autoptr (AtSdCheckpoint) cn_file = at_sd_checkpoint_open (controlnet, AT_SD_PREDICTION_AUTO, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new_for_checkpoint (test_gpu (), cn_file, &error);
-  g_assert_no_error (error);
-  g_autoptr (AtImage) sketch = at_image_load (sketch_path, &error);
-  g_assert_no_error (error);
-  g_autofree float *hint = at_sd_scribble_hint (sketch, L, L);
-  AtSdControl control = { cn, hint, strength };
+  g_autoptr (AtSdCheckpoint) cn_file = NULL;
+  g_autoptr (AtSdControlNet) cn = NULL;
+  g_autofree float *hint = NULL;
+  AtSdControl control = { NULL, NULL, strength };
   AtSdGenerateParams params = { .cfg_scale = 2, .sampler = AT_SD_SAMPLER_EULER, .sigmas = AT_SD_SIGMAS_DEFAULT,
-                                .steps = 2, .seed = 5, .control = &control };
+                                .steps = 2, .seed = 5 };
+  if (cn_path != NULL)
+    {
+      cn_file = at_sd_checkpoint_open (cn_path, AT_SD_PREDICTION_AUTO, &error);
+      g_assert_no_error (error);
+      cn = at_sd_controlnet_new_for_checkpoint (test_gpu (), cn_file, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtImage) sketch = at_image_load (sketch_path, &error);
+      g_assert_no_error (error);
+      control.net = cn;
+      control.hint = hint = at_sd_scribble_hint (sketch, L, L);
+      params.control = &control;
+    }
   library_image (&lib, "a cat", "", 1, &params, image);
   if (plain != NULL)
     {
@@ -407,7 +417,7 @@ test_controlnet (void)
             "--guidance", "2", "--seed", "5", "-o", out, NULL);
   g_assert_nonnull (strstr (errs, "ControlNet scribble-tiny"));
   float image[3 * SIZE * SIZE], plain[3 * SIZE * SIZE];
-  library_controlled (sketch, 0.8f, image, plain);
+  library_controlled (controlnet, sketch, 0.8f, image, plain);
   assert_png_is (out, image, "Model: tiny-768, ControlNet 0: \"Module: scribble, Model: scribble-tiny, Weight: 0.8\"");
   double moved = 0;
   for (guint i = 0; i < 3 * SIZE * SIZE; i++)
@@ -437,8 +447,9 @@ test_controlnet_listed (void)
   g_assert_true (found);
 }
 
-/* The estimate with the ControlNet holds a controlled run's peak. A
- * subprocess: its device's peak is this run's alone. */
+/* What the estimate adds for the ControlNet holds what a controlled run
+ * takes beyond a plain one. A subprocess: its device's peak is these
+ * runs' alone. */
 static void
 test_controlnet_memory (void)
 {
@@ -448,25 +459,28 @@ test_controlnet_memory (void)
       g_test_trap_assert_passed ();
       return;
     }
-  guint64 before, peak, reserved, now;
-  at_gpu_get_memory_usage (test_gpu (), &before, &peak, &reserved);
+  guint64 before, plain_peak, peak, reserved, now;
   g_autofree char *sketch = write_sketch ();
   float image[3 * SIZE * SIZE];
-  library_controlled (sketch, 1.0f, image, NULL);
+  at_gpu_get_memory_usage (test_gpu (), &before, &peak, &reserved);
+  library_controlled (NULL, sketch, 1.0f, image, NULL);
+  at_gpu_get_memory_usage (test_gpu (), &now, &plain_peak, &reserved);
+  library_controlled (controlnet, sketch, 1.0f, image, NULL);
   at_gpu_get_memory_usage (test_gpu (), &now, &peak, &reserved);
   g_autoptr (GError) error = NULL;
   g_autoptr (AtSdCheckpoint) m = at_sd_checkpoint_open (model_768, AT_SD_PREDICTION_AUTO, &error);
   g_autoptr (AtSdCheckpoint) c = at_sd_checkpoint_open (controlnet, AT_SD_PREDICTION_AUTO, &error);
   g_assert_no_error (error);
   AtSdMemory est, plain;
-  at_sd_memory_estimate (at_sd_checkpoint_get_arch (m), SIZE, TRUE, &est);
-  plain = est;
+  at_sd_memory_estimate (at_sd_checkpoint_get_arch (m), SIZE, TRUE, &plain);
+  est = plain;
   at_sd_memory_add_control (at_sd_checkpoint_get_arch (c), SIZE, TRUE, &est);
-  g_test_message ("measured peak %" G_GUINT64_FORMAT " B; estimate %" G_GUINT64_FORMAT " (without the ControlNet %"
-                  G_GUINT64_FORMAT ")", peak - before, est.weights + est.working, plain.weights + plain.working);
-  g_assert_cmpuint (est.weights + est.working, >=, peak - before);
-  g_assert_cmpuint (est.weights, >, plain.weights);
-  g_assert_cmpuint (est.working, >, plain.working);
+  guint64 added = est.weights + est.working - plain.weights - plain.working;
+  g_test_message ("peak above %" G_GUINT64_FORMAT " B: plain %" G_GUINT64_FORMAT ", controlled %" G_GUINT64_FORMAT
+                  "; the estimate adds %" G_GUINT64_FORMAT, before, plain_peak - before, peak - before, added);
+  g_assert_cmpuint (peak, >, plain_peak);
+  g_assert_cmpuint (added, >=, peak - plain_peak);
+  g_assert_cmpuint (added, <=, 8 * (peak - plain_peak));
   g_assert_false (at_sd_memory_fits_controlled (at_sd_checkpoint_get_arch (m), at_sd_checkpoint_get_arch (c), SIZE,
                                                 TRUE, est.weights + est.working - 1, "small", &error));
   g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY);
