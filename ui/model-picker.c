@@ -19,6 +19,7 @@ struct _AtModelPicker {
   GPtrArray *entries;          /* AtSdLibraryEntry*, the whole library */
   GPtrArray *models;           /* those of entries that are not ControlNets, in the list's order after "Built-in" */
   char *want;                  /* a name to choose once listed */
+  char *added_control;         /* a ControlNet just added, until the window takes it */
   guint busy;
   gboolean *alive;             /* shared with workers' callbacks: FALSE once freed */
   void (*changed) (gpointer data);
@@ -79,6 +80,12 @@ set_entries (AtModelPicker *p, GPtrArray *entries)
   gtk_string_list_splice (p->names, 0, n, (const char *const *) labels->pdata);
   adw_combo_row_set_selected (p->row, 0);
   g_signal_handlers_unblock_by_func (p->row, on_selected, p);
+  gint added = want != NULL ? at_sd_library_find (entries, want) : -1;
+  if (added >= 0 && at_sd_arch_is_controlnet (&((AtSdLibraryEntry *) entries->pdata[added])->arch))
+    {
+      g_free (p->added_control);
+      p->added_control = g_strdup (want);
+    }
   if ((want == NULL || !at_model_picker_select (p, want)) && (keep == NULL || !at_model_picker_select (p, keep)))
     on_selected (p);
 }
@@ -239,6 +246,7 @@ at_model_picker_free (AtModelPicker *p)
   g_clear_pointer (&p->entries, g_ptr_array_unref);
   g_clear_pointer (&p->models, g_ptr_array_unref);
   g_free (p->want);
+  g_free (p->added_control);
   g_free (p);
 }
 
@@ -302,6 +310,12 @@ gboolean
 at_model_picker_add_finish (AtModelPicker *p, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+at_model_picker_take_added_controlnet (AtModelPicker *p)
+{
+  return g_steal_pointer (&p->added_control);
 }
 
 gboolean

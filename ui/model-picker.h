@@ -42,6 +42,9 @@ gboolean at_library_row_select (AdwComboRow *row, GPtrArray *listed, const char 
 void at_model_picker_add_async (AtModelPicker *picker, GFile *file, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean at_model_picker_add_finish (AtModelPicker *picker, GAsyncResult *result, GError **error);
+/* The name of a ControlNet just added (it is no model to choose here),
+ * once; NULL when none. The caller frees it. */
+char *at_model_picker_take_added_controlnet (AtModelPicker *picker);
 /* Whether the library is being read or written now. */
 gboolean at_model_picker_is_busy (AtModelPicker *picker);
 

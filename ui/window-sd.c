@@ -65,6 +65,15 @@ on_model_changed (gpointer data)
   const AtSdLibraryEntry *e = at_model_picker_get_selected (self->model_picker);
   if (self->control_picker != NULL)
     at_control_picker_set_model (self->control_picker, at_model_picker_get_entries (self->model_picker), e);
+  g_autofree char *added = at_model_picker_take_added_controlnet (self->model_picker);
+  if (added != NULL && !at_control_picker_select (self->control_picker, added))
+    {
+      g_autofree char *text = e != NULL ? g_strdup_printf ("Added the ControlNet “%s”; it does not fit %s, so it is "
+                                                           "listed when a model it fits is chosen", added, e->name)
+                                        : g_strdup_printf ("Added the ControlNet “%s”; choose a Stable Diffusion "
+                                                           "model to use it with", added);
+      _at_window_show_toast (self, text);
+    }
   if (self->restoring_model)   /* the restored item's settings follow */
     return;
   if (self->sd_pending != NULL && !at_model_picker_is_busy (self->model_picker))

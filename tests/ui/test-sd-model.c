@@ -8,7 +8,8 @@
  *
  * ControlNet: a model with SD 1.x's 768-wide text attention and two
  * ControlNets added (sd-tiny.h); the ControlNet row lists the one that
- * fits the model, not the other, and never as a model; with a sketch
+ * fits the model (and chooses it once added), not the other (a notice
+ * says why), and never as a model; with a sketch
  * drawn, Generate makes the pipeline's controlled image of the sketch as
  * the window renders it; the choice is saved in the project and comes
  * back on open (also in a new window, whose library is still being
@@ -174,10 +175,12 @@ test_controlnet (void)
   g_assert_true (ui_test_wait_until (picker_idle, picker, 30));
   add_model (picker, model);
   add_model (picker, scribble);
+  /* a ControlNet added is chosen as one; the model stays chosen */
+  assert_choice (window, "tiny-768", "scribble", 1);
   add_model (picker, wide);
-  /* adding a ControlNet keeps the model chosen; ControlNets are no models */
-  assert_choice (window, "tiny-768", NULL, 1);
-  g_assert_false (at_model_picker_select (picker, "scribble"));
+  g_assert_nonnull (strstr (at_window_get_last_toast (window), "“wide-scribble”; it does not fit tiny-768"));
+  assert_choice (window, "tiny-768", "scribble", 1);
+  g_assert_false (at_model_picker_select (picker, "scribble"));   /* ControlNets are no models */
   g_assert_false (at_control_picker_select (controls, "wide-scribble"));   /* 64 channels: does not fit */
   g_assert_true (at_control_picker_select (controls, "scribble"));
   at_control_picker_set_strength (controls, 0.8f);
