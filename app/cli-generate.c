@@ -134,9 +134,9 @@ parse (int argc, char **argv, Options *o, GError **error)
     { "prediction", 0, 0, G_OPTION_ARG_STRING, &o->prediction,
       "With --model: force eps or v prediction (default: decided from the file)", "eps|v" },
     { "controlnet", 0, 0, G_OPTION_ARG_FILENAME, &o->controlnet,
-      "With --model: a ControlNet (name or file) guided by --sketch (or --init) as a scribble", "NAME|FILE" },
+      "With --model: a ControlNet (name or file) that follows --sketch (or --init) as a scribble", "NAME|FILE" },
     { "control-strength", 0, 0, G_OPTION_ARG_STRING, &o->control_strength_text,
-      "How strongly the ControlNet follows the sketch, 0–2 (default 1)", "X" },
+      "How strongly the image keeps to the sketch through --controlnet, 0–2 (default 1)", "X" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
