@@ -10,6 +10,7 @@
 #include "app/cli-args.h"
 #include "app/cli-json.h"
 #include "app/cli.h"
+#include "sd/sd-control.h"
 #include "sd/sd-defaults.h"
 #include "sd/sd-library.h"
 #include "sd/sd-memory.h"
@@ -42,16 +43,6 @@ model_path (const char *model, GError **error)
     }
   bad (error, "no model called \"%s\" (atelier models list shows them; a file path works too)", model);
   return NULL;
-}
-
-/* The file's base name without ".safetensors". */
-static char *
-model_name_of (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  if (g_str_has_suffix (base, ".safetensors"))
-    base[strlen (base) - strlen (".safetensors")] = '\0';
-  return g_steal_pointer (&base);
 }
 
 static gboolean
@@ -92,6 +83,30 @@ make_run (const AtCliSdOptions *o, const AtSdArch *arch, AtSdRun *run, GError **
   run->seed = o->seed_text != NULL ? (guint32) o->seed : (guint32) g_random_int_range (0, G_MAXINT32);
   if (o->strength_text != NULL && o->init == NULL && o->sketch == NULL)
     return bad (error, "--strength needs --init or --sketch");
+  if (o->strength_text != NULL && o->init == NULL && o->controlnet != NULL)
+    return bad (error, "--strength needs --init with --controlnet (--sketch is then the ControlNet's hint, "
+                "not a starting image)");
+  return TRUE;
+}
+
+/* The ControlNet of --controlnet, checked against the model (arch), and
+ * its strength into run; *control stays NULL without one. */
+static gboolean
+open_control (const AtCliSdOptions *o, const AtSdArch *arch, AtSdRun *run, AtSdControlFile **control,
+              GError **error)
+{
+  double strength = 1.0;
+  if (o->controlnet == NULL)
+    return o->control_strength_text == NULL || bad (error, "--control-strength needs --controlnet");
+  if (o->sketch == NULL && o->init == NULL)
+    return bad (error, "--controlnet needs --sketch (or --init): the drawing it follows");
+  if (!at_cli_double_arg ("--control-strength", o->control_strength_text, 0.0, AT_SD_CONTROL_MAX_STRENGTH, &strength,
+                          error))
+    return FALSE;
+  g_autofree char *path = model_path (o->controlnet, error);
+  if (path == NULL || (*control = at_sd_control_file_open (path, arch, error)) == NULL)
+    return FALSE;
+  run->control = (AtSdRunControl) { NULL, at_sd_control_file_get_name (*control), NULL, (float) strength };
   return TRUE;
 }
 
@@ -174,11 +189,13 @@ at_cli_generate_sd (const AtCliSdOptions *o, AtOutputSet *outputs)
   if (o->unused != NULL)
     {
       bad (&error, "%s is not used with --model (a Stable Diffusion checkpoint takes --prompt, --negative, "
-           "--init or --sketch, --strength, --size, --steps, --sampler, --guidance, --seed, --count)", o->unused);
+           "--init or --sketch, --strength, --controlnet, --control-strength, --size, --steps, --sampler, --guidance, "
+           "--seed, --count)", o->unused);
       return fail (error);
     }
-  if (o->init != NULL && o->sketch != NULL)
-    return bad (&error, "give --init or --sketch, not both, with --model"), fail (error);
+  if (o->init != NULL && o->sketch != NULL && o->controlnet == NULL)
+    return bad (&error, "give --init or --sketch, not both, with --model (with --controlnet, --sketch is its "
+                "hint and --init the starting image)"), fail (error);
   g_autofree char *path = model_path (o->model, &error);
   if (path == NULL || !parse_prediction (o->prediction, &prediction, &error))
     return fail (error);
@@ -188,32 +205,44 @@ at_cli_generate_sd (const AtCliSdOptions *o, AtOutputSet *outputs)
   if (ckpt == NULL)
     return fail (error);
   const AtSdArch *arch = at_sd_checkpoint_get_arch (ckpt);
-  if (arch->family == AT_SD_FAMILY_CONTROLNET_SD1)
-    return bad (&error, "%s is a ControlNet, which guides a model; --model takes a Stable Diffusion checkpoint",
+  if (at_sd_arch_is_controlnet (arch))
+    return bad (&error, "%s is a ControlNet, which guides a model; --model takes a Stable Diffusion checkpoint "
+                "(and --controlnet the ControlNet)",
                 path), fail (error);
   AtSdRun run;
-  if (!make_run (o, arch, &run, &error))
+  g_autoptr (AtGpu) gpu = NULL;   /* freed last: the networks below live on it */
+  g_autoptr (AtSdControlFile) control = NULL;
+  if (!make_run (o, arch, &run, &error) || !open_control (o, arch, &run, &control, &error))
     return fail (error);
-  const char *init_path = o->init != NULL ? o->init : o->sketch;
+  /* with a ControlNet the sketch is its hint, and only --init a start */
+  const char *init_path = o->init != NULL ? o->init : control == NULL ? o->sketch : NULL;
+  const char *hint_path = control == NULL ? NULL : o->sketch != NULL ? o->sketch : o->init;
   g_autoptr (AtImage) init = NULL;
-  if (init_path != NULL && (init = at_image_load_reduced (init_path, MAX_INPUT_SIDE, &error)) == NULL)
+  g_autoptr (AtImage) hint = NULL;
+  if ((init_path != NULL && (init = at_image_load_reduced (init_path, MAX_INPUT_SIDE, &error)) == NULL)
+      || (hint_path != NULL && (hint = at_image_load_reduced (hint_path, MAX_INPUT_SIDE, &error)) == NULL))
     return fail (error);
   run.init = init;
+  run.control.sketch = hint;
   /* checked before the device, so that nothing is loaded for a run refused */
+  const AtSdArch *control_arch = control != NULL ? at_sd_control_file_get_arch (control) : NULL;
   if (!at_sd_run_validate (&run, &error))
     return fail (error);
-  g_autoptr (AtGpu) gpu = at_gpu_new (o->device, &error);
-  if (gpu == NULL || !at_sd_memory_check (gpu, arch, run.size, run.guidance != 1.0f, &error))
+  if ((gpu = at_gpu_new (o->device, &error)) == NULL
+      || !at_sd_memory_check_controlled (gpu, arch, control_arch, run.size, run.guidance != 1.0f, &error))
+    return fail (error);
+  if (control != NULL && (run.control.net = at_sd_control_file_get_net (control, gpu, &error)) == NULL)
     return fail (error);
   g_autoptr (AtSdPipeline) pipeline = at_sd_pipeline_new (gpu, g_steal_pointer (&ckpt), &error);
   if (pipeline == NULL)
     return fail (error);
-  g_autofree char *model_name = model_name_of (path);
+  g_autofree char *model_name = at_sd_model_name_of_path (path);
   g_autoptr (GPtrArray) parameters = g_ptr_array_new_with_free_func (g_free);
   if (!o->quiet && !o->json)
-    fprintf (stderr, "%s (%s): %u px, %u step%s, %s, guidance %g, seed %u\n", model_name, arch->kind_name, run.size,
-             run.steps, run.steps == 1 ? "" : "s", at_sd_sampler_label (run.sampler, run.sigmas), run.guidance,
-             run.seed);
+    fprintf (stderr, "%s (%s): %u px, %u step%s, %s, guidance %g, seed %u%s%s\n", model_name, arch->kind_name,
+             run.size, run.steps, run.steps == 1 ? "" : "s", at_sd_sampler_label (run.sampler, run.sigmas),
+             run.guidance, run.seed, control != NULL ? ", ControlNet " : "",
+             control != NULL ? run.control.name : "");
   if (!generate_all (o, pipeline, &run, model_name, outputs, parameters, &error))
     return fail (error);
   for (guint i = 0; i < parameters->len && !o->json && !o->quiet; i++)

@@ -18,6 +18,7 @@ typedef struct {
   int count;
   gboolean json, quiet;
   const char *unused;   /* the first option given that --model does not take, or NULL */
+  const char *controlnet, *control_strength_text;   /* NULL when not given */
 } AtCliSdOptions;
 
 /* Runs the checkpoint for each of outputs' images (seed + i for image i)

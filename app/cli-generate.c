@@ -24,6 +24,7 @@
 typedef struct {
   char *prompt, *negative, *sketch, *voice, *init, *mask, *sampler, *output, *device, *model_dir, *shape;
   char *model, *prediction;   /* a user's SD checkpoint (cli-generate-sd.c) */
+  char *controlnet, *control_strength_text;
   /* numbers as typed (NULL: not given), read by parse() */
   char *seed_text, *steps_text, *guidance_text, *size_text, *strength_text, *sketch_strength_text;
   guint64 seed;
@@ -72,6 +73,8 @@ options_clear (Options *o)
   g_free (o->shape);
   g_free (o->model);
   g_free (o->prediction);
+  g_free (o->controlnet);
+  g_free (o->control_strength_text);
   g_free (o->seed_text);
   g_free (o->steps_text);
   g_free (o->guidance_text);
@@ -130,6 +133,10 @@ parse (int argc, char **argv, Options *o, GError **error)
       "Use a Stable Diffusion checkpoint: a name from `atelier models list` or a .safetensors file", "NAME|FILE" },
     { "prediction", 0, 0, G_OPTION_ARG_STRING, &o->prediction,
       "With --model: force eps or v prediction (default: decided from the file)", "eps|v" },
+    { "controlnet", 0, 0, G_OPTION_ARG_FILENAME, &o->controlnet,
+      "With --model: a ControlNet (name or file) that follows --sketch (or --init) as a scribble", "NAME|FILE" },
+    { "control-strength", 0, 0, G_OPTION_ARG_STRING, &o->control_strength_text,
+      "How strongly the image keeps to the sketch through --controlnet, 0–2 (default 1)", "X" },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- make an image from a prompt, a sketch or a voice");
@@ -486,6 +493,7 @@ generate_with_model (const Options *o, AtOutputSet *outputs)
     o->model, o->prediction, o->prompt, o->negative, o->init, o->sketch, o->sampler, o->device,
     o->seed_text, o->steps_text, o->guidance_text, o->size_text, o->strength_text,
     o->seed, o->steps, o->size, o->guidance, o->strength, o->count, o->json, o->quiet, unused_with_model (o),
+    o->controlnet, o->control_strength_text,
   };
   return at_cli_generate_sd (&sd, outputs);
 }
@@ -503,6 +511,10 @@ at_cli_generate (int argc, char **argv)
   if (o.prediction != NULL && o.model == NULL)
     return at_cli_fail_with ("generate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                                              "--prediction is for --model"), AT_EXIT_BAD_INPUT);
+  if ((o.controlnet != NULL || o.control_strength_text != NULL) && o.model == NULL)
+    return at_cli_fail_with ("generate", g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                                             "--controlnet and --control-strength are for --model"),
+                             AT_EXIT_BAD_INPUT);
   if (o.model != NULL)
     return generate_with_model (&o, outputs);
   g_autoptr (AtEngine) engine = at_engine_new (o.device, o.model_dir, &error);

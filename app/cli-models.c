@@ -5,6 +5,7 @@
 
 #include "app/cli-args.h"
 #include "app/cli.h"
+#include "sd/sd-control.h"
 #include "sd/sd-library.h"
 
 #define USAGE \
@@ -12,7 +13,8 @@
   "       atelier models add FILE.safetensors [--link]\n" \
   "       atelier models remove NAME\n" \
   "Stable Diffusion 1.x, 2.x and SD-Turbo checkpoints and SD 1.x ControlNets, kept in\n" \
-  "$XDG_DATA_HOME/atelier/models (copied, or linked with --link).\n"
+  "$XDG_DATA_HOME/atelier/models (copied, or linked with --link). A ControlNet is used with\n" \
+  "atelier generate --model NAME --controlnet NAME --sketch FILE.\n"
 
 /* What the user gave (a file that is not a checkpoint, a name that is not
  * there) is bad input, 2; a failure to write the library is 1. */
@@ -28,10 +30,13 @@ exit_code_for (const GError *error)
   return at_cli_exit_code (error);
 }
 
+/* A ControlNet predicts nothing: it guides a model's UNet. */
 static const char *
-prediction_name (AtSdPrediction p)
+prediction_name (const AtSdLibraryEntry *e)
 {
-  return p == AT_SD_PREDICTION_V ? "v-prediction" : "epsilon";
+  if (at_sd_arch_is_controlnet (&e->arch))
+    return "- (guides a model)";
+  return e->prediction == AT_SD_PREDICTION_V ? "v-prediction" : "epsilon";
 }
 
 static void
@@ -39,7 +44,7 @@ print_entry (const AtSdLibraryEntry *e)
 {
   g_autofree char *size = g_format_size (e->size);
   if (e->kind != NULL)
-    printf ("%-28s %-26s %10s  %s", e->name, e->kind, size, prediction_name (e->prediction));
+    printf ("%-28s %-26s %10s  %s", e->name, e->kind, size, prediction_name (e));
   else
     printf ("%-28s %-26s %10s", e->name, "(cannot be used)", size);
   if (e->target != NULL)

@@ -13,6 +13,7 @@ print_usage (FILE *out)
            "Usage: atelier [--version] [--list-devices] [FILE.atelier]\n"
            "       atelier generate --prompt TEXT [--sketch FILE] [--voice FILE [--voice-cues]] -o FILE.png [...]\n"
            "       atelier generate --model NAME|FILE.safetensors --prompt TEXT -o FILE.png [...]\n"
+           "               [--controlnet NAME|FILE --sketch FILE [--control-strength X]]\n"
            "               (atelier generate --help lists every option)\n"
            "       atelier transcribe FILE [--json] [--lm prompt|general|FILE] [--words \"W1 W2\"]\n"
            "       atelier narrate TEXT -o FILE.wav [--srt FILE] [--vtt FILE] [--voice NAME]\n"

@@ -5,8 +5,10 @@
 #include "ui/model-picker.h"
 #include "context-call.h"
 
+#include "sd/sd-control.h"
 #include "sd/sd-pipeline.h"
 
+#define LIVE_NOTE "Live previews use the built-in model"
 #define VOICE_NOTE "A voice gives its transcript and cues; the audio embedding is the built-in model's alone"
 
 struct _AtModelPicker {
@@ -14,8 +16,10 @@ struct _AtModelPicker {
   GtkStringList *names;
   AdwActionRow *size_row;
   GtkSpinButton *size_spin;
-  GPtrArray *entries;          /* AtSdLibraryEntry*, in the list's order after "Built-in" */
+  GPtrArray *entries;          /* AtSdLibraryEntry*, the whole library */
+  GPtrArray *models;           /* those of entries that are not ControlNets, in the list's order after "Built-in" */
   char *want;                  /* a name to choose once listed */
+  char *added_control;         /* a ControlNet just added, until the window takes it */
   guint busy;
   gboolean *alive;             /* shared with workers' callbacks: FALSE once freed */
   void (*changed) (gpointer data);
@@ -36,7 +40,7 @@ update_subtitle (AtModelPicker *p)
   g_autofree char *size = g_format_size (e->size);
   g_autofree char *text = e->problem != NULL
                             ? g_strdup_printf ("Cannot be used: %s", e->problem)
-                            : g_strdup_printf ("%s · %s. " VOICE_NOTE, e->kind, size);
+                            : g_strdup_printf ("%s · %s. " LIVE_NOTE ". " VOICE_NOTE, e->kind, size);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (p->row), text);
 }
 
@@ -53,21 +57,36 @@ static void
 set_entries (AtModelPicker *p, GPtrArray *entries)
 {
   const AtSdLibraryEntry *old = at_model_picker_get_selected (p);
-  g_autofree char *keep = g_strdup (p->want != NULL ? p->want : old != NULL ? old->name : NULL);
-  g_clear_pointer (&p->want, g_free);
+  g_autofree char *keep = g_strdup (old != NULL ? old->name : NULL);
+  g_autofree char *want = g_steal_pointer (&p->want);   /* just added: chosen when it is a model */
   g_clear_pointer (&p->entries, g_ptr_array_unref);
   p->entries = entries;
+  g_ptr_array_set_size (p->models, 0);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const AtSdLibraryEntry *e = entries->pdata[i];
+      /* ControlNets are chosen in their own row (control-picker.h); an
+       * unreadable file stays listed with its problem */
+      if (e->kind == NULL || !at_sd_arch_is_controlnet (&e->arch))
+        g_ptr_array_add (p->models, (gpointer) e);
+    }
   g_signal_handlers_block_by_func (p->row, on_selected, p);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (p->names));
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   g_ptr_array_add (labels, "Built-in");
-  for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (labels, ((AtSdLibraryEntry *) entries->pdata[i])->name);
+  for (guint i = 0; i < p->models->len; i++)
+    g_ptr_array_add (labels, ((AtSdLibraryEntry *) p->models->pdata[i])->name);
   g_ptr_array_add (labels, NULL);
   gtk_string_list_splice (p->names, 0, n, (const char *const *) labels->pdata);
   adw_combo_row_set_selected (p->row, 0);
   g_signal_handlers_unblock_by_func (p->row, on_selected, p);
-  if (keep == NULL || !at_model_picker_select (p, keep))
+  gint added = want != NULL ? at_sd_library_find (entries, want) : -1;
+  if (added >= 0 && at_sd_arch_is_controlnet (&((AtSdLibraryEntry *) entries->pdata[added])->arch))
+    {
+      g_free (p->added_control);
+      p->added_control = g_strdup (want);
+    }
+  if ((want == NULL || !at_model_picker_select (p, want)) && (keep == NULL || !at_model_picker_select (p, keep)))
     on_selected (p);
 }
 
@@ -184,13 +203,15 @@ at_model_picker_new (GtkListBox *box, int position, void (*changed) (gpointer da
   p->failed = failed;
   p->data = data;
   p->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) at_sd_library_entry_free);
+  p->models = g_ptr_array_new ();
   p->names = gtk_string_list_new ((const char *const[]) { "Built-in", NULL });
   p->row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->row), "Model");
   adw_combo_row_set_model (p->row, G_LIST_MODEL (p->names));
   GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (add, "Add Model… (a Stable Diffusion 1.x, 2.x or SD-Turbo .safetensors file)");
+  gtk_widget_set_tooltip_text (add, "Add Model… (a Stable Diffusion 1.x, 2.x or SD-Turbo .safetensors file, "
+                                    "or a ControlNet for one)");
   gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, "Add Model…", -1);
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (on_add_clicked), p);
   adw_action_row_add_suffix (ADW_ACTION_ROW (p->row), add);
@@ -223,7 +244,9 @@ at_model_picker_free (AtModelPicker *p)
   g_rc_box_release (p->alive);
   g_signal_handlers_disconnect_by_data (p->row, p);
   g_clear_pointer (&p->entries, g_ptr_array_unref);
+  g_clear_pointer (&p->models, g_ptr_array_unref);
   g_free (p->want);
+  g_free (p->added_control);
   g_free (p);
 }
 
@@ -231,7 +254,13 @@ const AtSdLibraryEntry *
 at_model_picker_get_selected (AtModelPicker *p)
 {
   guint i = adw_combo_row_get_selected (p->row);
-  return i >= 1 && i - 1 < p->entries->len ? p->entries->pdata[i - 1] : NULL;
+  return i >= 1 && i - 1 < p->models->len ? p->models->pdata[i - 1] : NULL;
+}
+
+GPtrArray *
+at_model_picker_get_entries (AtModelPicker *p)
+{
+  return p->entries;
 }
 
 guint
@@ -247,15 +276,19 @@ at_model_picker_set_size (AtModelPicker *p, guint size)
 }
 
 gboolean
+at_library_row_select (AdwComboRow *row, GPtrArray *listed, const char *name)
+{
+  gint i = name != NULL ? at_sd_library_find (listed, name) : -1;
+  if (name != NULL && i < 0)
+    return FALSE;
+  adw_combo_row_set_selected (row, (guint) (i + 1));
+  return TRUE;
+}
+
+gboolean
 at_model_picker_select (AtModelPicker *p, const char *name)
 {
-  for (guint i = 0; i < p->entries->len; i++)
-    if (g_strcmp0 (((AtSdLibraryEntry *) p->entries->pdata[i])->name, name) == 0)
-      {
-        adw_combo_row_set_selected (p->row, i + 1);
-        return TRUE;
-      }
-  return FALSE;
+  return at_library_row_select (p->row, p->models, name);
 }
 
 void
@@ -277,6 +310,12 @@ gboolean
 at_model_picker_add_finish (AtModelPicker *p, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+at_model_picker_take_added_controlnet (AtModelPicker *p)
+{
+  return g_steal_pointer (&p->added_control);
 }
 
 gboolean

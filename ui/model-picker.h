@@ -22,17 +22,29 @@ AtModelPicker *at_model_picker_new (GtkListBox *box, int position, void (*change
                                     void (*failed) (gpointer data, const char *message), gpointer data);
 void at_model_picker_free (AtModelPicker *picker);
 
-/* The chosen checkpoint, or NULL for the built-in model. */
+/* The chosen checkpoint, or NULL for the built-in model. ControlNets of
+ * the library are not listed as models (control-picker.h lists them). */
 const AtSdLibraryEntry *at_model_picker_get_selected (AtModelPicker *picker);
+/* The whole library as last listed (AtSdLibraryEntry*), ControlNets too. */
+GPtrArray *at_model_picker_get_entries (AtModelPicker *picker);
 guint at_model_picker_get_size (AtModelPicker *picker);
 void at_model_picker_set_size (AtModelPicker *picker, guint size);
-/* Chooses the model called name (FALSE when the list has none). */
+/* Chooses the model called name, NULL: Built-in (FALSE when the list has
+ * none). */
 gboolean at_model_picker_select (AtModelPicker *picker, const char *name);
+
+/* Chooses in row, whose first item is "none" (Built-in, None) and the
+ * others listed's entries in order, the entry called name (NULL: the
+ * first item); FALSE when listed has none called that. */
+gboolean at_library_row_select (AdwComboRow *row, GPtrArray *listed, const char *name);
 
 /* Adds file to the library on a worker, then lists it and chooses it. */
 void at_model_picker_add_async (AtModelPicker *picker, GFile *file, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean at_model_picker_add_finish (AtModelPicker *picker, GAsyncResult *result, GError **error);
+/* The name of a ControlNet just added (it is no model to choose here),
+ * once; NULL when none. The caller frees it. */
+char *at_model_picker_take_added_controlnet (AtModelPicker *picker);
 /* Whether the library is being read or written now. */
 gboolean at_model_picker_is_busy (AtModelPicker *picker);
 

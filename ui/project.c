@@ -55,6 +55,7 @@ at_project_new (void)
   p->params = at_request_new ();
   p->history = g_ptr_array_new_with_free_func ((GDestroyNotify) at_history_item_free);
   at_voice_settings_reset (&p->voice_settings);
+  at_project_model_clear (&p->model);
   return p;
 }
 
@@ -76,6 +77,7 @@ at_project_free (AtProject *p)
   g_free (p->autosave_of);
   at_clip_free (p->video);
   g_clear_pointer (&p->search_index, at_search_index_free);
+  at_project_model_clear (&p->model);
   g_free (p);
 }
 
@@ -307,6 +309,7 @@ project_to_json (const AtProject *p)
   add_params (b, p->params);
   json_builder_set_member_name (b, "seed_locked");
   json_builder_add_boolean_value (b, p->seed_locked);
+  at_project_model_to_json (&p->model, b);
 
   json_builder_set_member_name (b, "voice");
   if (p->voice != NULL)
@@ -769,6 +772,7 @@ project_from_json (const char *data, gsize len, GError **error)
     return NULL;
   read_params (get_object (o, "parameters"), p->params);
   p->seed_locked = json_object_get_boolean_member_with_default (o, "seed_locked", FALSE);
+  at_project_model_from_json (o, &p->model);
   read_voice (get_object (o, "voice"), p);
   read_narration (get_object (o, "narration"), p);
   read_voice_settings (get_object (o, "voice_panel"), &p->voice_settings);

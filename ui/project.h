@@ -21,6 +21,7 @@
 #include "request.h"
 #include "search/search-index.h"
 #include "ui/history-item.h"
+#include "ui/project-model.h"
 #include "ui/stroke-list.h"
 
 G_BEGIN_DECLS
@@ -67,6 +68,7 @@ typedef struct {
   GPtrArray *narration_cues;  /* its subtitle lines (AtCue), or NULL */
   AtClip *video;           /* the Video window's keyframes and settings, or NULL */
   AtSearchIndex *search_index;  /* the history's image embeddings (engine/search), or NULL */
+  AtProjectModel model;    /* the model chosen (a user's SD checkpoint), or the built-in one */
 } AtProject;
 
 AtProject *at_project_new (void);

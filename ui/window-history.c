@@ -72,9 +72,10 @@ request_differs (AtWindow *self, const AtHistoryItem *item)
          now->steps != then->steps || now->guidance != then->guidance || now->sampler != then->sampler;
 }
 
-/* The toast after a restore: true to what Generate will do now. */
+/* The toast after a restore: true to what Generate will do now.
+ * model_todo: what _at_window_sd_restore() could not do, or NULL. */
 static char *
-restore_note (AtWindow *self, const AtHistoryItem *item)
+restore_note (AtWindow *self, const AtHistoryItem *item, const char *model_todo)
 {
   if (!item->has_inputs)
     return g_strdup ("Settings restored. This image's sketch was not kept (the project is from an older Atelier), "
@@ -85,8 +86,8 @@ restore_note (AtWindow *self, const AtHistoryItem *item)
                                             item->voice_name != NULL ? item->voice_name : "Voice clip"));
   else if (item->voice_digest == NULL && self->voice != NULL)
     g_ptr_array_add (todo, g_strdup ("remove the voice clip, which it was made without"));
-  if (item->model != NULL && self->engine != NULL && g_strcmp0 (item->model, at_engine_get_model_name (self->engine)) != 0)
-    g_ptr_array_add (todo, g_strdup_printf ("generate with the model “%s” it was made with", item->model));
+  if (model_todo != NULL)
+    g_ptr_array_add (todo, g_strdup (model_todo));
   if (todo->len == 0 && request_differs (self, item))
     g_ptr_array_add (todo, g_strdup ("set the transcript and voice cues as they were"));
   if (todo->len == 0)
@@ -99,6 +100,8 @@ restore_note (AtWindow *self, const AtHistoryItem *item)
 void
 _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item)
 {
+  /* the model first: choosing one puts its defaults into the controls */
+  g_autofree char *model_todo = _at_window_sd_restore (self, item);
   _at_window_params_to_ui (self, item->request, TRUE);
   self->applying = TRUE;
   gtk_spin_button_set_value (self->seed_spin, (double) (item->seed & 0xffffffffu));
@@ -117,6 +120,6 @@ _at_window_restore_history_item (AtWindow *self, const AtHistoryItem *item)
   _at_window_show_history_item (self, item);
   at_history_search_show_tags (self->history_search, item, _at_window_item_tone (self, item));
   _at_window_remix_set_source (self, item);
-  g_autofree char *note = restore_note (self, item);
+  g_autofree char *note = restore_note (self, item, model_todo);
   _at_window_show_toast (self, note);
 }

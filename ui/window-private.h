@@ -108,6 +108,9 @@ struct _AtWindow {
   gboolean model_defaults_pending;  /* a new project waits for the model's steps and guidance */
 
   struct _AtModelPicker *model_picker;  /* built-in or a user's SD checkpoint (window-sd.c) */
+  struct _AtControlPicker *control_picker;  /* a ControlNet for it, or none */
+  gboolean restoring_model;      /* a History item's model is being chosen: keep its settings */
+  AtProjectModel *sd_pending;    /* an opened project's model choice, until the library is listed */
   struct _AtSdJobs *sd_jobs;
   const char *sd_run_model;      /* while its results are added: the checkpoint's name */
 
@@ -184,6 +187,14 @@ void _at_window_end_run_without_image (AtWindow *self);
 void _at_window_sd_init (AtWindow *self);
 void _at_window_sd_dispose (AtWindow *self);
 gboolean _at_window_sd_start (AtWindow *self, AtRequest **request, gboolean live);
+/* Puts the model (and ControlNet, size and strength) item was made with
+ * back into the pickers; what could not be done, as a toast's clause
+ * ("add the model …"), or NULL. */
+char *_at_window_sd_restore (AtWindow *self, const AtHistoryItem *item);
+/* The pickers' choice into m, and back (once the library is listed; a
+ * model or ControlNet no longer there: Built-in or None, and a toast). */
+void _at_window_sd_collect (AtWindow *self, AtProjectModel *m);
+void _at_window_sd_apply (AtWindow *self, const AtProjectModel *m);
 
 /* window-results.c */
 /* img (NULL: the empty state) and the parameters text that made it. */
@@ -332,6 +343,7 @@ AtSketchCanvas *at_window_get_canvas (AtWindow *self);
 AtPreview *at_window_get_preview (AtWindow *self);
 GtkProgressBar *at_window_get_progress_bar (AtWindow *self);
 struct _AtModelPicker *at_window_get_model_picker (AtWindow *self);
+struct _AtControlPicker *at_window_get_control_picker (AtWindow *self);
 void at_window_set_prompt (AtWindow *self, const char *prompt);
 void at_window_set_negative (AtWindow *self, const char *negative);
 /* Steps, seed (and locks it), variants. */

@@ -53,6 +53,7 @@ _at_window_collect_project (AtWindow *self)
   copy_history (self->history, p->history);
   p->video = self->video_clip != NULL ? at_clip_copy (self->video_clip) : NULL;
   p->search_index = at_history_search_copy_index (self->history_search);
+  _at_window_sd_collect (self, &p->model);
   return p;
 }
 
@@ -67,6 +68,7 @@ _at_window_apply_project (AtWindow *self, AtProject *p)
   p->strokes = at_stroke_list_new ();
   at_sketch_canvas_set_sketch_image (self->canvas, p->sketch_image);
   at_sketch_canvas_set_underlay (self->canvas, p->underlay);
+  _at_window_sd_apply (self, &p->model);   /* before the parameters: a model puts its defaults in */
   self->applying = FALSE;
   _at_window_params_to_ui (self, p->params, TRUE);
   self->applying = TRUE;

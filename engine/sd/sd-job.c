@@ -2,6 +2,7 @@
 #include "sd/sd-job.h"
 
 #include "context-call.h"
+#include "sd/sd-control.h"
 #include "sd/sd-memory.h"
 
 struct _AtSdJobs {
@@ -10,14 +11,16 @@ struct _AtSdJobs {
   AtGpu *gpu;
   char *path;              /* of the loaded pipeline */
   AtSdPipeline *pipeline;
+  AtSdControlFile *control;   /* the last ControlNet used, kept loaded */
 };
 
 typedef struct {
   AtSdJobs *jobs;
   char *path;
+  char *control_path;      /* NULL: no ControlNet */
   AtSdRun run;
   char *prompt, *negative;
-  AtImage *init;
+  AtImage *init, *sketch;
   AtSdStepFunc progress;
   gpointer progress_data;
   GDestroyNotify progress_destroy;
@@ -33,6 +36,7 @@ typedef struct {
 static void
 jobs_clear (AtSdJobs *jobs)
 {
+  g_clear_pointer (&jobs->control, at_sd_control_file_free);
   g_clear_pointer (&jobs->pipeline, at_sd_pipeline_free);
   g_clear_pointer (&jobs->gpu, at_gpu_free);
   g_free (jobs->path);
@@ -66,9 +70,11 @@ job_free (Job *job)
 {
   at_sd_jobs_unref (job->jobs);
   g_free (job->path);
+  g_free (job->control_path);
   g_free (job->prompt);
   g_free (job->negative);
   g_clear_pointer (&job->init, at_image_free);
+  g_clear_pointer (&job->sketch, at_image_free);
   /* on the caller's context: the task ends there (at_task_run_in_thread) */
   if (job->progress_destroy != NULL)
     job->progress_destroy (job->progress_data);
@@ -94,30 +100,55 @@ on_step (guint step, guint n_steps, gpointer user_data)
   at_context_post (job->context, report_step, s, g_free);
 }
 
-/* The pipeline of path, loading it (and the device) when another or none
- * is loaded; jobs->lock held. */
-static AtSdPipeline *
-pipeline_for (AtSdJobs *jobs, const char *path, const AtSdRun *run, GError **error)
+/* The ControlNet of path for the model of arch, kept from the last run
+ * when it is the same file; jobs->lock held. */
+static AtSdControlFile *
+control_for (AtSdJobs *jobs, const char *path, const AtSdArch *arch, GError **error)
 {
+  AtSdControlFile *c = jobs->control;
+  if (c != NULL && g_strcmp0 (at_sd_control_file_get_path (c), path) == 0)
+    return at_sd_control_fits (at_sd_control_file_get_arch (c), at_sd_control_file_get_name (c), arch, error) ? c
+                                                                                                               : NULL;
+  g_clear_pointer (&jobs->control, at_sd_control_file_free);
+  return jobs->control = at_sd_control_file_open (path, arch, error);
+}
+
+/* The pipeline of path, loading it (and the device) when another or none
+ * is loaded, and the job's ControlNet into its run; jobs->lock held. */
+static AtSdPipeline *
+pipeline_for (AtSdJobs *jobs, Job *job, GError **error)
+{
+  const AtSdRun *run = &job->run;
   if (jobs->gpu == NULL && (jobs->gpu = at_gpu_new (jobs->device, error)) == NULL)
     return NULL;
-  if (jobs->pipeline != NULL && g_strcmp0 (jobs->path, path) == 0)
+  g_autoptr (AtSdCheckpoint) ckpt = NULL;
+  if (jobs->pipeline == NULL || g_strcmp0 (jobs->path, job->path) != 0)
     {
-      const AtSdArch *arch = at_sd_checkpoint_get_arch (at_sd_pipeline_get_checkpoint (jobs->pipeline));
-      return at_sd_memory_check (jobs->gpu, arch, run->size, run->guidance != 1.0f, error) ? jobs->pipeline : NULL;
+      g_clear_pointer (&jobs->pipeline, at_sd_pipeline_free);
+      g_clear_pointer (&jobs->path, g_free);
+      if ((ckpt = at_sd_checkpoint_open (job->path, AT_SD_PREDICTION_AUTO, error)) == NULL)
+        return NULL;
     }
-  g_clear_pointer (&jobs->pipeline, at_sd_pipeline_free);
-  g_clear_pointer (&jobs->path, g_free);
-  AtSdCheckpoint *ckpt = at_sd_checkpoint_open (path, AT_SD_PREDICTION_AUTO, error);
-  if (ckpt == NULL)
+  const AtSdArch *arch = at_sd_checkpoint_get_arch (ckpt != NULL ? ckpt
+                                                                  : at_sd_pipeline_get_checkpoint (jobs->pipeline));
+  AtSdControlFile *control = NULL;
+  if (job->control_path != NULL && (control = control_for (jobs, job->control_path, arch, error)) == NULL)
     return NULL;
-  if (!at_sd_memory_check (jobs->gpu, at_sd_checkpoint_get_arch (ckpt), run->size, run->guidance != 1.0f, error))
+  const AtSdArch *control_arch = control != NULL ? at_sd_control_file_get_arch (control) : NULL;
+  if (!at_sd_memory_check_controlled (jobs->gpu, arch, control_arch, run->size, run->guidance != 1.0f, error))
+    return NULL;
+  if (ckpt != NULL)
     {
-      at_sd_checkpoint_free (ckpt);
-      return NULL;
+      if ((jobs->pipeline = at_sd_pipeline_new (jobs->gpu, g_steal_pointer (&ckpt), error)) == NULL)
+        return NULL;
+      jobs->path = g_strdup (job->path);
     }
-  if ((jobs->pipeline = at_sd_pipeline_new (jobs->gpu, ckpt, error)) != NULL)
-    jobs->path = g_strdup (path);
+  if (control != NULL)
+    {
+      job->run.control.name = at_sd_control_file_get_name (control);
+      if ((job->run.control.net = at_sd_control_file_get_net (control, jobs->gpu, error)) == NULL)
+        return NULL;
+    }
   return jobs->pipeline;
 }
 
@@ -130,17 +161,16 @@ run_job (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
   AtImage *img = NULL;
   AtSdPipeline *p = NULL;
   if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
-    p = pipeline_for (job->jobs, job->path, &job->run, &error);
+    p = pipeline_for (job->jobs, job, &error);
   if (p != NULL)
     img = at_sd_pipeline_generate (p, &job->run, job->progress != NULL ? on_step : NULL, job, cancellable, &error);
   if (img != NULL)
     {
-      g_autofree char *base = g_path_get_basename (job->path);
-      char *dot = g_strrstr (base, ".safetensors");
-      if (dot != NULL)
-        *dot = '\0';
-      job->parameters = at_sd_run_describe (&job->run, base);
+      g_autofree char *name = at_sd_model_name_of_path (job->path);
+      job->parameters = at_sd_run_describe (&job->run, name);
     }
+  job->run.control.net = NULL;   /* the jobs' own, which a later run may replace */
+  job->run.control.name = NULL;
   g_mutex_unlock (&job->jobs->lock);
   if (img != NULL)
     g_task_return_pointer (task, img, (GDestroyNotify) at_image_free);
@@ -149,14 +179,19 @@ run_job (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
 }
 
 void
-at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const AtSdRun *run, AtSdStepFunc progress,
-                           gpointer progress_data, GDestroyNotify progress_destroy, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
+at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const char *control_path, const AtSdRun *run,
+                           AtSdStepFunc progress, gpointer progress_data, GDestroyNotify progress_destroy,
+                           GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = g_new0 (Job, 1);
   job->jobs = at_sd_jobs_ref (jobs);
   job->path = g_strdup (path);
+  job->control_path = g_strdup (control_path);
   job->run = *run;
+  job->run.control.net = NULL;
+  job->run.control.name = NULL;
+  job->run.control.sketch = job->sketch = control_path != NULL && run->control.sketch != NULL
+                                            ? at_image_copy (run->control.sketch) : NULL;
   job->run.prompt = job->prompt = g_strdup (run->prompt);
   job->run.negative = job->negative = g_strdup (run->negative);
   job->run.init = job->init = run->init != NULL ? at_image_copy (run->init) : NULL;

@@ -23,12 +23,14 @@ AtSdJobs *at_sd_jobs_ref (AtSdJobs *jobs);
 void at_sd_jobs_unref (AtSdJobs *jobs);
 
 /* One image of the checkpoint at path for run (copied, the init image
- * too); progress (may be NULL) is called on the thread-default main
+ * too), guided by the ControlNet at control_path (NULL: none) on
+ * run->control's sketch and strength (its net and name are the job's to
+ * fill: the ControlNet stays loaded for the next run); progress (may be NULL) is called on the thread-default main
  * context of the caller after each step, always before callback;
  * progress_destroy runs on that context too (context-call.h). */
-void at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const AtSdRun *run, AtSdStepFunc progress,
-                                gpointer progress_data, GDestroyNotify progress_destroy, GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data);
+void at_sd_jobs_generate_async (AtSdJobs *jobs, const char *path, const char *control_path, const AtSdRun *run,
+                                AtSdStepFunc progress, gpointer progress_data, GDestroyNotify progress_destroy,
+                                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 /* The image, and the PNG parameters text in *parameters. */
 AtImage *at_sd_jobs_generate_finish (AtSdJobs *jobs, GAsyncResult *result, char **parameters, GError **error);
 

@@ -50,7 +50,8 @@ describe (const char *dir, const char *file_name)
       e->problem = g_strdup (error->message);
       return e;
     }
-  e->kind = g_strdup (at_sd_checkpoint_get_arch (ckpt)->kind_name);
+  e->arch = *at_sd_checkpoint_get_arch (ckpt);
+  e->kind = g_strdup (e->arch.kind_name);
   e->prediction = at_sd_checkpoint_get_prediction (ckpt, NULL);
   return e;
 }
@@ -77,6 +78,15 @@ at_sd_library_list (GError **error)
   for (guint i = 0; i < names->len; i++)
     g_ptr_array_add (out, describe (dir, names->pdata[i]));
   return out;
+}
+
+gint
+at_sd_library_find (GPtrArray *entries, const char *name)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (((AtSdLibraryEntry *) entries->pdata[i])->name, name) == 0)
+      return (gint) i;
+  return -1;
 }
 
 static gboolean

@@ -21,6 +21,7 @@ typedef struct {
   char *path;          /* in the library folder */
   char *target;        /* what a link points to; NULL for a copy */
   char *kind;          /* AtSdArch's kind_name; NULL when unreadable */
+  AtSdArch arch;       /* with kind: what was recognised (a ControlNet's fit, sd-control.h) */
   AtSdPrediction prediction;
   guint64 size;        /* bytes of the checkpoint */
   char *problem;       /* why it cannot be opened now (a moved link target, ...) or NULL */
@@ -34,6 +35,10 @@ char *at_sd_library_dir (void);
 /* Every model in the library, sorted by name (AtSdLibraryEntry*); empty
  * when the folder does not exist. */
 GPtrArray *at_sd_library_list (GError **error);
+
+/* The index of the entry called name in entries (AtSdLibraryEntry*), or
+ * -1. */
+gint at_sd_library_find (GPtrArray *entries, const char *name);
 
 /* Checks file, then copies it (or, with link, symlinks it by absolute
  * path) into the library under its base name. Refuses a name already

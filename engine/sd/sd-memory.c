@@ -16,12 +16,31 @@ at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMe
   out->working = MAX (unet, vae) * FLOAT_BYTES + AT_SD_WORK_FIXED;
 }
 
+void
+at_sd_memory_add_control (const AtSdArch *control, guint size, gboolean guided, AtSdMemory *m)
+{
+  guint64 latent_px = (guint64) (size / LATENT_FACTOR) * (size / LATENT_FACTOR);
+  guint64 encoder = (guided ? 2 : 1) * latent_px * control->unet.model_channels * AT_SD_CONTROL_WORK_FACTOR;
+  guint64 hint = (guint64) size * size * AT_SD_HINT_WORK_FACTOR;
+  m->weights += (guint64) control->n_params * FLOAT_BYTES;
+  m->working += (encoder + hint) * FLOAT_BYTES;
+}
+
 gboolean
 at_sd_memory_fits (const AtSdArch *arch, guint size, gboolean guided, guint64 device_memory, const char *device_name,
                    GError **error)
 {
+  return at_sd_memory_fits_controlled (arch, NULL, size, guided, device_memory, device_name, error);
+}
+
+gboolean
+at_sd_memory_fits_controlled (const AtSdArch *arch, const AtSdArch *control, guint size, gboolean guided,
+                              guint64 device_memory, const char *device_name, GError **error)
+{
   AtSdMemory m;
   at_sd_memory_estimate (arch, size, guided, &m);
+  if (control != NULL)
+    at_sd_memory_add_control (control, size, guided, &m);
   if (m.weights + m.working <= device_memory)
     return TRUE;
   g_autofree char *need = g_format_size (m.weights + m.working);
@@ -29,15 +48,22 @@ at_sd_memory_fits (const AtSdArch *arch, guint size, gboolean guided, guint64 de
   g_autofree char *working = g_format_size (m.working);
   g_autofree char *have = g_format_size (device_memory);
   g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY,
-               "this %s model at %u px needs about %s of device memory (weights %s, working %s) but %s has %s; "
-               "try a smaller size%s", arch->kind_name, size, need, weights, working, device_name, have,
-               guided ? " or guidance 1" : "");
+               "this %s model%s at %u px needs about %s of device memory (weights %s, working %s) but %s has %s; "
+               "try a smaller size%s", arch->kind_name, control != NULL ? " with its ControlNet" : "", size, need,
+               weights, working, device_name, have, guided ? " or guidance 1" : "");
   return FALSE;
 }
 
 gboolean
 at_sd_memory_check (AtGpu *gpu, const AtSdArch *arch, guint size, gboolean guided, GError **error)
 {
+  return at_sd_memory_check_controlled (gpu, arch, NULL, size, guided, error);
+}
+
+gboolean
+at_sd_memory_check_controlled (AtGpu *gpu, const AtSdArch *arch, const AtSdArch *control, guint size,
+                               gboolean guided, GError **error)
+{
   const AtGpuDeviceInfo *info = at_gpu_get_device_info (gpu);
-  return at_sd_memory_fits (arch, size, guided, info->memory, info->name, error);
+  return at_sd_memory_fits_controlled (arch, control, size, guided, info->memory, info->name, error);
 }

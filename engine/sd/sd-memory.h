@@ -19,6 +19,14 @@
  * tests' reduced model at 64 px. One measured size: at other sizes the
  * attention's quadratic part may differ. tests/app/test-cli-sd-generate.c
  * holds the estimate above the measured peak.
+ *
+ * A ControlNet adds its weights and, as it runs inside the UNet's pass,
+ * its encoder copy's working memory: batch × latent pixels × base
+ * channels × AT_SD_CONTROL_WORK_FACTOR floats (half the UNet's factor:
+ * the encoder and middle block without the decoder, its 13 residuals
+ * kept) plus its hint encoder at image size, image pixels ×
+ * AT_SD_HINT_WORK_FACTOR floats (the two widest of its full-size layers,
+ * 16 and 16 channels, and the 3-channel hint, rounded up).
  */
 #pragma once
 
@@ -30,6 +38,8 @@ G_BEGIN_DECLS
 #define AT_SD_UNET_WORK_FACTOR 512
 #define AT_SD_VAE_WORK_FACTOR 48
 #define AT_SD_WORK_FIXED (32u << 20)
+#define AT_SD_CONTROL_WORK_FACTOR (AT_SD_UNET_WORK_FACTOR / 2)
+#define AT_SD_HINT_WORK_FACTOR 48
 
 typedef struct {
   guint64 weights;
@@ -37,6 +47,8 @@ typedef struct {
 } AtSdMemory;
 
 void at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMemory *out);
+/* Adds what the ControlNet control needs to m. */
+void at_sd_memory_add_control (const AtSdArch *control, guint size, gboolean guided, AtSdMemory *m);
 
 /* Refuses (AT_GPU_ERROR_OUT_OF_MEMORY, the estimate and the device's
  * memory in the message) a run that cannot fit device_memory bytes. */
@@ -44,5 +56,10 @@ gboolean at_sd_memory_fits (const AtSdArch *arch, guint size, gboolean guided, g
                             const char *device_name, GError **error);
 /* The same for gpu's device-local memory. */
 gboolean at_sd_memory_check (AtGpu *gpu, const AtSdArch *arch, guint size, gboolean guided, GError **error);
+/* The same with a ControlNet (control; NULL: none). */
+gboolean at_sd_memory_fits_controlled (const AtSdArch *arch, const AtSdArch *control, guint size, gboolean guided,
+                                       guint64 device_memory, const char *device_name, GError **error);
+gboolean at_sd_memory_check_controlled (AtGpu *gpu, const AtSdArch *arch, const AtSdArch *control, guint size,
+                                        gboolean guided, GError **error);
 
 G_END_DECLS

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "sd/clip-tokenizer.h"
+#include "sd/sd-control.h"
 #include "sd/sd-defaults.h"
+#include "sd/sd-hint.h"
 #include "sd/vae-encoder.h"
 
 #define LATENT_FACTOR 8
@@ -38,6 +40,12 @@ at_sd_run_validate (const AtSdRun *run, GError **error)
   else if (run->init != NULL && !(run->strength > 0.0f && run->strength <= 1.0f))
     g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_INVALID, "strength must be above 0 and at most 1, not %g",
                  run->strength);
+  else if (run->control.net != NULL && run->control.sketch == NULL)
+    g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_INVALID, "a ControlNet needs a sketch for its hint");
+  else if (run->control.net != NULL
+           && !(run->control.strength >= 0.0f && run->control.strength <= AT_SD_CONTROL_MAX_STRENGTH))
+    g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_INVALID, "the ControlNet's strength must be from 0 to %g, not %g",
+                 AT_SD_CONTROL_MAX_STRENGTH, run->control.strength);
   else
     return TRUE;
   return FALSE;
@@ -66,6 +74,12 @@ at_sd_run_describe (const AtSdRun *run, const char *model_name)
   if (run->init != NULL)
     g_string_append_printf (s, ", Denoising strength: %s",
                             g_ascii_formatd (strength, sizeof strength, "%g", run->strength));
+  if (run->control.net != NULL)
+    {
+      g_autofree char *control = at_sd_control_describe (run->control.name != NULL ? run->control.name : "",
+                                                         run->control.strength);
+      g_string_append_printf (s, ", %s", control);
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -176,12 +190,14 @@ at_sd_pipeline_generate (AtSdPipeline *p, const AtSdRun *run, AtSdStepFunc progr
   g_autofree float *init = NULL;
   if (run->init != NULL && (init = encode_init (p, run->init, run->size, error)) == NULL)
     return NULL;
+  g_autofree float *hint = run->control.net != NULL ? at_sd_scribble_hint (run->control.sketch, l, l) : NULL;
+  AtSdControl control = { run->control.net, hint, run->control.strength };
   AtSdModelParts parts = { p->text, AT_CLIP_WINDOW, p->unet,
                            at_sd_checkpoint_get_prediction (p->ckpt, NULL) == AT_SD_PREDICTION_V, &p->schedule };
   AtSdGenerateParams params = {
     .prompt_ids = prompt, .negative_ids = negative, .cfg_scale = run->guidance, .sampler = run->sampler,
     .sigmas = run->sigmas, .steps = run->steps, .latent_h = l, .latent_w = l, .seed = run->seed,
-    .n_windows = n_windows, .init_latent = init,
+    .n_windows = n_windows, .init_latent = init, .control = hint != NULL ? &control : NULL,
     .first_step = init != NULL ? at_sd_img2img_first_step (run->steps, run->strength) : 0,
     .progress = progress, .progress_data = user_data,
   };

@@ -10,6 +10,10 @@
  * posterior's mean (ldm's mode()) · 0.18215, noised to the sigma where
  * the last int(strength · steps) + 1 steps begin.
  *
+ * With a ControlNet (sd-control.h): the run's sketch made a scribble hint
+ * at the run's size (sd-hint.h), the ControlNet's residuals added to the
+ * UNet's at every step, scaled by the run's control strength.
+ *
  * Nothing here checks memory: sd-memory.h does, before the networks are
  * loaded.
  */
@@ -24,6 +28,14 @@ G_BEGIN_DECLS
 #define AT_SD_SIZE_MULTIPLE 64
 #define AT_SD_SIZE_MAX 1024
 
+/* A ControlNet guiding a run. */
+typedef struct {
+  AtSdControlNet *net;       /* NULL: none */
+  const char *name;          /* its model name, for the parameters text */
+  const AtImage *sketch;     /* the hint's source: dark strokes on light */
+  float strength;            /* 0 to AT_SD_CONTROL_MAX_STRENGTH; 1 as trained */
+} AtSdRunControl;
+
 typedef struct {
   const char *prompt;
   const char *negative;      /* NULL: none */
@@ -35,6 +47,7 @@ typedef struct {
   guint32 seed;
   const AtImage *init;       /* NULL, or the starting image */
   float strength;            /* with init: how much of it is repainted, (0, 1] */
+  AtSdRunControl control;
 } AtSdRun;
 
 /* Checks run's numbers; the message names the bad one

@@ -11,6 +11,16 @@
  * estimate is above the device allocator's measured peak and refuses a
  * device too small; bad input exits 2 with one line and leaves an
  * existing output as it was.
+ *
+ * --controlnet: a model with SD 1.x's 768-wide text attention and a
+ * ControlNet that fits it (sd-tiny.h); the PNG is the library's image
+ * with the ControlNet's residuals on the sketch's scribble hint
+ * (sd-hint.h), which differs from the image without them; what the
+ * memory estimate adds for the ControlNet holds what a controlled run
+ * takes beyond a plain one (in a subprocess, so that the peaks are these
+ * runs'); a ControlNet that is a checkpoint,
+ * one of another width, one for another context width, a run without a
+ * sketch and strengths out of range are refused with exit 2.
  */
 #include <math.h>
 #include <string.h>
@@ -23,7 +33,9 @@
 #include "sd/clip-tokenizer.h"
 #include "sd/sd-checkpoint.h"
 #include "sd/sd-defaults.h"
+#include "sd/controlnet.h"
 #include "sd/sd-generate.h"
+#include "sd/sd-hint.h"
 #include "sd/sd-memory.h"
 #include "sd/vae-encoder.h"
 #include "test-util.h"
@@ -34,6 +46,8 @@
 #define PNG_TOLERANCE (0.5 / 127.5 + 1e-4)
 
 static char *model;   /* the tiny checkpoint's path */
+#define FILES_ENV "ATELIER_TEST_SD_FILES"
+static char *model_768, *controlnet, *controlnet_wide;   /* for --controlnet */
 
 /* atelier generate ARGS...; asserts the exit status; stderr into *err. */
 static void
@@ -74,10 +88,10 @@ typedef struct {
 } Library;
 
 static void
-library_open (Library *lib)
+library_open_path (Library *lib, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  lib->ckpt = at_sd_checkpoint_open (model, AT_SD_PREDICTION_AUTO, &error);
+  lib->ckpt = at_sd_checkpoint_open (path, AT_SD_PREDICTION_AUTO, &error);
   g_assert_no_error (error);
   lib->file = at_sd_checkpoint_get_file (lib->ckpt);
   lib->arch = *at_sd_checkpoint_get_arch (lib->ckpt);
@@ -93,6 +107,12 @@ library_open (Library *lib)
   lib->decoder = at_sd_vae_decoder_new (test_gpu (), lib->file, lib->arch.vae_prefix, &lib->vae, &error);
   g_assert_no_error (error);
   at_sd_schedule_init (&lib->schedule);
+}
+
+static void
+library_open (Library *lib)
+{
+  library_open_path (lib, model);
 }
 
 static void
@@ -324,20 +344,208 @@ test_bad_input (void)
   refused (out, "--prediction is for --model", "-p", "x", "--prediction", "v", NULL);
 }
 
+/* A 128-px white sheet with a black ring and a bar (any size works: the
+ * hint is resized to the run's). */
+static char *
+write_sketch (void)
+{
+  guint side = 2 * SIZE;
+  g_autoptr (AtImage) img = at_image_new (side, side, 3);
+  for (guint y = 0; y < side; y++)
+    for (guint x = 0; x < side; x++)
+      {
+        double r = hypot ((double) x - 64.0, (double) y - 60.0);
+        gboolean ink = fabs (r - 36.0) < 4.0 || (y > 100 && y < 108 && x > 20 && x < 108);
+        memset (img->pixels + ((gsize) y * side + x) * 3, ink ? 0 : 255, 3);
+      }
+  char *path = test_tmp_path ("sketch.png");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (at_image_save_png (img, path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The library's image of "a cat" (2 Euler steps, guidance 2, seed 5) on
+ * model_768 with the ControlNet at cn_path (NULL: none, and nothing of
+ * it loaded) at strength on sketch's hint, and without it into plain
+ * (NULL: not made). */
+static void
+library_controlled (const char *cn_path, const char *sketch_path, float strength, float *image, float *plain)
+{
+  g_autoptr (GError) error = NULL;
+  Library lib = { 0 };
+  library_open_path (&lib, model_768);
+  g_autoptr (AtSdCheckpoint) cn_file = NULL;
+  g_autoptr (AtSdControlNet) cn = NULL;
+  g_autofree float *hint = NULL;
+  AtSdControl control = { NULL, NULL, strength };
+  AtSdGenerateParams params = { .cfg_scale = 2, .sampler = AT_SD_SAMPLER_EULER, .sigmas = AT_SD_SIGMAS_DEFAULT,
+                                .steps = 2, .seed = 5 };
+  if (cn_path != NULL)
+    {
+      cn_file = at_sd_checkpoint_open (cn_path, AT_SD_PREDICTION_AUTO, &error);
+      g_assert_no_error (error);
+      cn = at_sd_controlnet_new_for_checkpoint (test_gpu (), cn_file, &error);
+      g_assert_no_error (error);
+      g_autoptr (AtImage) sketch = at_image_load (sketch_path, &error);
+      g_assert_no_error (error);
+      control.net = cn;
+      control.hint = hint = at_sd_scribble_hint (sketch, L, L);
+      params.control = &control;
+    }
+  library_image (&lib, "a cat", "", 1, &params, image);
+  if (plain != NULL)
+    {
+      params.control = NULL;
+      library_image (&lib, "a cat", "", 1, &params, plain);
+    }
+  g_clear_pointer (&cn, at_sd_controlnet_free);
+  library_close (&lib);
+}
+
+/* The ControlNet added to the library and used by name: the PNG is the
+ * library's controlled image, and the ControlNet changed it. */
+static void
+test_controlnet (void)
+{
+  g_autofree char *errs = NULL;
+  generate (0, NULL, "models", "add", controlnet, NULL);
+  g_autofree char *sketch = write_sketch ();
+  g_autofree char *out = test_tmp_path ("cat.png");
+  generate (0, &errs, "generate", "--model", model_768, "--controlnet", "scribble-tiny", "--sketch", sketch,
+            "--control-strength", "0.8", "-p", "a cat", "--size", "64", "--steps", "2", "--sampler", "euler",
+            "--guidance", "2", "--seed", "5", "-o", out, NULL);
+  g_assert_nonnull (strstr (errs, "ControlNet scribble-tiny"));
+  float image[3 * SIZE * SIZE], plain[3 * SIZE * SIZE];
+  library_controlled (controlnet, sketch, 0.8f, image, plain);
+  assert_png_is (out, image, "Model: tiny-768, ControlNet 0: \"Module: scribble, Model: scribble-tiny, Weight: 0.8\"");
+  double moved = 0;
+  for (guint i = 0; i < 3 * SIZE * SIZE; i++)
+    moved = MAX (moved, fabs (image[i] - plain[i]));
+  g_test_message ("max |controlled - plain| %.4f", moved);
+  g_assert_cmpfloat (moved, >, 20 * PNG_TOLERANCE);
+}
+
+/* `models list` names the ControlNet's kind. */
+static void
+test_controlnet_listed (void)
+{
+  g_autofree char *out = NULL;
+  const char *argv[] = { g_getenv ("ATELIER_BIN"), "models", "list", NULL };
+  int wait_status;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &wait_status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  gboolean found = FALSE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "scribble-tiny "))
+      found = strstr (lines[i], "ControlNet (SD 1.x)") != NULL && strstr (lines[i], "epsilon") == NULL;
+  g_assert_true (found);
+}
+
+/* What the estimate adds for the ControlNet holds what a controlled run
+ * takes beyond a plain one. A subprocess: its device's peak is these
+ * runs' alone. */
+static void
+test_controlnet_memory (void)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  guint64 before, plain_peak, peak, reserved, now;
+  g_autofree char *sketch = write_sketch ();
+  float image[3 * SIZE * SIZE];
+  at_gpu_get_memory_usage (test_gpu (), &before, &peak, &reserved);
+  library_controlled (NULL, sketch, 1.0f, image, NULL);
+  at_gpu_get_memory_usage (test_gpu (), &now, &plain_peak, &reserved);
+  library_controlled (controlnet, sketch, 1.0f, image, NULL);
+  at_gpu_get_memory_usage (test_gpu (), &now, &peak, &reserved);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtSdCheckpoint) m = at_sd_checkpoint_open (model_768, AT_SD_PREDICTION_AUTO, &error);
+  g_autoptr (AtSdCheckpoint) c = at_sd_checkpoint_open (controlnet, AT_SD_PREDICTION_AUTO, &error);
+  g_assert_no_error (error);
+  AtSdMemory est, plain;
+  at_sd_memory_estimate (at_sd_checkpoint_get_arch (m), SIZE, TRUE, &plain);
+  est = plain;
+  at_sd_memory_add_control (at_sd_checkpoint_get_arch (c), SIZE, TRUE, &est);
+  guint64 added = est.weights + est.working - plain.weights - plain.working;
+  g_test_message ("peak above %" G_GUINT64_FORMAT " B: plain %" G_GUINT64_FORMAT ", controlled %" G_GUINT64_FORMAT
+                  "; the estimate adds %" G_GUINT64_FORMAT, before, plain_peak - before, peak - before, added);
+  g_assert_cmpuint (peak, >, plain_peak);
+  g_assert_cmpuint (added, >=, peak - plain_peak);
+  g_assert_cmpuint (added, <=, 8 * (peak - plain_peak));
+  g_assert_false (at_sd_memory_fits_controlled (at_sd_checkpoint_get_arch (m), at_sd_checkpoint_get_arch (c), SIZE,
+                                                TRUE, est.weights + est.working - 1, "small", &error));
+  g_assert_error (error, AT_GPU_ERROR, AT_GPU_ERROR_OUT_OF_MEMORY);
+  g_assert_nonnull (strstr (error->message, "with its ControlNet"));
+}
+
+static void
+test_controlnet_refused (void)
+{
+  g_autofree char *out = test_tmp_path ("kept-cn.png");
+  test_write_bytes (out, "keep", 4);
+  g_autofree char *sketch = write_sketch ();
+  refused (out, "--controlnet needs --sketch", "--model", model_768, "-p", "x", "--controlnet", controlnet, NULL);
+  refused (out, "is not a ControlNet (it holds an SD 1.x model)", "--model", model_768, "-p", "x", "--controlnet",
+           model, "--sketch", sketch, NULL);
+  refused (out, "scribble-wide does not fit this SD 1.x model: it was made for a UNet of 64 channels", "--model",
+           model_768, "-p", "x", "--controlnet", controlnet_wide, "--sketch", sketch, NULL);
+  refused (out, "with 768-wide text attention, this one has 32 and 64", "--model", model, "-p", "x",
+           "--controlnet", controlnet, "--sketch", sketch, NULL);
+  refused (out, "--control-strength must be from 0 to 2", "--model", model_768, "-p", "x", "--controlnet",
+           controlnet, "--sketch", sketch, "--control-strength", "3", NULL);
+  refused (out, "--control-strength needs --controlnet", "--model", model_768, "-p", "x", "--control-strength", "1",
+           NULL);
+  refused (out, "--strength needs --init with --controlnet", "--model", model_768, "-p", "x", "--controlnet",
+           controlnet, "--sketch", sketch, "--strength", "0.5", NULL);
+  refused (out, "--controlnet and --control-strength are for --model", "-p", "x", "--controlnet", controlnet, NULL);
+  refused (out, "is a ControlNet, which guides a model", "--model", controlnet, "-p", "x", NULL);
+  refused (out, "no model called \"nosuch\"", "--model", model_768, "-p", "x", "--controlnet", "nosuch", "--sketch",
+           sketch, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_autofree char *data = test_tmp_path ("data");
   g_setenv ("XDG_DATA_HOME", data, TRUE);
-  model = test_tmp_path ("tiny.safetensors");
-  sd_tiny_write (model);
+  /* a subprocess (test_controlnet_memory) reads the parent's files */
+  const char *dir = g_test_subprocess () ? g_getenv (FILES_ENV) : test_tmp_dir ();
+  g_assert_nonnull (dir);
+  model = g_build_filename (dir, "tiny.safetensors", NULL);
+  model_768 = g_build_filename (dir, "tiny-768.safetensors", NULL);
+  controlnet = g_build_filename (dir, "scribble-tiny.safetensors", NULL);
+  controlnet_wide = g_build_filename (dir, "scribble-wide.safetensors", NULL);
+  if (!g_test_subprocess ())
+    {
+      sd_tiny_write (model);
+      sd_tiny_write_768 (model_768);
+      sd_tiny_write_controlnet (controlnet, 32);
+      sd_tiny_write_controlnet (controlnet_wide, 64);
+      g_setenv (FILES_ENV, dir, TRUE);
+    }
   g_test_add_func ("/cli/sd-generate/memory", test_memory);
   g_test_add_func ("/cli/sd-generate/text-to-image", test_text_to_image);
   g_test_add_func ("/cli/sd-generate/long-prompt", test_long_prompt);
   g_test_add_func ("/cli/sd-generate/image-to-image", test_image_to_image);
   g_test_add_func ("/cli/sd-generate/bad-input", test_bad_input);
+  g_test_add_func ("/cli/sd-generate/controlnet", test_controlnet);
+  g_test_add_func ("/cli/sd-generate/controlnet-listed", test_controlnet_listed);
+  g_test_add_func ("/cli/sd-generate/controlnet-memory", test_controlnet_memory);
+  g_test_add_func ("/cli/sd-generate/controlnet-refused", test_controlnet_refused);
   int status = g_test_run ();
   g_free (model);
+  g_free (model_768);
+  g_free (controlnet);
+  g_free (controlnet_wide);
   return status;
 }

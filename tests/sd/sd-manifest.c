@@ -110,6 +110,12 @@ sd_manifest_free (SdManifest *m)
 }
 
 SdManifest *
+sd_manifest_new (void)
+{
+  return manifest_new ();
+}
+
+SdManifest *
 sd_manifest_copy (const SdManifest *m)
 {
   SdManifest *c = manifest_new ();
@@ -176,11 +182,11 @@ write_all (int fd, const void *data, gsize len, goffset at)
 }
 
 void
-sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fill_name, const float *fill_values)
+sd_manifest_write_sparse_with (const SdManifest *m, const char *path, SdManifestFill fill, gpointer data)
 {
   GString *h = g_string_new ("{");
-  guint64 offset = 0, fill_at = 0;
-  const AtSafetensorsInfo *fill = NULL;
+  guint64 offset = 0;
+  g_autofree guint64 *offsets = g_new (guint64, m->infos->len);
   for (guint i = 0; i < m->infos->len; i++)
     {
       const AtSafetensorsInfo *info = m->infos->pdata[i];
@@ -189,11 +195,7 @@ sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fil
         g_string_append_printf (h, "%s%" G_GINT64_FORMAT, d ? "," : "", info->shape[d]);
       g_string_append_printf (h, "],\"data_offsets\":[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]}", offset,
                               offset + info->nbytes);
-      if (g_strcmp0 (info->name, fill_name) == 0)
-        {
-          fill = info;
-          fill_at = offset;
-        }
+      offsets[i] = offset;
       offset += info->nbytes;
     }
   g_string_append (h, "}");
@@ -204,15 +206,38 @@ sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fil
   guint64 len = GUINT64_TO_LE (h->len);
   write_all (fd, &len, 8, 0);
   write_all (fd, h->str, h->len, 8);
-  goffset data = 8 + h->len;
-  g_assert_cmpint (ftruncate (fd, data + offset), ==, 0);
-  if (fill != NULL)
+  goffset data_at = 8 + h->len;
+  g_assert_cmpint (ftruncate (fd, data_at + offset), ==, 0);
+  for (guint i = 0; i < m->infos->len && fill != NULL; i++)
     {
-      g_assert_cmpint (fill->dtype, ==, AT_DTYPE_F32);   /* little-endian floats as they are */
-      write_all (fd, fill_values, fill->nbytes, data + fill_at);
+      const AtSafetensorsInfo *info = m->infos->pdata[i];
+      g_autofree float *values = fill (info, data);
+      if (values == NULL)
+        continue;
+      g_assert_cmpint (info->dtype, ==, AT_DTYPE_F32);   /* little-endian floats as they are */
+      write_all (fd, values, info->nbytes, data_at + offsets[i]);
     }
   g_assert_cmpint (close (fd), ==, 0);
   g_string_free (h, TRUE);
+}
+
+typedef struct {
+  const char *name;
+  const float *values;
+} OneFill;
+
+static float *
+fill_one (const AtSafetensorsInfo *info, gpointer data)
+{
+  const OneFill *one = data;
+  return g_strcmp0 (info->name, one->name) == 0 ? g_memdup2 (one->values, info->nbytes) : NULL;
+}
+
+void
+sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fill_name, const float *fill_values)
+{
+  OneFill one = { fill_name, fill_values };
+  sd_manifest_write_sparse_with (m, path, fill_one, &one);
 }
 
 void

@@ -14,6 +14,8 @@ typedef struct {
 
 SdManifest *sd_manifest_load (const char *kind);
 void sd_manifest_free (SdManifest *m);
+/* An empty one, to add to. */
+SdManifest *sd_manifest_new (void);
 /* A deep copy, to mutate. */
 SdManifest *sd_manifest_copy (const SdManifest *m);
 /* name -> AtSafetensorsInfo* over m (m owns them). */
@@ -32,6 +34,12 @@ void sd_manifest_set_dtype (AtSafetensorsInfo *info, const char *dtype_name);
  * fill_name (or none) gets fill_values (numel floats; its dtype must be F32). */
 void sd_manifest_write_sparse (const SdManifest *m, const char *path, const char *fill_name,
                                const float *fill_values);
+
+/* The values (numel floats, g_free()d by the writer; the dtype must be
+ * F32) of a tensor, or NULL to leave it a hole: zeros. */
+typedef float *(*SdManifestFill) (const AtSafetensorsInfo *info, gpointer data);
+/* The same, each tensor filled by fill. */
+void sd_manifest_write_sparse_with (const SdManifest *m, const char *path, SdManifestFill fill, gpointer data);
 
 /* The SD-Turbo manifest in F16 written sparse to path, but for the UNet
  * tensor that decides v-prediction (sd-checkpoint.h): F32 values ±std, so

@@ -48,6 +48,10 @@ sample_project (void)
   p->params->strength = 0.4f;
   p->params->count = 3;
   p->seed_locked = TRUE;
+  p->model.name = g_strdup ("v1-5 “mine”");
+  p->model.size = 448;
+  p->model.controlnet = g_strdup ("scribble");
+  p->model.control_strength = 0.65;
   p->voice = at_audio_new (1600, 16000);
   for (gsize i = 0; i < 1600; i++)
     p->voice->samples[i] = (float) ((int) (i % 200) - 100) / 100.0f;
@@ -195,6 +199,10 @@ assert_projects_equal (const AtProject *a, const AtProject *b)
   g_assert_cmpfloat_with_epsilon (a->params->strength, b->params->strength, 1e-6);
   g_assert_cmpint (a->params->count, ==, b->params->count);
   g_assert_cmpint (a->seed_locked, ==, b->seed_locked);
+  g_assert_cmpstr (a->model.name, ==, b->model.name);
+  g_assert_cmpuint (a->model.size, ==, b->model.size);
+  g_assert_cmpstr (a->model.controlnet, ==, b->model.controlnet);
+  g_assert_cmpfloat_with_epsilon (a->model.control_strength, b->model.control_strength, 1e-9);
   g_assert_cmpuint (a->voice->n, ==, b->voice->n);
   g_assert_cmpint (a->voice->rate, ==, b->voice->rate);
   for (gsize i = 0; i < a->voice->n; i++)
@@ -321,6 +329,7 @@ test_old_format (void)
   g_assert_cmpint (v->narration_rate, ==, 175);
   g_assert_cmpint (v->narration_pitch, ==, 50);
   g_assert_false (v->voice_cues);
+  g_assert_null (p->model.name);   /* the built-in model */
 
   /* out-of-range numbers are clamped to what the panel offers */
   const char *odd = "{\"format\": \"atelier-project\", \"version\": 1, \"voice_panel\":"
@@ -332,6 +341,17 @@ test_old_format (void)
   g_assert_cmpint (q->voice_settings.narration_pitch, ==, 0);
   g_assert_true (q->voice_settings.voice_cues);
   g_assert_cmpstr (q->voice_settings.transcript_join, ==, "if-empty");
+
+  /* a model choice with numbers no picker offers: the model's own size, strength 1 */
+  const char *odd_model = "{\"format\": \"atelier-project\", \"version\": 2, \"sd_model\":"
+                          " {\"name\": \"sd_turbo\", \"size\": 100, \"controlnet\": 7, \"control_strength\": 9}}";
+  g_assert_true (g_file_set_contents (path, odd_model, -1, NULL));
+  g_autoptr (AtProject) r = at_project_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->model.name, ==, "sd_turbo");
+  g_assert_cmpuint (r->model.size, ==, 0);
+  g_assert_null (r->model.controlnet);
+  g_assert_cmpfloat (r->model.control_strength, ==, 1.0);
   g_unlink (path);
   g_rmdir (dir);
 }
