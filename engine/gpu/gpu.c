@@ -430,6 +430,7 @@ at_gpu_new (const char *device, GError **error)
   init_timestamps (gpu);
   if (!at_gpu_memory_init (gpu, error))
     return NULL;
+  at_gpu_apply_test_limits (gpu);
   if (!at_gpu_pipelines_init (gpu, error))
     return NULL;
   return g_steal_pointer (&gpu);
@@ -485,4 +486,11 @@ at_gpu_max_binding_size (AtGpu *gpu)
 {
   g_return_val_if_fail (gpu != NULL, 0);
   return gpu->props.limits.maxStorageBufferRange;
+}
+
+guint64
+at_gpu_binding_alignment (AtGpu *gpu)
+{
+  g_return_val_if_fail (gpu != NULL, 0);
+  return MAX (gpu->props.limits.minStorageBufferOffsetAlignment, 1);
 }

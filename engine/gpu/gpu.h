@@ -71,6 +71,8 @@ gboolean at_gpu_supports_fp16 (AtGpu *gpu);
 
 /* Largest range one storage-buffer binding may cover, in bytes. */
 guint64 at_gpu_max_binding_size (AtGpu *gpu);
+/* The alignment, in bytes, every binding's offset must keep. */
+guint64 at_gpu_binding_alignment (AtGpu *gpu);
 
 /* Bytes of device memory in use by buffers now and at most so far, and
  * reserved from the driver in blocks. */
