@@ -34,12 +34,11 @@ gcd64 (gint64 a, gint64 b)
   return a;
 }
 
-/* The most rows every operand holds within one binding, a multiple of the
+/* The most rows every operand holds within limit bytes, a multiple of the
  * row count that keeps each operand's next view aligned; 0 when none fit. */
 static gint64
-rows_per_chunk (AtGraph *g, const Rows *r, guint n)
+rows_within (AtGraph *g, const Rows *r, guint n, gint64 range)
 {
-  gint64 range = at_gpu_max_binding_size (g->gpu);
   gint64 align = at_gpu_binding_alignment (g->gpu);
   gint64 most = G_MAXINT64, granule = 1;
   for (guint i = 0; i < n; i++)
@@ -50,6 +49,13 @@ rows_per_chunk (AtGraph *g, const Rows *r, guint n)
       granule = granule / gcd64 (granule, k) * k;
     }
   return most / granule * granule;
+}
+
+/* rows_within one binding. */
+static gint64
+rows_per_chunk (AtGraph *g, const Rows *r, guint n)
+{
+  return rows_within (g, r, n, at_gpu_max_binding_size (g->gpu));
 }
 
 static gboolean
@@ -366,7 +372,7 @@ typedef struct {
   AtTensor *x, *weight, *bias, *y;
   AtConv2dParams params;
   gint64 ci_per, co_per;     /* channels a chunk */
-  AtTensor *partial;         /* [co_per, OH·OW]: one input chunk's sum */
+  AtTensor *partial;         /* [co_per, OH·OW]: one input chunk's sum, the split's own memory */
 } Conv;
 
 /* The weight's block [co0 : co0 + con, ci0 : ci0 + cin] as its own tensor
@@ -441,9 +447,15 @@ at_graph_split_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias
   if (c.ci_per == 0 || c.co_per == 0)
     return too_large (g, "conv2d", c.ci_per == 0 ? in[0].len : MAX (out[0].len, k));
   c.co_per = MIN (c.co_per, y->shape[1]);
-  if (c.ci_per < x->shape[1] &&
-      (c.partial = at_graph_tensor (g, AT_G_SHAPE (c.co_per, y->shape[2] * y->shape[3]))) == NULL)
-    return FALSE;
+  if (c.ci_per < x->shape[1])
+    {
+      /* the graph keeps every partial-sum buffer: each an eighth of the
+       * range at most (smaller output chunks re-read the input more often) */
+      gint64 cap = rows_within (g, out, 1, at_gpu_max_binding_size (g->gpu) / 8);
+      c.co_per = cap > 0 ? MIN (c.co_per, cap) : c.co_per;
+      if ((c.partial = at_graph_tensor (g, AT_G_SHAPE (c.co_per, y->shape[2] * y->shape[3]))) == NULL)
+        return FALSE;
+    }
   for (gint64 i = 0; i < x->shape[0]; i++)
     for (gint64 co0 = 0; co0 < y->shape[1]; co0 += c.co_per)
       if (!conv_out_chunk (g, &c, i, co0, MIN (c.co_per, y->shape[1] - co0)))
