@@ -1,7 +1,7 @@
 /* test-sd-limits.c — activations larger than one storage-buffer binding
  * and models over many memory blocks (model/graph-split.h).
  *
- * A second AtGpu is made with ATELIER_TEST_MAX_STORAGE_RANGE at 72 KiB and
+ * A second AtGpu is made with ATELIER_TEST_MAX_STORAGE_RANGE at 20 KiB and
  * ATELIER_TEST_BLOCK_SIZE at 64 KiB (gpu/test-limits.c): the limits SD's
  * VAE meets at 512 px (256 MiB feature maps against lavapipe's 128 MiB)
  * met by small tensors. Each split graph operator runs on random data on
@@ -12,8 +12,9 @@
  * Tolerances: element-wise, copies, norms and row-split products compute
  * each value exactly as unsplit (NSE 1e-14, max_abs 1e-6, room for
  * reductions that see a different workgroup split); a split convolution
- * sums its input chunks in another order (fp32 sums of 576 terms reaching
- * 20: measured max_abs 2e-5, allowed 1e-4). The VAE: test-vae.c's.
+ * sums its input chunks in another order (fp32 sums of up to 216 terms
+ * of unit inputs; 576 terms reaching 20 measured max_abs 2e-5: allowed
+ * 1e-4). The VAE: test-vae.c's.
  */
 #include "model/graph.h"
 #include "sd/vae-decoder.h"
@@ -21,7 +22,7 @@
 #include "sd-fill.h"
 #include "test-util.h"
 
-#define RANGE 73728
+#define RANGE 20480
 #define BLOCK 65536
 #define SAME_NSE 1e-14
 #define SAME_ABS 1e-6
@@ -98,7 +99,7 @@ test_conv2d (void)
    * (cut by rows); then planes of 961 values (rows of 3844 bytes: chunks
    * of whole alignment granules) through a stride-2 convolution */
   check_split ("conv2d 3×3", conv_same,
-               SHAPES ({ 4, { 2, 64, 20, 20 } }, { 4, { 40, 64, 3, 3 } }, { 1, { 40 } }), CONV_NSE, CONV_ABS);
+               SHAPES ({ 4, { 2, 24, 20, 20 } }, { 4, { 40, 24, 3, 3 } }, { 1, { 40 } }), CONV_NSE, CONV_ABS);
   check_split ("conv2d stride 2", conv_strided, SHAPES ({ 4, { 1, 24, 31, 31 } }, { 4, { 8, 24, 3, 3 } }), CONV_NSE,
                CONV_ABS);
 }
@@ -144,7 +145,7 @@ static void
 test_maps_and_copies (void)
 {
   check_split ("add, silu, scale", add_scale, SHAPES ({ 2, { 3, 9001 } }, { 2, { 3, 9001 } }), SAME_NSE, SAME_ABS);
-  check_split ("upsample", upsample, SHAPES ({ 4, { 1, 6, 40, 40 } }), SAME_NSE, SAME_ABS);
+  check_split ("upsample", upsample, SHAPES ({ 4, { 1, 6, 20, 20 } }), SAME_NSE, SAME_ABS);
   check_split ("concat channels", concat_channels, SHAPES ({ 4, { 1, 12, 30, 30 } }, { 4, { 1, 10, 30, 30 } }),
                SAME_NSE, SAME_ABS);
   check_split ("concat width", concat_width, SHAPES ({ 4, { 1, 20, 30, 30 } }, { 4, { 1, 20, 30, 2 } }), SAME_NSE,
