@@ -86,6 +86,22 @@ reshape (AtGraph *g, AtTensor *t, guint ndim, const gint64 *shape)
   return at_tensor_reshape (t, ndim, shape, &g->error);
 }
 
+/* A graph-owned copy of t[offset : offset + count] along dim 0. */
+static AtTensor *
+slice0 (AtGraph *g, AtTensor *t, gint64 offset, gint64 count)
+{
+  if (offset == 0 && count == t->shape[0])
+    return t;
+  gint64 shape[AT_TENSOR_MAX_DIMS];
+  for (guint i = 0; i < t->ndim; i++)
+    shape[i] = t->shape[i];
+  shape[0] = count;
+  AtTensor *s = at_graph_tensor (g, t->ndim, shape);
+  if (s == NULL || !at_op_slice (g->cmd, t, 0, offset, count, s, &g->error))
+    return NULL;
+  return s;
+}
+
 typedef gboolean (*ChunkFn) (AtGraph *g, AtTensor **views, gint64 row0, gint64 n_rows, gpointer data);
 
 /* Calls fn on views of rows [row0, row0 + n) of every operand, chunk by
@@ -139,6 +155,10 @@ map_chunk (AtGraph *g, AtTensor **v, gint64 row0, gint64 n, gpointer data)
       return at_op_silu (g->cmd, v[0], v[1], &g->error);
     case AT_GRAPH_SPLIT_GELU:
       return at_op_gelu (g->cmd, v[0], v[1], &g->error);
+    case AT_GRAPH_SPLIT_GELU_ERF:
+      return at_op_gelu_erf (g->cmd, v[0], v[1], &g->error);
+    case AT_GRAPH_SPLIT_QUICK_GELU:
+      return at_op_quick_gelu (g->cmd, v[0], v[1], &g->error);
     case AT_GRAPH_SPLIT_SCALE:
       return at_op_scale (g->cmd, v[0], m->alpha, 0.0f, v[1], &g->error);
     }
@@ -179,13 +199,6 @@ typedef struct {
   AtMatmulFlags flags;
 } ProductData;
 
-static gboolean
-linear_chunk (AtGraph *g, AtTensor **v, gint64 row0, gint64 n, gpointer data)
-{
-  const ProductData *p = data;
-  (void) row0, (void) n;
-  return at_op_linear_full (g->cmd, v[0], p->weight, p->bias, NULL, v[1], NULL, &g->error);
-}
 
 static gboolean
 weight_fits (AtGraph *g, const char *op, AtTensor *w)
@@ -195,11 +208,45 @@ weight_fits (AtGraph *g, const char *op, AtTensor *w)
   return too_large (g, op, at_tensor_numel (w));
 }
 
+/* y = x · weightᵀ + bias by rows of the weight (output columns), each
+ * block of columns computed apart and copied into place; x and y fit
+ * (views of rows of the caller's). */
+static gboolean
+linear_by_weight_rows (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y)
+{
+  gint64 in = at_tensor_dim (x, -1), out = weight->shape[0], rows = at_tensor_numel (x) / MAX (in, 1);
+  Rows r[] = { { weight, 0, in } };
+  gint64 per = rows_per_chunk (g, r, 1);
+  if (per == 0)
+    return too_large (g, "linear", in);
+  for (gint64 o0 = 0; o0 < out; o0 += per)
+    {
+      gint64 n = MIN (per, out - o0);
+      AtTensor *w = view_rows (g, weight, o0 * in, n, in);
+      AtTensor *b = bias != NULL ? slice0 (g, bias, o0, n) : NULL;
+      AtTensor *part = at_graph_tensor (g, AT_G_SHAPE (rows, n));
+      AtTensor *flat = view_rows (g, y, 0, rows, out);
+      if (w == NULL || (bias != NULL && b == NULL) || part == NULL || flat == NULL ||
+          !at_op_linear_full (g->cmd, x, w, b, NULL, part, NULL, &g->error) ||
+          !at_op_copy_to_slice (g->cmd, part, flat, 1, o0, &g->error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+linear_chunk (AtGraph *g, AtTensor **v, gint64 row0, gint64 n, gpointer data)
+{
+  const ProductData *p = data;
+  (void) row0, (void) n;
+  if (!AT_GRAPH_FITS (g, p->weight))
+    return linear_by_weight_rows (g, v[0], p->weight, p->bias, v[1]);
+  return at_op_linear_full (g->cmd, v[0], p->weight, p->bias, NULL, v[1], NULL, &g->error);
+}
+
 gboolean
 at_graph_split_linear (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y)
 {
-  if (!weight_fits (g, "linear", weight))
-    return FALSE;
   gint64 in = at_tensor_dim (x, -1), out = at_tensor_dim (y, -1);
   ProductData p = { weight, bias, 0 };
   Rows r[] = { { x, 0, in }, { y, 0, out } };
@@ -238,6 +285,36 @@ at_graph_split_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags
   return g->error == NULL;
 }
 
+typedef struct {
+  AtTensor *k, *v;
+  guint heads;
+} AttentionData;
+
+static gboolean
+attention_chunk (AtGraph *g, AtTensor **v, gint64 row0, gint64 n, gpointer data)
+{
+  const AttentionData *d = data;
+  (void) row0, (void) n;
+  return at_op_attention_counted (g->cmd, v[0], d->k, d->v, NULL, d->heads, 0.0f, NULL, v[1], &g->error);
+}
+
+gboolean
+at_graph_split_attention (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, guint heads, AtTensor *y)
+{
+  gint64 lq = at_tensor_dim (q, -2), lk = at_tensor_dim (k, -2), c = at_tensor_dim (q, -1);
+  gint64 batch = at_tensor_numel (q) / MAX (lq * c, 1);
+  for (gint64 b = 0; b < batch; b++)
+    {
+      AttentionData d = { view_rows (g, k, b * lk * c, lk, c), view_rows (g, v, b * lk * c, lk, c), heads };
+      if (d.k == NULL || d.v == NULL || !weight_fits (g, "attention", d.k))
+        return FALSE;
+      Rows r[] = { { q, b * lq * c, c }, { y, b * lq * c, c } };
+      if (!split_rows (g, "attention", lq, r, 2, attention_chunk, &d))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- channels: group norm, upsampling, concatenation ---- */
 
 typedef struct {
@@ -247,22 +324,6 @@ typedef struct {
   float eps;
   gboolean silu;
 } NormData;
-
-/* A graph-owned copy of t[offset : offset + count] along dim 0. */
-static AtTensor *
-slice0 (AtGraph *g, AtTensor *t, gint64 offset, gint64 count)
-{
-  if (offset == 0 && count == t->shape[0])
-    return t;
-  gint64 shape[AT_TENSOR_MAX_DIMS];
-  for (guint i = 0; i < t->ndim; i++)
-    shape[i] = t->shape[i];
-  shape[0] = count;
-  AtTensor *s = at_graph_tensor (g, t->ndim, shape);
-  if (s == NULL || !at_op_slice (g->cmd, t, 0, offset, count, s, &g->error))
-    return NULL;
-  return s;
-}
 
 static gboolean
 norm_chunk (AtGraph *g, AtTensor **v, gint64 row0, gint64 n, gpointer data)

@@ -245,6 +245,8 @@ at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTen
 {
   GUARD (q, k, v);
   AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
+  if (y != NULL && key_counts == NULL && !AT_GRAPH_FITS (g, q, k, v))
+    return RECORD (y, at_graph_split_attention (g, q, k, v, heads, y));
   return RECORD (y, at_op_attention_counted (g->cmd, q, k, v, key_counts, heads, 0.0f, NULL, y, &g->error));
 }
 
@@ -333,6 +335,8 @@ at_g_quick_gelu (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_QUICK_GELU, x, NULL, 0.0f, y));
   return RECORD (y, at_op_quick_gelu (g->cmd, x, y, &g->error));
 }
 
@@ -341,6 +345,8 @@ at_g_gelu_erf (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_GELU_ERF, x, NULL, 0.0f, y));
   return RECORD (y, at_op_gelu_erf (g->cmd, x, y, &g->error));
 }
 

@@ -8,17 +8,19 @@
  * both devices; the limited one must record more dispatches (it did split)
  * and give the unlimited one's numbers. Then the reduced VAE of test-vae.c
  * decodes and encodes on the limited device, against the original code's
- * output in tests/data/sd/vae-golden.safetensors.
+ * output in tests/data/sd/vae-golden.safetensors, and the reduced SD 2.x
+ * UNet of test-unet.c runs on it against unet-sd2-golden.safetensors.
  * Tolerances: element-wise, copies, norms and row-split products compute
  * each value exactly as unsplit (NSE 1e-14, max_abs 1e-6, room for
  * reductions that see a different workgroup split); a split convolution
  * sums its input chunks in another order (fp32 sums of up to 216 terms
  * of unit inputs; 576 terms reaching 20 measured max_abs 2e-5: allowed
- * 1e-4). The VAE: test-vae.c's.
+ * 1e-4). The VAE and the UNet: test-vae.c's and test-unet.c's.
  */
 #include "model/graph.h"
 #include "sd/vae-decoder.h"
 #include "sd/vae-encoder.h"
+#include "sd/unet.h"
 #include "sd-fill.h"
 #include "test-util.h"
 
@@ -30,6 +32,8 @@
 #define CONV_ABS 1e-4
 #define VAE_NSE 1e-9
 #define VAE_ABS 1e-4
+#define UNET_NSE 1e-10
+#define UNET_ABS 5e-5
 
 static AtGpu *limited;
 
@@ -164,6 +168,12 @@ scores (AtGraph *g, AtTensor **in)
   return at_g_matmul (g, at_g_softmax (g, at_g_matmul (g, in[0], in[1], AT_MATMUL_TRANS_B)), in[2], 0);
 }
 
+static AtTensor *
+heads (AtGraph *g, AtTensor **in)
+{
+  return at_g_attention (g, in[0], in[1], in[2], 2);
+}
+
 static void
 test_products (void)
 {
@@ -171,6 +181,8 @@ test_products (void)
                SAME_ABS);
   check_split ("attention scores", scores,
                SHAPES ({ 3, { 1, 400, 16 } }, { 3, { 1, 64, 16 } }, { 3, { 1, 64, 16 } }), SAME_NSE, SAME_ABS);
+  check_split ("attention", heads, SHAPES ({ 3, { 2, 300, 32 } }, { 3, { 2, 60, 32 } }, { 3, { 2, 60, 32 } }),
+               SAME_NSE, SAME_ABS);
 }
 
 /* The VAE of test-vae.c on the limited device, weights over many blocks. */
@@ -217,6 +229,37 @@ test_vae (void)
   at_safetensors_free (golden);
 }
 
+/* test-unet.c's reduced SD 2.x UNet on the limited device: its GEGLU
+ * (2 × 64 × 128), skip concatenations, upsampling and 3×3 convolutions
+ * of 64 and 96 channels split; the original code's output. */
+static void
+test_unet (void)
+{
+  static const AtSdUnetShape sd2_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 0, 16, 32, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "unet-sd2-golden.safetensors", NULL);
+  AtSafetensors *golden = at_safetensors_open (gpath, &error);
+  g_assert_no_error (error);
+  g_autofree char *wpath = sd_fill_write_weights (golden, "unet.safetensors");
+  AtSafetensors *weights = at_safetensors_open (wpath, &error);
+  g_assert_no_error (error);
+  gsize n_out, n;
+  g_autofree float *t = test_safetensors_f32 (golden, "timesteps", NULL);
+  g_autofree float *want = test_safetensors_f32 (golden, "out", &n_out);
+  g_autofree float *x = sd_fill ("x", 4, (gint64[]) { 2, 4, 8, 8 }, &n);
+  g_autofree float *context = sd_fill ("context", 3, (gint64[]) { 2, 77, 32 }, &n);
+  g_autoptr (AtSdUnet) u = at_sd_unet_new (limited, weights, "", &sd2_reduced, &error);
+  g_assert_no_error (error);
+  g_autofree float *got = g_new (float, n_out);
+  gboolean ok = at_sd_unet_forward (u, x, 2, 8, 8, t, context, 77, got, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  test_assert_close ("split unet", got, want, n_out, UNET_NSE, UNET_ABS);
+  g_clear_pointer (&u, at_sd_unet_free);
+  at_safetensors_free (weights);
+  at_safetensors_free (golden);
+}
+
 /* What cannot be split says so: one channel plane over the range. */
 static void
 test_refused (void)
@@ -250,6 +293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sd/limits/maps-and-copies", test_maps_and_copies);
   g_test_add_func ("/sd/limits/products", test_products);
   g_test_add_func ("/sd/limits/vae", test_vae);
+  g_test_add_func ("/sd/limits/unet", test_unet);
   g_test_add_func ("/sd/limits/refused", test_refused);
   int rc = g_test_run ();
   at_gpu_free (limited);
