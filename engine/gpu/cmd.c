@@ -20,6 +20,7 @@ struct _AtCmd {
   GPtrArray *query_pools;        /* VkQueryPool, as pointers */
   GPtrArray *labels;             /* char*, one per dispatch */
   GPtrArray *buffers;            /* AtBuffer* kept alive */
+  GArray *views;                 /* VkBufferView of the texel bindings */
   GHashTable *written;           /* AtBuffer* written since the last barrier */
   GHashTable *read;              /* AtBuffer* read since the last barrier */
   gboolean ended;
@@ -43,6 +44,7 @@ at_cmd_new (AtGpu *gpu, GError **error)
   cmd->query_pools = g_ptr_array_new ();
   cmd->labels = g_ptr_array_new_with_free_func (g_free);
   cmd->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) at_buffer_unref);
+  cmd->views = g_array_new (FALSE, FALSE, sizeof (VkBufferView));
   cmd->written = g_hash_table_new (NULL, NULL);
   cmd->read = g_hash_table_new (NULL, NULL);
 
@@ -80,6 +82,8 @@ at_cmd_free (AtCmd *cmd)
     vkDestroyDescriptorPool (device, (VkDescriptorPool) cmd->descriptor_pools->pdata[i], NULL);
   for (guint i = 0; i < cmd->query_pools->len; i++)
     vkDestroyQueryPool (device, (VkQueryPool) cmd->query_pools->pdata[i], NULL);
+  for (guint i = 0; i < cmd->views->len; i++)
+    vkDestroyBufferView (device, g_array_index (cmd->views, VkBufferView, i), NULL);
   if (cmd->fence != VK_NULL_HANDLE)
     vkDestroyFence (device, cmd->fence, NULL);
   if (cmd->pool != VK_NULL_HANDLE)
@@ -88,6 +92,7 @@ at_cmd_free (AtCmd *cmd)
   g_ptr_array_unref (cmd->query_pools);
   g_ptr_array_unref (cmd->labels);
   g_ptr_array_unref (cmd->buffers);
+  g_array_unref (cmd->views);
   g_hash_table_unref (cmd->written);
   g_hash_table_unref (cmd->read);
   g_free (cmd);
@@ -120,15 +125,15 @@ allocate_set (AtCmd *cmd, VkDescriptorSetLayout layout, VkDescriptorSet *set, GE
 {
   if (cmd->descriptor_pools->len == 0 || cmd->sets_in_pool == SETS_PER_POOL)
     {
-      VkDescriptorPoolSize size = {
-        .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        .descriptorCount = SETS_PER_POOL * AT_KERNEL_MAX_BINDINGS,
+      VkDescriptorPoolSize sizes[] = {
+        { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, SETS_PER_POOL * AT_KERNEL_MAX_BINDINGS },
+        { VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, SETS_PER_POOL * AT_KERNEL_MAX_BINDINGS },
       };
       VkDescriptorPoolCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
         .maxSets = SETS_PER_POOL,
-        .poolSizeCount = 1,
-        .pPoolSizes = &size,
+        .poolSizeCount = G_N_ELEMENTS (sizes),
+        .pPoolSizes = sizes,
       };
       VkDescriptorPool pool;
       if (!at_vk_check (vkCreateDescriptorPool (cmd->gpu->device, &info, NULL, &pool),
@@ -148,12 +153,43 @@ allocate_set (AtCmd *cmd, VkDescriptorSetLayout layout, VkDescriptorSet *set, GE
                       "vkAllocateDescriptorSets", error);
 }
 
+/* A texel binding's view of info's range (rounded up to whole texels: an
+ * allocation's size is a multiple of 16 bytes), kept until cmd is freed. */
+static gboolean
+create_texel_view (AtCmd *cmd, const AtKernelInfo *kernel, guint i, const VkDescriptorBufferInfo *info,
+                   VkBufferView *view, GError **error)
+{
+  const VkPhysicalDeviceLimits *limits = &cmd->gpu->props.limits;
+  gboolean rgba = (kernel->texel4_mask >> i) & 1;
+  VkDeviceSize texel = rgba ? 16 : 4;
+  VkDeviceSize range = (info->range + texel - 1) / texel * texel;
+  if (range / texel > limits->maxTexelBufferElements)
+    {
+      g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,
+                   "%s: binding %u (%" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT
+                   ") exceeds this device's %u texels",
+                   kernel->shader, i, (guint64) range, (guint64) info->offset, limits->maxTexelBufferElements);
+      return FALSE;
+    }
+  VkBufferViewCreateInfo create = {
+    .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+    .buffer = info->buffer,
+    .format = rgba ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT,
+    .offset = info->offset,
+    .range = range,
+  };
+  if (!at_vk_check (vkCreateBufferView (cmd->gpu->device, &create, NULL, view), "vkCreateBufferView", error))
+    return FALSE;
+  g_array_append_val (cmd->views, *view);
+  return TRUE;
+}
+
 /* Checks each binding against the buffer and the device limits. */
 static gboolean
 check_bindings (AtCmd *cmd, const AtKernelInfo *kernel, const AtBinding *bindings,
                 VkDescriptorBufferInfo *infos, GError **error)
 {
-  VkDeviceSize align = cmd->gpu->props.limits.minStorageBufferOffsetAlignment;
+  VkDeviceSize align = at_gpu_binding_alignment (cmd->gpu);
   guint64 max_range = cmd->gpu->props.limits.maxStorageBufferRange;
   for (guint i = 0; i < kernel->n_bindings; i++)
     {
@@ -164,7 +200,7 @@ check_bindings (AtCmd *cmd, const AtKernelInfo *kernel, const AtBinding *binding
       gsize range = bindings[i].range != 0 ? bindings[i].range : size - bindings[i].offset;
       g_assert (bindings[i].offset + range <= size);
       g_assert (bindings[i].offset % align == 0);
-      if (range > max_range)
+      if (range > max_range && at_kernel_descriptor_type (kernel, i) == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
         {
           g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,
                        "%s: a binding of %zu MiB exceeds this device's storage-buffer range "
@@ -251,6 +287,7 @@ at_cmd_dispatch_full (AtCmd *cmd, const AtKernelInfo *kernel, const guint32 *loc
   const guint32 *size = local_size != NULL ? local_size : kernel->local_size;
   AtPipeline *pipeline = at_gpu_get_pipeline (cmd->gpu, kernel, size, spec, n_spec, error);
   VkDescriptorBufferInfo infos[AT_KERNEL_MAX_BINDINGS];
+  VkBufferView views[AT_KERNEL_MAX_BINDINGS];
   VkWriteDescriptorSet writes[AT_KERNEL_MAX_BINDINGS];
   VkDescriptorSet set;
   if (pipeline == NULL || !check_bindings (cmd, kernel, bindings, infos, error) ||
@@ -258,13 +295,17 @@ at_cmd_dispatch_full (AtCmd *cmd, const AtKernelInfo *kernel, const guint32 *loc
     return FALSE;
   for (guint i = 0; i < kernel->n_bindings; i++)
     {
+      VkDescriptorType type = at_kernel_descriptor_type (kernel, i);
+      if (type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER && !create_texel_view (cmd, kernel, i, &infos[i], &views[i], error))
+        return FALSE;
       writes[i] = (VkWriteDescriptorSet) {
         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
         .dstSet = set,
         .dstBinding = i,
         .descriptorCount = 1,
-        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        .pBufferInfo = &infos[i],
+        .descriptorType = type,
+        .pBufferInfo = type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER ? &infos[i] : NULL,
+        .pTexelBufferView = type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER ? &views[i] : NULL,
       };
       g_ptr_array_add (cmd->buffers, at_buffer_ref (bindings[i].buffer));
     }

@@ -77,6 +77,14 @@ struct _AtGpu {
 
 gboolean at_vk_check (VkResult result, const char *what, GError **error);
 
+/* How binding i of kernel is bound (kernel.h's texel_mask). */
+static inline VkDescriptorType
+at_kernel_descriptor_type (const AtKernelInfo *kernel, guint i)
+{
+  return ((kernel->texel4_mask | kernel->texel1_mask) >> i) & 1 ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+                                                                 : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+}
+
 /* fault.c: vkQueueSubmit, or the made-up failure of fault.h; a device that
  * was lost stays lost. Call with queue_lock held. */
 gboolean at_gpu_queue_submit (AtGpu *gpu, const VkSubmitInfo *submit, VkFence fence, GError **error);

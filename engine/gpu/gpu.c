@@ -482,15 +482,16 @@ at_gpu_supports_fp16 (AtGpu *gpu)
 }
 
 guint64
+at_gpu_binding_alignment (AtGpu *gpu)
+{
+  g_return_val_if_fail (gpu != NULL, 16);
+  return MAX (MAX (gpu->props.limits.minStorageBufferOffsetAlignment, gpu->props.limits.minTexelBufferOffsetAlignment),
+              16);
+}
+
+guint64
 at_gpu_max_binding_size (AtGpu *gpu)
 {
   g_return_val_if_fail (gpu != NULL, 0);
   return gpu->props.limits.maxStorageBufferRange;
-}
-
-guint64
-at_gpu_binding_alignment (AtGpu *gpu)
-{
-  g_return_val_if_fail (gpu != NULL, 0);
-  return MAX (gpu->props.limits.minStorageBufferOffsetAlignment, 1);
 }

@@ -70,9 +70,10 @@ const AtGpuDeviceInfo *at_gpu_get_device_info (AtGpu *gpu);
 gboolean at_gpu_supports_fp16 (AtGpu *gpu);
 
 /* Largest range one storage-buffer binding may cover, in bytes. */
-guint64 at_gpu_max_binding_size (AtGpu *gpu);
-/* The alignment, in bytes, every binding's offset must keep. */
+/* The alignment, in bytes, of every binding's offset: storage and texel
+ * bindings alike (at least 16). */
 guint64 at_gpu_binding_alignment (AtGpu *gpu);
+guint64 at_gpu_max_binding_size (AtGpu *gpu);
 
 /* Bytes of device memory in use by buffers now and at most so far, and
  * reserved from the driver in blocks. */

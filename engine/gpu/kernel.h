@@ -5,6 +5,12 @@
  * barriers), the size of its push-constant struct (which must equal the
  * GLSL block: static_assert it beside the struct), and its default
  * workgroup size. The dispatcher asserts bindings and push size against it.
+ *
+ * Texel bindings exist for lavapipe: it turns a storage-buffer load at an
+ * address that differs between invocations into a loop over the SIMD lanes
+ * (one scalar load and vector insert each), but a texelFetch into one
+ * vectorised gather. Every binding's offset is aligned for both kinds
+ * (at_gpu_binding_alignment()).
  */
 #pragma once
 
@@ -21,6 +27,10 @@ typedef struct {
   guint32 write_mask;        /* bit i set: binding i is written */
   guint32 push_size;         /* bytes */
   guint32 local_size[3];     /* specialization constants 0, 1, 2 */
+  guint32 texel4_mask;       /* bit i set: binding i is read-only, a uniform
+                              * texel buffer of RGBA32F texels (samplerBuffer,
+                              * texelFetch) */
+  guint32 texel1_mask;       /* the same with R32F texels, one float each */
 } AtKernelInfo;
 
 G_END_DECLS

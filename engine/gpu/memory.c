@@ -27,15 +27,14 @@ find_memory_type (VkPhysicalDeviceMemoryProperties *props, guint32 type_bits,
 VkDeviceSize
 at_gpu_memory_alignment (AtGpu *gpu)
 {
-  VkDeviceSize align = gpu->props.limits.minStorageBufferOffsetAlignment;
-  return MAX (align, 16);
+  return at_gpu_binding_alignment (gpu);
 }
 
 static VkBufferUsageFlags
 block_usage (void)
 {
-  return VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-         VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  return VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+         VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
 }
 
 /* Picks memory types: device-local for tensors, host-visible for staging. */

@@ -95,7 +95,7 @@ at_gpu_pipelines_finalize (AtGpu *gpu)
   g_clear_pointer (&gpu->pipeline_cache_path, g_free);
 }
 
-/* Descriptor set layout (n storage buffers) and pipeline layout. */
+/* Descriptor set layout (n storage or texel buffers) and pipeline layout. */
 static gboolean
 create_layouts (AtGpu *gpu, const AtKernelInfo *kernel, AtPipeline *pipeline, GError **error)
 {
@@ -103,7 +103,7 @@ create_layouts (AtGpu *gpu, const AtKernelInfo *kernel, AtPipeline *pipeline, GE
   for (guint i = 0; i < kernel->n_bindings; i++)
     bindings[i] = (VkDescriptorSetLayoutBinding) {
       .binding = i,
-      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .descriptorType = at_kernel_descriptor_type (kernel, i),
       .descriptorCount = 1,
       .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
     };

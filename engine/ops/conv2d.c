@@ -22,7 +22,7 @@ G_STATIC_ASSERT (sizeof (Conv2dPush) == 64);
 /* Bindings: x, weight, bias, y, the epilogue's residual (stand-ins when
  * there are none). */
 static const AtKernelInfo conv2d_regs_kernel = {
-  "conv2d_regs", 5, 0x8, sizeof (Conv2dPush), { 16, 1, 1 },
+  "conv2d_regs", 5, 0x8, sizeof (Conv2dPush), { 16, 1, 1 }, 0, 0x3, /* x, weight: R32F texels */
 };
 static const AtKernelInfo conv2d_shared_kernel = {
   "conv2d_shared", 5, 0x8, sizeof (Conv2dPush), { 16, 16, 1 },

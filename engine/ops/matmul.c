@@ -20,9 +20,10 @@ typedef struct {
 G_STATIC_ASSERT (sizeof (MatmulPush) == 48);
 
 /* Bindings: a, b, bias, c, the epilogue's residual (stand-ins when there
- * are none). */
+ * are none). The register kernel reads a and b as texel buffers (R32F and
+ * RGBA32F: kernel.h says why). */
 static const AtKernelInfo matmul_regs_kernel = {
-  "matmul_regs", 5, 0x8, sizeof (MatmulPush), { 16, 1, 1 },
+  "matmul_regs", 5, 0x8, sizeof (MatmulPush), { 16, 1, 1 }, 0x2, 0x1,
 };
 static const AtKernelInfo matmul_shared_kernel = {
   "matmul_shared", 5, 0x8, sizeof (MatmulPush), { 16, 16, 1 },

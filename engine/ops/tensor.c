@@ -53,7 +53,7 @@ at_tensor_view (AtTensor *t, gsize element_offset, guint ndim, const gint64 *sha
   gsize offset = t->offset + element_offset * sizeof (float);
   gsize bytes = shape_numel (ndim, shape) * sizeof (float);
   AtGpu *gpu = at_buffer_get_gpu (t->buffer);
-  if (offset % gpu->props.limits.minStorageBufferOffsetAlignment != 0 ||
+  if (offset % at_gpu_binding_alignment (gpu) != 0 ||
       offset + bytes > t->offset + at_tensor_nbytes (t))
     {
       g_set_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE,

@@ -29,8 +29,10 @@ layout(constant_id = 3) const uint TM = 32;  // output channels per workgroup
 layout(constant_id = 4) const uint TN = 8;   // output pixels per invocation
 layout(constant_id = 5) const uint MAX_SHARE = 8;  // taps per broadcast round, <= 8
 
-AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
-AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
+// x and weight are R32F texel buffers: a texelFetch is one vectorised
+// gather on lavapipe, a storage-buffer load a loop over the lanes.
+layout(set = 0, binding = 0) uniform samplerBuffer x_tex;       // [N, Cin, H, W]
+layout(set = 0, binding = 1) uniform samplerBuffer weight_tex;  // [Cout, Cin, KH, KW]
 AT_BUFFER_RO(2, bias);    // [Cout], or [N, Cout] with FLAG_BIAS_BATCH
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 layout(std430, set = 0, binding = 3) writeonly buffer y4_block { vec4 y4[]; };
@@ -65,7 +67,7 @@ void load_x(uint x_base) {
     int iy = iy0[j] + int(tap_ky), ix = ix0[j] + int(tap_kx);
     bool inside = uint(iy) < p.h && uint(ix) < p.w;
     // Load from a valid address either way, then zero: no branch per pixel.
-    float v = x[inside ? chan + uint(iy) * p.w + uint(ix) : x_base];
+    float v = texelFetch(x_tex, int(inside ? chan + uint(iy) * p.w + uint(ix) : x_base)).x;
     xv[j] = inside ? v : 0.0;
   }
 }
@@ -80,7 +82,7 @@ void load_x_rows(uint x_base) {
     [[unroll]] for (uint j = 0; j < TN + 2; j++) {
       int ix = ix0[0] + int(j);
       bool inside = row_inside && uint(ix) < p.w;
-      float v = x[inside ? chan + uint(iy) * p.w + uint(ix) : x_base];
+      float v = texelFetch(x_tex, int(inside ? chan + uint(iy) * p.w + uint(ix) : x_base)).x;
       xw[j] = inside ? v : 0.0;
     }
   }
@@ -137,7 +139,7 @@ void main() {
   for (uint k0 = 0; k0 < taps; k0 += share) {
     uint k = min(k0 + lane, taps - 1);
     [[unroll]] for (uint i = 0; i < TM; i++)
-      w_lane[i] = weight[min(co0 + i, p.cout - 1) * taps + k];
+      w_lane[i] = texelFetch(weight_tex, int(min(co0 + i, p.cout - 1) * taps + k)).x;
     uint steps = min(share, taps - k0);
     STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
   }

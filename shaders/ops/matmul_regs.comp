@@ -8,19 +8,20 @@
 // (lavapipe).
 //
 // Why this shape: lavapipe runs a workgroup on one CPU thread, eight
-// invocations (one subgroup) to a SIMD vector. A buffer load whose address
-// is not provably the same for all eight becomes a loop over the lanes, one
-// scalar load and a vector insert each: one float per lane costs about as
-// much as a dozen vector FMAs, shared memory included. Register moves
-// between lanes (subgroupBroadcast with a constant lane) cost almost nothing.
-// So the loads, not the FMAs, are what to minimise:
+// invocations (one subgroup) to a SIMD vector. A storage-buffer load whose
+// address is not provably the same for all eight becomes a loop over the
+// lanes, one scalar load and a vector insert each; a texelFetch from a
+// texel buffer becomes one vectorised gather, so a and b are texel buffers
+// here (a of R32F texels, b of RGBA32F: four columns a fetch). Register
+// moves between lanes (subgroupBroadcast with a constant lane) cost almost
+// nothing. So the loads, not the FMAs, are what to minimise:
 // - one workgroup computes TM rows × (local_size_x · TN) columns, and every
 //   invocation of it shares the TM rows: the subgroup loads a row's next S
-//   K values (S = MAX_SHARE, at most the subgroup size) with one load per
+//   K values (S = MAX_SHARE, at most the subgroup size) with one fetch per
 //   lane (lane l takes k0 + l) and broadcasts them, instead of every lane
-//   loading all S;
-// - each invocation owns TN consecutive columns of B, loaded per k (as vec4
-//   when FLAG_VEC_B), and keeps a TM × TN block of sums.
+//   fetching all S;
+// - each invocation owns TN consecutive columns of B, fetched per k (four
+//   at a time when FLAG_VEC_B), and keeps a TM × TN block of sums.
 // Per round of S K steps a lane loads TM + S·TN floats for S·TM·TN FMAs.
 // (Measured at 512³: 8 × 8 sums per lane, every lane loading all its own
 // operands as vec4s, ran at a fifth of the speed of this.)
@@ -40,12 +41,11 @@ layout(constant_id = 4) const uint TN = 8;      // columns per invocation
 // loads but more code for LLVM to compile.
 layout(constant_id = 5) const uint MAX_SHARE = 8;
 
-AT_BUFFER_RO(0, a);
-AT_BUFFER_RO(1, b);
+layout(set = 0, binding = 0) uniform samplerBuffer a_tex;  // R32F
+layout(set = 0, binding = 1) uniform samplerBuffer b_tex;  // RGBA32F
 AT_BUFFER_RO(2, bias);
 AT_BUFFER_WO(3, c);
-// The same bindings seen as vec4s.
-layout(std430, set = 0, binding = 1) readonly buffer b4_block { vec4 b4[]; };
+// c seen as vec4s.
 layout(std430, set = 0, binding = 3) writeonly buffer c4_block { vec4 c4[]; };
 
 // Layouts travel as strides, not specialization constants: every pipeline
@@ -75,13 +75,14 @@ void load_b(uint base, uint n0, uint k) {
   if ((p.flags & FLAG_VEC_B) != 0) {
     uint last = p.N / 4 - 1;
     [[unroll]] for (uint j = 0; j < TN; j += 4) {
-      vec4 v = b4[(base + k * p.N) / 4 + min((n0 + j) / 4, last)];
+      vec4 v = texelFetch(b_tex, int((base + k * p.N) / 4 + min((n0 + j) / 4, last)));
       [[unroll]] for (uint r = 0; r < 4; r++)
         bv[j + r] = v[r];
     }
   } else {
     [[unroll]] for (uint j = 0; j < TN; j++)
-      bv[j] = b[base + k * p.b_stride_k + min(n0 + j, p.N - 1) * p.b_stride_n];
+      { uint e = base + k * p.b_stride_k + min(n0 + j, p.N - 1) * p.b_stride_n;
+        bv[j] = texelFetch(b_tex, int(e / 4))[e % 4]; }
   }
 }
 
@@ -113,7 +114,7 @@ void main() {
   for (uint k0 = 0; k0 < p.K; k0 += share) {
     uint k = min(k0 + lane, p.K - 1);
     [[unroll]] for (uint i = 0; i < TM; i++)
-      a_lane[i] = a[a_base + min(m0 + i, p.M - 1) * p.a_stride_m + k * p.a_stride_k];
+      a_lane[i] = texelFetch(a_tex, int(a_base + min(m0 + i, p.M - 1) * p.a_stride_m + k * p.a_stride_k)).x;
     uint steps = min(share, p.K - k0);
     STEP(0u) STEP(1u) STEP(2u) STEP(3u) STEP(4u) STEP(5u) STEP(6u) STEP(7u)
   }
