@@ -4,6 +4,7 @@
 #include "model/graph-split.h"
 
 #define MAX_OPERANDS 4
+#define PARTIAL_FLOOR ((gint64) 4 << 20)
 
 /* An operand seen as consecutive rows of len elements from element base. */
 typedef struct {
@@ -511,8 +512,10 @@ at_graph_split_conv2d (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias
   if (c.ci_per < x->shape[1])
     {
       /* the graph keeps every partial-sum buffer: each an eighth of the
-       * range at most (smaller output chunks re-read the input more often) */
-      gint64 cap = rows_within (g, out, 1, at_gpu_max_binding_size (g->gpu) / 8);
+       * range at most, or 4 MiB (smaller output chunks re-read the input
+       * more often, and tiny ones cost a dispatch each) */
+      gint64 range = at_gpu_max_binding_size (g->gpu);
+      gint64 cap = rows_within (g, out, 1, MAX (range / 8, MIN (range, PARTIAL_FLOOR)));
       c.co_per = cap > 0 ? MIN (c.co_per, cap) : c.co_per;
       if ((c.partial = at_graph_tensor (g, AT_G_SHAPE (c.co_per, y->shape[2] * y->shape[3]))) == NULL)
         return FALSE;
