@@ -53,6 +53,7 @@ struct _AtGpu {
   gboolean device_memory_mappable;
   guint32 staging_memory_type;
   VkDeviceSize max_allocation;  /* maxMemoryAllocationSize; 0 = unknown */
+  VkDeviceSize block_size;    /* of the blocks tensors are suballocated from */
   GPtrArray *blocks;          /* AtMemoryBlock* */
   GMutex memory_lock;
   guint64 memory_in_use, memory_peak, memory_reserved;
@@ -102,6 +103,10 @@ VkDeviceSize at_gpu_memory_alignment (AtGpu *gpu);
  * failure nothing stays allocated and the handles are VK_NULL_HANDLE. */
 gboolean at_gpu_memory_new_buffer (AtGpu *gpu, VkDeviceSize size, VkBufferUsageFlags usage, guint32 memory_type,
                                    VkBuffer *buffer, VkDeviceMemory *memory, void **mapped, GError **error);
+
+/* test-limits.c: lowers maxStorageBufferRange and block_size from the
+ * ATELIER_TEST_* variables; after at_gpu_memory_init(). */
+void at_gpu_apply_test_limits (AtGpu *gpu);
 
 /* pipeline.c */
 gboolean at_gpu_pipelines_init (AtGpu *gpu, GError **error);

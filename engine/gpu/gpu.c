@@ -430,6 +430,7 @@ at_gpu_new (const char *device, GError **error)
   init_timestamps (gpu);
   if (!at_gpu_memory_init (gpu, error))
     return NULL;
+  at_gpu_apply_test_limits (gpu);
   if (!at_gpu_pipelines_init (gpu, error))
     return NULL;
   return g_steal_pointer (&gpu);

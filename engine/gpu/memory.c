@@ -1,7 +1,7 @@
 /* memory.c — device memory in large blocks, handed out as aligned ranges.
  *
  * Blocks are min(64 MiB, maxMemoryAllocationSize) or exactly the request
- * when it is larger; each range is first-fit from a sorted free list that
+ * when it is larger (ATELIER_TEST_BLOCK_SIZE lowers the 64 MiB, test-limits.c); each range is first-fit from a sorted free list that
  * coalesces on release. A block whose last range is released is kept, so
  * steady-state generation allocates nothing from the driver.
  */
@@ -84,6 +84,7 @@ at_gpu_memory_init (AtGpu *gpu, GError **error)
   };
   vkGetPhysicalDeviceProperties2 (gpu->physical, &props2);
   gpu->max_allocation = m3.maxMemoryAllocationSize;
+  gpu->block_size = gpu->max_allocation != 0 ? MIN (BLOCK_SIZE, gpu->max_allocation) : BLOCK_SIZE;
   gpu->blocks = g_ptr_array_new ();
   VkCommandPoolCreateInfo pool = {
     .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
@@ -217,7 +218,7 @@ at_gpu_memory_alloc (AtGpu *gpu, VkDeviceSize size, AtMemoryBlock **out_block,
   for (guint i = 0; i < gpu->blocks->len && block == NULL; i++)
     if (block_take (gpu->blocks->pdata[i], size, offset))
       block = gpu->blocks->pdata[i];
-  if (block == NULL && (block = block_new (gpu, MAX (size, BLOCK_SIZE), error)) != NULL)
+  if (block == NULL && (block = block_new (gpu, MAX (size, gpu->block_size), error)) != NULL)
     {
       g_ptr_array_add (gpu->blocks, block);
       gpu->memory_reserved += block->size;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "atelier-model"
 
 #include "model/graph.h"
+#include "model/graph-split.h"
 
 AtGraph *
 at_graph_new (AtGpu *gpu, GError **error)
@@ -128,12 +129,25 @@ epilogue_for (AtGraph *g, AtActivation activation, AtTensor *residual, AtTensor 
   return (AtEpilogue) { activation, cpu ? NULL : residual };
 }
 
+/* The epilogue as operators of their own, after a split product. */
+static AtTensor *
+split_epilogue (AtGraph *g, AtTensor *y, AtActivation activation, AtTensor *residual)
+{
+  if (activation == AT_ACTIVATION_SILU)
+    y = at_g_silu (g, y);
+  else if (activation == AT_ACTIVATION_GELU)
+    y = at_g_gelu (g, y);
+  return y != NULL && residual != NULL ? at_g_add (g, y, residual) : y;
+}
+
 AtTensor *
 at_g_linear_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, AtActivation activation,
                    AtTensor *residual)
 {
   GUARD (x, weight);
   AtTensor *y = like_with_last (g, x, weight->shape[0]), *add_after;
+  if (y != NULL && !AT_GRAPH_FITS (g, x, weight, y))
+    return split_epilogue (g, RECORD (y, at_graph_split_linear (g, x, weight, bias, y)), activation, residual);
   AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
   y = RECORD (y, at_op_linear_full (g->cmd, x, weight, bias, &epilogue, y, NULL, &g->error));
   return add_after != NULL ? at_g_add (g, y, add_after) : y;
@@ -153,6 +167,9 @@ at_g_conv2d_fused (AtGraph *g, AtTensor *x, AtTensor *weight, AtTensor *bias, in
   gint64 h = at_conv2d_output_size (x->shape[2], weight->shape[2], stride, padding);
   gint64 w = at_conv2d_output_size (x->shape[3], weight->shape[3], stride, padding);
   AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (x->shape[0], weight->shape[0], h, w));
+  if (y != NULL && !AT_GRAPH_FITS (g, x, weight, y))
+    return split_epilogue (g, RECORD (y, at_graph_split_conv2d (g, x, weight, bias, stride, padding, y)),
+                           activation, residual);
   AtConv2dParams params = { { stride, stride }, { padding, padding } };
   AtTensor *add_after;
   AtEpilogue epilogue = epilogue_for (g, activation, residual, &add_after);
@@ -166,6 +183,8 @@ at_g_group_norm (AtGraph *g, AtTensor *x, guint groups, AtTensor *weight, AtTens
 {
   GUARD (x, weight, bias);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_group_norm (g, x, groups, weight, bias, eps, silu, y));
   return RECORD (y, at_op_group_norm (g->cmd, x, groups, weight, bias, eps, silu, y, &g->error));
 }
 
@@ -182,6 +201,8 @@ at_g_silu (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_SILU, x, NULL, 0.0f, y));
   return RECORD (y, at_op_silu (g->cmd, x, y, &g->error));
 }
 
@@ -190,6 +211,8 @@ at_g_gelu (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_GELU, x, NULL, 0.0f, y));
   return RECORD (y, at_op_gelu (g->cmd, x, y, &g->error));
 }
 
@@ -206,6 +229,8 @@ at_g_add (AtGraph *g, AtTensor *a, AtTensor *b)
 {
   GUARD (a, b);
   AtTensor *y = broadcast_result (g, a, b);
+  if (y != NULL && !AT_GRAPH_FITS (g, y))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_ADD, a, b, 0.0f, y));
   return RECORD (y, at_op_add (g->cmd, a, b, y, &g->error));
 }
 
@@ -220,6 +245,8 @@ at_g_attention_counted (AtGraph *g, AtTensor *q, AtTensor *k, AtTensor *v, AtTen
 {
   GUARD (q, k, v);
   AtTensor *y = at_graph_tensor (g, q->ndim, q->shape);
+  if (y != NULL && key_counts == NULL && !AT_GRAPH_FITS (g, q, k, v))
+    return RECORD (y, at_graph_split_attention (g, q, k, v, heads, y));
   return RECORD (y, at_op_attention_counted (g->cmd, q, k, v, key_counts, heads, 0.0f, NULL, y, &g->error));
 }
 
@@ -232,6 +259,8 @@ at_g_concat (AtGraph *g, AtTensor *a, AtTensor *b, int dim)
     shape[i] = a->shape[i];
   shape[dim] += b->shape[dim];
   AtTensor *y = at_graph_tensor (g, a->ndim, shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, y))
+    return RECORD (y, at_graph_split_concat (g, a, b, dim, y));
   return RECORD (y, at_op_concat (g->cmd, a, b, dim, y, &g->error));
 }
 
@@ -256,6 +285,8 @@ at_g_upsample2x (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, AT_G_SHAPE (x->shape[0], x->shape[1], x->shape[2] * 2, x->shape[3] * 2));
+  if (y != NULL && !AT_GRAPH_FITS (g, y))
+    return RECORD (y, at_graph_split_upsample2x (g, x, y));
   return RECORD (y, at_op_upsample_nearest2x (g->cmd, x, y, &g->error));
 }
 
@@ -304,6 +335,8 @@ at_g_quick_gelu (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_QUICK_GELU, x, NULL, 0.0f, y));
   return RECORD (y, at_op_quick_gelu (g->cmd, x, y, &g->error));
 }
 
@@ -312,6 +345,8 @@ at_g_gelu_erf (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_GELU_ERF, x, NULL, 0.0f, y));
   return RECORD (y, at_op_gelu_erf (g->cmd, x, y, &g->error));
 }
 
@@ -336,6 +371,8 @@ at_g_matmul (AtGraph *g, AtTensor *a, AtTensor *b, AtMatmulFlags flags)
   shape[batched->ndim - 2] = m;
   shape[batched->ndim - 1] = n;
   AtTensor *y = at_graph_tensor (g, batched->ndim, shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, a, b, y))
+    return RECORD (y, at_graph_split_matmul (g, a, b, flags, y));
   return RECORD (y, at_op_matmul (g->cmd, a, b, y, flags, &g->error));
 }
 
@@ -344,6 +381,8 @@ at_g_softmax (AtGraph *g, AtTensor *x)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_softmax (g, x, y));
   return RECORD (y, at_op_softmax (g->cmd, x, y, &g->error));
 }
 
@@ -352,6 +391,8 @@ at_g_scale (AtGraph *g, AtTensor *x, float alpha)
 {
   GUARD (x);
   AtTensor *y = at_graph_tensor (g, x->ndim, x->shape);
+  if (y != NULL && !AT_GRAPH_FITS (g, x))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_SCALE, x, NULL, alpha, y));
   return RECORD (y, at_op_scale (g->cmd, x, alpha, 0.0f, y, &g->error));
 }
 
@@ -360,5 +401,7 @@ at_g_mul (AtGraph *g, AtTensor *a, AtTensor *b)
 {
   GUARD (a, b);
   AtTensor *y = broadcast_result (g, a, b);
+  if (y != NULL && !AT_GRAPH_FITS (g, y))
+    return RECORD (y, at_graph_split_map (g, AT_GRAPH_SPLIT_MUL, a, b, 0.0f, y));
   return RECORD (y, at_op_mul (g->cmd, a, b, y, &g->error));
 }

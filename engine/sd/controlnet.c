@@ -67,7 +67,7 @@ AtSdControlNet *
 at_sd_controlnet_new_for_checkpoint (AtGpu *gpu, AtSdCheckpoint *ckpt, GError **error)
 {
   const AtSdArch *arch = at_sd_checkpoint_get_arch (ckpt);
-  if (arch->family != AT_SD_FAMILY_CONTROLNET_SD1)
+  if (arch->family != AT_SD_FAMILY_CONTROLNET)
     {
       g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_MISMATCH, "this file holds an %s model, not a ControlNet",
                    arch->kind_name);

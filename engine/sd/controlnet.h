@@ -1,5 +1,7 @@
 /* controlnet.h — cldm's ControlNet (lllyasviel/ControlNet, cldm/cldm.py)
- * on the engine, for SD 1.x checkpoints:
+ * on the engine, for SD 1.x (cldm_v15.yaml) and SD 2.x (cldm_v21.yaml:
+ * heads of 64, linear proj_in/out, context 1024) checkpoints alike, the
+ * encoder taking the UNet's shape (at_sd_unet_shape_for()):
  *
  *   hint encoder   input_hint_block: 3×3 convs 3→16→16→32→32→96→96→256→mc
  *                  with SiLU between, three of them stride 2 (the 8×

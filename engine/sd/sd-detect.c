@@ -144,19 +144,27 @@ static gboolean
 detect_controlnet (GHashTable *t, AtSdArch *arch, GError **error)
 {
   arch->unet_prefix = find (t, "control_model.", "zero_convs.0.0.weight") != NULL ? "control_model." : "";
-  arch->family = AT_SD_FAMILY_CONTROLNET_SD1;
-  arch->kind_name = "ControlNet (SD 1.x)";
+  arch->family = AT_SD_FAMILY_CONTROLNET;
   arch->text_kind = AT_SD_TEXT_NONE;
   if (!read_unet_config (t, arch->unet_prefix, "ControlNet", &arch->unet, error))
     return FALSE;
-  if (arch->unet.context_dim != SD1_CONTEXT)
+  /* no text encoder to tell: the cross-attention's width does */
+  if (arch->unet.context_dim == SD1_CONTEXT)
     {
-      g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
-                   "this ControlNet has %u-wide cross-attention (SD 2.x or SDXL); only ControlNets for "
-                   "SD 1.x (768) are supported yet", arch->unet.context_dim);
-      return FALSE;
+      arch->guided_family = AT_SD_FAMILY_SD1;
+      arch->kind_name = "ControlNet (SD 1.x)";
+      return TRUE;
     }
-  return TRUE;
+  if (arch->unet.context_dim == SD2_CONTEXT)
+    {
+      arch->guided_family = AT_SD_FAMILY_SD2;
+      arch->kind_name = "ControlNet (SD 2.x)";
+      return TRUE;
+    }
+  g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
+               "this ControlNet has %u-wide cross-attention (SDXL?); Atelier runs ControlNets for SD 1.x (768) "
+               "and SD 2.x (1024)", arch->unet.context_dim);
+  return FALSE;
 }
 
 static const char *const sd1_text[] = { "cond_stage_model.transformer.text_model.", "cond_stage_model.transformer." };
@@ -177,7 +185,7 @@ text_prefix (GHashTable *t, const char *const *prefixes, const char *probe)
 static void
 set_sd1 (AtSdArch *arch)
 {
-  arch->family = AT_SD_FAMILY_SD1;
+  arch->family = arch->guided_family = AT_SD_FAMILY_SD1;
   arch->kind_name = "SD 1.x";
   arch->text_kind = AT_SD_TEXT_CLIP_HF;
   arch->text = clip_vit_l;
@@ -187,7 +195,7 @@ set_sd1 (AtSdArch *arch)
 static void
 set_sd2 (AtSdArch *arch)
 {
-  arch->family = AT_SD_FAMILY_SD2;
+  arch->family = arch->guided_family = AT_SD_FAMILY_SD2;
   arch->kind_name = "SD 2.x";
   arch->text_kind = AT_SD_TEXT_OPEN_CLIP;
   arch->text = open_clip_vit_h;
@@ -295,7 +303,7 @@ GPtrArray *
 at_sd_arch_names (const AtSdArch *arch)
 {
   GPtrArray *names = at_sd_names_new ();
-  if (arch->family == AT_SD_FAMILY_CONTROLNET_SD1)
+  if (arch->family == AT_SD_FAMILY_CONTROLNET)
     {
       at_sd_names_controlnet (names, arch->unet_prefix, &arch->unet, 3);
       return names;
@@ -352,13 +360,13 @@ component_of (const AtSdArch *arch, const char *name)
     return "VAE";
   if (arch->text_prefix != NULL && g_str_has_prefix (name, arch->text_prefix))
     return "text encoder";
-  return arch->family == AT_SD_FAMILY_CONTROLNET_SD1 ? "ControlNet" : "UNet";
+  return arch->family == AT_SD_FAMILY_CONTROLNET ? "ControlNet" : "UNet";
 }
 
 static gboolean
 owned (const AtSdArch *arch, const char *name)
 {
-  if (arch->family == AT_SD_FAMILY_CONTROLNET_SD1)
+  if (arch->family == AT_SD_FAMILY_CONTROLNET)
     return TRUE;
   return g_str_has_prefix (name, arch->unet_prefix) || g_str_has_prefix (name, arch->vae_prefix)
          || g_str_has_prefix (name, arch->text_prefix);

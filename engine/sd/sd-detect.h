@@ -9,7 +9,9 @@
  *                 (open_clip ViT-H/14)
  *   SD 2.x, SD-Turbo layout  the same networks with the text encoder under
  *                 conditioner.embedders.0.model.* (sgm's naming)
- *   ControlNet    control_model.* or bare cldm names, SD 1.x (context 768)
+ *   ControlNet    control_model.* or bare cldm names: for SD 1.x (context
+ *                 768, cldm_v15.yaml) or SD 2.x (context 1024, heads of 64,
+ *                 linear proj_in/out: cldm_v21.yaml); guided_family says which
  * The family comes from the text encoder's layout; the widths (UNet base
  * channels, text width and depth, VAE channels) from the tensors' shapes,
  * so the same layouts at reduced widths load too (the tests' models).
@@ -42,8 +44,11 @@ typedef enum {
 typedef enum {
   AT_SD_FAMILY_SD1,
   AT_SD_FAMILY_SD2,
-  AT_SD_FAMILY_CONTROLNET_SD1,
+  AT_SD_FAMILY_CONTROLNET,   /* for SD 1.x or 2.x: AtSdArch.guided_family */
 } AtSdFamily;
+
+/* The name from when only SD 1.x ControlNets loaded: any ControlNet. */
+#define AT_SD_FAMILY_CONTROLNET_SD1 AT_SD_FAMILY_CONTROLNET
 
 typedef enum {
   AT_SD_TEXT_NONE,
@@ -53,7 +58,9 @@ typedef enum {
 
 typedef struct {
   AtSdFamily family;
-  const char *kind_name;     /* "SD 1.x", "SD 2.x", "SD 2.x (SD-Turbo layout)", "ControlNet (SD 1.x)" */
+  const char *kind_name;     /* "SD 1.x", "SD 2.x", "SD 2.x (SD-Turbo layout)", "ControlNet (SD 1.x)",
+                              * "ControlNet (SD 2.x)" */
+  AtSdFamily guided_family;  /* a ControlNet's: the models it guides (SD1 or SD2); else family */
   const char *unet_prefix;   /* "model.diffusion_model.", "control_model." or "" */
   const char *vae_prefix;    /* NULL for ControlNet */
   const char *text_prefix;   /* NULL for ControlNet */

@@ -90,7 +90,7 @@ at_sd_pipeline_new (AtGpu *gpu, AtSdCheckpoint *ckpt, GError **error)
   p->gpu = gpu;
   p->ckpt = ckpt;
   const AtSdArch *arch = at_sd_checkpoint_get_arch (ckpt);
-  if (arch->family == AT_SD_FAMILY_CONTROLNET_SD1)
+  if (arch->family == AT_SD_FAMILY_CONTROLNET)
     {
       g_set_error (error, AT_SD_ERROR, AT_SD_ERROR_UNSUPPORTED,
                    "this is a ControlNet, which guides a model; choose a Stable Diffusion checkpoint to generate with");

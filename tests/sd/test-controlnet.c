@@ -15,8 +15,14 @@
  * max_abs 5e-5; measured on lavapipe: NSE 3e-12 at most (residuals and
  * the controlled output).
  *
+ * Golden SD 2.x: tests/data/sd/controlnet-sd2-golden.safetensors
+ * (make-controlnet-golden.py --variant sd2) holds the same for both
+ * networks built as cldm_v21.yaml builds them (heads of 16 channels
+ * rather than 2 heads, linear proj_in/out), same inputs and tolerance.
+ *
  * Manifest: every tensor of tests/data/sd/cn-scribble.manifest.gz
- * (the real ControlNet-scribble file as cldm builds it) is taken by the
+ * (the real ControlNet-scribble file as cldm builds it) and of
+ * cn-sd21.manifest.gz (cldm_v21.yaml's ControlNet) is taken by the
  * loader, checked without uploading (gpu NULL), in the original layout
  * and with the prefix stripped as extracted files have it; a missing or
  * misshapen tensor is refused naming it.
@@ -54,6 +60,8 @@
 #define REAL_ABS 2e-4
 
 static const AtSdUnetShape reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 2, 0, CONTEXT_DIM, 0 };
+/* cldm_v21.yaml's layout at the same widths: heads of 16, linear projections */
+static const AtSdUnetShape reduced_sd2 = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 0, 16, CONTEXT_DIM, 0 };
 
 static double
 nse (const float *got, const float *want, gsize n)
@@ -108,10 +116,10 @@ assert_residuals (AtSdControlNet *cn, AtSafetensors *golden, guint batch, const 
 }
 
 static void
-test_golden (void)
+run_golden (const char *golden_name, const AtSdUnetShape *shape)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "controlnet-golden.safetensors", NULL);
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
   AtSafetensors *golden = at_safetensors_open (gpath, &error);
   g_assert_no_error (error);
   g_autofree char *wpath = sd_fill_write_weights (golden, "controlnet.safetensors");
@@ -126,9 +134,9 @@ test_golden (void)
   g_autofree float *context = sd_fill ("context", 3, (gint64[]) { BATCH, CONTEXT_LEN, CONTEXT_DIM }, &nc);
   g_autofree float *hint = sd_fill ("hint", 4, (gint64[]) { 1, 3, HINT_SIDE, HINT_SIDE }, &nh);
 
-  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), weights, "control_model.", &reduced, &error);
+  g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), weights, "control_model.", shape, &error);
   g_assert_no_error (error);
-  g_autoptr (AtSdUnet) u = at_sd_unet_new (test_gpu (), weights, "model.diffusion_model.", &reduced, &error);
+  g_autoptr (AtSdUnet) u = at_sd_unet_new (test_gpu (), weights, "model.diffusion_model.", shape, &error);
   g_assert_no_error (error);
 
   /* the residuals: 9 input blocks and the middle block */
@@ -159,7 +167,7 @@ test_golden (void)
   g_clear_error (&error);
 
   /* the file against a ControlNet of another context width: refused */
-  AtSdUnetShape wide = reduced;
+  AtSdUnetShape wide = *shape;
   wide.context_dim = 16;
   g_autoptr (AtSdControlNet) other = at_sd_controlnet_new (NULL, weights, "control_model.", &wide, &error);
   g_assert_null (other);
@@ -170,6 +178,18 @@ test_golden (void)
   g_clear_pointer (&u, at_sd_unet_free);
   at_safetensors_free (weights);
   at_safetensors_free (golden);
+}
+
+static void
+test_golden (void)
+{
+  run_golden ("controlnet-golden.safetensors", &reduced);
+}
+
+static void
+test_golden_sd2 (void)
+{
+  run_golden ("controlnet-sd2-golden.safetensors", &reduced_sd2);
 }
 
 static void
@@ -267,6 +287,13 @@ test_manifest (void)
   info->shape[0] = 256;   /* [256, 320, 3, 3] for [320, 256, 3, 3]: the same bytes */
   info->shape[1] = 320;
   assert_loader_refuses (misshapen, hint);
+
+  /* SD 2.1's (cldm_v21.yaml): linear proj_in/out, context 1024 */
+  g_autoptr (SdManifest) sd21 = sd_manifest_load ("cn-sd21");
+  g_assert_cmpuint (check_manifest_file (sd21, "cn-sd21.safetensors"), ==, sd21->infos->len);
+  g_autoptr (SdManifest) sd21_bare = sd_manifest_copy (sd21);
+  strip_prefix (sd21_bare, "control_model.");
+  g_assert_cmpuint (check_manifest_file (sd21_bare, "cn-sd21-bare.safetensors"), ==, sd21->infos->len);
 }
 
 /* A sketch of known strokes on a transparent canvas of scale × the hint's size. */
@@ -323,6 +350,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/controlnet/golden", test_golden);
+  g_test_add_func ("/sd/controlnet/golden-sd2", test_golden_sd2);
   g_test_add_func ("/sd/controlnet/real", test_real);
   g_test_add_func ("/sd/controlnet/manifest", test_manifest);
   g_test_add_func ("/sd/controlnet/hint", test_hint);

@@ -1,8 +1,9 @@
 /* test-sd-checkpoint.c — recognising Stable Diffusion checkpoints.
  *
  * The oracle is the original code: tests/data/sd/KIND.manifest.gz list every
- * tensor (name, dtype, shape) of the real SD 1.5, SD 2.1, SD-Turbo and
- * ControlNet-scribble checkpoints as the reference modules build them
+ * tensor (name, dtype, shape) of the real SD 1.5, SD 2.1, SD-Turbo,
+ * ControlNet-scribble (SD 1.5) and SD 2.1 ControlNet (cldm_v21.yaml)
+ * checkpoints as the reference modules build them
  * (tools/sd/make-manifests.py). The detector must accept each one, name
  * the right architecture, and its own list of expected tensors
  * (engine/sd/sd-names.c) must be exactly the manifest's, minus the
@@ -21,16 +22,18 @@
 typedef struct {
   const char *kind;
   AtSdFamily family;
+  AtSdFamily guided;   /* the models it runs with */
   const char *kind_name;
   const char *text_prefix;
   guint n_ignored;     /* schedule buffers */
 } KindCase;
 
 static const KindCase kinds[] = {
-  { "sd15", AT_SD_FAMILY_SD1, "SD 1.x", "cond_stage_model.transformer.text_model.", 12 },
-  { "sd21", AT_SD_FAMILY_SD2, "SD 2.x", "cond_stage_model.model.", 12 },
-  { "sdturbo", AT_SD_FAMILY_SD2, "SD 2.x (SD-Turbo layout)", "conditioner.embedders.0.model.", 0 },
-  { "cn-scribble", AT_SD_FAMILY_CONTROLNET_SD1, "ControlNet (SD 1.x)", NULL, 0 },
+  { "sd15", AT_SD_FAMILY_SD1, AT_SD_FAMILY_SD1, "SD 1.x", "cond_stage_model.transformer.text_model.", 12 },
+  { "sd21", AT_SD_FAMILY_SD2, AT_SD_FAMILY_SD2, "SD 2.x", "cond_stage_model.model.", 12 },
+  { "sdturbo", AT_SD_FAMILY_SD2, AT_SD_FAMILY_SD2, "SD 2.x (SD-Turbo layout)", "conditioner.embedders.0.model.", 0 },
+  { "cn-scribble", AT_SD_FAMILY_CONTROLNET, AT_SD_FAMILY_SD1, "ControlNet (SD 1.x)", NULL, 0 },
+  { "cn-sd21", AT_SD_FAMILY_CONTROLNET, AT_SD_FAMILY_SD2, "ControlNet (SD 2.x)", NULL, 0 },
 };
 
 static gboolean
@@ -47,6 +50,7 @@ assert_accepted (const SdManifest *m, const KindCase *k, AtSdArch *arch)
   g_assert_true (detect (m, arch, &error));
   g_assert_no_error (error);
   g_assert_cmpint (arch->family, ==, k->family);
+  g_assert_cmpint (arch->guided_family, ==, k->guided);
   g_assert_cmpstr (arch->kind_name, ==, k->kind_name);
   g_assert_cmpstr (arch->text_prefix, ==, k->text_prefix);
 }
@@ -217,14 +221,15 @@ test_other_kinds (void)
   sd_manifest_find (inpaint, "model.diffusion_model.input_blocks.0.0.weight")->shape[1] = 9;
   REFUSED (inpaint, AT_SD_ERROR_UNSUPPORTED, "9 input channels", "inpainting");
 
-  g_autoptr (SdManifest) cn2 = sd_manifest_load ("cn-scribble");
-  for (guint i = 0; i < cn2->infos->len; i++)
+  /* a ControlNet for SDXL's 2048-wide context */
+  g_autoptr (SdManifest) cnxl = sd_manifest_load ("cn-sd21");
+  for (guint i = 0; i < cnxl->infos->len; i++)
     {
-      AtSafetensorsInfo *info = cn2->infos->pdata[i];
-      if (strstr (info->name, "attn2.to_k.weight") != NULL)
-        info->shape[1] = 1024;
+      AtSafetensorsInfo *info = cnxl->infos->pdata[i];
+      if (strstr (info->name, "attn2.to_k.weight") != NULL || strstr (info->name, "attn2.to_v.weight") != NULL)
+        info->shape[1] = 2048;
     }
-  REFUSED (cn2, AT_SD_ERROR_UNSUPPORTED, "1024", "SD 1.x");
+  REFUSED (cnxl, AT_SD_ERROR_UNSUPPORTED, "2048", "SD 1.x (768) and SD 2.x (1024)");
 }
 
 static void

@@ -22,6 +22,10 @@ output with every residual scaled by STRENGTH ("out", cldm's
 control_scales) and the list of weight names and shapes (metadata
 "tensors").
 
+Variant sd2 builds both as cldm_v21.yaml does (SD 2.x: heads of
+NUM_HEAD_CHANNELS rather than a head count, use_linear_in_transformer:
+linear proj_in/out), otherwise the same.
+
 Variant sd15 builds the real ControlNet of cldm_v15.yaml (SD 1.5's
 encoder: 320 channels, 8 heads, context 768; 361 M parameters) alone, for
 one 8×8 latent at timestep 981 and one 64×64 hint, and stores its 13
@@ -29,6 +33,7 @@ residuals: tests/sd/test-controlnet.c's /sd/controlnet/real, run only on
 request (GLib's -m thorough: it generates 1.4 GB of weights).
 
 Run: /usr/bin/python3 tools/sd/make-controlnet-golden.py --ref REF --out tests/data/sd/controlnet-golden.safetensors
+     /usr/bin/python3 tools/sd/make-controlnet-golden.py --ref REF --variant sd2 --out tests/data/sd/controlnet-sd2-golden.safetensors
      /usr/bin/python3 tools/sd/make-controlnet-golden.py --ref REF --variant sd15 --out tests/data/sd/controlnet-sd15-golden.safetensors
 """
 import argparse
@@ -46,6 +51,8 @@ COMMON = dict(image_size=8, in_channels=4, model_channels=32, num_res_blocks=2, 
               legacy=False, use_checkpoint=False, num_heads=2)
 X, CONTEXT, HINT, TIMESTEPS = (2, 4, 8, 8), (2, 77, 32), (1, 3, 64, 64), [981.0, 17.0]
 STRENGTH = 0.7
+# cldm_v21.yaml's transformer settings, at the reduced width
+SD2 = dict(num_heads=-1, num_head_channels=16, use_linear_in_transformer=True)
 CONTROL_PREFIX = "control_model."
 
 
@@ -78,7 +85,7 @@ def real(ref, out_path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ref")
-    ap.add_argument("--variant", choices=["reduced", "sd15"], default="reduced")
+    ap.add_argument("--variant", choices=["reduced", "sd2", "sd15"], default="reduced")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     ref = reflib.ref_dir(a.ref)
@@ -92,8 +99,9 @@ def main():
         print(a.out, os.path.getsize(a.out), "bytes")
         return
     from cldm.cldm import ControlNet, ControlledUnetModel
-    control = ControlNet(hint_channels=3, **COMMON).eval()
-    unet = ControlledUnetModel(out_channels=4, **COMMON).eval()
+    common = dict(COMMON, **SD2) if a.variant == "sd2" else COMMON
+    control = ControlNet(hint_channels=3, **common).eval()
+    unet = ControlledUnetModel(out_channels=4, **common).eval()
     with torch.no_grad():
         names = filled(control, CONTROL_PREFIX) + filled(unet, "model.diffusion_model.")
         x = torch.from_numpy(fill("x", X))

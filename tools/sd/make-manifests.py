@@ -18,6 +18,8 @@ Kinds (each as published: the original single-file layout):
             conditioner.embedders.0.model.* prefix, no schedule buffers.
   cn-scribble  ControlNet scribble for SD 1.5 (cldm_v15.yaml), its own
             file: control_model.* only.
+  cn-sd21   a ControlNet for SD 2.1 (cldm_v21.yaml: heads of 64, linear
+            proj_in/out, context 1024), its own file: control_model.* only.
 
 Run: /usr/bin/python3 tools/sd/make-manifests.py --ref REF --out tests/data/sd
 """
@@ -113,10 +115,10 @@ def open_clip_h_text(ref, prefix):
     return entries(prefix, m)
 
 
-def controlnet(ref):
+def controlnet(ref, yaml_name):
     reflib.use_ldm(ref, "lllyasviel+ControlNet")
     import yaml
-    cfg = yaml.safe_load(open(os.path.join(ref, "lllyasviel+ControlNet/models/cldm_v15.yaml")))
+    cfg = yaml.safe_load(open(os.path.join(ref, "lllyasviel+ControlNet/models", yaml_name)))
     # cldm.py also defines the training wrapper (ControlLDM), whose base
     # classes pull in the training stack; stand-ins let the module import.
     reflib.stub_modules({"ldm.models.diffusion.ddpm": {"LatentDiffusion": torch.nn.Module},
@@ -151,7 +153,9 @@ def build(kind, ref):
                 return sched(schedule_buffers(ref, repo)) + nets + open_clip_h_text(ref, "cond_stage_model.model.")
             return nets + open_clip_h_text(ref, "conditioner.embedders.0.model.")
         if kind == "cn-scribble":
-            return controlnet(ref)
+            return controlnet(ref, "cldm_v15.yaml")
+        if kind == "cn-sd21":
+            return controlnet(ref, "cldm_v21.yaml")
     raise SystemExit("unknown kind " + kind)
 
 
@@ -159,7 +163,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ref")
     ap.add_argument("--out", required=True)
-    ap.add_argument("kinds", nargs="*", default=["sd15", "sd21", "sdturbo", "cn-scribble"])
+    ap.add_argument("kinds", nargs="*", default=["sd15", "sd21", "sdturbo", "cn-scribble", "cn-sd21"])
     a = ap.parse_args()
     ref = reflib.ref_dir(a.ref)
     if len(a.kinds) > 1:
