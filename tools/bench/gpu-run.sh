@@ -4,9 +4,11 @@
 # the GPU (Vulkan validation on, as always in tests; not the studio's,
 # which need a display, nor speech, which runs on the CPU), runs
 # `atelier-bench ops` and `atelier-bench generate` there, the latter beside
-# the same model in PyTorch on CUDA, and prints one table from the benches'
-# JSON. Budget: under 8 minutes (the stages' timeouts add up to 7.8; a
-# stage that runs out is reported in the table, not hidden).
+# the same model in PyTorch on CUDA, and Stable Diffusion 1.5 at the real
+# shapes at 256 and 512 px (tools/bench/sd-bench.sh: seconds a step, peak
+# device memory), and prints one table from the benches' JSON and the SD
+# table. Budget: 8 minutes (the stages' timeouts add up to 8.0; a stage
+# that runs out is reported in the table, not hidden).
 #
 # Usage: tools/bench/gpu-run.sh [BUILD_DIR]     (default build-gpu)
 # Environment: ATELIER_DEVICE (part of the Vulkan device's name, default
@@ -48,13 +50,14 @@ mkdir -p "$out"
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" --buildtype=release >"$out/setup.log" 2>&1 || { cat "$out/setup.log"; exit 1; }
 fi
-stage build 180 ninja -C "$build" -j "$jobs" || { tail -n 30 "$out/build.log"; exit 1; }
+stage build 170 ninja -C "$build" -j "$jobs" || { tail -n 30 "$out/build.log"; exit 1; }
 # The device the tests and benches see must be the GPU, not lavapipe.
 stage devices 20 "$build/app/atelier" --list-devices
-stage tests 150 meson test -C "$build" --suite engine --suite app --num-processes "$jobs" \
+stage tests 120 meson test -C "$build" --suite engine --suite app --num-processes "$jobs" \
   --print-errorlogs
-stage ops 45 sh -c "'$build/app/atelier-bench' ops --json >'$out/ops.json'"
-stage generate 75 sh -c "'$build/app/atelier-bench' generate --json >'$out/generate.json'"
+stage ops 40 sh -c "'$build/app/atelier-bench' ops --json >'$out/ops.json'"
+stage generate 70 sh -c "'$build/app/atelier-bench' generate --json >'$out/generate.json'"
+stage sd 60 sh -c "tools/bench/sd-bench.sh '$build' --steps 2 256 512 >'$out/sd.md'"
 
 /usr/bin/python3 - "$out" "$gpu" "$(($(date +%s) - start))" <<'PY'
 import json, os, sys
@@ -81,3 +84,7 @@ loads = [t.get("load_start") for t in tables("ops.json") + tables("generate.json
 print("\nload average at each table's start: %s" % loads)
 print("ratio: ops = BLAS (CPU) time / Atelier time; generate = PyTorch CUDA time / Atelier time (> 1: Atelier faster)")
 PY
+if [ -s "$out/sd.md" ]; then
+  echo
+  cat "$out/sd.md"
+fi
