@@ -2,7 +2,8 @@
 # Installs what is missing, builds Atelier with warnings as errors and runs
 # every test (engine on lavapipe with Vulkan validation on, UI under Xvfb);
 # then builds it again with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer and runs every suite there: the engine and
+# UndefinedBehaviorSanitizer and runs every suite there (but the two
+# 'sd-slow' tests): the engine and
 # voice suites with leaks checked, each parser's fuzzer for a short time
 # (tests/fuzz/README.md), then the command line and studio suites with
 # leak checks off. Those load GStreamer, whose plugins outgrow GLib's quark
@@ -51,4 +52,6 @@ run_suite -C build-asan --timeout-multiplier 8 --suite engine --suite voice --su
 # the studio's own waits stretched as much as meson's timeouts
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:verify_asan_link_order=0
 export ATELIER_TEST_TIME_SCALE=8
-run_suite -C build-asan --timeout-multiplier 8 --suite app --suite ui
+# (not the 'sd-slow' tests: minutes each even without the sanitizers; the
+# engine's SD code they drive runs under them in the engine suite)
+run_suite -C build-asan --timeout-multiplier 8 --suite app --suite ui --no-suite sd-slow
