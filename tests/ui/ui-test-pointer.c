@@ -39,17 +39,45 @@ settle (void)
     }
 }
 
-void
-ui_test_pointer_move (GtkWidget *widget, double x, double y)
+/* Where (x, y) of widget lies in its surface, in whole pixels. */
+static void
+surface_point (GtkWidget *widget, double x, double y, int *px, int *py)
 {
   GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  g_assert_true (GDK_IS_X11_SURFACE (surface));
   graphene_point_t in_native;
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &in_native));
   double dx, dy;   /* the native widget's origin in its surface (client-side shadows) */
   gtk_native_get_surface_transform (native, &dx, &dy);
-  int px = (int) (in_native.x + dx), py = (int) (in_native.y + dy);
+  *px = (int) (in_native.x + dx);
+  *py = (int) (in_native.y + dy);
+}
+
+/* The point once the layout has stopped moving it: the same in two looks
+ * a settle apart (a panel filled in late, e.g. by a worker, moves what is
+ * below it), at most a few seconds. */
+static void
+settled_surface_point (GtkWidget *widget, double x, double y, int *px, int *py)
+{
+  surface_point (widget, x, y, px, py);
+  for (int tries = 0; tries < 20; tries++)
+    {
+      settle ();
+      int qx, qy;
+      surface_point (widget, x, y, &qx, &qy);
+      if (qx == *px && qy == *py)
+        return;
+      *px = qx;
+      *py = qy;
+    }
+}
+
+void
+ui_test_pointer_move (GtkWidget *widget, double x, double y)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  int px, py;
+  settled_surface_point (widget, x, y, &px, &py);
   guint32 xid = (guint32) gdk_x11_surface_get_xid (surface);
   g_autofree char *move = g_strdup_printf ("windowmove --sync %u %d %d", xid, SCREEN_X - px, SCREEN_Y - py);
   xdotool (move);
