@@ -104,6 +104,7 @@ struct _AtWindow {
   AtEngine *engine;              /* the application's; NULL until loaded */
   GError *engine_error;
   gboolean engine_loading;
+  gboolean engine_reload;        /* the engine changed while loading: the answer on its way is stale */
   gboolean generate_when_ready;
   gboolean model_defaults_pending;  /* a new project waits for the model's steps and guidance */
 

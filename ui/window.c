@@ -131,6 +131,17 @@ engine_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   self->engine_loading = FALSE;
   g_clear_error (&self->engine_error);
   self->engine = at_application_get_engine_finish (AT_APPLICATION (object), result, &self->engine_error);
+  if (self->engine_reload)
+    {
+      /* the application retired that engine (a new device) after
+       * answering: it may be freed already, so ask again */
+      self->engine_reload = FALSE;
+      self->engine = NULL;
+      g_clear_error (&self->engine_error);
+      if (!self->disposed)
+        _at_window_load_engine (self);
+      return;
+    }
   if (self->disposed)
     return;
   _at_window_shapes_set_engine (self, self->engine);
@@ -181,7 +192,10 @@ on_engine_changed (AtWindow *self)
   _at_window_shapes_set_engine (self, NULL);
   at_history_search_set_engine (self->history_search, NULL, NULL);
   at_remix_panel_set_engine (self->remix_panel, NULL, NULL);
-  _at_window_load_engine (self);
+  if (self->engine_loading)
+    self->engine_reload = TRUE;
+  else
+    _at_window_load_engine (self);
 }
 
 /* --- sketch tools ---------------------------------------------------------- */
