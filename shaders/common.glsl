@@ -19,6 +19,17 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 #define AT_BUFFER_RW(binding_index, name) \
   layout(std430, set = 0, binding = binding_index) buffer name##_block { float name[]; }
 
+// A read-only binding that holds fp32 values, or binary16 values two a
+// 32-bit word when the specialization constant half_id is true (fp16
+// weights, engine/ops/tensor.h); name##_at(i) reads element i as a float.
+// Both views alias one binding; the constant is fixed per pipeline, so the
+// other branch compiles away.
+#define AT_BUFFER_RO_HALF(binding_index, name, half_id)                                                  \
+  layout(constant_id = half_id) const bool name##_HALF = false;                                           \
+  layout(std430, set = 0, binding = binding_index) readonly buffer name##_block { float name[]; };         \
+  layout(std430, set = 0, binding = binding_index) readonly buffer name##_half_block { uint name##_h[]; }; \
+  float name##_at(uint i) { return name##_HALF ? unpackHalf2x16(name##_h[i >> 1])[i & 1] : name[i]; }
+
 // Linear invocation index over a 2D dispatch, so element-wise kernels can
 // cover more than 65535 workgroups along x.
 uint at_global_index() {

@@ -156,12 +156,16 @@ allocate_set (AtCmd *cmd, VkDescriptorSetLayout layout, VkDescriptorSet *set, GE
 /* A texel binding's view of info's range (rounded up to whole texels: an
  * allocation's size is a multiple of 16 bytes), kept until cmd is freed. */
 static gboolean
-create_texel_view (AtCmd *cmd, const AtKernelInfo *kernel, guint i, const VkDescriptorBufferInfo *info,
-                   VkBufferView *view, GError **error)
+create_texel_view (AtCmd *cmd, const AtKernelInfo *kernel, guint i, gboolean half,
+                   const VkDescriptorBufferInfo *info, VkBufferView *view, GError **error)
 {
+  static const VkFormat formats[2][2] = {
+    { VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT },
+    { VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT },
+  };
   const VkPhysicalDeviceLimits *limits = &cmd->gpu->props.limits;
   gboolean rgba = (kernel->texel4_mask >> i) & 1;
-  VkDeviceSize texel = rgba ? 16 : 4;
+  VkDeviceSize texel = (rgba ? 4 : 1) * (half ? 2 : 4);
   VkDeviceSize range = (info->range + texel - 1) / texel * texel;
   if (range / texel > limits->maxTexelBufferElements)
     {
@@ -174,7 +178,7 @@ create_texel_view (AtCmd *cmd, const AtKernelInfo *kernel, guint i, const VkDesc
   VkBufferViewCreateInfo create = {
     .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
     .buffer = info->buffer,
-    .format = rgba ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT,
+    .format = formats[half != 0][rgba],
     .offset = info->offset,
     .range = range,
   };
@@ -200,7 +204,14 @@ check_bindings (AtCmd *cmd, const AtKernelInfo *kernel, const AtBinding *binding
       gsize range = bindings[i].range != 0 ? bindings[i].range : size - bindings[i].offset;
       g_assert (bindings[i].offset + range <= size);
       g_assert (bindings[i].offset % align == 0);
-      if (range > max_range && at_kernel_descriptor_type (kernel, i) == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER)
+      gboolean storage = at_kernel_descriptor_type (kernel, i) == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      if (bindings[i].half && storage && !((kernel->half_mask >> i) & 1))
+        {
+          g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_SHADER,
+                       "%s: binding %u holds fp16 values; this kernel reads fp32 there", kernel->shader, i);
+          return FALSE;
+        }
+      if (range > max_range && storage)
         {
           g_set_error (error, AT_GPU_ERROR, AT_GPU_ERROR_TOO_LARGE,
                        "%s: a binding of %zu MiB exceeds this device's storage-buffer range "
@@ -296,7 +307,7 @@ at_cmd_dispatch_full (AtCmd *cmd, const AtKernelInfo *kernel, const guint32 *loc
   for (guint i = 0; i < kernel->n_bindings; i++)
     {
       VkDescriptorType type = at_kernel_descriptor_type (kernel, i);
-      if (type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER && !create_texel_view (cmd, kernel, i, &infos[i], &views[i], error))
+      if (type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER && !create_texel_view (cmd, kernel, i, bindings[i].half, &infos[i], &views[i], error))
         return FALSE;
       writes[i] = (VkWriteDescriptorSet) {
         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,

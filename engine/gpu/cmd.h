@@ -23,6 +23,9 @@ typedef struct {
   AtBuffer *buffer;
   gsize offset;   /* bytes; must respect the device's offset alignment */
   gsize range;    /* bytes; 0 = to the end of the buffer */
+  gboolean half;  /* binary16 elements (ops/tensor.h): a texel binding's
+                   * view is R16F/RGBA16F; a storage binding must be one the
+                   * kernel reads packed halves from (AtKernelInfo.half_mask) */
 } AtBinding;
 
 AtCmd *at_cmd_new (AtGpu *gpu, GError **error);

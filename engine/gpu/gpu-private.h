@@ -47,6 +47,7 @@ struct _AtGpu {
   AtGpuDeviceInfo *info;
   VkPhysicalDeviceProperties props;
   gboolean fp16;
+  gboolean half_texels;     /* R16F/RGBA16F uniform texel buffers */
 
   /* memory */
   guint32 device_memory_type;

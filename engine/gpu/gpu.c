@@ -341,6 +341,22 @@ choose_device (GPtrArray *infos, const char *request, guint *chosen, GError **er
   return TRUE;
 }
 
+/* Whether R16F and RGBA16F texel views can be read as uniform texel
+ * buffers (fp16 weights, AtBinding.half). */
+static gboolean
+half_texels_supported (VkPhysicalDevice physical)
+{
+  static const VkFormat formats[] = { VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT };
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      VkFormatProperties props;
+      vkGetPhysicalDeviceFormatProperties (physical, formats[i], &props);
+      if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Creates the logical device with one compute queue and fp16 if offered. */
 static gboolean
 create_device (AtGpu *gpu, GError **error)
@@ -354,6 +370,7 @@ create_device (AtGpu *gpu, GError **error)
   };
   vkGetPhysicalDeviceFeatures2 (gpu->physical, &features);
   gpu->fp16 = storage16.storageBuffer16BitAccess;
+  gpu->half_texels = half_texels_supported (gpu->physical);
 
   VkPhysicalDevice16BitStorageFeatures enable16 = {
     .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
@@ -479,6 +496,13 @@ at_gpu_supports_fp16 (AtGpu *gpu)
 {
   g_return_val_if_fail (gpu != NULL, FALSE);
   return gpu->fp16;
+}
+
+gboolean
+at_gpu_supports_half_weights (AtGpu *gpu)
+{
+  g_return_val_if_fail (gpu != NULL, FALSE);
+  return gpu->half_texels;
 }
 
 guint64

@@ -68,6 +68,9 @@ void at_gpu_free (AtGpu *gpu);
 
 const AtGpuDeviceInfo *at_gpu_get_device_info (AtGpu *gpu);
 gboolean at_gpu_supports_fp16 (AtGpu *gpu);
+/* Whether the linear and convolution kernels can read fp16 weights on this
+ * device (ops/tensor.h, AT_TENSOR_F16): loaders keep fp32 where not. */
+gboolean at_gpu_supports_half_weights (AtGpu *gpu);
 
 /* Largest range one storage-buffer binding may cover, in bytes. */
 /* The alignment, in bytes, of every binding's offset: storage and texel

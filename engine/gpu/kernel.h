@@ -10,7 +10,9 @@
  * address that differs between invocations into a loop over the SIMD lanes
  * (one scalar load and vector insert each), but a texelFetch into one
  * vectorised gather. Every binding's offset is aligned for both kinds
- * (at_gpu_binding_alignment()).
+ * (at_gpu_binding_alignment()). A texel binding of binary16 values
+ * (AtBinding.half) gets an R16F or RGBA16F view: the kernel reads floats
+ * either way.
  */
 #pragma once
 
@@ -31,6 +33,10 @@ typedef struct {
                               * texel buffer of RGBA32F texels (samplerBuffer,
                               * texelFetch) */
   guint32 texel1_mask;       /* the same with R32F texels, one float each */
+  guint32 half_mask;         /* bit i set: storage binding i may hold
+                              * binary16 values, two a 32-bit word (the
+                              * wrapper tells the kernel by a specialization
+                              * constant); a texel binding may always */
 } AtKernelInfo;
 
 G_END_DECLS

@@ -654,38 +654,6 @@ at_safetensors_check_shape (const AtSafetensorsInfo *info, guint ndim, const gin
 }
 
 float
-at_half_to_float (guint16 h)
-{
-  guint32 sign = (guint32) (h & 0x8000) << 16;
-  guint32 exponent = (h >> 10) & 0x1f;
-  guint32 mantissa = h & 0x3ff;
-  guint32 bits;
-  if (exponent == 0x1f && mantissa == 0)
-    bits = sign | 0x7f800000;                         /* infinity */
-  else if (exponent == 0x1f)
-    bits = sign | 0x7fc00000 | (mantissa << 13);      /* NaN: payload kept, quieted as F16C does */
-  else if (exponent != 0)
-    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  else if (mantissa == 0)
-    bits = sign;                                      /* signed zero */
-  else
-    {
-      /* Subnormal: mantissa * 2^-24. Shift the leading one up to the
-       * implicit bit; each shift lowers the exponent by one. */
-      guint32 e = 127 - 15 + 1;
-      while ((mantissa & 0x400) == 0)
-        {
-          mantissa <<= 1;
-          e--;
-        }
-      bits = sign | (e << 23) | ((mantissa & 0x3ff) << 13);
-    }
-  float f;
-  memcpy (&f, &bits, sizeof f);
-  return f;
-}
-
-float
 at_bf16_to_float (guint16 b)
 {
   guint32 bits = (guint32) b << 16;

@@ -17,6 +17,8 @@
 
 #include <glib.h>
 
+#include "ops/half.h"
+
 G_BEGIN_DECLS
 
 #define AT_SAFETENSORS_ERROR (at_safetensors_error_quark ())
@@ -104,10 +106,7 @@ gboolean at_safetensors_write_f32 (const char *path, const AtSafetensorsTensor *
                                    guint n_tensors, const char *const *metadata_keys,
                                    const char *const *metadata_values, GError **error);
 
-/* IEEE binary16 and bfloat16 bit patterns to float, exactly (subnormals
- * and infinities included; NaN payloads kept, a signalling binary16 NaN
- * quieted as x86's F16C and PyTorch do). */
-float at_half_to_float (guint16 h);
+/* A bfloat16 bit pattern to float, exactly (binary16: ops/half.h). */
 float at_bf16_to_float (guint16 b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtSafetensors, at_safetensors_free)

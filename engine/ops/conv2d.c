@@ -25,7 +25,7 @@ static const AtKernelInfo conv2d_regs_kernel = {
   "conv2d_regs", 5, 0x8, sizeof (Conv2dPush), { 16, 1, 1 }, 0, 0x3, /* x, weight: R32F texels */
 };
 static const AtKernelInfo conv2d_shared_kernel = {
-  "conv2d_shared", 5, 0x8, sizeof (Conv2dPush), { 16, 16, 1 },
+  "conv2d_shared", 5, 0x8, sizeof (Conv2dPush), { 16, 16, 1 }, 0, 0, 0x2, /* weight may be fp16 (spec 7) */
 };
 
 /* FLAG_BIAS_BATCH mirrors shaders/epilogue.glsl. */
@@ -84,7 +84,8 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
   if (bias != NULL && !(bias->ndim == 1 && bias->shape[0] == cout) &&
       !(bias_per_image && bias->shape[0] == batch && bias->shape[1] == cout))
     return shape_error (x, weight, bias, y, params, "the bias is not [Cout] or [N, Cout]", error);
-  if (!at_epilogue_check (epilogue, y, "conv2d", error))
+  if (!at_epilogue_check (epilogue, y, "conv2d", error) || !at_tensor_check_f32 ("conv2d", "x", x, error) ||
+      !at_tensor_check_f32 ("conv2d", "the bias", bias, error) || !at_tensor_check_f32 ("conv2d", "y", y, error))
     return FALSE;
 
   AtGemmConfig conf;
@@ -123,7 +124,7 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
                                    "conv2d", error) &&
              at_epilogue_finish (cmd, epilogue, y, error);
     }
-  guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue) };
+  guint32 spec[] = { conf.tm, conf.tn, conf.bk, at_epilogue_residual_spec (epilogue), weight->type == AT_TENSOR_F16 };
   guint64 bm = (guint64) local[1] * conf.tm, bn = (guint64) local[0] * conf.tn;
   return at_cmd_dispatch_full (cmd, &conv2d_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, &push,
                                (npix + bn - 1) / bn, (cout + bm - 1) / bm, batch, "conv2d", error) &&

@@ -22,7 +22,8 @@ typedef struct {
 gint64 at_conv2d_output_size (gint64 in, gint64 kernel, guint stride, guint padding);
 
 /* y = conv2d(x, weight) + bias with the same stride and padding on both
- * axes. x [N, Cin, H, W], weight [Cout, Cin, KH, KW], bias [Cout] or NULL,
+ * axes. x [N, Cin, H, W], weight [Cout, Cin, KH, KW] (fp32, or fp16: read
+ * as floats, accumulated in fp32), bias [Cout] or NULL,
  * y [N, Cout, OH, OW]. */
 gboolean at_op_conv2d (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y,
                        guint stride, guint padding, GError **error);

@@ -26,7 +26,7 @@ static const AtKernelInfo matmul_regs_kernel = {
   "matmul_regs", 5, 0x8, sizeof (MatmulPush), { 16, 1, 1 }, 0x2, 0x1,
 };
 static const AtKernelInfo matmul_shared_kernel = {
-  "matmul_shared", 5, 0x8, sizeof (MatmulPush), { 16, 16, 1 },
+  "matmul_shared", 5, 0x8, sizeof (MatmulPush), { 16, 16, 1 }, 0, 0, 0x2, /* b may be fp16 (spec 7) */
 };
 
 enum { FLAG_BIAS = 1, FLAG_VEC_B = 2, FLAG_VEC_C = 4 };
@@ -114,7 +114,7 @@ record_gemm (AtCmd *cmd, const AtGemmConfig *config, const char *label, AtTensor
                                    push, (push->n + cols - 1) / cols, (push->m + config->tm - 1) / config->tm,
                                    batch, label, error);
     }
-  guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue) };
+  guint32 spec[] = { config->tm, config->tn, config->bk, at_epilogue_residual_spec (epilogue), b->type == AT_TENSOR_F16 };
   guint32 bm = local[1] * config->tm, bn = local[0] * config->tn;
   return at_cmd_dispatch_full (cmd, &matmul_shared_kernel, local, spec, G_N_ELEMENTS (spec), bindings, push,
                                (push->n + bn - 1) / bn, (push->m + bm - 1) / bm, batch, label, error);
@@ -139,6 +139,9 @@ matmul (AtCmd *cmd, const char *label, AtTensor *a, AtTensor *b, AtTensor *bias,
     return shape_error (label, a, b, c, "batch sizes differ (only 1 broadcasts)", error);
   if (bias != NULL && at_tensor_numel (bias) != n)
     return shape_error (label, a, b, c, "the bias does not have N elements", error);
+  if (!at_tensor_check_f32 (label, "a", a, error) || !at_tensor_check_f32 (label, "the bias", bias, error) ||
+      !at_tensor_check_f32 (label, "the output", c, error))
+    return FALSE;
   AtGemmConfig resolved;
   if (!at_gemm_config_resolve (at_tensor_get_gpu (c), config, &resolved, label, error))
     return FALSE;

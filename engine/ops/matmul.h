@@ -6,6 +6,8 @@
  * chosen per device (AtGemmConfig); callers normally pass NULL and get the
  * device's default. conv2d uses the same variants and configuration.
  * All functions record into an AtCmd; outputs must not alias inputs.
+ * B (a linear layer's weight) may be fp16 (ops/tensor.h): read as floats,
+ * accumulated in fp32; every other operand is fp32.
  */
 #pragma once
 

@@ -19,7 +19,7 @@ const uint BM = WY * TM;  // output channels per tile
 const uint BN = WX * TN;  // output pixels per tile
 
 AT_BUFFER_RO(0, x);       // [N, Cin, H, W]
-AT_BUFFER_RO(1, weight);  // [Cout, Cin, KH, KW]
+AT_BUFFER_RO_HALF(1, weight, 7)  // [Cout, Cin, KH, KW], fp32 or fp16
 AT_BUFFER_RO(2, bias);    // [Cout], or [N, Cout] with FLAG_BIAS_BATCH
 AT_BUFFER_WO(3, y);       // [N, Cout, OH, OW]
 
@@ -61,7 +61,7 @@ void main() {
       uint co = tile_m + mm, k = k0 + kk;
       float v = 0.0;
       if (co < p.cout && k < taps)
-        v = weight[co * taps + k];
+        v = weight_at(co * taps + k);
       w_tile[kk * BM + mm] = v;
     }
     // Consecutive invocations walk output pixels, mostly consecutive inputs.

@@ -28,7 +28,7 @@ const uint BM = WY * TM;
 const uint BN = WX * TN;
 
 AT_BUFFER_RO(0, a);
-AT_BUFFER_RO(1, b);
+AT_BUFFER_RO_HALF(1, b, 7)  // B may be fp16 (a linear layer's weight)
 AT_BUFFER_RO(2, bias);
 AT_BUFFER_WO(3, c);
 
@@ -82,7 +82,7 @@ void main() {
       uint n = tile_n + nn, k = k0 + kk;
       float v = 0.0;
       if (n < p.N && k < p.K)
-        v = b[b_base + k * p.b_stride_k + n * p.b_stride_n];
+        v = b_at(b_base + k * p.b_stride_k + n * p.b_stride_n);
       b_tile[kk * BN + nn] = v;
     }
     barrier();

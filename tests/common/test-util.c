@@ -8,6 +8,8 @@
 
 #include "test-util.h"
 
+#include "ops/half.h"
+
 static AtGpu *shared_gpu;
 
 static void
@@ -97,6 +99,20 @@ test_tensor_from (const float *data, guint ndim, const gint64 *shape)
 {
   g_autoptr (GError) error = NULL;
   AtTensor *t = at_tensor_new (test_gpu (), ndim, shape, &error);
+  g_assert_no_error (error);
+  at_tensor_upload (t, data, &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+AtTensor *
+test_tensor_half_from (float *data, guint ndim, const gint64 *shape)
+{
+  gsize n = test_numel (shape, ndim);
+  for (gsize i = 0; i < n; i++)
+    data[i] = at_half_to_float (at_float_to_half (data[i]));
+  g_autoptr (GError) error = NULL;
+  AtTensor *t = at_tensor_new_typed (test_gpu (), AT_TENSOR_F16, ndim, shape, &error);
   g_assert_no_error (error);
   at_tensor_upload (t, data, &error);
   g_assert_no_error (error);

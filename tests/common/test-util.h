@@ -55,6 +55,12 @@ float *test_random (gsize n, guint32 seed, float lo, float hi);
 
 /* A tensor holding a copy of data. */
 AtTensor *test_tensor_from (const float *data, guint ndim, const gint64 *shape);
+/* An fp16 tensor of data, which is first rounded in place to the values
+ * the tensor holds (so a reference computed from data afterwards sees
+ * the same weights). */
+AtTensor *test_tensor_half_from (float *data, guint ndim, const gint64 *shape);
+#define test_tensor_half_from_shape(data, ...) \
+  test_tensor_half_from ((data), AT_NDIM (__VA_ARGS__), AT_SHAPE (__VA_ARGS__))
 /* A tensor filled with NaN, so elements an operator fails to write show. */
 AtTensor *test_tensor_poisoned (guint ndim, const gint64 *shape);
 #define test_tensor_from_shape(data, ...) test_tensor_from ((data), AT_NDIM (__VA_ARGS__), AT_SHAPE (__VA_ARGS__))

@@ -265,6 +265,47 @@ test_half_exhaustive (void)
     g_assert_cmphex (float_bits (at_bf16_to_float ((guint16) b)), ==, b << 16);
 }
 
+/* float -> half: every finite half comes back as itself; random floats of
+ * every magnitude (subnormal halves and overflow included) go to the
+ * nearest half, ties to the even one, as judged by the exact decoding
+ * above; beyond the largest half (65504, the midpoint 65520 and up) is
+ * infinity; NaN stays NaN. */
+static void
+test_float_to_half (void)
+{
+  for (guint h = 0; h <= 0xffff; h++)
+    if (((h >> 10) & 0x1f) != 0x1f)
+      g_assert_cmphex (at_float_to_half (at_half_to_float ((guint16) h)), ==, h);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+  for (guint i = 0; i < 200000; i++)
+    {
+      /* a random mantissa at a random power of two from 2^-27 to 2^17 */
+      float f = (float) ldexp (g_rand_double_range (rand, 1.0, 2.0), g_rand_int_range (rand, -27, 17));
+      if (i % 2)
+        f = -f;
+      guint16 h = at_float_to_half (f);
+      double d = fabs ((double) at_half_to_float (h) - f);
+      if (fabsf (f) >= 65520.0f)
+        {
+          g_assert_true (isinf (at_half_to_float (h)) && (f < 0) == ((h & 0x8000) != 0));
+          continue;
+        }
+      guint16 mag = h & 0x7fff;
+      for (int step = -1; step <= 1; step += 2)
+        {
+          guint16 other = (guint16) ((h & 0x8000) | (mag + step));
+          if ((step < 0 && mag == 0) || (step > 0 && mag >= 0x7bff))
+            continue;
+          double od = fabs ((double) at_half_to_float (other) - f);
+          if (od < d || (od == d && (h & 1)))
+            g_error ("%.10g -> half 0x%04x (off by %g); 0x%04x is off by %g", f, h, d, other, od);
+        }
+    }
+  g_assert_cmphex (at_float_to_half (65519.0f), ==, 0x7bff);
+  g_assert_cmphex (at_float_to_half (-1e9f), ==, 0xfc00);
+  g_assert_true (isnan (at_half_to_float (at_float_to_half (NAN))));
+}
+
 static void
 test_shape_errors (void)
 {
@@ -594,6 +635,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/basic-f32", test_basic_f32);
   g_test_add_func ("/safetensors/halves-match-pytorch", test_halves);
   g_test_add_func ("/safetensors/half-exhaustive", test_half_exhaustive);
+  g_test_add_func ("/safetensors/float-to-half", test_float_to_half);
   g_test_add_func ("/safetensors/shape-errors", test_shape_errors);
   g_test_add ("/safetensors/malformed", TestScratch, NULL, test_scratch_setup, test_malformed, test_scratch_teardown);
   g_test_add ("/safetensors/valid-edge-cases", TestScratch, NULL, test_scratch_setup, test_valid_edge_cases,

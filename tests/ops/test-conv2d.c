@@ -9,6 +9,8 @@
 #include "test-util.h"
 #include "ops/conv2d.h"
 
+#include <string.h>
+
 #define MAX_NSE 1e-10
 #define MAX_ABS 1e-4
 
@@ -22,6 +24,7 @@ typedef struct {
   gboolean bias_per_image;   /* bias [N, Cout] */
   AtActivation activation;
   gboolean residual;
+  gboolean half_weight;      /* the weight as fp16 */
 } Fused;
 
 /* bias_stride: 0 for a bias [Cout], Cout for one [N, Cout]. */
@@ -70,13 +73,16 @@ check_conv2d_fused (const ConvCase *c, const AtGemmConfig *config, gboolean with
   gboolean per_image = f != NULL && f->bias_per_image;
   g_autofree float *bias = test_random (per_image ? c->n * c->cout : c->cout, 33, -1, 1);
   g_autofree float *residual = test_random (ny, 34, -1, 1);
+  gint64 w_shape[] = { c->cout, c->cin, c->kh, c->kw };
+  /* an fp16 weight is rounded first: the reference uses what the device holds */
+  g_autoptr (AtTensor) tw = f != NULL && f->half_weight ? test_tensor_half_from (wt, 4, w_shape)
+                                                         : test_tensor_from (wt, 4, w_shape);
   g_autofree float *want = g_new (float, ny);
   ref_conv2d_strided (c, oh, ow, x, wt, with_bias ? bias : NULL, per_image ? c->cout : 0, want);
   if (f != NULL)
     test_ref_epilogue (want, ny, f->activation, f->residual ? residual : NULL);
 
   g_autoptr (AtTensor) tx = test_tensor_from_shape (x, c->n, c->cin, c->h, c->w);
-  g_autoptr (AtTensor) tw = test_tensor_from_shape (wt, c->cout, c->cin, c->kh, c->kw);
   g_autoptr (AtTensor) tb = per_image ? test_tensor_from_shape (bias, c->n, c->cout)
                                        : test_tensor_from_shape (bias, c->cout);
   g_autoptr (AtTensor) tres = test_tensor_from_shape (residual, c->n, c->cout, oh, ow);
@@ -94,11 +100,11 @@ check_conv2d_fused (const ConvCase *c, const AtGemmConfig *config, gboolean with
   test_assert_tensor_close (
     y, want, MAX_NSE, MAX_ABS,
     "conv2d %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-    "] -> %" G_GINT64_FORMAT " k%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s%u,%u p%u,%u%s%s activation %d%s",
+    "] -> %" G_GINT64_FORMAT " k%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " s%u,%u p%u,%u%s%s activation %d%s%s",
     config == NULL ? "default" : config->variant == AT_GEMM_SHARED ? "shared" : "registers", c->n, c->cin,
     c->h, c->w, c->cout, c->kh, c->kw, c->stride[0], c->stride[1], c->padding[0], c->padding[1],
     with_bias ? " +bias" : "", per_image ? " per image" : "", f != NULL ? f->activation : 0,
-    f != NULL && f->residual ? " +residual" : "");
+    f != NULL && f->residual ? " +residual" : "", f != NULL && f->half_weight ? " fp16 weight" : "");
 }
 
 static void
@@ -188,6 +194,44 @@ test_epilogue (void)
     }
 }
 
+/* fp16 weights on both variants (texel R16F in the register kernel, two
+ * halves a word in the shared one), odd weight counts included; the
+ * reference uses the rounded weights, so fp32's tolerance holds. An fp16
+ * input is refused with a message. */
+static void
+test_half_weight (void)
+{
+  static const Fused half[] = {
+    { FALSE, AT_ACTIVATION_NONE, FALSE, TRUE },
+    { TRUE, AT_ACTIVATION_SILU, TRUE, TRUE },
+  };
+  static const ConvCase some[] = {
+    { 3, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },
+    { 2, 5, 7, 9, 3, 1, 1, { 1, 1 }, { 0, 0 } },
+    { 1, 3, 9, 10, 5, 3, 3, { 2, 2 }, { 1, 1 } },
+  };
+  static const AtGemmVariant variants[] = { AT_GEMM_REGISTERS, AT_GEMM_SHARED };
+  for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      AtGemmConfig config = { AT_GEMM_REGISTERS, { 8, 1 }, 4, 8, 4 };
+      if (variants[v] == AT_GEMM_SHARED)
+        at_gemm_config_default (test_gpu (), variants[v], &config);
+      for (gsize i = 0; i < G_N_ELEMENTS (half); i++)
+        for (gsize j = 0; j < G_N_ELEMENTS (some); j++)
+          check_conv2d_fused (&some[j], &config, TRUE, &half[i]);
+    }
+
+  float data[9] = { 0 };
+  g_autoptr (AtTensor) x = test_tensor_half_from_shape (data, 1, 1, 3, 3);
+  g_autoptr (AtTensor) w = test_tensor_from_shape (data, 1, 1, 1, 1);
+  g_autoptr (AtTensor) y = test_tensor_poisoned_shape (1, 1, 3, 3);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_false (at_op_conv2d (cmd, x, w, NULL, y, 1, 0, &error));
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "fp16"));
+}
+
 static void
 test_square_api (void)
 {
@@ -247,6 +291,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/conv2d/shared", test_shared);
   g_test_add_func ("/ops/conv2d/other-tiles", test_other_tiles);
   g_test_add_func ("/ops/conv2d/epilogue", test_epilogue);
+  g_test_add_func ("/ops/conv2d/half-weight", test_half_weight);
   g_test_add_func ("/ops/conv2d/square-api", test_square_api);
   g_test_add_func ("/ops/conv2d/shape-errors", test_shape_errors);
   return g_test_run ();

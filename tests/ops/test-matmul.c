@@ -9,6 +9,8 @@
 #include "test-util.h"
 #include "ops/matmul.h"
 
+#include <string.h>
+
 #define MAX_NSE 1e-10
 #define MAX_ABS 1e-4
 
@@ -40,7 +42,7 @@ ref_matmul (const MatmulCase *c, const float *a, const float *b, const float *bi
 }
 
 static void
-check_matmul (const MatmulCase *c, const AtGemmConfig *config, gboolean with_bias)
+check_matmul_typed (const MatmulCase *c, const AtGemmConfig *config, gboolean with_bias, gboolean half_b)
 {
   gint64 batch = MAX (c->a_batch, c->b_batch);
   gboolean ta = (c->flags & AT_MATMUL_TRANS_A) != 0, tb = (c->flags & AT_MATMUL_TRANS_B) != 0;
@@ -48,11 +50,13 @@ check_matmul (const MatmulCase *c, const AtGemmConfig *config, gboolean with_bia
   g_autofree float *a = test_random (na, 11, -1, 1);
   g_autofree float *b = test_random (nb, 12, -1, 1);
   g_autofree float *bias = test_random (c->n, 13, -1, 1);
+  gint64 b_shape[] = { c->b_batch, tb ? c->n : c->k, tb ? c->k : c->n };
+  /* an fp16 B is rounded first: the reference multiplies what the device holds */
+  g_autoptr (AtTensor) tb_t = half_b ? test_tensor_half_from (b, 3, b_shape) : test_tensor_from (b, 3, b_shape);
   g_autofree float *want = g_new (float, nc);
   ref_matmul (c, a, b, with_bias ? bias : NULL, want);
 
   g_autoptr (AtTensor) ta_t = test_tensor_from_shape (a, c->a_batch, ta ? c->k : c->m, ta ? c->m : c->k);
-  g_autoptr (AtTensor) tb_t = test_tensor_from_shape (b, c->b_batch, tb ? c->n : c->k, tb ? c->k : c->n);
   g_autoptr (AtTensor) tbias = test_tensor_from_shape (bias, c->n);
   g_autoptr (AtTensor) out = test_tensor_poisoned_shape (batch, c->m, c->n);
   g_autoptr (GError) error = NULL;
@@ -63,11 +67,17 @@ check_matmul (const MatmulCase *c, const AtGemmConfig *config, gboolean with_bia
   test_assert_tensor_close (out, want, MAX_NSE, MAX_ABS,
                             "matmul %s b%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
                             " %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
-                            "%s%s%s (tiles %ux%u, %ux%u, bk %u)",
+                            "%s%s%s%s (tiles %ux%u, %ux%u, bk %u)",
                             config->variant == AT_GEMM_SHARED ? "shared" : "registers",
                             c->a_batch, c->b_batch, c->m, c->k, c->n, ta ? " Aᵀ" : "",
-                            tb ? " Bᵀ" : "", with_bias ? " +bias" : "", config->local_size[0],
-                            config->local_size[1], config->tm, config->tn, config->bk);
+                            tb ? " Bᵀ" : "", half_b ? " fp16 B" : "", with_bias ? " +bias" : "",
+                            config->local_size[0], config->local_size[1], config->tm, config->tn, config->bk);
+}
+
+static void
+check_matmul (const MatmulCase *c, const AtGemmConfig *config, gboolean with_bias)
+{
+  check_matmul_typed (c, config, with_bias, FALSE);
 }
 
 /* Odd sizes, sizes just past a tile, vec4-friendly and -hostile N and K,
@@ -107,6 +117,42 @@ check_variant (AtGemmVariant variant)
 
 static void test_registers (void) { check_variant (AT_GEMM_REGISTERS); }
 static void test_shared (void) { check_variant (AT_GEMM_SHARED); }
+
+/* B as fp16 (a linear layer's weight kept as its file stores it) on both
+ * variants: the register kernel reads it through R16F/RGBA16F texels, the
+ * shared one two halves a word. The reference multiplies the rounded
+ * values in double, so the tolerance is fp32's: the accumulation stays
+ * fp32. Odd element counts (a half word at the end), vec4 rows, a weight
+ * shared over the batch, and an fp16 A refused with a message. */
+static void
+test_half_b (void)
+{
+  static const MatmulCase some[] = {
+    { 1, 1, 3, 17, 5, AT_MATMUL_TRANS_B },
+    { 1, 1, 65, 33, 67, 0 },
+    { 1, 1, 100, 37, 128, 0 },
+    { 4, 1, 33, 16, 12, AT_MATMUL_TRANS_B },
+    { 3, 3, 19, 24, 20, AT_MATMUL_TRANS_A },
+  };
+  static const AtGemmVariant variants[] = { AT_GEMM_REGISTERS, AT_GEMM_SHARED };
+  for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      AtGemmConfig config;
+      at_gemm_config_default (test_gpu (), variants[v], &config);
+      for (gsize i = 0; i < G_N_ELEMENTS (some); i++)
+        check_matmul_typed (&some[i], &config, i % 2 == 0, TRUE);
+    }
+
+  float data[6] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr (AtTensor) a = test_tensor_half_from_shape (data, 2, 3);
+  g_autoptr (AtTensor) b = test_tensor_from_shape (data, 3, 2);
+  g_autoptr (AtTensor) out = test_tensor_poisoned_shape (2, 2);
+  g_autoptr (AtCmd) cmd = test_cmd_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_false (at_op_matmul (cmd, a, b, out, 0, &error));
+  g_assert_error (error, AT_OP_ERROR, AT_OP_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "fp16"));
+}
 
 /* Tile shapes that divide nothing evenly, to catch code that assumes the
  * defaults (small ones: each pipeline costs seconds to compile on lavapipe). */
@@ -302,6 +348,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ops/matmul/registers", test_registers);
   g_test_add_func ("/ops/matmul/shared", test_shared);
+  g_test_add_func ("/ops/matmul/half-b", test_half_b);
   g_test_add_func ("/ops/matmul/other-tiles", test_other_tiles);
   g_test_add_func ("/ops/matmul/default-variant", test_default_variant);
   g_test_add_func ("/ops/matmul/4d-batch", test_4d_batch);
