@@ -44,7 +44,7 @@ rows_within (AtGraph *g, const Rows *r, guint n, gint64 range)
   gint64 most = G_MAXINT64, granule = 1;
   for (guint i = 0; i < n; i++)
     {
-      gint64 row_bytes = MAX (r[i].len, 1) * (gint64) sizeof (float);
+      gint64 row_bytes = MAX (r[i].len, 1) * (gint64) at_tensor_element_size (r[i].t);
       most = MIN (most, range / row_bytes);
       gint64 k = align / gcd64 (row_bytes, align);
       granule = granule / gcd64 (granule, k) * k;

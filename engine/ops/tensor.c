@@ -176,7 +176,7 @@ at_tensor_upload (AtTensor *t, const float *data, GError **error)
 }
 
 gboolean
-at_tensor_upload_half (AtTensor *t, const guint16 *data, GError **error)
+at_tensor_upload_half (AtTensor *t, const void *data, GError **error)
 {
   g_return_val_if_fail (t->type == AT_TENSOR_F16, FALSE);
   return at_buffer_upload (t->buffer, t->offset, data, at_tensor_nbytes (t), error);

@@ -70,8 +70,9 @@ gboolean at_tensor_reshape (AtTensor *t, guint ndim, const gint64 *shape, GError
 /* Host floats to and from t (converted for an fp16 tensor). */
 gboolean at_tensor_upload (AtTensor *t, const float *data, GError **error);
 gboolean at_tensor_download (AtTensor *t, float *data, GError **error);
-/* binary16 bit patterns into an fp16 tensor as they are. */
-gboolean at_tensor_upload_half (AtTensor *t, const guint16 *data, GError **error);
+/* binary16 bit patterns (host order, any alignment) into an fp16 tensor
+ * as they are. */
+gboolean at_tensor_upload_half (AtTensor *t, const void *data, GError **error);
 
 AtBinding at_tensor_binding (const AtTensor *t);
 

@@ -52,7 +52,7 @@ load_param (AtSdWeights *w, const char *prefix, const char *what, gint64 out, gi
   g_autofree char *wn = g_strconcat (prefix, what, ".weight", NULL);
   g_autofree char *bn = g_strconcat (prefix, what, ".bias", NULL);
   Param p;
-  p.w = in > 0 ? at_sd_weights_get (w, wn, 2, (gint64[]) { out, in }) : at_sd_weights_get (w, wn, 1, &out);
+  p.w = in > 0 ? at_sd_weights_get_product (w, wn, 2, (gint64[]) { out, in }) : at_sd_weights_get (w, wn, 1, &out);
   p.b = at_sd_weights_get (w, bn, 1, &out);
   return p;
 }
@@ -64,7 +64,7 @@ load_in_proj (AtSdWeights *w, const char *prefix, guint part, gint64 width)
   g_autofree char *wn = g_strconcat (prefix, "attn.in_proj_weight", NULL);
   g_autofree char *bn = g_strconcat (prefix, "attn.in_proj_bias", NULL);
   Param p;
-  p.w = at_sd_weights_get_rows (w, wn, part * width, width, 2, (gint64[]) { width, width });
+  p.w = at_sd_weights_get_product_rows (w, wn, part * width, width, 2, (gint64[]) { width, width });
   p.b = at_sd_weights_get_rows (w, bn, part * width, width, 1, &width);
   return p;
 }

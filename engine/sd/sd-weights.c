@@ -80,8 +80,18 @@ slice_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, AtSafe
   return TRUE;
 }
 
+/* Whether slice goes to the device as it is stored, fp16: a product's
+ * weight (linear or convolution, whose kernels read fp16) stored F16, on a
+ * device that reads fp16 texels. */
+static gboolean
+keeps_half (AtSdWeights *w, const AtSafetensorsInfo *slice, gboolean product)
+{
+  return product && slice->dtype == AT_DTYPE_F16 && w->gpu != NULL && at_gpu_supports_half_weights (w->gpu) &&
+         g_getenv ("ATELIER_SD_FP32") == NULL;
+}
+
 static AtTensor *
-upload (AtSdWeights *w, const AtSafetensorsInfo *slice, guint ndim, const gint64 *shape)
+upload (AtSdWeights *w, const AtSafetensorsInfo *slice, guint ndim, const gint64 *shape, gboolean product)
 {
   gint64 numel = 1;
   for (guint i = 0; i < ndim; i++)
@@ -96,6 +106,14 @@ upload (AtSdWeights *w, const AtSafetensorsInfo *slice, guint ndim, const gint64
     }
   if (w->gpu == NULL)
     return NULL;   /* checking only */
+  if (keeps_half (w, slice, product))
+    {
+      AtTensor *t = at_tensor_new_typed (w->gpu, AT_TENSOR_F16, ndim, shape, &w->error);
+      if (t == NULL)
+        return NULL;
+      g_ptr_array_add (w->tensors, t);
+      return at_tensor_upload_half (t, slice->data, &w->error) ? t : NULL;
+    }
   g_autofree float *data = g_new (float, MAX (numel, 1));
   if (!at_safetensors_info_to_f32 (slice, data, &w->error))
     return NULL;
@@ -106,23 +124,49 @@ upload (AtSdWeights *w, const AtSafetensorsInfo *slice, guint ndim, const gint64
   return at_tensor_upload (t, data, &w->error) ? t : NULL;
 }
 
-AtTensor *
-at_sd_weights_get (AtSdWeights *w, const char *name, guint ndim, const gint64 *shape)
+static AtTensor *
+get_whole (AtSdWeights *w, const char *name, guint ndim, const gint64 *shape, gboolean product)
 {
   AtSafetensorsInfo slice;
   if (!slice_rows (w, name, 0, -1, &slice) || !at_safetensors_check_shape (&slice, ndim, shape, &w->error))
     return NULL;
-  return upload (w, &slice, ndim, shape);
+  return upload (w, &slice, ndim, shape, product);
+}
+
+static AtTensor *
+get_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, guint ndim, const gint64 *shape,
+          gboolean product)
+{
+  AtSafetensorsInfo slice;
+  if (!slice_rows (w, name, row0, n_rows, &slice))
+    return NULL;
+  return upload (w, &slice, ndim, shape, product);
+}
+
+AtTensor *
+at_sd_weights_get (AtSdWeights *w, const char *name, guint ndim, const gint64 *shape)
+{
+  return get_whole (w, name, ndim, shape, FALSE);
 }
 
 AtTensor *
 at_sd_weights_get_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, guint ndim,
                         const gint64 *shape)
 {
-  AtSafetensorsInfo slice;
-  if (!slice_rows (w, name, row0, n_rows, &slice))
-    return NULL;
-  return upload (w, &slice, ndim, shape);
+  return get_rows (w, name, row0, n_rows, ndim, shape, FALSE);
+}
+
+AtTensor *
+at_sd_weights_get_product (AtSdWeights *w, const char *name, guint ndim, const gint64 *shape)
+{
+  return get_whole (w, name, ndim, shape, TRUE);
+}
+
+AtTensor *
+at_sd_weights_get_product_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, guint ndim,
+                                const gint64 *shape)
+{
+  return get_rows (w, name, row0, n_rows, ndim, shape, TRUE);
 }
 
 gboolean

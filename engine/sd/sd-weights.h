@@ -6,6 +6,13 @@
  * returns NULL, so a loader reads straight and checks once, in
  * at_sd_weights_finish(). Uploaded tensors are owned by the AtSdWeights.
  *
+ * A product's weight (a linear layer's or a convolution's, asked for with
+ * the _product calls) that the file stores as F16 stays fp16 on the device
+ * where the device reads fp16 weights (at_gpu_supports_half_weights):
+ * half the memory of fp32, the same values, the kernels accumulate in
+ * fp32. ATELIER_SD_FP32=1 in the environment converts them to fp32 as
+ * every other tensor is.
+ *
  * A tensor whose fp32 size exceeds the device's storage-buffer range must
  * be taken in row chunks (sd-checkpoint.h, at_sd_split_rows()); no tensor
  * of the CLIP text towers is that large but the token embedding, which is
@@ -36,6 +43,11 @@ AtTensor *at_sd_weights_get (AtSdWeights *w, const char *name, guint ndim, const
  * hold exactly those elements). */
 AtTensor *at_sd_weights_get_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, guint ndim,
                                   const gint64 *shape);
+/* The same for a tensor used only as a linear or convolution weight
+ * (kept fp16 as said above). */
+AtTensor *at_sd_weights_get_product (AtSdWeights *w, const char *name, guint ndim, const gint64 *shape);
+AtTensor *at_sd_weights_get_product_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows,
+                                          guint ndim, const gint64 *shape);
 /* Rows [row0, row0 + n_rows) of `name` converted into dst on the host;
  * row_len, the elements of one row, must match the tensor's. */
 gboolean at_sd_weights_read_rows (AtSdWeights *w, const char *name, gint64 row0, gint64 n_rows, gint64 row_len,

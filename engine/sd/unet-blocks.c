@@ -18,7 +18,7 @@ at_sd_unet_linear_load (AtSdWeights *w, const char *p, const char *what, gint64 
 {
   g_autofree char *wn = g_strconcat (p, what, ".weight", NULL);
   g_autofree char *bn = g_strconcat (p, what, ".bias", NULL);
-  AtSdParam r = { at_sd_weights_get_rows (w, wn, 0, out, 2, (gint64[]) { out, in }), NULL };
+  AtSdParam r = { at_sd_weights_get_product_rows (w, wn, 0, out, 2, (gint64[]) { out, in }), NULL };
   if (with_bias)
     r.b = at_sd_weights_get (w, bn, 1, &out);
   return r;
@@ -65,9 +65,9 @@ at_sd_unet_transformer_load (AtSdWeights *w, const char *p, gint64 c, gint64 con
   gint64 inner = FF_MULT * c;
   g_autofree char *pw = g_strconcat (b, "ff.net.0.proj.weight", NULL);
   g_autofree char *pb = g_strconcat (b, "ff.net.0.proj.bias", NULL);
-  t->ff_a.w = at_sd_weights_get_rows (w, pw, 0, inner, 2, (gint64[]) { inner, c });
+  t->ff_a.w = at_sd_weights_get_product_rows (w, pw, 0, inner, 2, (gint64[]) { inner, c });
   t->ff_a.b = at_sd_weights_get_rows (w, pb, 0, inner, 1, &inner);
-  t->ff_gate.w = at_sd_weights_get_rows (w, pw, inner, inner, 2, (gint64[]) { inner, c });
+  t->ff_gate.w = at_sd_weights_get_product_rows (w, pw, inner, inner, 2, (gint64[]) { inner, c });
   t->ff_gate.b = at_sd_weights_get_rows (w, pb, inner, inner, 1, &inner);
   t->ff_out = at_sd_unet_linear_load (w, b, "ff.net.2", c, inner, TRUE);
 }

@@ -16,7 +16,8 @@ at_sd_vae_conv_load (AtSdWeights *w, const char *p, const char *what, gint64 out
   AtSdParam r;
   gint64 shape[] = { out, in, k, k };
   /* a 1×1 projection may be stored [o, i, 1, 1] or [o, i]: taken by rows */
-  r.w = k == 1 ? at_sd_weights_get_rows (w, wn, 0, out, 4, shape) : at_sd_weights_get (w, wn, 4, shape);
+  r.w = k == 1 ? at_sd_weights_get_product_rows (w, wn, 0, out, 4, shape)
+               : at_sd_weights_get_product (w, wn, 4, shape);
   r.b = at_sd_weights_get (w, bn, 1, &out);
   return r;
 }

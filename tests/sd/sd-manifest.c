@@ -214,8 +214,14 @@ sd_manifest_write_sparse_with (const SdManifest *m, const char *path, SdManifest
       g_autofree float *values = fill (info, data);
       if (values == NULL)
         continue;
-      g_assert_cmpint (info->dtype, ==, AT_DTYPE_F32);   /* little-endian floats as they are */
-      write_all (fd, values, info->nbytes, data_at + offsets[i]);
+      g_assert_true (info->dtype == AT_DTYPE_F32 || info->dtype == AT_DTYPE_F16);
+      if (info->dtype == AT_DTYPE_F16)
+        {
+          guint16 *half = (guint16 *) values;   /* in place: each half after its float is read */
+          for (gint64 j = 0; j < info->numel; j++)
+            half[j] = GUINT16_TO_LE (at_float_to_half (values[j]));
+        }
+      write_all (fd, values, info->nbytes, data_at + offsets[i]);   /* little-endian as they are */
     }
   g_assert_cmpint (close (fd), ==, 0);
   g_string_free (h, TRUE);

@@ -36,7 +36,8 @@ void sd_manifest_write_sparse (const SdManifest *m, const char *path, const char
                                const float *fill_values);
 
 /* The values (numel floats, g_free()d by the writer; the dtype must be
- * F32) of a tensor, or NULL to leave it a hole: zeros. */
+ * F32, or F16: rounded to binary16 by the writer) of a tensor, or NULL to
+ * leave it a hole: zeros. */
 typedef float *(*SdManifestFill) (const AtSafetensorsInfo *info, gpointer data);
 /* The same, each tensor filled by fill. */
 void sd_manifest_write_sparse_with (const SdManifest *m, const char *path, SdManifestFill fill, gpointer data);

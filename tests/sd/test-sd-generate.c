@@ -14,6 +14,9 @@
  * ControlNet of test-controlnet.c on the scribble hint of a 64×64 sketch
  * (sd-hint.h against the reference front end's rule), strength 0.8, on
  * both CFG halves; the latent with the same tolerance.
+ *
+ * /sd/generate/half-weights: an F16 checkpoint against the F32 one of the
+ * same values (fp16 weights on the device).
  */
 #include <math.h>
 #include <string.h>
@@ -21,7 +24,9 @@
 #include "sd/controlnet.h"
 #include "sd/sd-generate.h"
 #include "sd/sd-hint.h"
+#include "ops/half.h"
 #include "sd-fill.h"
+#include "sd-manifest.h"
 #include "test-util.h"
 
 #define CTX 77
@@ -43,14 +48,22 @@ typedef struct {
   AtSdGenerateParams params;
 } Tiny;
 
-static void
-tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
+static AtSafetensors *
+golden_open (const char *golden_name)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
-  t->golden = at_safetensors_open (gpath, &error);
+  AtSafetensors *golden = at_safetensors_open (gpath, &error);
   g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (t->golden, weights_name);
+  return golden;
+}
+
+/* The networks of golden_name on the checkpoint at wpath. */
+static void
+tiny_open_file (Tiny *t, const char *golden_name, const char *wpath)
+{
+  g_autoptr (GError) error = NULL;
+  t->golden = golden_open (golden_name);
   t->weights = at_safetensors_open (wpath, &error);
   g_assert_no_error (error);
   g_autofree float *ids_f = NULL;
@@ -70,6 +83,15 @@ tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
   t->parts = (AtSdModelParts) { t->text, CTX, t->unet, FALSE, &t->schedule };
   t->params = (AtSdGenerateParams) { t->ids + CTX, t->ids, 6.0f, AT_SD_SAMPLER_DPMPP_2M, AT_SD_SIGMAS_KARRAS, 2,
                                      8, 8, t->noise, 0 };
+}
+
+/* The same on the golden's weights generated from their names. */
+static void
+tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
+{
+  g_autoptr (AtSafetensors) golden = golden_open (golden_name);
+  g_autofree char *wpath = sd_fill_write_weights (golden, weights_name);
+  tiny_open_file (t, golden_name, wpath);
 }
 
 /* The golden's tensor name of shape. */
@@ -169,11 +191,87 @@ test_controlnet (void)
   tiny_close (&t);
 }
 
+/* The manifest writer's fill: src's values rounded to binary16. */
+static float *
+rounded_fill (const AtSafetensorsInfo *info, gpointer src)
+{
+  gsize n;
+  float *v = test_safetensors_f32 (src, info->name, &n);
+  for (gsize i = 0; i < n; i++)
+    v[i] = at_half_to_float (at_float_to_half (v[i]));
+  return v;
+}
+
+/* Every tensor of src rounded to binary16, stored as dtype_name. */
+static char *
+write_rounded (AtSafetensors *src, const char *file_name, const char *dtype_name)
+{
+  g_autoptr (SdManifest) m = sd_manifest_new ();
+  for (const char *const *name = at_safetensors_list (src); *name != NULL; name++)
+    {
+      const AtSafetensorsInfo *info = at_safetensors_lookup (src, *name);
+      sd_manifest_add (m, info->name, dtype_name, info->ndim, info->shape);
+    }
+  char *path = test_tmp_path (file_name);
+  sd_manifest_write_sparse_with (m, path, rounded_fill, src);
+  return path;
+}
+
+/* fp16 weights as a file stores them: the tiny model written F16 and
+ * written F32 with the same (rounded) values gives the same latent and
+ * image — the kernels read fp16 weights as the floats they are and
+ * accumulate in fp32, so only rounding order could differ — while the F16
+ * file's linear and convolution weights take half the device memory. */
+static void
+test_half_weights (void)
+{
+  if (!at_gpu_supports_half_weights (test_gpu ()))
+    {
+      g_test_skip ("this device reads no fp16 texels");
+      return;
+    }
+  g_autoptr (AtSafetensors) golden = golden_open ("sample-golden.safetensors");
+  g_autofree char *f32 = sd_fill_write_weights (golden, "sd1-tiny.safetensors");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtSafetensors) src = at_safetensors_open (f32, &error);
+  g_assert_no_error (error);
+  char *paths[2] = { write_rounded (src, "sd1-tiny-f16.safetensors", "F16"),
+                     write_rounded (src, "sd1-tiny-rounded.safetensors", "F32") };
+  float latent[2][4 * 8 * 8], image[2][3 * 32 * 32];
+  guint64 bytes[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      guint64 before, after, peak, reserved;
+      at_gpu_get_memory_usage (test_gpu (), &before, &peak, &reserved);
+      Tiny t;
+      tiny_open_file (&t, "sample-golden.safetensors", paths[i]);
+      AtSdVaeConfig vae_config = { 32, 3, { 1, 2, 2 }, 1, 4, 3 };
+      g_autoptr (AtSdVaeDecoder) vae = at_sd_vae_decoder_new (test_gpu (), t.weights, "", &vae_config, &error);
+      g_assert_no_error (error);
+      at_gpu_get_memory_usage (test_gpu (), &after, &peak, &reserved);
+      bytes[i] = after - before;
+      g_assert_true (at_sd_generate_latent (&t.parts, &t.params, latent[i], NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (at_sd_decode_latent (vae, latent[i], 8, 8, image[i], &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&vae, at_sd_vae_decoder_free);
+      tiny_close (&t);
+      g_free (paths[i]);
+    }
+  test_assert_close ("latent, fp16 weights against fp32", latent[0], latent[1], G_N_ELEMENTS (latent[0]), 1e-12,
+                     1e-5);
+  test_assert_close ("image, fp16 weights against fp32", image[0], image[1], G_N_ELEMENTS (image[0]), 1e-12, 1e-6);
+  g_test_message ("device memory of the networks: %" G_GUINT64_FORMAT " bytes fp16, %" G_GUINT64_FORMAT " fp32",
+                  bytes[0], bytes[1]);
+  g_assert_cmpuint (bytes[0], <, bytes[1] * 3 / 4);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sd/generate/sample", test_sample);
   g_test_add_func ("/sd/generate/controlnet", test_controlnet);
+  g_test_add_func ("/sd/generate/half-weights", test_half_weights);
   return g_test_run ();
 }
