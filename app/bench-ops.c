@@ -28,6 +28,7 @@
 #include "model/config.h"
 #include "model/model-dir.h"
 #include "ops/conv2d.h"
+#include "ops/half.h"
 #include "ops/matmul.h"
 
 typedef struct {
@@ -37,7 +38,12 @@ typedef struct {
   char *tiles;
   gboolean quick;
   char *only;
+  gboolean fp16;
 } OpsOptions;
+
+/* --fp16-weights: matmul's B and conv2d's weight go to the device as fp16
+ * (ops/tensor.h); BLAS gets the same rounded values. */
+static gboolean weights_fp16;
 
 typedef struct {
   const char *name;
@@ -123,6 +129,24 @@ upload (AtGpu *gpu, const float *data, guint ndim, const gint64 *shape, GError *
   return g_steal_pointer (&t);
 }
 
+/* A product's weight: as upload(), or fp16 under --fp16-weights, data
+ * then rounded in place to the values the device holds. */
+static AtTensor *
+upload_weight (AtGpu *gpu, float *data, guint ndim, const gint64 *shape, GError **error)
+{
+  if (!weights_fp16)
+    return upload (gpu, data, ndim, shape, error);
+  gsize n = 1;
+  for (guint i = 0; i < ndim; i++)
+    n *= shape[i];
+  for (gsize i = 0; i < n; i++)
+    data[i] = at_half_to_float (at_float_to_half (data[i]));
+  g_autoptr (AtTensor) t = at_tensor_new_typed (gpu, AT_TENSOR_F16, ndim, shape, error);
+  if (t == NULL || !at_tensor_upload (t, data, error))
+    return NULL;
+  return g_steal_pointer (&t);
+}
+
 static void
 blas_sgemm (int m, int n, int k, const float *a, const float *b, float *c)
 {
@@ -152,7 +176,7 @@ bench_matmul (AtGpu *gpu, const AtGemmConfig *config, int size, int runs, OpsRow
   g_autofree float *got = g_new (float, n);
   const gint64 shape[] = { size, size };
   g_autoptr (AtTensor) ta = upload (gpu, a, 2, shape, error);
-  g_autoptr (AtTensor) tb = ta != NULL ? upload (gpu, b, 2, shape, error) : NULL;
+  g_autoptr (AtTensor) tb = ta != NULL ? upload_weight (gpu, b, 2, shape, error) : NULL;
   g_autoptr (AtTensor) tc = tb != NULL ? upload (gpu, NULL, 2, shape, error) : NULL;
   g_autoptr (AtCmd) cmd = tc != NULL ? at_cmd_new (gpu, error) : NULL;
   MatmulCpu job = { size, a, b, want };
@@ -214,7 +238,8 @@ bench_conv (AtGpu *gpu, const AtGemmConfig *config, int channels, int size, int 
   g_autofree float *want = g_new (float, nx);
   g_autofree float *got = g_new (float, nx);
   g_autoptr (AtTensor) tx = upload (gpu, x, 4, (const gint64[]) { 1, channels, size, size }, error);
-  g_autoptr (AtTensor) tw = tx != NULL ? upload (gpu, w, 4, (const gint64[]) { channels, channels, k, k }, error)
+  g_autoptr (AtTensor) tw = tx != NULL ? upload_weight (gpu, w, 4, (const gint64[]) { channels, channels, k, k },
+                                                       error)
                                        : NULL;
   g_autoptr (AtTensor) ty = tw != NULL ? upload (gpu, NULL, 4, (const gint64[]) { 1, channels, size, size }, error)
                                        : NULL;
@@ -359,6 +384,7 @@ print_header (AtGpu *gpu, const AtGemmConfig *config)
           config->variant == AT_GEMM_REGISTERS ? "register-blocked (no shared memory)" : "shared-memory tiles",
           config->local_size[0], config->local_size[1], config->tm, config->tn,
           slices);
+  printf ("Weights:   %s\n", weights_fp16 ? "fp16 (matmul's B, conv2d's weight; BLAS on the same rounded values)" : "fp32");
 #ifdef AT_HAVE_OPENBLAS_INFO
   printf ("OpenBLAS:  core %s, %d threads, OPENBLAS_CORETYPE=%s\n", openblas_get_corename (),
           openblas_get_num_threads (), coretype != NULL ? coretype : "(unset: OpenBLAS's own detection)");
@@ -448,6 +474,7 @@ at_bench_ops (int argc, char **argv)
     { "tiles", 0, 0, G_OPTION_ARG_STRING, &options.tiles, "Override the tiling: outputs per invocation and workgroup size", "TM,TN,WX[,WY,BK]" },
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &options.quick, "Skip matmul 2048^3", NULL },
     { "only", 0, 0, G_OPTION_ARG_STRING, &options.only, "Run only the cases whose name contains TEXT (e.g. conv)", "TEXT" },
+    { "fp16-weights", 0, 0, G_OPTION_ARG_NONE, &options.fp16, "matmul's B and conv2d's weight as fp16 on the device", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("— GFLOP/s of matmul and conv2d beside OpenBLAS, "
@@ -460,6 +487,7 @@ at_bench_ops (int argc, char **argv)
       return 2;
     }
   options.runs = CLAMP (options.runs, 1, 1000);
+  weights_fp16 = options.fp16;
   g_autofree char *device = options.device, *variant = options.variant, *tiles = options.tiles;
   g_autofree char *only = options.only;
 

@@ -103,7 +103,7 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
     .flags = (bias != NULL ? FLAG_BIAS : 0) | (bias_per_image ? FLAG_BIAS_BATCH : 0),
   };
   AtBinding bindings[] = {
-    at_tensor_binding (x), at_tensor_binding (weight), at_tensor_binding (bias != NULL ? bias : weight),
+    at_tensor_binding (x), at_tensor_binding (weight), at_tensor_binding (bias != NULL ? bias : x),
     at_tensor_binding (y), at_epilogue_binding (epilogue, x),
   };
   guint32 local[3] = { conf.local_size[0], conf.local_size[1], 1 };
