@@ -3,11 +3,11 @@
 # builds a release build, runs the engine and command-line test suites on
 # the GPU (Vulkan validation on, as always in tests; not the studio's,
 # which need a display, nor speech, which runs on the CPU), runs
-# `atelier-bench ops` and `atelier-bench generate` there, the latter beside
+# `atelier-bench ops` there (also with fp16 weights) and `atelier-bench generate`, the latter beside
 # the same model in PyTorch on CUDA, and Stable Diffusion 1.5 at the real
 # shapes at 256 and 512 px (tools/bench/sd-bench.sh: seconds a step, peak
 # device memory), and prints one table from the benches' JSON and the SD
-# table. Budget: 8 minutes (the stages' timeouts add up to 8.0; a stage
+# table. Budget: 8 minutes (the stages' timeouts add up to 7 min 55 s; a stage
 # that runs out is reported in the table, not hidden).
 #
 # Usage: tools/bench/gpu-run.sh [BUILD_DIR]     (default build-gpu)
@@ -50,14 +50,15 @@ mkdir -p "$out"
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" --buildtype=release >"$out/setup.log" 2>&1 || { cat "$out/setup.log"; exit 1; }
 fi
-stage build 170 ninja -C "$build" -j "$jobs" || { tail -n 30 "$out/build.log"; exit 1; }
+stage build 165 ninja -C "$build" -j "$jobs" || { tail -n 30 "$out/build.log"; exit 1; }
 # The device the tests and benches see must be the GPU, not lavapipe.
 stage devices 20 "$build/app/atelier" --list-devices
-stage tests 120 meson test -C "$build" --suite engine --suite app --num-processes "$jobs" \
+stage tests 110 meson test -C "$build" --suite engine --suite app --num-processes "$jobs" \
   --print-errorlogs
-stage ops 40 sh -c "'$build/app/atelier-bench' ops --json >'$out/ops.json'"
-stage generate 70 sh -c "'$build/app/atelier-bench' generate --json >'$out/generate.json'"
-stage sd 60 sh -c "tools/bench/sd-bench.sh '$build' --steps 2 256 512 >'$out/sd.md'"
+stage ops 35 sh -c "'$build/app/atelier-bench' ops --json >'$out/ops.json'"
+stage ops-fp16 25 sh -c "'$build/app/atelier-bench' ops --quick --fp16-weights --json >'$out/ops-fp16.json'"
+stage generate 65 sh -c "'$build/app/atelier-bench' generate --json >'$out/generate.json'"
+stage sd 55 sh -c "tools/bench/sd-bench.sh '$build' --steps 2 256 512 >'$out/sd.md'"
 
 /usr/bin/python3 - "$out" "$gpu" "$(($(date +%s) - start))" <<'PY'
 import json, os, sys
@@ -74,9 +75,10 @@ print("|%s|%s|%s|%s|" % ("-" * 36, "-" * 16, "-" * 16, "-" * 9))
 for stage in open(os.path.join(out, "stages")):
     name, rc, secs = stage.split()
     print("| %-34s | %14s | %14s | %7s |" % ("stage " + name, "ok" if rc == "0" else "FAILED " + rc, secs + " s", ""))
-for t in tables("ops.json"):
-    for r in t["rows"]:
-        print("| %-34s | %11.2f ms | %8.2f ms BLAS | %7.3f |" % (r["case"], r["gpu_ms"], r["blas_ms"], r["ratio"]))
+for name, tag in (("ops.json", ""), ("ops-fp16.json", ", fp16 w")):
+    for t in tables(name):
+        for r in t["rows"]:
+            print("| %-34s | %11.2f ms | %8.2f ms BLAS | %7.3f |" % (r["case"] + tag, r["gpu_ms"], r["blas_ms"], r["ratio"]))
 for t in tables("generate.json"):
     for r in t["rows"]:
         print("| %-34s | %10.1f %-3s | %6.1f %-3s CUDA | %7.2f |" % (r["case"], r["atelier"], r["unit"], r["pytorch"], r["unit"], r["ratio"]))
