@@ -434,6 +434,8 @@ check_tensors (GHashTable *t, AtSdArch *arch, GError **error)
         }
       arch->n_used++;
       arch->n_params += have->numel;
+      if (have->dtype == AT_DTYPE_F16 && have->ndim >= 2 && strstr (want->name, "embedding") == NULL)
+        arch->n_half_params += have->numel;
     }
   if (missing->len > 0)
     return report_missing (arch, missing, vae_required, error);

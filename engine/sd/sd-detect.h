@@ -74,6 +74,9 @@ typedef struct {
   guint n_used;              /* tensors of the networks */
   guint n_ignored;           /* outside the model's prefixes */
   gint64 n_params;           /* elements of the used tensors */
+  gint64 n_half_params;      /* of those, the elements of F16 tensors of two or more
+                              * dimensions but embeddings: linear and convolution
+                              * weights, which stay fp16 on the device (sd-weights.h) */
 } AtSdArch;
 
 /* Tensor name -> const AtSafetensorsInfo*, as a file or a manifest holds

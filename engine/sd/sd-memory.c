@@ -2,7 +2,17 @@
 #include "sd/sd-memory.h"
 
 #define FLOAT_BYTES 4
+#define HALF_BYTES 2
 #define LATENT_FACTOR 8
+
+/* Bytes of arch's weights on the device but for host_params read on the
+ * host: fp32, but F16 products as fp16 unless ATELIER_SD_FP32 is set. */
+static guint64
+weight_bytes (const AtSdArch *arch, guint64 host_params)
+{
+  guint64 half = g_getenv ("ATELIER_SD_FP32") == NULL ? (guint64) arch->n_half_params : 0;
+  return ((guint64) arch->n_params - host_params - half) * FLOAT_BYTES + half * HALF_BYTES;
+}
 
 void
 at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMemory *out)
@@ -12,7 +22,7 @@ at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMe
   guint64 image_px = (guint64) size * size;
   guint64 unet = (guided ? 2 : 1) * latent_px * arch->unet.model_channels * AT_SD_UNET_WORK_FACTOR;
   guint64 vae = image_px * arch->vae_channels * AT_SD_VAE_WORK_FACTOR + latent_px * latent_px;
-  out->weights = ((guint64) arch->n_params - host_rows) * FLOAT_BYTES;
+  out->weights = weight_bytes (arch, host_rows);
   out->working = MAX (unet, vae) * FLOAT_BYTES + AT_SD_WORK_FIXED;
 }
 
@@ -22,7 +32,7 @@ at_sd_memory_add_control (const AtSdArch *control, guint size, gboolean guided, 
   guint64 latent_px = (guint64) (size / LATENT_FACTOR) * (size / LATENT_FACTOR);
   guint64 encoder = (guided ? 2 : 1) * latent_px * control->unet.model_channels * AT_SD_CONTROL_WORK_FACTOR;
   guint64 hint = (guint64) size * size * AT_SD_HINT_WORK_FACTOR;
-  m->weights += (guint64) control->n_params * FLOAT_BYTES;
+  m->weights += weight_bytes (control, 0);
   m->working += (encoder + hint) * FLOAT_BYTES;
 }
 

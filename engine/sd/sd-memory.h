@@ -3,7 +3,10 @@
  * refused with the numbers rather than failing half way:
  *
  *   weights   every tensor the networks use, as fp32 (sd-weights.h
- *             converts F16/BF16), but the token embedding (read on the host)
+ *             converts BF16 and most F16), but linear and convolution
+ *             weights stored F16 as fp16 (as sd-weights.h keeps them on
+ *             devices that read fp16 texels; fp32 under ATELIER_SD_FP32),
+ *             and without the token embedding (read on the host)
  *   working   the largest of the stages, which run one after another:
  *             UNet   batch (2 with guidance) × latent pixels × base channels
  *                    × AT_SD_UNET_WORK_FACTOR floats (the skip connections,

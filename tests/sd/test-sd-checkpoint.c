@@ -17,6 +17,7 @@
 
 #include "sd-manifest.h"
 #include "sd/sd-checkpoint.h"
+#include "sd/sd-memory.h"
 #include "test-util.h"
 
 typedef struct {
@@ -124,6 +125,26 @@ test_variants (void)
         AtSdArch arch;
         assert_accepted (m, &kinds[i], &arch);
       }
+  /* an F16 file's weights are estimated at about half the memory of the
+   * same model in F32 (its linear and convolution weights stay fp16; the
+   * token embedding is read on the host either way) */
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      AtSdMemory mem[2];
+      for (guint d = 0; d < 2; d++)
+        {
+          g_autoptr (SdManifest) m = sd_manifest_load (kinds[i].kind);
+          sd_manifest_set_float_dtype (m, d == 0 ? "F16" : "F32");
+          AtSdArch arch;
+          assert_accepted (m, &kinds[i], &arch);
+          at_sd_memory_estimate (&arch, 512, TRUE, &mem[d]);
+        }
+      g_test_message ("%s: weights %" G_GUINT64_FORMAT " B as F16, %" G_GUINT64_FORMAT " as F32", kinds[i].kind,
+                      mem[0].weights, mem[1].weights);
+      g_assert_cmpfloat ((double) mem[0].weights / mem[1].weights, >, 0.49);
+      g_assert_cmpfloat ((double) mem[0].weights / mem[1].weights, <, 0.52);
+      g_assert_cmpuint (mem[0].working, ==, mem[1].working);
+    }
   const char *pos = "cond_stage_model.transformer.text_model.embeddings.position_ids";
   g_autoptr (SdManifest) m = sd_manifest_load ("sd15");
   sd_manifest_set_dtype (sd_manifest_find (m, pos), "F32");
