@@ -1,6 +1,35 @@
 /* context-call.c — see context-call.h. */
 #include "context-call.h"
 
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+static gint background_nice;   /* 0: workers keep the caller's priority */
+
+void
+at_task_set_background_nice (int nice)
+{
+  g_atomic_int_set (&background_nice, CLAMP (nice, 0, 19));
+}
+
+/* Lowers the calling thread's priority to the background niceness, so
+ * that it, and every thread it starts (Linux threads inherit their
+ * creator's niceness: lavapipe's, for one), yields the CPU to the main
+ * thread. Linux keeps a niceness per thread; elsewhere nothing changes. */
+static void
+lower_priority (void)
+{
+#ifdef __linux__
+  int nice = g_atomic_int_get (&background_nice);
+  if (nice > 0 && setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), nice) != 0)
+    g_debug ("setpriority: %s", g_strerror (errno));
+#endif
+}
+
 void
 at_context_post (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify notify)
 {
@@ -57,6 +86,7 @@ work (gpointer data)
 {
   Work *w = data;
   GTask *task = w->task;
+  lower_priority ();
   w->func (task, g_task_get_source_object (task), g_task_get_task_data (task), g_task_get_cancellable (task));
   at_context_post (g_task_get_context (task), drop_task, task, NULL);
   g_free (w);

@@ -27,4 +27,11 @@ void at_context_destroy (GMainContext *context, GDestroyNotify destroy, gpointer
  * never finalized on the worker. Each call has a thread of its own. */
 void at_task_run_in_thread (GTask *task, GTaskThreadFunc func);
 
+/* From now on, the threads of at_task_run_in_thread() run at niceness
+ * nice (0..19; 0: unchanged) and so do the threads they start, such as a
+ * CPU Vulkan driver's: an interactive program keeps its main loop on time
+ * on a machine whose every core the engine keeps busy. The command line
+ * leaves it at 0. */
+void at_task_set_background_nice (int nice);
+
 G_END_DECLS

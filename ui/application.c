@@ -318,6 +318,10 @@ at_application_startup (GApplication *app)
 {
   AtApplication *self = AT_APPLICATION (app);
   G_APPLICATION_CLASS (at_application_parent_class)->startup (app);
+  /* the engine works in the background: frames first (BENCHMARKS.md,
+   * main-loop stalls); ATELIER_ENGINE_NICE=0..19 overrides */
+  const char *nice = g_getenv ("ATELIER_ENGINE_NICE");
+  at_task_set_background_nice (nice != NULL ? (int) g_ascii_strtoll (nice, NULL, 10) : 10);
   self->settings = at_settings_new ();
   if (self->settings != NULL)
     {

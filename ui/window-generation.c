@@ -315,7 +315,7 @@ _at_window_run_request (AtWindow *self, AtRequest *request, gboolean live)
   done_run->engine = self->engine;
   at_application_hold_engine (self->app, self->engine);
   self->runs_in_flight++;
-  at_stall_meter_begin (live ? "live" : "generate");
+  at_stall_meter_begin (live ? "live" : "generate", GTK_WIDGET (self));
   at_engine_generate_async (self->engine, self->run_request, on_progress, progress_run,
                             (GDestroyNotify) run_data_free, self->cancellable, generation_done, done_run);
   _at_window_update_actions (self);
