@@ -9,7 +9,7 @@
  * loading, at the last sampling step (text tower + UNet) and after the
  * VAE decoder; beside it, the estimate of sd-memory.h.
  *
- * Usage: sd-bench [--kind sd15|sd21|sdturbo] [--steps N] [--guidance G] SIZE...
+ * Usage: sd-bench [--kind sd15|sd21|sdturbo] [--dtype F16|BF16|F32] [--steps N] [--guidance G] SIZE...
  */
 #include <stdio.h>
 
@@ -46,12 +46,14 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *kind = g_strdup ("sd15");
+  g_autofree char *dtype = NULL;
   int steps = 2;
   double guidance = 7;
   GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Manifest: sd15, sd21 or sdturbo", "KIND" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Steps a size (default 2)", "N" },
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &guidance, "1: one UNet pass a step; else two (default 7)", "G" },
+    { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype, "Store every float tensor as F16, BF16 or F32 (default: the manifest's, F32)", "TYPE" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SIZE...");
@@ -63,6 +65,8 @@ main (int argc, char **argv)
       return 2;
     }
   g_autoptr (SdManifest) m = sd_manifest_load (kind);
+  if (dtype != NULL)
+    sd_manifest_set_float_dtype (m, dtype);
   g_autofree char *path = test_tmp_path ("sd-bench.safetensors");
   sd_manifest_write_sparse (m, path, NULL, NULL);
   g_autoptr (AtGpu) gpu = at_gpu_new (NULL, &error);
@@ -77,8 +81,8 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   guint64 loaded, peak, reserved;
   at_gpu_get_memory_usage (gpu, &loaded, &peak, &reserved);
-  printf ("%s (%s) on %s: loaded in %.1f s, weights %.0f MiB on the device (estimate %.0f MiB)\n\n", kind,
-          arch->kind_name, at_gpu_get_device_info (gpu)->name, (g_get_monotonic_time () - t0) / 1e6, mib (loaded),
+  printf ("%s (%s, %s) on %s: loaded in %.1f s, weights %.0f MiB on the device (estimate %.0f MiB)\n\n", kind,
+          arch->kind_name, dtype != NULL ? dtype : "F32", at_gpu_get_device_info (gpu)->name, (g_get_monotonic_time () - t0) / 1e6, mib (loaded),
           mib (est.weights));
   printf ("| size | steps | guidance | s/step | peak, sampling (MiB) | peak, VAE decode (MiB) | estimate (MiB) |\n");
   printf ("|---:|---:|---:|---:|---:|---:|---:|\n");
