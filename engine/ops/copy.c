@@ -13,7 +13,9 @@ typedef struct {
 } CopyPush;
 G_STATIC_ASSERT (sizeof (CopyPush) == 32);
 
-static const AtKernelInfo copy_kernel = { "copy", 2, 0x2, sizeof (CopyPush), { LOCAL_SIZE, 1, 1 } };
+/* src may be fp16 (specialization constant 3): the copy is then a
+ * conversion into the fp32 dst, as a slice of fp16 weights needs. */
+static const AtKernelInfo copy_kernel = { "copy", 2, 0x2, sizeof (CopyPush), { LOCAL_SIZE, 1, 1 }, 0, 0, 0x1 };
 
 static gboolean
 overlap (const AtTensor *a, const AtTensor *b)
@@ -30,6 +32,7 @@ copy_rows (AtCmd *cmd, const char *label, AtTensor *src, AtTensor *dst, guint64 
            GError **error)
 {
   if (!at_op_check (!overlap (src, dst), label, "source and destination overlap", error) ||
+      !at_tensor_check_f32 (label, "the destination", dst, error) ||
       !at_op_check (at_tensor_numel (src) <= G_MAXUINT32 && at_tensor_numel (dst) <= G_MAXUINT32,
                     label, "tensors beyond 2^32 elements", error))
     return FALSE;
@@ -39,7 +42,9 @@ copy_rows (AtCmd *cmd, const char *label, AtTensor *src, AtTensor *dst, guint64 
     return TRUE;
   guint32 gx, gy;
   at_cmd_grid_1d (cmd, push.n, copy_kernel.local_size[0], &gx, &gy);
-  return at_cmd_dispatch_full (cmd, &copy_kernel, NULL, NULL, 0, bindings, &push, gx, gy, 1, label, error);
+  guint32 spec[] = { src->type == AT_TENSOR_F16 };
+  return at_cmd_dispatch_full (cmd, &copy_kernel, NULL, spec, G_N_ELEMENTS (spec), bindings, &push, gx, gy, 1, label,
+                               error);
 }
 
 /* Product of the sizes before and after dimension d of t. */

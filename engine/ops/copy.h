@@ -1,4 +1,6 @@
 /* copy.h — strided copies: slices, writes into slices and plain copies.
+ * The source may be fp16 (weights, ops/tensor.h): the copy converts it
+ * into the fp32 destination.
  *
  * One kernel copies rows of contiguous elements from one tensor to another
  * with arbitrary row strides and element offsets, so slicing needs no

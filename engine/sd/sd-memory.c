@@ -22,8 +22,12 @@ at_sd_memory_estimate (const AtSdArch *arch, guint size, gboolean guided, AtSdMe
   guint64 image_px = (guint64) size * size;
   guint64 unet = (guided ? 2 : 1) * latent_px * arch->unet.model_channels * AT_SD_UNET_WORK_FACTOR;
   guint64 vae = image_px * arch->vae_channels * AT_SD_VAE_WORK_FACTOR + latent_px * latent_px;
+  guint64 text = arch->text_kind != AT_SD_TEXT_NONE
+                   ? (guint64) (guided ? 2 : 1) * arch->text.context_length * arch->text.width * arch->text.layers *
+                       AT_SD_TEXT_WORK_FACTOR
+                   : 0;
   out->weights = weight_bytes (arch, host_rows);
-  out->working = MAX (unet, vae) * FLOAT_BYTES + AT_SD_WORK_FIXED;
+  out->working = MAX (MAX (unet, vae), text) * FLOAT_BYTES + AT_SD_WORK_FIXED;
 }
 
 void

@@ -14,6 +14,11 @@
  *             VAE    image pixels × VAE channels × AT_SD_VAE_WORK_FACTOR
  *                    floats, plus the middle attention's score matrix
  *                    (latent pixels²)
+ *             text   windows (2 with guidance) × 77 tokens × width × layers
+ *                    × AT_SD_TEXT_WORK_FACTOR floats: each layer keeps its
+ *                    activations, 18 widths a token (q, k, v, the 4-wide
+ *                    MLP twice, norms, adds) and the causal attention's
+ *                    scores; the largest stage only for small images
  *             plus AT_SD_WORK_FIXED bytes of scratch whatever the size
  *             (measured at 64 px on the tests' reduced model)
  * The factors come from the device allocator's peak (gpu.h) for SD 1.5
@@ -40,6 +45,7 @@ G_BEGIN_DECLS
 
 #define AT_SD_UNET_WORK_FACTOR 512
 #define AT_SD_VAE_WORK_FACTOR 48
+#define AT_SD_TEXT_WORK_FACTOR 20
 #define AT_SD_WORK_FIXED (32u << 20)
 #define AT_SD_CONTROL_WORK_FACTOR (AT_SD_UNET_WORK_FACTOR / 2)
 #define AT_SD_HINT_WORK_FACTOR 48

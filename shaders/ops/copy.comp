@@ -7,7 +7,7 @@
 // bound tensors, so no binding-alignment constraint applies to them.
 #include "common.glsl"
 
-AT_BUFFER_RO(0, src);
+AT_BUFFER_RO_HALF(0, src, 3)  // fp32, or fp16 (converted: a slice of fp16 weights)
 AT_BUFFER_WO(1, dst);
 
 layout(push_constant) uniform Push {
@@ -27,5 +27,5 @@ void main() {
     return;
   uint row = i / p.count;
   uint j = i - row * p.count;
-  dst[row * p.dst_stride + p.dst_offset + j] = src[row * p.src_stride + p.src_offset + j];
+  dst[row * p.dst_stride + p.dst_offset + j] = src_at(row * p.src_stride + p.src_offset + j);
 }

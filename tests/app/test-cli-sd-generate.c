@@ -477,8 +477,10 @@ test_controlnet_memory (void)
   at_sd_memory_add_control (at_sd_checkpoint_get_arch (c), SIZE, TRUE, &est);
   guint64 added = est.weights + est.working - plain.weights - plain.working;
   g_test_message ("peak above %" G_GUINT64_FORMAT " B: plain %" G_GUINT64_FORMAT ", controlled %" G_GUINT64_FORMAT
-                  "; the estimate adds %" G_GUINT64_FORMAT, before, plain_peak - before, peak - before, added);
+                  "; the estimate: plain %" G_GUINT64_FORMAT ", the ControlNet adds %" G_GUINT64_FORMAT, before,
+                  plain_peak - before, peak - before, plain.weights + plain.working, added);
   g_assert_cmpuint (peak, >, plain_peak);
+  g_assert_cmpuint (plain.weights + plain.working, >=, plain_peak - before);   /* its text tower is the largest stage */
   g_assert_cmpuint (added, >=, peak - plain_peak);
   g_assert_cmpuint (added, <=, 8 * (peak - plain_peak));
   g_assert_false (at_sd_memory_fits_controlled (at_sd_checkpoint_get_arch (m), at_sd_checkpoint_get_arch (c), SIZE,

@@ -90,3 +90,19 @@ sd_fill_write_weights (AtSafetensors *golden, const char *file_name)
   g_free (shapes);
   return path;
 }
+
+AtSafetensors *
+sd_fill_open_golden (const char *golden_name, const char *weights_name, AtSafetensors **weights)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
+  AtSafetensors *golden = at_safetensors_open (gpath, &error);
+  g_assert_no_error (error);
+  if (weights != NULL)
+    {
+      g_autofree char *wpath = sd_fill_write_weights (golden, weights_name);
+      *weights = at_safetensors_open (wpath, &error);
+      g_assert_no_error (error);
+    }
+  return golden;
+}

@@ -104,13 +104,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = test_source_path ("tests", "data", "sd", "clip-text-golden.safetensors", NULL);
-  golden = at_safetensors_open (path, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "clip.safetensors");
-  weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  golden = sd_fill_open_golden ("clip-text-golden.safetensors", "clip.safetensors", &weights);
   g_test_add_func ("/sd/clip-text/golden", test_golden);
   g_test_add_func ("/sd/clip-text/refused", test_refused);
   int rc = g_test_run ();

@@ -119,12 +119,8 @@ static void
 run_golden (const char *golden_name, const AtSdUnetShape *shape)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "controlnet.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden (golden_name, "controlnet.safetensors", &weights);
 
   gsize n, nx, nc, nh;
   g_autofree float *t = golden_get (golden, "timesteps", &n);
@@ -201,12 +197,8 @@ test_real (void)
       return;
     }
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "controlnet-sd15-golden.safetensors", NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "controlnet-real.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden ("controlnet-sd15-golden.safetensors", "controlnet-real.safetensors", &weights);
   AtSdUnetShape shape;
   at_sd_unet_shape_for (&(AtSdUnetConfig) { 4, 4, 320, 768, FALSE }, &shape);
   g_autoptr (AtSdControlNet) cn = at_sd_controlnet_new (test_gpu (), weights, "control_model.", &shape, &error);
@@ -219,6 +211,7 @@ test_real (void)
   g_autofree float *hint = sd_fill ("hint", 4, (gint64[]) { 1, 3, HINT_SIDE, HINT_SIDE }, &n);
   assert_residuals (cn, golden, 1, x, t, context, hint, REAL_NSE, REAL_ABS);
   g_clear_pointer (&cn, at_sd_controlnet_free);
+  g_autofree char *wpath = g_strdup (at_safetensors_get_path (weights));
   at_safetensors_free (weights);
   at_safetensors_free (golden);
   g_unlink (wpath);

@@ -48,22 +48,12 @@ typedef struct {
   AtSdGenerateParams params;
 } Tiny;
 
-static AtSafetensors *
-golden_open (const char *golden_name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  return golden;
-}
-
 /* The networks of golden_name on the checkpoint at wpath. */
 static void
 tiny_open_file (Tiny *t, const char *golden_name, const char *wpath)
 {
   g_autoptr (GError) error = NULL;
-  t->golden = golden_open (golden_name);
+  t->golden = sd_fill_open_golden (golden_name, NULL, NULL);
   t->weights = at_safetensors_open (wpath, &error);
   g_assert_no_error (error);
   g_autofree float *ids_f = NULL;
@@ -89,7 +79,7 @@ tiny_open_file (Tiny *t, const char *golden_name, const char *wpath)
 static void
 tiny_open (Tiny *t, const char *golden_name, const char *weights_name)
 {
-  g_autoptr (AtSafetensors) golden = golden_open (golden_name);
+  g_autoptr (AtSafetensors) golden = sd_fill_open_golden (golden_name, NULL, NULL);
   g_autofree char *wpath = sd_fill_write_weights (golden, weights_name);
   tiny_open_file (t, golden_name, wpath);
 }
@@ -230,11 +220,9 @@ test_half_weights (void)
       g_test_skip ("this device reads no fp16 texels");
       return;
     }
-  g_autoptr (AtSafetensors) golden = golden_open ("sample-golden.safetensors");
-  g_autofree char *f32 = sd_fill_write_weights (golden, "sd1-tiny.safetensors");
+  AtSafetensors *src;
+  g_autoptr (AtSafetensors) golden = sd_fill_open_golden ("sample-golden.safetensors", "sd1-tiny.safetensors", &src);
   g_autoptr (GError) error = NULL;
-  g_autoptr (AtSafetensors) src = at_safetensors_open (f32, &error);
-  g_assert_no_error (error);
   char *paths[2] = { write_rounded (src, "sd1-tiny-f16.safetensors", "F16"),
                      write_rounded (src, "sd1-tiny-rounded.safetensors", "F32") };
   float latent[2][4 * 8 * 8], image[2][3 * 32 * 32];
@@ -264,6 +252,7 @@ test_half_weights (void)
   g_test_message ("device memory of the networks: %" G_GUINT64_FORMAT " bytes fp16, %" G_GUINT64_FORMAT " fp32",
                   bytes[0], bytes[1]);
   g_assert_cmpuint (bytes[0], <, bytes[1] * 3 / 4);
+  at_safetensors_free (src);
 }
 
 int

@@ -40,6 +40,7 @@ static AtGpu *limited;
 typedef struct {
   guint ndim;
   gint64 shape[AT_TENSOR_MAX_DIMS];
+  gboolean half;   /* an fp16 weight */
 } Shape;
 
 typedef AtTensor *(*Build) (AtGraph *g, AtTensor **in);
@@ -53,11 +54,20 @@ run_graph (AtGpu *gpu, Build build, const Shape *shapes, guint n_in, gsize *n_ou
   g_autoptr (AtGraph) g = at_graph_new (gpu, &error);
   g_assert_no_error (error);
   AtTensor *in[4];
+  g_autoptr (GPtrArray) halves = g_ptr_array_new_with_free_func ((GDestroyNotify) at_tensor_free);
   g_assert_cmpuint (n_in, <=, G_N_ELEMENTS (in));
   for (guint i = 0; i < n_in; i++)
     {
       g_autofree float *data = test_random (test_numel (shapes[i].shape, shapes[i].ndim), 17 + i, -1.0f, 1.0f);
-      in[i] = at_graph_constant (g, data, shapes[i].ndim, shapes[i].shape);
+      if (!shapes[i].half)
+        {
+          in[i] = at_graph_constant (g, data, shapes[i].ndim, shapes[i].shape);
+          continue;
+        }
+      in[i] = at_tensor_new_typed (gpu, AT_TENSOR_F16, shapes[i].ndim, shapes[i].shape, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (halves, in[i]);
+      g_assert_true (at_tensor_upload (in[i], data, &error));
     }
   AtTensor *y = build (g, in);
   g_assert_true (at_graph_run (g, &error));
@@ -106,6 +116,10 @@ test_conv2d (void)
                SHAPES ({ 4, { 2, 24, 20, 20 } }, { 4, { 40, 24, 3, 3 } }, { 1, { 40 } }), CONV_NSE, CONV_ABS);
   check_split ("conv2d stride 2", conv_strided, SHAPES ({ 4, { 1, 24, 31, 31 } }, { 4, { 8, 24, 3, 3 } }), CONV_NSE,
                CONV_ABS);
+  /* an fp16 weight over the range: cut by rows, its input-channel blocks
+   * converted to fp32 by the copy kernel */
+  check_split ("conv2d 3×3, fp16 weight", conv_same,
+               SHAPES ({ 4, { 2, 24, 20, 20 } }, { 4, { 64, 24, 3, 3 }, TRUE }, { 1, { 64 } }), CONV_NSE, CONV_ABS);
 }
 
 static AtTensor *
@@ -179,6 +193,8 @@ test_products (void)
 {
   check_split ("linear", linear, SHAPES ({ 3, { 2, 600, 20 } }, { 2, { 24, 20 } }, { 1, { 24 } }), SAME_NSE,
                SAME_ABS);
+  check_split ("linear, fp16 weight over the range", linear,
+               SHAPES ({ 3, { 2, 60, 20 } }, { 2, { 600, 20 }, TRUE }, { 1, { 600 } }), SAME_NSE, SAME_ABS);
   check_split ("attention scores", scores,
                SHAPES ({ 3, { 1, 400, 16 } }, { 3, { 1, 64, 16 } }, { 3, { 1, 64, 16 } }), SAME_NSE, SAME_ABS);
   check_split ("attention", heads, SHAPES ({ 3, { 2, 300, 32 } }, { 3, { 2, 60, 32 } }, { 3, { 2, 60, 32 } }),
@@ -191,12 +207,8 @@ test_vae (void)
 {
   static const AtSdVaeConfig reduced = { 32, 3, { 1, 2, 2 }, 1, 4, 3 };
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "vae-golden.safetensors", NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "vae.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden ("vae-golden.safetensors", "vae.safetensors", &weights);
   g_autofree float *z = test_safetensors_f32 (golden, "latent", NULL);
   gsize n_image, n_moments, n;
   g_autofree float *want_image = test_safetensors_f32 (golden, "image", &n_image);
@@ -237,12 +249,8 @@ test_unet (void)
 {
   static const AtSdUnetShape sd2_reduced = { 4, 4, 32, 3, { 1, 2, 2 }, 2, 0x3, 0, 16, 32, 0 };
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "unet-sd2-golden.safetensors", NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "unet.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden ("unet-sd2-golden.safetensors", "unet.safetensors", &weights);
   gsize n_out, n;
   g_autofree float *t = test_safetensors_f32 (golden, "timesteps", NULL);
   g_autofree float *want = test_safetensors_f32 (golden, "out", &n_out);

@@ -31,12 +31,8 @@ run_real (const char *golden_name, const AtSdUnetConfig *config)
       return;
     }
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "unet-real.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden (golden_name, "unet-real.safetensors", &weights);
   AtSdUnetShape shape;
   at_sd_unet_shape_for (config, &shape);
   g_autoptr (AtSdUnet) u = at_sd_unet_new (test_gpu (), weights, "", &shape, &error);
@@ -53,6 +49,7 @@ run_real (const char *golden_name, const AtSdUnetConfig *config)
   g_assert_no_error (error);
   test_assert_close (golden_name, got, want, nout, MAX_NSE, MAX_ABS);
   g_clear_pointer (&u, at_sd_unet_free);
+  g_autofree char *wpath = g_strdup (at_safetensors_get_path (weights));
   at_safetensors_free (weights);
   at_safetensors_free (golden);
   g_unlink (wpath);

@@ -37,12 +37,8 @@ static void
 run_golden (const char *golden_name, const AtSdUnetShape *shape)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", golden_name, NULL);
-  AtSafetensors *golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "unet.safetensors");
-  AtSafetensors *weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  AtSafetensors *weights;
+  AtSafetensors *golden = sd_fill_open_golden (golden_name, "unet.safetensors", &weights);
 
   g_autofree float *t = NULL, *want = NULL;
   gsize nt, nout, nx, nc;

@@ -77,13 +77,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_autofree char *gpath = test_source_path ("tests", "data", "sd", "vae-golden.safetensors", NULL);
-  g_autoptr (GError) error = NULL;
-  golden = at_safetensors_open (gpath, &error);
-  g_assert_no_error (error);
-  g_autofree char *wpath = sd_fill_write_weights (golden, "vae.safetensors");
-  weights = at_safetensors_open (wpath, &error);
-  g_assert_no_error (error);
+  golden = sd_fill_open_golden ("vae-golden.safetensors", "vae.safetensors", &weights);
   g_test_add_func ("/sd/vae/decoder", test_decoder);
   g_test_add_func ("/sd/vae/encoder", test_encoder);
   int rc = g_test_run ();
