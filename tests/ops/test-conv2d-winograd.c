@@ -6,24 +6,28 @@
  * convolutions of different sizes sharing one list's scratch, the default
  * path's choice, and the shapes it refuses.
  *
- * Tolerance: inputs uniform in [-1, 1), Cin ≤ 64. The direct test
- * (test-conv2d.c) allows 1e-4 absolute and 1e-10 normalised squared error.
- * Winograd rounds larger numbers: a transformed input V = Bᵀ d B sums up to
- * 4 inputs (|V| ≤ 4), a transformed weight up to 9 halved ones (|U| ≤
- * 2.25), so each of the Cin products summed in M[ξ] is up to 9× a direct
- * product, and an output sums 9 of the M[ξ] (Aᵀ M A, every coefficient
- * ±1): the rounding errors enter on values up to 9 × 9 = 81× those of the
- * direct sum's terms, over Cin terms instead of 9·Cin. The bounds below are
- * the direct test's times 9 for the absolute error and 9² for the squared
- * one (what the larger magnitudes allow when errors add as in the direct
- * sum); measured errors are well under them (~1e-5 absolute at Cin = 64).
- * A wrong transform, tile or bias index gives errors of order 1. */
+ * Tolerance: the direct test's (test-conv2d.c), 1e-4 absolute and 1e-10
+ * normalised squared error, for inputs uniform in [-1, 1) and Cin ≤ 64.
+ * Winograd rounds larger numbers than a direct sum: a transformed input
+ * V = Bᵀ d B sums up to 4 inputs (|V| ≤ 4), a transformed weight up to 9
+ * halved ones (|U| ≤ 2.25), and an output sums 9 of the M[ξ] (Aᵀ M A, every
+ * coefficient ±1), so rounding acts on values up to 81× a direct
+ * product's; but each M[ξ] sums only Cin products where the direct sum has
+ * 9·Cin, and the errors, of random sign, add in quadrature. Measured on
+ * lavapipe, [1, 32, 32, 32] -> 40: max abs error 7.6e-6, normalised squared
+ * error 4.4e-14, against 1.3e-5 and 9.1e-14 for the implicit GEMM on the
+ * same shape (other random data); all cases here pass at 1e-5 and 1e-12.
+ * So the direct bounds hold with a margin of 10 and 100, and a wrong
+ * transform, tile or bias index gives errors of order 1. (The worst case,
+ * every rounding of one sign at 81× the magnitude, would allow ~80× the
+ * direct bound; no test data comes near it.)
+ */
 #include "test-util.h"
 #include "ops/conv2d-winograd.h"
 #include "conv2d-ref.h"
 
-#define MAX_NSE (1e-10 * 81)
-#define MAX_ABS (1e-4 * 9)
+#define MAX_NSE 1e-10
+#define MAX_ABS 1e-4
 
 /* What the convolution fuses besides a plain bias. */
 typedef struct {
