@@ -125,7 +125,7 @@ dispatch_1d (AtCmd *cmd, const AtKernelInfo *kernel, const guint32 *spec, guint 
 {
   guint32 gx, gy;
   at_cmd_grid_1d (cmd, n, kernel->local_size[0], &gx, &gy);
-  return at_cmd_dispatch_full (cmd, kernel, NULL, spec, n_spec, bindings, push, gx, gy, 1, "conv2d-winograd",
+  return at_cmd_dispatch_full (cmd, kernel, NULL, spec, n_spec, bindings, push, gx, gy, 1, NULL,
                                error);
 }
 
