@@ -80,17 +80,19 @@ at_conv2d_winograd_fits (const AtTensor *weight, const AtConv2dParams *params)
          params->stride[1] == 1;
 }
 
-/* Whether the device's default conv2d takes this path (docs/ENGINE.md has
- * the measurements): ATELIER_CONV_WINOGRAD=1/0 decides on every device. */
+/* Where the device's default conv2d takes this path, measured on lavapipe
+ * (BENCHMARKS.md, docs/ENGINE.md): Winograd won from 48 channels in and
+ * out over at least 256 tiles (e.g. 32 × 32 pixels of one image); with
+ * fewer channels its transforms cost more than its products save, with
+ * fewer tiles its products fill a fraction of the register kernel's 128
+ * columns. Real GPUs keep the implicit GEMM until one is measured. */
+enum { MIN_CHANNELS = 48, MIN_TILES = 256 };
+
 static gboolean
-preferred_on (AtGpu *gpu)
+wins_on (AtGpu *gpu, const Plan *plan)
 {
-  const char *env = g_getenv ("ATELIER_CONV_WINOGRAD");
-  if (env != NULL && *env != '\0')
-    return g_strcmp0 (env, "0") != 0;
-  /* Measured faster on lavapipe (BENCHMARKS.md); real GPUs keep the
-   * implicit GEMM until one measures otherwise. */
-  return at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU;
+  return at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU && plan->cin >= MIN_CHANNELS &&
+         plan->cout >= MIN_CHANNELS && plan->tiles >= MIN_TILES;
 }
 
 gboolean
@@ -98,13 +100,19 @@ at_conv2d_winograd_chosen (AtGpu *gpu, const AtTensor *x, const AtTensor *weight
                            const AtConv2dParams *params)
 {
   g_return_val_if_fail (gpu != NULL && x != NULL && weight != NULL && y != NULL && params != NULL, FALSE);
-  if (!at_conv2d_winograd_fits (weight, params) || !preferred_on (gpu))
+  if (!at_conv2d_winograd_fits (weight, params))
     return FALSE;
   Plan plan;
   plan_of (x, weight, y, &plan);
   guint64 u, v, m, limit = at_gpu_max_binding_size (gpu);
   scratch_sizes (&plan, &u, &v, &m);
-  return u <= limit && v <= limit && m <= limit;
+  if (u > limit || v > limit || m > limit)
+    return FALSE;
+  /* ATELIER_CONV_WINOGRAD=1: every convolution that fits; 0: none. */
+  const char *env = g_getenv ("ATELIER_CONV_WINOGRAD");
+  if (env != NULL && *env != '\0')
+    return g_strcmp0 (env, "0") != 0;
+  return wins_on (gpu, &plan);
 }
 
 /* A [16, rows, cols] matrix in the list's scratch buffer called name. */

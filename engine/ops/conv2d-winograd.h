@@ -7,10 +7,12 @@
  * products run on matmul's kernels with the same AtGemmConfig.
  *
  * at_op_conv2d_fused() takes this path by itself for 3×3 stride-1
- * convolutions on the device types where it measured faster (docs/ENGINE.md)
- * when it is asked for the device's default kernels (config NULL or AUTO)
- * and the scratch fits one binding; ATELIER_CONV_WINOGRAD=1 or 0 turns
- * that on or off on every device. */
+ * convolutions where it measured faster (CPU devices, enough channels and
+ * tiles: at_conv2d_winograd_chosen(), docs/ENGINE.md) when it is asked
+ * for the device's default kernels (config NULL or AUTO) and the scratch
+ * fits one binding; ATELIER_CONV_WINOGRAD=1 takes it for every such
+ * convolution on every device, =0 for none.
+ */
 #pragma once
 
 #include "ops/conv2d.h"

@@ -193,7 +193,7 @@ test_shared_scratch (void)
 
 /* at_op_conv2d_fused with the default kernels takes the Winograd path
  * (four dispatches) where at_conv2d_winograd_chosen() says so: by device
- * type, ATELIER_CONV_WINOGRAD forcing it either way; never for other
+ * type and shape, ATELIER_CONV_WINOGRAD forcing it either way; never for other
  * kernels or an explicit variant; and it computes the same. */
 static void
 test_default_path (void)
@@ -206,9 +206,18 @@ test_default_path (void)
   AtGpu *gpu = test_gpu ();
   gboolean cpu = at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU;
 
+  /* By default: on CPU devices from 48 channels and 256 tiles. */
+  g_autoptr (AtTensor) x48 = test_tensor_poisoned_shape (1, 48, 32, 32);
+  g_autoptr (AtTensor) w48 = test_tensor_poisoned_shape (48, 48, 3, 3);
+  g_autoptr (AtTensor) x48_small = test_tensor_poisoned_shape (1, 48, 30, 32);  /* 240 tiles */
+  g_autoptr (AtTensor) w40 = test_tensor_poisoned_shape (48, 40, 3, 3);
+  g_autoptr (AtTensor) x40 = test_tensor_poisoned_shape (1, 40, 32, 32);
   g_unsetenv ("ATELIER_CONV_WINOGRAD");
-  g_assert_cmpint (at_conv2d_winograd_chosen (gpu, x, w, y, &same), ==, cpu);
-  g_assert_false (at_conv2d_winograd_chosen (gpu, x, w, y, &stride2));
+  g_assert_cmpint (at_conv2d_winograd_chosen (gpu, x48, w48, x48, &same), ==, cpu);
+  g_assert_false (at_conv2d_winograd_chosen (gpu, x48_small, w48, x48_small, &same));
+  g_assert_false (at_conv2d_winograd_chosen (gpu, x40, w40, x48, &same));
+  g_assert_false (at_conv2d_winograd_chosen (gpu, x, w, y, &same));
+  g_assert_false (at_conv2d_winograd_chosen (gpu, x48, w48, x48, &stride2));
   g_setenv ("ATELIER_CONV_WINOGRAD", "0", TRUE);
   g_assert_false (at_conv2d_winograd_chosen (gpu, x, w, y, &same));
   g_setenv ("ATELIER_CONV_WINOGRAD", "1", TRUE);
