@@ -87,12 +87,18 @@ at_conv2d_winograd_fits (const AtTensor *weight, const AtConv2dParams *params)
  * fewer tiles its products fill a fraction of the register kernel's 128
  * columns. Real GPUs keep the implicit GEMM until one is measured. */
 enum { MIN_CHANNELS = 48, MIN_TILES = 256 };
+/* Nor where V or M would pass 64 MiB: the scratch lives as long as the
+ * list (SD 1.5's UNet at 512 px needs 42 MiB each, its VAE decoder's 512
+ * channels at 128 × 128 would need 128). */
+#define MAX_DEFAULT_SCRATCH ((guint64) 64 << 20)
 
 static gboolean
 wins_on (AtGpu *gpu, const Plan *plan)
 {
+  guint64 u, v, m;
+  scratch_sizes (plan, &u, &v, &m);
   return at_gpu_get_device_info (gpu)->type == AT_GPU_DEVICE_CPU && plan->cin >= MIN_CHANNELS &&
-         plan->cout >= MIN_CHANNELS && plan->tiles >= MIN_TILES;
+         plan->cout >= MIN_CHANNELS && plan->tiles >= MIN_TILES && MAX (u, MAX (v, m)) <= MAX_DEFAULT_SCRATCH;
 }
 
 gboolean
