@@ -1,5 +1,7 @@
 /* conv2d.c — 2D convolution as an implicit GEMM on two kernels:
- * shaders/ops/conv2d_regs.comp (CPU devices) and conv2d_shared.comp (GPUs). */
+ * shaders/ops/conv2d_regs.comp (CPU devices) and conv2d_shared.comp (GPUs);
+ * 3×3 stride-1 ones by Winograd where that measured faster
+ * (conv2d-winograd.c). */
 #define G_LOG_DOMAIN "atelier-ops"
 
 #include "ops/conv2d-private.h"
@@ -95,6 +97,8 @@ at_conv2d_record (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, con
     return shape_error (x, weight, bias, y, params, "the bias is not [Cout] or [N, Cout]", error);
   if (!at_epilogue_check (epilogue, y, "conv2d", error))
     return FALSE;
+  if (path == AT_CONV2D_PATH_WINOGRAD && !at_conv2d_winograd_fits (weight, params))
+    return shape_error (x, weight, bias, y, params, "Winograd F(2×2, 3×3) needs a 3×3 kernel at stride 1", error);
 
   AtGemmConfig conf;
   if (!at_gemm_config_resolve (at_tensor_get_gpu (y), config, &conf, "conv2d", error))
@@ -103,8 +107,6 @@ at_conv2d_record (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, con
     return TRUE;
   if (cin == 0)
     return shape_error (x, weight, bias, y, params, "there are no input channels", error);
-  if (path == AT_CONV2D_PATH_WINOGRAD && !at_conv2d_winograd_fits (weight, params))
-    return shape_error (x, weight, bias, y, params, "Winograd F(2×2, 3×3) needs a 3×3 kernel at stride 1", error);
   /* The device default (config NULL or AUTO) may take the Winograd path;
    * an explicit kernel variant always gets the implicit GEMM. */
   gboolean default_kernels = config == NULL || config->variant == AT_GEMM_AUTO;
