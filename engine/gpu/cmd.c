@@ -23,6 +23,7 @@ struct _AtCmd {
   GArray *views;                 /* VkBufferView of the texel bindings */
   GHashTable *written;           /* AtBuffer* written since the last barrier */
   GHashTable *read;              /* AtBuffer* read since the last barrier */
+  GHashTable *scratch;           /* name -> AtBuffer*, at_cmd_scratch(); NULL until used */
   gboolean ended;
   gboolean failed;
 };
@@ -95,6 +96,7 @@ at_cmd_free (AtCmd *cmd)
   g_array_unref (cmd->views);
   g_hash_table_unref (cmd->written);
   g_hash_table_unref (cmd->read);
+  g_clear_pointer (&cmd->scratch, g_hash_table_unref);
   g_free (cmd);
 }
 
@@ -412,4 +414,21 @@ at_cmd_submit (AtCmd *cmd, GError **error)
   if (ok && cmd->query_pools->len > 0)
     collect_timestamps (cmd);
   return ok;
+}
+
+AtBuffer *
+at_cmd_scratch (AtCmd *cmd, const char *name, gsize size, GError **error)
+{
+  g_return_val_if_fail (cmd != NULL && name != NULL && size > 0, NULL);
+  if (cmd->scratch == NULL)
+    cmd->scratch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) at_buffer_unref);
+  AtBuffer *buffer = g_hash_table_lookup (cmd->scratch, name);
+  if (buffer != NULL && at_buffer_get_size (buffer) >= size)
+    return buffer;
+  /* A smaller one stays alive as long as dispatches recorded on it (they
+   * hold a reference); later ones get this. */
+  buffer = at_buffer_new (cmd->gpu, size, error);
+  if (buffer != NULL)
+    g_hash_table_replace (cmd->scratch, g_strdup (name), buffer);
+  return buffer;
 }

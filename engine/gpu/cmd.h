@@ -59,6 +59,13 @@ gboolean at_cmd_submit (AtCmd *cmd, GError **error);
 void at_cmd_grid_1d (AtCmd *cmd, guint64 n, guint32 local_size,
                      guint32 *groups_x, guint32 *groups_y);
 
+/* A scratch buffer of at least size bytes owned by the list, for an
+ * operator's temporaries between its own dispatches: every call with the
+ * same name returns the same buffer (a larger new one when size exceeds
+ * it), so the operators of a long list share it instead of each keeping
+ * its own; the barriers order the reuse. Borrowed: valid while cmd lives. */
+AtBuffer *at_cmd_scratch (AtCmd *cmd, const char *name, gsize size, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtCmd, at_cmd_free)
 
 G_END_DECLS

@@ -1,8 +1,11 @@
 /* conv2d.c — 2D convolution as an implicit GEMM on two kernels:
- * shaders/ops/conv2d_regs.comp (CPU devices) and conv2d_shared.comp (GPUs). */
+ * shaders/ops/conv2d_regs.comp (CPU devices) and conv2d_shared.comp (GPUs);
+ * 3×3 stride-1 ones by Winograd where that measured faster
+ * (conv2d-winograd.c). */
 #define G_LOG_DOMAIN "atelier-ops"
 
-#include "ops/conv2d.h"
+#include "ops/conv2d-private.h"
+#include "ops/conv2d-winograd.h"
 #include "ops/matmul-private.h"
 
 /* One layout for both kernels. The kernel size is a push constant: one
@@ -66,6 +69,14 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
                     AtTensor *y, const AtConv2dParams *params, const AtGemmConfig *config, GError **error)
 {
   g_return_val_if_fail (cmd != NULL && x != NULL && weight != NULL && y != NULL && params != NULL, FALSE);
+  return at_conv2d_record (cmd, x, weight, bias, epilogue, y, params, config, AT_CONV2D_PATH_AUTO, error);
+}
+
+gboolean
+at_conv2d_record (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, const AtEpilogue *epilogue,
+                  AtTensor *y, const AtConv2dParams *params, const AtGemmConfig *config, AtConv2dPath path,
+                  GError **error)
+{
   if (x->ndim != 4 || weight->ndim != 4 || y->ndim != 4)
     return shape_error (x, weight, bias, y, params, "x, weight and y must be 4D", error);
   if (params->stride[0] == 0 || params->stride[1] == 0)
@@ -87,6 +98,8 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
   if (!at_epilogue_check (epilogue, y, "conv2d", error) || !at_tensor_check_f32 ("conv2d", "x", x, error) ||
       !at_tensor_check_f32 ("conv2d", "the bias", bias, error) || !at_tensor_check_f32 ("conv2d", "y", y, error))
     return FALSE;
+  if (path == AT_CONV2D_PATH_WINOGRAD && !at_conv2d_winograd_fits (weight, params))
+    return shape_error (x, weight, bias, y, params, "Winograd F(2×2, 3×3) needs a 3×3 kernel at stride 1", error);
 
   AtGemmConfig conf;
   if (!at_gemm_config_resolve (at_tensor_get_gpu (y), config, &conf, "conv2d", error))
@@ -95,6 +108,12 @@ at_op_conv2d_fused (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, c
     return TRUE;
   if (cin == 0)
     return shape_error (x, weight, bias, y, params, "there are no input channels", error);
+  /* The device default (config NULL or AUTO) may take the Winograd path;
+   * an explicit kernel variant always gets the implicit GEMM. */
+  gboolean default_kernels = config == NULL || config->variant == AT_GEMM_AUTO;
+  if (path == AT_CONV2D_PATH_WINOGRAD ||
+      (default_kernels && at_conv2d_winograd_chosen (at_tensor_get_gpu (y), x, weight, y, params)))
+    return at_conv2d_winograd_record (cmd, x, weight, bias, epilogue, y, params, &conf, error);
 
   Conv2dPush push = {
     .cin = cin, .h = h, .w = w, .cout = cout, .oh = oh, .ow = ow, .kh = kh, .kw = kw,

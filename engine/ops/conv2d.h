@@ -29,7 +29,8 @@ gboolean at_op_conv2d (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias
                        guint stride, guint padding, GError **error);
 
 /* at_op_conv2d with per-axis stride and padding and an explicit kernel
- * configuration (NULL = the device default). */
+ * configuration (NULL = the device default; with it, 3×3 stride-1
+ * convolutions may run by Winograd, ops/conv2d-winograd.h). */
 gboolean at_op_conv2d_full (AtCmd *cmd, AtTensor *x, AtTensor *weight, AtTensor *bias, AtTensor *y,
                             const AtConv2dParams *params, const AtGemmConfig *config, GError **error);
 

@@ -5,6 +5,7 @@
 #include "ops/epilogue.h"
 #include "ops/matmul.h"
 #include "ops/conv2d.h"
+#include "ops/conv2d-winograd.h"
 #include "ops/concat.h"
 #include "ops/copy.h"
 #include "ops/upsample.h"
