@@ -35,6 +35,7 @@ typedef struct {
   gboolean bias_per_image;   /* bias [N, Cout] */
   AtActivation activation;
   gboolean residual;
+  gboolean half_weight;      /* the weight as fp16 */
 } Fused;
 
 /* One convolution's host data, reference output and device tensors. */
@@ -61,12 +62,14 @@ conv_setup (Conv *conv, const ConvCase *c, const Fused *f, guint32 seed)
   g_autofree float *wt = test_random (nw, seed + 1, -1, 1);
   g_autofree float *bias = test_random (nb, seed + 2, -1, 1);
   g_autofree float *residual = test_random (ny, seed + 3, -1, 1);
+  gint64 w_shape[] = { c->cout, c->cin, 3, 3 };
+  /* an fp16 weight is rounded first: the reference uses what the device holds */
+  conv->w = f->half_weight ? test_tensor_half_from (wt, 4, w_shape) : test_tensor_from (wt, 4, w_shape);
   conv->want = g_new (float, ny);
   ref_conv2d_strided (c, conv->oh, conv->ow, x, wt, f->bias ? bias : NULL, f->bias_per_image ? c->cout : 0,
                       conv->want);
   test_ref_epilogue (conv->want, ny, f->activation, f->residual ? residual : NULL);
   conv->x = test_tensor_from_shape (x, c->n, c->cin, c->h, c->w);
-  conv->w = test_tensor_from_shape (wt, c->cout, c->cin, 3, 3);
   conv->bias = f->bias_per_image ? test_tensor_from_shape (bias, c->n, c->cout) : test_tensor_from_shape (bias, c->cout);
   conv->residual = test_tensor_from_shape (residual, c->n, c->cout, conv->oh, conv->ow);
   conv->y = test_tensor_poisoned_shape (c->n, c->cout, conv->oh, conv->ow);
@@ -90,9 +93,9 @@ conv_check_clear (Conv *conv, const char *variant)
   test_assert_tensor_close (
     conv->y, conv->want, MAX_NSE, MAX_ABS,
     "winograd %s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-    "] -> %" G_GINT64_FORMAT " p%u,%u%s%s activation %d%s", variant, c->n, c->cin, c->h, c->w, c->cout,
+    "] -> %" G_GINT64_FORMAT " p%u,%u%s%s activation %d%s%s", variant, c->n, c->cin, c->h, c->w, c->cout,
     c->padding[0], c->padding[1], conv->f.bias ? " +bias" : "", conv->f.bias_per_image ? " per image" : "",
-    conv->f.activation, conv->f.residual ? " +residual" : "");
+    conv->f.activation, conv->f.residual ? " +residual" : "", conv->f.half_weight ? " fp16 weight" : "");
   g_clear_pointer (&conv->want, g_free);
   g_clear_pointer (&conv->x, at_tensor_free);
   g_clear_pointer (&conv->w, at_tensor_free);
@@ -164,6 +167,26 @@ test_epilogue (void)
   for (gsize i = 0; i < G_N_ELEMENTS (fused); i++)
     for (gsize j = 0; j < G_N_ELEMENTS (some); j++)
       check_one (&some[j], &fused[i], NULL, "default");
+}
+
+/* An fp16 weight (an SD checkpoint's, ops/tensor.h): the weight transform
+ * reads it through an R16F texel view, on both product variants. */
+static void
+test_half_weight (void)
+{
+  static const Fused f = { TRUE, TRUE, AT_ACTIVATION_SILU, TRUE, TRUE };
+  static const ConvCase some[] = {
+    { 2, 17, 12, 11, 19, 3, 3, { 1, 1 }, { 1, 1 } },
+    { 1, 5, 7, 9, 3, 3, 3, { 1, 1 }, { 0, 0 } },
+  };
+  static const AtGemmVariant variants[] = { AT_GEMM_REGISTERS, AT_GEMM_SHARED };
+  for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      AtGemmConfig config;
+      at_gemm_config_default (test_gpu (), variants[v], &config);
+      for (gsize j = 0; j < G_N_ELEMENTS (some); j++)
+        check_one (&some[j], &f, &config, v == 0 ? "registers" : "shared");
+    }
 }
 
 /* Convolutions of growing and shrinking sizes in one list share its
@@ -272,6 +295,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/conv2d-winograd/registers", test_registers);
   g_test_add_func ("/ops/conv2d-winograd/shared", test_shared);
   g_test_add_func ("/ops/conv2d-winograd/epilogue", test_epilogue);
+  g_test_add_func ("/ops/conv2d-winograd/half-weight", test_half_weight);
   g_test_add_func ("/ops/conv2d-winograd/shared-scratch", test_shared_scratch);
   g_test_add_func ("/ops/conv2d-winograd/default-path", test_default_path);
   g_test_add_func ("/ops/conv2d-winograd/shape-errors", test_shape_errors);
