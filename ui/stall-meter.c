@@ -22,6 +22,7 @@ typedef struct {
   gint64 paint_start_us, layout_us, draw_us;
   double longest_paint_ms;  /* one frame's before-paint to after-paint */
   double longest_layout_ms; /* of that frame, its layout (layout to paint) */
+  double longest_paint_at_s; /* when that frame began, from the phase's start */
 } Meter;
 
 static Meter meter;
@@ -65,6 +66,7 @@ on_after_paint (GdkFrameClock *clock, gpointer unused)
     {
       meter.longest_paint_ms = ms;
       meter.longest_layout_ms = meter.draw_us > meter.layout_us ? (meter.draw_us - meter.layout_us) / 1000.0 : 0;
+      meter.longest_paint_at_s = (meter.paint_start_us - meter.start_us) / 1e6;
     }
 }
 
@@ -131,8 +133,8 @@ at_stall_meter_end (void)
   if (!enabled () || meter.depth == 0 || --meter.depth > 0)
     return;
   fprintf (stderr, "ui-stalls: %s: longest %.1f ms, %u over %.0f ms, in %.1f s; longest frame %.1f ms "
-           "(layout %.1f)\n",
+           "(layout %.1f, at %.2f s)\n",
            meter.name, meter.longest_ms, meter.over_frame, FRAME_MS, (g_get_monotonic_time () - meter.start_us) / 1e6,
-           meter.longest_paint_ms, meter.longest_layout_ms);
+           meter.longest_paint_ms, meter.longest_layout_ms, meter.longest_paint_at_s);
   fflush (stderr);
 }

@@ -91,8 +91,10 @@ _at_window_update_actions (AtWindow *self)
   gtk_stack_set_visible_child_name (self->generate_stack, generating ? "cancel" : "generate");
   update_file_actions (self);
   gboolean busy = generating || self->engine_loading || _at_window_file_busy (self);
+  /* always in the header bar, drawn only while it spins: showing and
+   * hiding it relaid the whole window out at each run's start (a 20 ms
+   * frame, BENCHMARKS.md's main-loop stalls) */
   gtk_spinner_set_spinning (self->busy_spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
 }
 
 void
