@@ -7,17 +7,47 @@
  * is zero, which changes no kernel's work on the device, and nothing is
  * written to disk. Peak memory is the device allocator's (gpu.h): after
  * loading, at the last sampling step (text tower + UNet) and after the
- * VAE decoder; beside it, the estimate of sd-memory.h.
+ * VAE decoder; beside it, the estimate of sd-memory.h. With --controlnet
+ * KIND (cn-scribble for SD 1.x, cn-sd21 for SD 2.x) the ControlNet of that
+ * manifest, written the same way, guides every step on a drawn hint.
  *
- * Usage: sd-bench [--kind sd15|sd21|sdturbo] [--dtype F16|BF16|F32] [--steps N] [--guidance G] SIZE...
+ * Usage: sd-bench [--kind sd15|sd21|sdturbo] [--controlnet cn-scribble|cn-sd21] [--dtype F16|BF16|F32]
+ *                 [--steps N] [--guidance G] SIZE...
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "sd-manifest.h"
+#include "sd/sd-control.h"
 #include "sd/sd-defaults.h"
 #include "sd/sd-memory.h"
 #include "sd/sd-pipeline.h"
 #include "test-util.h"
+
+/* A sparse file of manifest kind (float tensors as dtype, NULL: as the
+ * manifest has them) in the scratch folder. */
+static char *
+write_manifest (const char *kind, const char *dtype)
+{
+  g_autoptr (SdManifest) m = sd_manifest_load (kind);
+  if (dtype != NULL)
+    sd_manifest_set_float_dtype (m, dtype);
+  g_autofree char *name = g_strconcat ("sd-bench-", kind, ".safetensors", NULL);
+  char *path = test_tmp_path (name);
+  sd_manifest_write_sparse (m, path, NULL, NULL);
+  return path;
+}
+
+/* A scribble: a dark diagonal on white, size px square. */
+static AtImage *
+scribble (guint size)
+{
+  AtImage *img = at_image_new (size, size, 3);
+  memset (img->pixels, 255, (gsize) size * size * 3);
+  for (guint i = 0; i < size; i++)
+    memset (img->pixels + ((gsize) i * size + i) * 3, 0, 3);
+  return img;
+}
 
 typedef struct {
   AtGpu *gpu;
@@ -47,12 +77,14 @@ main (int argc, char **argv)
 {
   g_autofree char *kind = g_strdup ("sd15");
   g_autofree char *dtype = NULL;
+  g_autofree char *control_kind = NULL;
   int steps = 2;
   double guidance = 7;
   GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Manifest: sd15, sd21 or sdturbo", "KIND" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Steps a size (default 2)", "N" },
     { "guidance", 0, 0, G_OPTION_ARG_DOUBLE, &guidance, "1: one UNet pass a step; else two (default 7)", "G" },
+    { "controlnet", 0, 0, G_OPTION_ARG_STRING, &control_kind, "Guide with the ControlNet of this manifest: cn-scribble or cn-sd21", "KIND" },
     { "dtype", 0, 0, G_OPTION_ARG_STRING, &dtype, "Store every float tensor as F16, BF16 or F32 (default: the manifest's, F32)", "TYPE" },
     { NULL },
   };
@@ -64,11 +96,7 @@ main (int argc, char **argv)
       fprintf (stderr, "sd-bench: %s\n", error != NULL ? error->message : "give one or more sizes");
       return 2;
     }
-  g_autoptr (SdManifest) m = sd_manifest_load (kind);
-  if (dtype != NULL)
-    sd_manifest_set_float_dtype (m, dtype);
-  g_autofree char *path = test_tmp_path ("sd-bench.safetensors");
-  sd_manifest_write_sparse (m, path, NULL, NULL);
+  g_autofree char *path = write_manifest (kind, dtype);
   g_autoptr (AtGpu) gpu = at_gpu_new (NULL, &error);
   g_assert_no_error (error);
   AtSdCheckpoint *ckpt = at_sd_checkpoint_open (path, AT_SD_PREDICTION_AUTO, &error);
@@ -79,18 +107,31 @@ main (int argc, char **argv)
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AtSdPipeline) p = at_sd_pipeline_new (gpu, ckpt, &error);
   g_assert_no_error (error);
+  g_autoptr (AtSdControlFile) control = NULL;
+  AtSdControlNet *net = NULL;
+  if (control_kind != NULL)
+    {
+      g_autofree char *cpath = write_manifest (control_kind, dtype);
+      control = at_sd_control_file_open (cpath, arch, &error);
+      g_assert_no_error (error);
+      net = at_sd_control_file_get_net (control, gpu, &error);
+      g_assert_no_error (error);
+      at_sd_memory_add_control (at_sd_control_file_get_arch (control), 64, guidance != 1, &est);
+    }
   guint64 loaded, peak, reserved;
   at_gpu_get_memory_usage (gpu, &loaded, &peak, &reserved);
-  printf ("%s (%s, %s) on %s: loaded in %.1f s, weights %.0f MiB on the device (estimate %.0f MiB)\n\n", kind,
-          arch->kind_name, dtype != NULL ? dtype : "F32", at_gpu_get_device_info (gpu)->name, (g_get_monotonic_time () - t0) / 1e6, mib (loaded),
+  printf ("%s%s%s (%s, %s) on %s: loaded in %.1f s, weights %.0f MiB on the device (estimate %.0f MiB)\n\n", kind,
+          control_kind != NULL ? " + " : "", control_kind != NULL ? control_kind : "", arch->kind_name,
+          dtype != NULL ? dtype : "F32", at_gpu_get_device_info (gpu)->name, (g_get_monotonic_time () - t0) / 1e6, mib (loaded),
           mib (est.weights));
   printf ("| size | steps | guidance | s/step | peak, sampling (MiB) | peak, VAE decode (MiB) | estimate (MiB) |\n");
   printf ("|---:|---:|---:|---:|---:|---:|---:|\n");
   for (int i = 1; i < argc; i++)
     {
       guint size = (guint) g_ascii_strtoull (argv[i], NULL, 10);
+      g_autoptr (AtImage) sketch = scribble (size);
       AtSdRun run = { "a lighthouse on a cliff at dusk", "", size, (guint) steps, AT_SD_SAMPLER_EULER,
-                      AT_SD_SIGMAS_DEFAULT, (float) guidance, 1, NULL, 1 };
+                      AT_SD_SIGMAS_DEFAULT, (float) guidance, 1, NULL, 1, { net, "bench", sketch, 1.0f } };
       Clock c = { gpu, g_get_monotonic_time (), 0, 0 };
       g_autoptr (AtImage) img = at_sd_pipeline_generate (p, &run, on_step, &c, NULL, &error);
       g_assert_no_error (error);
@@ -98,6 +139,8 @@ main (int argc, char **argv)
       double per_step = (c.last_us - c.start_us) / 1e6 / steps;
       at_gpu_get_memory_usage (gpu, &loaded, &peak, &reserved);
       at_sd_memory_estimate (arch, size, guidance != 1, &est);
+      if (control != NULL)
+        at_sd_memory_add_control (at_sd_control_file_get_arch (control), size, guidance != 1, &est);
       printf ("| %u | %d | %g | %.1f | %.0f | %.0f | %.0f |\n", size, steps, guidance, per_step, mib (c.step_peak),
               mib (peak), mib (est.weights + est.working));
       fflush (stdout);

@@ -5,7 +5,8 @@
 # on a sparse checkpoint of the real size made from the reference
 # manifest (tests/sd/sd-bench.c; zero weights, no disk used).
 #
-# Usage: tools/bench/sd-bench.sh [BUILD_DIR] [--kind sd15|sd21|sdturbo] [--dtype F16|F32] [--steps N] [--guidance G] SIZE...
+# Usage: tools/bench/sd-bench.sh [BUILD_DIR] [--kind sd15|sd21|sdturbo] [--controlnet cn-scribble|cn-sd21]
+#                                [--dtype F16|F32] [--steps N] [--guidance G] SIZE...
 #        (default: build, 2 steps, guidance 7, 256)
 # The first step includes the text tower; loading is timed apart.
 set -eu
