@@ -42,6 +42,16 @@ typedef struct {
   gboolean fp16;
 } OpsOptions;
 
+static void
+ops_options_clear (OpsOptions *o)
+{
+  g_clear_pointer (&o->device, g_free);
+  g_clear_pointer (&o->variant, g_free);
+  g_clear_pointer (&o->tiles, g_free);
+  g_clear_pointer (&o->only, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OpsOptions, ops_options_clear)
+
 /* --fp16-weights: matmul's B and conv2d's weight go to the device as fp16
  * (ops/tensor.h); BLAS gets the same rounded values. */
 static gboolean weights_fp16;
@@ -472,7 +482,7 @@ print_row (const OpsRow *row, JsonBuilder *json)
 int
 at_bench_ops (int argc, char **argv)
 {
-  OpsOptions options = { .runs = 5 };
+  g_auto (OpsOptions) options = { .runs = 5 };
   GOptionEntry entries[] = {
     { "runs", 'n', 0, G_OPTION_ARG_INT, &options.runs, "Timed runs per case; the median is shown (default 5)", "N" },
     { "device", 'd', 0, G_OPTION_ARG_STRING, &options.device, "Vulkan device: index or part of its name", "DEVICE" },
@@ -494,8 +504,7 @@ at_bench_ops (int argc, char **argv)
     }
   options.runs = CLAMP (options.runs, 1, 1000);
   weights_fp16 = options.fp16;
-  g_autofree char *device = options.device, *variant = options.variant, *tiles = options.tiles;
-  g_autofree char *only = options.only;
+  const char *only = options.only;
 
   g_autoptr (AtGpu) gpu = NULL;
   AtGemmConfig config;

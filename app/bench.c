@@ -6,6 +6,7 @@
 
 #include "app/bench.h"
 #include "app/bench-report.h"
+#include "app/cli-locale.h"
 #include "atelier-config.h"
 
 typedef struct {
@@ -64,6 +65,7 @@ print_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  at_cli_setup_locale ();
   at_bench_report_init (&argc, argv);
   /* No mode, or an option first: the default mode gets every argument. */
   if (argc < 2 || argv[1][0] == '-')

@@ -1,6 +1,4 @@
 /* cli-args.c — locale, number options and exit codes for every sub-command. */
-#include <langinfo.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,17 +19,6 @@
 #include "search/search-index.h"
 #include "shapes/shape-library.h"
 #include "ui/project.h"
-
-void
-at_cli_setup_locale (void)
-{
-  setlocale (LC_ALL, "");
-  const char *codeset = nl_langinfo (CODESET);
-  if (g_strcmp0 (codeset, "ANSI_X3.4-1968") == 0 || g_strcmp0 (codeset, "ASCII") == 0)
-    setlocale (LC_CTYPE, "C.UTF-8");
-  /* files Atelier writes (JSON, subtitles, PNG text) use '.' in numbers */
-  setlocale (LC_NUMERIC, "C");
-}
 
 static gboolean
 bad_value (GError **error, const char *option, const char *text, const char *expected)

@@ -10,14 +10,11 @@
 
 #include <glib.h>
 
+#include "app/cli-locale.h"
 #include "fail.h"
 
 G_BEGIN_DECLS
 
-/* The user's locale for messages and text arguments, with numbers kept in
- * the C locale. Under the C/POSIX locale (no LANG set) arguments are taken
- * as UTF-8 (C.UTF-8), so "café" works on a bare system too. */
-void at_cli_setup_locale (void);
 
 /* When text is not NULL: *value = text as an integer in [min, max];
  * G_OPTION_ERROR_BAD_VALUE naming option otherwise. NULL text: TRUE, *value
