@@ -157,6 +157,8 @@ test_cues (void)
   g_assert_false (at_voice_panel_get_use_cues (panel));
   at_voice_panel_set_use_cues (panel, TRUE);
   g_assert_cmpstr (at_voice_panel_get_cues_effect (panel), ==, "Nothing to adjust until a voice clip is measured");
+  /* the model's defaults arrive with the engine; what is set after stays */
+  ui_test_wait_for_engine (window);
   at_window_set_params (window, 12, 1, 1);
   gtk_spin_button_set_value (window->guidance_spin, 3.0);
 
