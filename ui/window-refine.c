@@ -59,8 +59,11 @@ refined (GObject *object, GAsyncResult *result, gpointer user_data)
   /* the serial drops a rendering of an image no longer on show */
   if (!at_widget_job_is_stale (job) && img != NULL)
     at_preview_set_refined (self->preview, img, r->serial);
-  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           !at_application_engine_failed (r->hold->app, r->hold->engine, error))
     g_warning ("Could not refine the preview: %s", error->message);
+  /* a lost device: the application makes a new engine, as after a run
+   * that meets it; the preview keeps the model's image meanwhile */
   at_widget_job_release (job);
 }
 
